@@ -1,0 +1,6 @@
+"""存储层：TinyDB 之上的小仓库接口，界面与命令行只调用这里。不导入 Textual。"""
+
+from .atomic import CorruptFileError, StorageError
+from .store import Store
+
+__all__ = ["Store", "StorageError", "CorruptFileError"]

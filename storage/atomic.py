@@ -1,0 +1,145 @@
+"""TinyDB 的存储类：UTF-8 读取后即关闭文件；写入临时文件、fsync、os.replace 原子替换。
+
+TinyDB 自带的 JSONStorage 原地改写文件（进程中途被杀就损坏）、用本机默认编码（中文 Windows
+上是 cp936），所以这里不用它。
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from creditcheck.errors import CreditCheckError
+
+
+class StorageError(CreditCheckError):
+    """数据文件读写失败；消息为中文，写明文件。"""
+
+
+class CorruptFileError(StorageError):
+    """数据文件无法解析（截断、全是零、不是 UTF-8……）。"""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"数据文件已损坏，无法读取：{path}（{detail}）")
+        self.path = path
+        self.detail = detail
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path) -> Any | None:
+    """读出 JSON；文件不存在时为 None；无法解析时抛 CorruptFileError。"""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise StorageError(f"数据文件无法读取：{path}（{e.strerror or e}）") from None
+    if not raw.strip():
+        if raw == b"":
+            return None
+        raise CorruptFileError(path, "文件内容为空白")
+    if raw.strip(b"\x00") == b"":
+        raise CorruptFileError(path, "文件内容全是零字节")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorruptFileError(path, "不是有效的 UTF-8 文本") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CorruptFileError(path, f"JSON 格式错误，第{e.lineno}行") from None
+
+
+def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float = 0.05) -> None:
+    """原子写入：同一文件夹下的临时文件 → flush → fsync → os.replace → fsync 文件夹。"""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageError(f"无法创建数据文件夹：{folder}（{e.strerror or e}）") from None
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise StorageError(f"数据文件夹不可写：{folder}（{e.strerror or e}）") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"写入失败：{path}（{e.strerror or e}）") from None
+    for attempt in range(retries):
+        try:
+            os.replace(tmp, path)
+            break
+        except PermissionError:
+            # Windows：目标文件被其他程序（杀毒软件、备份工具、资源管理器预览）短暂占用
+            if attempt == retries - 1 or sys.platform != "win32":
+                raise StorageError(
+                    f"无法替换数据文件 {path}：文件被其他程序占用。已写好的内容保存在 {tmp}，未丢失。"
+                ) from None
+            time.sleep(delay)
+        except OSError as e:
+            raise StorageError(
+                f"无法替换数据文件 {path}（{e.strerror or e}）。已写好的内容保存在 {tmp}，未丢失。"
+            ) from None
+    fsync_dir(folder)
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB 存储：每次读取都重新打开文件（UTF-8），每次写入都原子替换。"""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        data = read_json(self.path)
+        if data is not None and not isinstance(data, dict):
+            raise CorruptFileError(self.path, "顶层不是对象")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            raise StorageError(f"当前为只读模式，不能写入 {self.path}")
+        write_json_atomic(self.path, data)
+
+    def close(self) -> None:
+        pass
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """原子写入一个 UTF-8 文本文件（节假日 CSV 等）。"""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    with os.fdopen(fd, "wb") as f:
+        f.write(text.encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp_name, path)
+    fsync_dir(folder)
