@@ -81,7 +81,7 @@ def run() -> None:
     import sys
 
     try:
-        main()
+        main(prog_name="creditcheck")
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
