@@ -332,3 +332,62 @@ def groups(indicators: Iterable[Indicator]) -> list[tuple[str, list[Indicator]]]
     for i in indicators:
         out.setdefault(i.group, []).append(i)
     return list(out.items())
+
+
+# ───────────────────────── 目录版本 ─────────────────────────
+#
+# 每个月记下它填报时所用的目录版本。用户目录替换内置目录后，旧月份仍按当时的版本显示和导出：
+# 用到过的用户目录按版本存档在数据文件夹的 catalogs/<版本>.toml。
+
+
+def versions_dir(data_dir: Path) -> Path:
+    return data_dir / "catalogs"
+
+
+def _version_file(data_dir: Path, version: str) -> Path:
+    safe = "".join(c if (c.isascii() and (c.isalnum() or c in "._-")) else "_" for c in version)
+    return versions_dir(data_dir) / f"{safe}.toml"
+
+
+def archive_user_catalog(data_dir: Path) -> Path | None:
+    """把数据文件夹里的用户目录按版本存档（已存档则不动）。返回存档路径；没有用户目录时为 None。"""
+    src = user_catalog_path(data_dir)
+    if not src.is_file():
+        return None
+    cat = load_file(src)
+    dst = _version_file(data_dir, cat.version)
+    if not dst.exists():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_suffix(".tmp")
+        tmp.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+        tmp.replace(dst)
+    return dst
+
+
+def known_catalogs(data_dir: Path | None) -> list[Catalog]:
+    """内置目录、存档的各版本和当前用户目录，按起施行月份排序（同一版本只留一个）。"""
+    found: dict[str, Catalog] = {}
+    builtin = load_builtin()
+    found[builtin.version] = builtin
+    if data_dir is not None:
+        folder = versions_dir(data_dir)
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.toml")):
+                c = load_file(p)
+                found[c.version] = c
+        user = user_catalog_path(data_dir)
+        if user.is_file():
+            c = load_file(user)
+            found[c.version] = c
+    return sorted(found.values(), key=lambda c: (c.effective, c.version))
+
+
+def catalog_for_month(data_dir: Path | None, month: Month, stored_version: str = "") -> Catalog:
+    """某月应使用的目录：该月已记下的版本（能找到时）；否则起施行月份不晚于该月的最新版本。"""
+    catalogs = known_catalogs(data_dir)
+    if stored_version:
+        for c in catalogs:
+            if c.version == stored_version:
+                return c
+    eligible = [c for c in catalogs if c.effective <= month]
+    return eligible[-1] if eligible else catalogs[0]

@@ -143,3 +143,20 @@ def test_user_catalog_bad_encoding(tmp_path: Path) -> None:
     (tmp_path / "catalog.toml").write_bytes(builtin_text().encode("gbk"))
     with pytest.raises(CatalogError, match="不是 UTF-8"):
         load_catalog(tmp_path)
+
+
+def test_month_keeps_its_catalogue_version(tmp_path: Path) -> None:
+    from creditcheck.catalog import archive_user_catalog, catalog_for_month
+    from creditcheck.month import Month
+
+    new = _mutated('version = "2022.1"', 'version = "2026.2"').replace('effective = "2022-01"', 'effective = "2026-07"')
+    new = new.replace("weight = 10\nrecurring = true", "weight = 30\nrecurring = true", 1)
+    (tmp_path / "catalog.toml").write_text(new, encoding="utf-8")
+    assert archive_user_catalog(tmp_path) == tmp_path / "catalogs" / "2026.2.toml"
+    # 新目录起施行之前的月份用内置目录；之后的月份用新目录
+    assert catalog_for_month(tmp_path, Month(2026, 6)).version == "2022.1"
+    assert catalog_for_month(tmp_path, Month(2026, 8)).indicator(1).weight == 30
+    # 已记下版本的月份按记下的版本，即便用户目录后来又换了
+    (tmp_path / "catalog.toml").write_text(new.replace('version = "2026.2"', 'version = "2027.1"'), encoding="utf-8")
+    assert catalog_for_month(tmp_path, Month(2026, 8), stored_version="2026.2").version == "2026.2"
+    assert catalog_for_month(tmp_path, Month(2026, 8), stored_version="2022.1").indicator(1).weight == 10

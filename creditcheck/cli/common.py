@@ -16,9 +16,10 @@ from typing import Any, TypeVar
 
 import click
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, archive_user_catalog, catalog_for_month, load_catalog
 from ..errors import CreditCheckError
 from ..locations import default_data_dir, settings_path
+from ..month import Month
 from ..settings import Settings
 from ..workcal import WorkCalendar, load_calendar
 
@@ -103,10 +104,17 @@ class Env:
     def today(self) -> date:
         return self.now.date()
 
+    def catalog_for(self, month: Month, stored_version: str = "") -> Catalog:
+        """某月应使用的目录版本（该月记下的版本，或当时施行的版本）。"""
+        if stored_version == self.catalog.version or (not stored_version and self.catalog.effective <= month):
+            return self.catalog
+        return catalog_for_month(self.data_dir, month, stored_version)
+
 
 def load_env(data: Path | None) -> Env:
     settings = read_settings()
     data_dir = resolve_data_dir(data, settings)
+    archive_user_catalog(data_dir)  # 用户目录按版本存档，旧月份仍能按当时的版本显示
     return Env(data_dir, load_catalog(data_dir), load_calendar(data_dir), settings, now())
 
 
