@@ -114,7 +114,10 @@ class Env:
 def load_env(data: Path | None) -> Env:
     settings = read_settings()
     data_dir = resolve_data_dir(data, settings)
-    archive_user_catalog(data_dir)  # 用户目录按版本存档，旧月份仍能按当时的版本显示
+    try:
+        archive_user_catalog(data_dir)  # 用户目录按版本存档，旧月份仍能按当时的版本显示
+    except OSError:
+        pass  # 只读的共享文件夹：存档留给能写的电脑去做，不妨碍本次使用
     return Env(data_dir, load_catalog(data_dir), load_calendar(data_dir), settings, now())
 
 
