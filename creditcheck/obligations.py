@@ -101,13 +101,13 @@ def obligations_for(
             out.append(_make(sm, ind, spec.what or ind.short, str(spec.rule), due.due, due.effective_due,
                              done_at, due.fallback, now, cal, horizon))
         for ev in entry.events if entry else ():
-            spec = ind.rule_for_event(ev.kind)
-            if spec is None:
+            ev_spec = ind.rule_for_event(ev.kind)
+            if ev_spec is None:
                 continue
-            due = compute_due(_event_start(ev), spec.rule, cal)
+            due = compute_due(_event_start(ev), ev_spec.rule, cal)
             label = EVENT_KINDS.get(ev.kind, ev.kind)
             what = f"{label}：{ev.title}" if ev.title else label
-            out.append(_make(sm, ind, what, str(spec.rule), due.due, due.effective_due,
+            out.append(_make(sm, ind, what, str(ev_spec.rule), due.due, due.effective_due,
                              ev.done_at, due.fallback, now, cal, horizon, ev.id))
     return out
 
