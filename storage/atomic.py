@@ -143,3 +143,29 @@ def write_text_atomic(path: Path, text: str) -> None:
         os.fsync(f.fileno())
     os.replace(tmp_name, path)
     fsync_dir(folder)
+
+
+def append_line_durable(path: Path, line: str) -> None:
+    """在只追加的文本文件（JSON Lines）末尾加一行并 fsync。
+
+    上次追加若被中断、留下半行，先补一个换行，让新的一行完整独立（读取时跳过那半行）。
+    """
+    folder = path.parent
+    new_file = not path.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+b") as f:
+            f.seek(0, os.SEEK_END)
+            prefix = b""
+            if f.tell() > 0:
+                f.seek(-1, os.SEEK_END)
+                if f.read(1) != b"\n":
+                    prefix = b"\n"
+                f.seek(0, os.SEEK_END)
+            f.write(prefix + line.encode("utf-8") + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        raise StorageError(f"写入失败：{path}（{e.strerror or e}）") from None
+    if new_file:
+        fsync_dir(folder)

@@ -1,0 +1,114 @@
+"""数据文件的格式版本与升级。
+
+每个数据文件都有一张 ``_meta`` 表记录格式版本（TinyDB 布局）::
+
+    {"_meta": {"1": {"schema": 2, "kind": "months", "section_id": "office", "year": 2026}},
+     "months": {"1": {...一个月的记录...}}}
+
+版本历史：
+
+- 第 1 版（最初发布）：``_meta`` 只有 ``schema``（或整张表缺失）；月记录没有 ``rev``/``saved_by``；
+  审计日志是 TinyDB 文件 ``audit-<年>.json``（表 ``audit``，每项改动一行）。
+- 第 2 版（当前）：``_meta`` 写明文件种类、科室与年份；月记录带修订号 ``rev`` 与保存人
+  ``saved_by``；审计日志改为只追加的 ``audit-<年>.jsonl``（每次保存一行，含全部改动）。
+
+打开旧版本文件时在内存中逐版升级；取得本科室占用时先备份再写回升级后的文件。
+比当前版本更新的文件（由新版程序写入）只读打开，绝不覆盖。
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import audit as audit_log
+from .atomic import CorruptFileError, read_json
+
+CURRENT = 2
+"""本程序写出的数据文件格式版本。"""
+
+MONTHS = "months"
+LEDGER = "ledger"
+
+Data = dict[str, Any]
+
+
+def file_schema(data: Data) -> int:
+    """文件的格式版本；没有 ``_meta`` 的文件是第 1 版。"""
+    meta = data.get("_meta")
+    if isinstance(meta, dict) and meta:
+        first = next(iter(meta.values()))
+        if isinstance(first, dict):
+            try:
+                return int(first.get("schema", 1))
+            except (TypeError, ValueError):
+                return 1
+    return 1
+
+
+def meta_record(kind: str, section_id: str, year: int) -> dict[str, Any]:
+    return {"schema": CURRENT, "kind": kind, "section_id": section_id, "year": year}
+
+
+def _v1_to_v2(data: Data, kind: str, section_id: str, year: int) -> Data:
+    out = copy.deepcopy(data)
+    out["_meta"] = {"1": {"schema": 2, "kind": kind, "section_id": section_id, "year": year}}
+    if kind == MONTHS:
+        for doc in (out.get("months") or {}).values():
+            if isinstance(doc, dict):
+                doc.setdefault("rev", 1)
+                doc.setdefault("saved_by", "")
+    return out
+
+
+STEPS: dict[int, Callable[[Data, str, str, int], Data]] = {1: _v1_to_v2}
+"""第 N 版 → 第 N+1 版的升级步骤。"""
+
+
+def migrate(data: Data, kind: str, section_id: str, year: int) -> Data:
+    """把文件内容逐版升级到 CURRENT（不改传入的对象）。"""
+    version = file_schema(data)
+    while version < CURRENT:
+        data = STEPS[version](data, kind, section_id, year)
+        version += 1
+    return data
+
+
+def migrate_audit_v1(section_dir: Path, year: int, section_id: str) -> int:
+    """把第 1 版的审计日志 ``audit-<年>.json`` 转写到 ``audit-<年>.jsonl`` 开头。
+
+    旧文件改名为 ``audit-<年>.json.v1`` 保留（不删除）。返回转写的记录数。
+    """
+    old = section_dir / f"audit-{year}.json"
+    if not old.exists():
+        return 0
+    try:
+        data = read_json(old)
+    except CorruptFileError:
+        return 0  # 读不懂的旧日志原样保留，体检会报告
+    rows = (data or {}).get("audit") or {}
+    records = []
+    for _, row in sorted(rows.items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0):
+        if not isinstance(row, dict):
+            continue
+        records.append({
+            "at": row.get("at", ""),
+            "who": row.get("who", ""),
+            "section": section_id,
+            "month": row.get("month", ""),
+            "changes": [{"path": row.get("field", ""), "old": row.get("old"), "new": row.get("new")}],
+            "migrated_from": old.name,
+        })
+    new = audit_log.audit_path(section_dir, year)
+    existing = new.read_bytes() if new.exists() else b""
+    import json
+
+    from .atomic import write_text_atomic
+
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+    text = ("\n".join(lines) + "\n" if lines else "") + existing.decode("utf-8", errors="replace")
+    write_text_atomic(new, text)
+    old.replace(old.with_name(old.name + ".v1"))
+    return len(records)
