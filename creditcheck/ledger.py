@@ -710,8 +710,8 @@ class LedgerChecker:
             due = self.due(decided)
             label = self.rule.label
             if isinstance(reported, date):
-                if decided <= reported <= due:
-                    on_time = True
+                if reported <= due:
+                    on_time = decided <= reported  # 早于决定日期已另报为问题
                 else:
                     late.append(self._p(
                         row_no, "上报日期", raw.get("上报日期"),
@@ -765,8 +765,8 @@ class LedgerChecker:
         if isinstance(found, date) and self.rule is not None:
             due = self.due(found)
             if isinstance(handled, date):
-                if found <= handled <= due:
-                    on_time = True
+                if handled <= due:
+                    on_time = found <= handled
                 else:
                     late.append(self._p(
                         row_no, "处理日期", raw.get("处理日期"),

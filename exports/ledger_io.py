@@ -1,0 +1,67 @@
+"""台账文件 → 检查结果：命令行与界面共用的纯 Python 入口（界面可在后台线程里调用）。
+
+    result = import_ledger(path, "licence", catalog, cal, today)
+    store.save_ledger(section_id, month, "licence", result.rows, meta)
+    sm.ledgers["licence"] = result.summary(path.name, imported_at)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from creditcheck.catalog import Catalog
+from creditcheck.ledger import LedgerReadError, LedgerResult, check_rows, spec_for
+from creditcheck.workcal import WorkCalendar
+
+from .xlsx_read import LedgerWorkbook
+
+__all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "summary_for"]
+
+
+def _day(today: date | datetime) -> date:
+    return today.date() if isinstance(today, datetime) else today
+
+
+def check_file(
+    path: Path | str,
+    kind: str,
+    catalog: Catalog | None,
+    cal: WorkCalendar,
+    today: date | datetime,
+    sheet: str | None = None,
+    *,
+    keep_rows: bool = False,
+) -> LedgerResult:
+    """读取并检查一份台账。读不了时抛出 LedgerReadError（一行中文）；读得了就返回结果（问题在结果里）。"""
+    spec_for(kind)
+    with LedgerWorkbook(path, sheet) as book:
+        result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows)
+        result.sheet = book.sheet
+        result.file = book.file_name
+        result.notes = list(book.notes)
+    if result.row_count == 0:
+        result.notes.append(f"表头（第{result.header_row}行）下面没有数据行")
+    if result.missing_columns:
+        result.notes.append(f"表格没有这些选填列：{'、'.join(result.missing_columns)}")
+    if result.extra_columns:
+        result.notes.append(f"多出来的列照样保留、不检查：{'、'.join(result.extra_columns)}")
+    return result
+
+
+def import_ledger(
+    path: Path | str,
+    kind: str,
+    catalog: Catalog | None,
+    cal: WorkCalendar,
+    today: date | datetime,
+    sheet: str | None = None,
+) -> LedgerResult:
+    """检查并保留整理后的各行（``result.rows``），供存入数据文件夹。"""
+    return check_file(path, kind, catalog, cal, today, sheet, keep_rows=True)
+
+
+def summary_for(result: LedgerResult, path: Path | str, now: date | datetime) -> dict[str, object]:
+    """``SectionMonth.ledgers[kind]`` 的内容。"""
+    at = now.isoformat(timespec="seconds") if isinstance(now, datetime) else now.isoformat()
+    return result.summary(Path(path).name, at)
