@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -79,7 +78,7 @@ def make_demo(data_dir: Path, now: datetime, catalog: Catalog, cal: WorkCalendar
             store.save_month(sm, actor=person)
     # 演示“文件缺失”和“已变更”两种佐证状态（体检 doctor 会给出提醒）
     _demo_evidence_problems(files_root)
-    os.utime(files_root, None)
+    store.backup("manual")
 
 
 def _fill_indicator(

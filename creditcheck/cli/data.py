@@ -1,9 +1,177 @@
-"""(placeholder, filled by its issue)"""
+"""数据管理命令：doctor（体检）、demo（演示数据）、backup（备份）、restore（恢复）。"""
 
 from __future__ import annotations
 
+import sys
+import tempfile
+from pathlib import Path
+
 import click
+
+from .common import data_option, fail, friendly_errors, now, read_settings, resolve_data_dir
+
+
+def _data_dir(ctx: click.Context, data: Path | None) -> Path:
+    root = ctx.find_root().obj or {}
+    return resolve_data_dir(data or root.get("data"))
+
+
+def _section_ids(data_dir: Path, sections: tuple[str, ...]) -> list[str] | None:
+    if not sections:
+        return None
+    from ..catalog import load_catalog
+
+    cat = load_catalog(data_dir)
+    return [cat.section(s).id for s in sections]
+
+
+@click.command()
+@data_option
+@click.pass_context
+@friendly_errors
+def doctor(ctx: click.Context, data: Path | None) -> None:
+    """数据体检：逐个读取数据文件，核对格式版本、占用、备份和每一份佐证材料。
+
+    数据文件都完好时退出码为 0（佐证材料缺失或变更只作提醒）；有数据文件损坏时退出码为 1，
+    并给出可用的备份和恢复命令。只检查，不改动任何文件。
+
+    例：creditcheck doctor --data "Z:\\信用自查"
+    """
+    from storage.doctor import diagnose
+
+    from ..catalog import CatalogError, load_catalog
+    from ..locations import settings_path
+
+    data_dir = _data_dir(ctx, data)
+    try:
+        catalog = load_catalog(data_dir)
+    except CatalogError as e:
+        click.echo(f"注意：{e}；改用内置目录检查")
+        from ..catalog import load_builtin
+
+        catalog = load_builtin()
+    report = diagnose(data_dir, catalog, settings_path(), now())
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.sound else 1)
+
+
+@click.command()
+@data_option
+@click.option("--no-tui", is_flag=True, help="只生成数据并显示文件夹，不启动界面。")
+@click.pass_context
+@friendly_errors
+def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
+    """生成演示数据：每个科室、本月和前两个月的记录，带佐证文件、各类事件、逾期和临近到期的事项。
+
+    默认放在一个新建的临时文件夹里，不碰您的真实数据；用 --data 指定时，该文件夹必须是空的。
+
+    例：creditcheck demo --no-tui
+    """
+    from storage.demo import make_demo
+
+    from ..catalog import load_builtin
+    from ..workcal import load_calendar
+
+    root = ctx.find_root().obj or {}
+    target = data or root.get("data")
+    if target is None:
+        target = Path(tempfile.mkdtemp(prefix="creditcheck-demo-"))
+    else:
+        target = target.expanduser()
+        if target.exists() and any(target.iterdir()):
+            fail(f"文件夹 {target} 里已有内容；演示数据只放到空文件夹或新文件夹，以免和真实数据混在一起")
+        target.mkdir(parents=True, exist_ok=True)
+    make_demo(target, now(), load_builtin(), load_calendar(target))
+    click.echo(f"演示数据已生成：{target}")
+    if no_tui:
+        click.echo(f"查看：creditcheck --data \"{target}\"    体检：creditcheck doctor --data \"{target}\"")
+        return
+    from .app import run_app
+
+    run_app(target)
+
+
+@click.command()
+@data_option
+@click.option("--section", "sections", multiple=True, metavar="科室", help="只备份这个科室（可写多次；默认全部科室）。")
+@click.pass_context
+@friendly_errors
+def backup(ctx: click.Context, data: Path | None, sections: tuple[str, ...]) -> None:
+    """立即备份：复制自上次备份以来有改动的数据文件（保留最近 20 次，更早的每月保留一次）。
+
+    例：creditcheck backup --data "Z:\\信用自查"
+    """
+    from storage import Store
+
+    data_dir = _data_dir(ctx, data)
+    if not (data_dir / "sections").is_dir():
+        fail(f"数据文件夹 {data_dir} 里还没有任何科室的数据，无需备份")
+    settings = read_settings()
+    store = Store(data_dir, actor=settings.person)
+    result = store.backup("manual", _section_ids(data_dir, sections))
+    if result.id is None:
+        click.echo("自上次备份以来数据没有改动，无需再备份。")
+    else:
+        n = sum(len(v) for v in result.files.values())
+        click.echo(f"已备份 {n} 个文件，备份编号 {result.id}：")
+        for sid, names in sorted(result.files.items()):
+            click.echo(f"  {sid}：{'、'.join(names)}")
+    for p in result.skipped_damaged:
+        click.echo(f"注意：{p} 已损坏，没有备份它；请运行 creditcheck doctor 查看")
+    click.echo(f"备份位置：{data_dir / 'backups'}")
+
+
+@click.command()
+@click.argument("when", required=False, metavar="[时间或编号]")
+@data_option
+@click.option("--section", "sections", multiple=True, metavar="科室", help="只恢复这个科室（可写多次；默认全部科室）。")
+@click.pass_context
+@friendly_errors
+def restore(ctx: click.Context, when: str | None, data: Path | None, sections: tuple[str, ...]) -> None:
+    """从备份恢复。不带参数时列出全部备份；带备份编号或日期时间时恢复到那次备份时的样子。
+
+    时间可写 2026-11-28、"2026-11-28 09:30" 或备份编号 20261128-093000；匹配多次时用最后一次。
+    恢复前会先把当前数据再备份一次，所以恢复错了还可以恢复回来。审计日志不回退，只记下这次恢复。
+
+    例：creditcheck restore 2026-11-28 --section 办公室
+    """
+    from storage import Store
+    from storage.backups import reason_label
+
+    data_dir = _data_dir(ctx, data)
+    settings = read_settings()
+    ids = _section_ids(data_dir, sections)
+    if when is None:
+        store = Store(data_dir, read_only=True)
+        items = store.backups()
+        if ids is not None:
+            items = [b for b in items if any(s in b.sections for s in ids)]
+        if not items:
+            click.echo(f"还没有任何备份（{data_dir / 'backups'}）。")
+            return
+        click.echo(f"共 {len(items)} 次备份（从旧到新）：")
+        click.echo("  编号                  时间                 原因              科室与文件数")
+        for b in items:
+            secs = "，".join(f"{s} {len(f)}个" for s, f in sorted(b.sections.items()))
+            click.echo(f"  {b.id:<20}  {b.label:<19}  {reason_label(b.reason):<10}  {secs}")
+        click.echo("恢复：creditcheck restore 编号（或日期时间）")
+        return
+    store = Store(data_dir, actor=settings.person)
+    result = store.restore(when, ids)
+    from storage.backups import id_label
+
+    click.echo(f"已恢复到备份 {result.target}（{id_label(result.target)}）。")
+    if result.pre_backup:
+        click.echo(f"恢复前的数据已备份为 {result.pre_backup}；如需撤销：creditcheck restore {result.pre_backup}")
+    for p in result.restored:
+        click.echo(f"  已恢复：{p}")
+    if not result.restored:
+        click.echo("  当前数据与该备份相同，没有文件需要恢复。")
+    for p in result.newer_kept:
+        click.echo(f"  保留（备份之后才新建）：{p}")
 
 
 def register(main: click.Group) -> None:
-    pass
+    for cmd in (doctor, demo, backup, restore):
+        main.add_command(cmd)
