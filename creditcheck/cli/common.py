@@ -78,7 +78,11 @@ def now() -> datetime:
 def read_settings() -> Settings:
     from storage.settings_file import load_settings
 
-    return load_settings(settings_path())
+    notices: list[Any] = []
+    settings = load_settings(settings_path(), notices)
+    for n in notices:  # 设置文件损坏：改名保留、改用默认设置，并告诉用户
+        click.echo(f"注意：{n}", err=True)
+    return settings
 
 
 def resolve_data_dir(data: Path | None, settings: Settings | None = None) -> Path:
