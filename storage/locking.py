@@ -254,7 +254,7 @@ class SectionLock:
             raise StorageError("本窗口没有取得本科室数据的占用，不能保存")
         current = self.read_holder()
         if current is None or current.token != self.token:
-            who = current.describe() if current else "另一处"
+            who = current.describe() if current else "由另一处使用"
             self.release(write=False)
             raise StorageError(f"本科室数据已被接管（现{who}），本窗口改为只读；请关闭后重新打开")
         self.heartbeat()
@@ -300,7 +300,10 @@ class TransientLock:
         self._lock: FileLock | None = None
 
     def __enter__(self) -> TransientLock:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StorageError(f"无法创建数据文件夹：{self.dir}（{e.strerror or e}）") from None
         holder = None
         try:
             holder = Holder.from_dict(read_json(self.dir / HOLDER_NAME))
@@ -311,8 +314,10 @@ class TransientLock:
         try:
             lk.acquire(timeout=self.wait, poll_interval=0.02)
         except Timeout:
-            who = holder.describe() if holder and not holder.released else "另一处"
+            who = holder.describe() if holder and not holder.released else "由另一处使用"
             raise StorageError(f"本科室数据正{who}，现在不能写入；请在那里操作，或等对方关闭后再试") from None
+        except OSError as e:
+            raise StorageError(f"数据文件夹不可写：{self.dir}（{e.strerror or e}）") from None
         self._lock = lk
         return self
 

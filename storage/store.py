@@ -103,6 +103,7 @@ class Store:
         actor: str = "",
         stale_after_hours: float = DEFAULT_STALE_AFTER.total_seconds() / 3600,
         backup_on_open: bool = True,
+        lock_wait: float = 2.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.read_only = read_only
@@ -111,6 +112,8 @@ class Store:
         """只读的原因（给用户看）。"""
         self.section_id = safe_id(section_id) if section_id else None
         self.actor = actor
+        self.lock_wait = lock_wait
+        """不长期占用时，每次写入等待科室锁的秒数。"""
         self.notices: list[Notice] = []
         self.lock_holder: str | None = None
         """本科室正被别处使用时：“由 PC-123 上的 张三 自 2026-11-28 09:30 起使用”。"""
@@ -125,7 +128,15 @@ class Store:
                 self.section_dir(self.section_id), actor,
                 stale_after=timedelta(hours=stale_after_hours),
             )
-            if self._lock.acquire():
+            try:
+                acquired = self._lock.acquire()
+            except StorageError as e:
+                # 文件夹不可写（权限、只读共享……）：照样可以查看
+                self.read_only = True
+                self.read_only_reason = f"{e}。本窗口以只读方式打开，可以查看但不能修改。"
+                self.notices.append(Notice(LOCKED, self.read_only_reason))
+                return
+            if acquired:
                 self._on_acquired(backup_on_open)
             else:
                 self._on_refused()
@@ -210,7 +221,7 @@ class Store:
         if section_id in self._transient:
             yield
             return
-        lk = TransientLock(self.section_dir(section_id))
+        lk = TransientLock(self.section_dir(section_id), wait=self.lock_wait)
         with lk:
             self._transient[section_id] = lk
             try:
