@@ -1,9 +1,215 @@
-"""(placeholder, filled by its issue)"""
+"""台账命令：``ledger check``（检查）、``ledger import``（导入本月台账）、``ledger template``（空白模板），
+以及 ``export ledgers``（科室月度工作台账 .xlsx）。"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from ..errors import CreditCheckError, InputError
+from ..ledger import LedgerResult
+from ..month import Month
+from .common import data_option, echo_json, fail, friendly_errors, load_env
+
+KIND_CHOICE = click.Choice(["licence", "commitment", "code-errors"])
+KIND_HELP = "台账种类：licence 双公示（行政许可，默认）、commitment 信用承诺和履约践诺、code-errors 重错码清单。"
+
+
+@click.group(name="ledger")
+def ledger_group() -> None:
+    """台账（Excel）：检查、导入本月台账、生成空白模板。
+
+    \b
+    例：
+      creditcheck ledger check 双公示台账.xlsx
+      creditcheck ledger check 双公示台账.xlsx --annotate 标注.xlsx
+      creditcheck ledger import 双公示台账.xlsx --section 商事登记科 --month 2026-11
+      creditcheck ledger template --kind commitment -o 信用承诺台账模板.xlsx
+    """
+
+
+def _print_result(result: LedgerResult, file_label: str) -> None:
+    from ..ledger import COUNT_LABELS
+
+    spec = result.spec
+    click.echo(f"文件：{file_label}（工作表“{result.sheet}”，表头在第{result.header_row}行）  台账：{spec.title}")
+    if result.rule:
+        from ..rules import DeadlineRule
+
+        click.echo(f"期限规则：{DeadlineRule.parse(result.rule).label}（{result.rule}，取自指标目录第{spec.indicator_id}项）")
+    for note in result.notes:
+        click.echo(f"注意：{note}")
+    if result.problems:
+        click.echo("")
+        for p in result.problems:
+            value = f"“{p.value}”" if p.value else "（空）"
+            tag = "［迟报/逾期］" if p.kind == "late" else ""
+            click.echo(f"第{p.row}行  {p.column}  {value}：{tag}{p.message}")
+    click.echo("")
+    n = len(result.problems)
+    if n:
+        click.echo(f"共 {result.row_count} 行数据，发现 {n} 个问题，涉及 {result.problem_rows} 行。")
+    else:
+        click.echo(f"共 {result.row_count} 行数据，没有发现问题。")
+    labels = COUNT_LABELS[result.kind]
+    parts = [f"{labels[k]} {v}" for k, v in result.counts.items() if v is not None]
+    click.echo("计数：" + "，".join(parts))
+    if result.kind == "code-errors":
+        click.echo(f"未清理：{result.open} 条")
+    if result.status:
+        click.echo("履约情况：" + "，".join(f"{k} {v}" for k, v in result.status.items()))
+    for line in result.rate_lines():
+        click.echo(line)
+
+
+@ledger_group.command(name="check")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
+@click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：rows、problems、counts、rates。")
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="另存一份标注过的副本：问题单元格涂色并加批注，另加“问题汇总”页。",
+)
+@data_option
+@friendly_errors
+def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate: Path | None, data: Path | None) -> None:
+    """检查一份台账 FILE（.xlsx）：逐行列出问题（行号、列、内容、说明），并计算上报率、及时率、合规率。
+
+    文件读得了就以 0 退出（不论有无问题）；读不了时给出原因并以非 0 退出。
+    """
+    from exports.ledger_io import check_file
+
+    env = load_env(data)
+    result = check_file(file, kind, env.catalog, env.calendar, env.today, sheet)
+    if as_json:
+        echo_json(result.to_json())
+        for note in result.notes:
+            click.echo(f"注意：{note}", err=True)
+    else:
+        _print_result(result, str(file))
+    if annotate is not None:
+        _annotate(file, result, annotate, quiet=as_json)
+
+
+def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
+    from exports.xlsx_write import write_annotated
+
+    if out.resolve() == src.resolve():
+        fail("标注副本不能覆盖原文件，请换一个文件名")
+    try:
+        path = write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
+    except (CreditCheckError, OSError):
+        raise
+    except Exception as e:  # noqa: BLE001 - 读得了值但完整打开失败的少见文件
+        fail(f"无法写出标注副本：{type(e).__name__}（检查结果不受影响）", code=1)
+    msg = f"已写出标注副本：{path}（{len(result.problems)} 个问题）"
+    click.echo(msg, err=quiet)
+
+
+@ledger_group.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--section", "section_text", required=True, help="科室（编号、全称或简称，如 commerce 或 商事登记科）。")
+@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
+@click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
+@click.option("--force", is_flag=True, help="该月已导入过同种台账时，用这次的替换。")
+@data_option
+@friendly_errors
+def import_cmd(
+    file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, data: Path | None
+) -> None:
+    """导入本科室某月的台账 FILE：检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
+    from exports.ledger_io import import_ledger
+    from storage.store import Store
+
+    from ..checklist import LockedMonthError
+    from ..ledger import spec_for
+
+    env = load_env(data)
+    section = env.catalog.section(section_text)
+    month = Month.parse(month_text)
+    spec = spec_for(kind)
+    store = Store(env.data_dir)
+    sm = store.load_month(section.id, month, env.catalog.version)
+    if sm.locked:
+        raise LockedMonthError(f"{month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
+    old = sm.ledgers.get(kind)
+    if old and not force:
+        raise InputError(
+            f"{section.short}{month.label}已导入过{spec.title}（{old.get('file', '')}，"
+            f"{str(old.get('imported_at', '')).replace('T', ' ')[:16]} 导入，{old.get('rows', '?')} 行）；"
+            "如要用这次的文件替换，请加 --force"
+        )
+    if section.id not in env.catalog.indicator(spec.indicator_id).sections:
+        click.echo(f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。", err=True)
+    result = import_ledger(file, kind, env.catalog, env.calendar, env.today, sheet)
+    imported_at = env.now.isoformat(timespec="seconds")
+    summary = result.summary(file.name, imported_at)
+    meta = {
+        "file": file.name,
+        "sheet": result.sheet,
+        "imported_at": imported_at,
+        "header_row": result.header_row,
+        "problems": [p.to_json() | {"kind": p.kind} for p in result.problems],
+    }
+    store.save_ledger(section.id, month, kind, result.rows, meta)
+    sm.ledgers[kind] = summary
+    store.save_month(sm)
+    _print_result(result, str(file))
+    verb = "替换" if old else "导入"
+    click.echo(f"\n已{verb}：{section.short} {month.label} {spec.title}，{result.row_count} 行。")
+
+
+@ledger_group.command(name="template")
+@click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.xlsx）。")
+@friendly_errors
+def template_cmd(kind: str, out: Path) -> None:
+    """生成空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，附“填写说明”页。"""
+    from exports.xlsx_write import write_template
+
+    path = write_template(kind, out)
+    click.echo(f"已生成模板：{path}")
+
+
+@click.command(name="ledgers")
+@click.option("--section", "section_text", required=True, help="科室（编号、全称或简称）。")
+@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件（.xlsx），默认在当前文件夹。")
+@data_option
+@friendly_errors
+def export_ledgers(section_text: str, month_text: str, out: Path | None, data: Path | None) -> None:
+    """导出科室某月的工作台账（.xlsx）：首页“概况”为计数与比率，之后每种台账一页。"""
+    from exports.xlsx_write import export_section_month_xlsx
+    from storage.store import Store
+
+    from ..ledger import KINDS
+
+    env = load_env(data)
+    section = env.catalog.section(section_text)
+    month = Month.parse(month_text)
+    store = Store(env.data_dir)
+    sm = store.load_month(section.id, month, env.catalog.version)
+    ledgers = {}
+    for kind in KINDS:
+        rows = store.load_ledger(section.id, month, kind)
+        if rows is not None:
+            ledgers[kind] = rows
+    if not ledgers and not sm.ledgers:
+        raise InputError(f"{section.short}{month.label}还没有导入任何台账（先用 creditcheck ledger import 导入）")
+    if out is None:
+        out = Path(f"工作台账-{section.short}-{month.label}.xlsx".replace("/", "-").replace("\\", "-"))
+    path = export_section_month_xlsx(env.catalog, sm, ledgers, out)
+    n = sum(len(r) for r in ledgers.values())
+    click.echo(f"已导出：{path}（{len(ledgers)} 种台账，共 {n} 行）")
 
 
 def register(main: click.Group) -> None:
-    pass
+    main.add_command(ledger_group)
+    export = main.commands["export"]
+    assert isinstance(export, click.Group)
+    export.add_command(export_ledgers)

@@ -1,0 +1,123 @@
+"""台账检查的速度与内存：5万行双公示台账，``ledger check`` 对比 openpyxl 只读逐行读取同一文件。
+
+目标：吞吐量之比（检查 / 单纯读取）≥ 0.6；检查的峰值内存 ≤ 150 MiB。
+两项各在一个新的子进程里跑，子进程报告自己的用时与峰值常驻内存（resource.getrusage）。
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROWS = 50_000
+TARGET_RATIO = 0.6
+TARGET_MIB = 150
+
+_BASELINE = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)
+ws = wb.worksheets[0]
+ws.reset_dimensions()
+n = 0
+for row in ws.iter_rows(values_only=True):
+    n += 1
+wb.close()
+dt = time.perf_counter() - t0
+print(json.dumps({"seconds": dt, "rows": n, "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+_CHECK = r"""
+import json, resource, sys, time
+from datetime import date
+t0 = time.perf_counter()
+from creditcheck.catalog import load_builtin
+from creditcheck.workcal import load_calendar
+from exports.ledger_io import check_file
+r = check_file(sys.argv[1], "licence", load_builtin(), load_calendar(None), date(2026, 11, 28))
+dt = time.perf_counter() - t0
+print(json.dumps({"seconds": dt, "rows": r.row_count, "problems": len(r.problems),
+                  "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def make_ledger(path: Path, rows: int = ROWS) -> None:
+    """生成一份像样的台账：大部分正确，少量小写代码、迟报、重复文书号；日期一半是 Excel 日期、一半是文字。"""
+    from openpyxl import Workbook
+
+    from creditcheck.creditcode import ALPHABET, check_char
+    from creditcheck.ledger import LICENCE
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append([c.name for c in LICENCE.columns])
+    agency = "11350100" + "MB0123456"
+    agency += check_char(agency)
+    base = date(2026, 1, 5)
+    for i in range(rows):
+        body = f"91350100{i:09d}"[:17]
+        body = "".join(ALPHABET[int(ch)] for ch in body)
+        code = body + check_char(body)
+        if i % 997 == 0:
+            code = code.lower()
+        decided = base + timedelta(days=i % 300)
+        reported = decided + timedelta(days=3 + (i % 14))
+        ws.append([
+            f"某某市场主体{i}有限公司",
+            "法人及非法人组织" if i % 10 else "个体工商户",
+            code,
+            f"张{i % 100}",
+            "准予行政许可决定书",
+            f"某审批许字〔2026〕{i if i % 1500 else 7}号",
+            "普通",
+            "食品经营许可证",
+            f"JY{i:012d}",
+            "食品销售经营者（含网络经营）",
+            datetime.combine(decided, datetime.min.time()) if i % 2 else decided.isoformat(),
+            decided.isoformat(),
+            "长期" if i % 3 == 0 else (decided + timedelta(days=1825)).isoformat(),
+            "某区行政审批服务局",
+            agency,
+            "某区行政审批服务局",
+            agency,
+            datetime.combine(reported, datetime.min.time()) if i % 2 else reported.strftime("%Y/%m/%d"),
+            "",
+        ])
+    wb.save(path)
+
+
+def _run(script: str, path: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _mib(maxrss: float) -> float:
+    # Linux 上 ru_maxrss 以 KiB 计，macOS 以字节计
+    return maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ledger.xlsx"
+        make_ledger(path)
+        size = path.stat().st_size / 1024 / 1024
+        base = _run(_BASELINE, path)
+        mine = _run(_CHECK, path)
+    base_tp = ROWS / base["seconds"]
+    mine_tp = ROWS / mine["seconds"]
+    ratio = mine_tp / base_tp
+    mib = _mib(mine["maxrss"])
+    print(f"台账：{ROWS} 行，文件 {size:.1f} MiB")
+    print(f"openpyxl 只读逐行读取：{base['seconds']:.2f} 秒（{base_tp:,.0f} 行/秒），峰值内存 {_mib(base['maxrss']):.0f} MiB")
+    print(f"ledger check：{mine['seconds']:.2f} 秒（{mine_tp:,.0f} 行/秒），发现 {int(mine['problems'])} 个问题")
+    print(f"吞吐量之比 {ratio:.2f}（目标 ≥ {TARGET_RATIO}）{'达标' if ratio >= TARGET_RATIO else '未达标'}")
+    print(f"检查的峰值内存 {mib:.0f} MiB（目标 ≤ {TARGET_MIB} MiB）{'达标' if mib <= TARGET_MIB else '未达标'}")
+
+
+if __name__ == "__main__":
+    main()
