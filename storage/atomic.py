@@ -47,6 +47,22 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_UMASK: int | None = None
+
+
+def file_mode(path: Path) -> int:
+    """新写入文件的权限：沿用原文件的；新文件按 umask（mkstemp 默认 0600，共享文件夹上别人会读不了）。"""
+    global _UMASK
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        pass
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return 0o666 & ~_UMASK
+
+
 def read_json(path: Path) -> Any | None:
     """读出 JSON；文件不存在时为 None；无法解析时抛 CorruptFileError。"""
     try:
@@ -85,6 +101,8 @@ def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float 
         raise StorageError(f"数据文件夹不可写：{folder}（{e.strerror or e}）") from None
     tmp = Path(tmp_name)
     try:
+        if os.name == "posix":
+            os.fchmod(fd, file_mode(path))
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
@@ -137,6 +155,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    if os.name == "posix":
+        os.fchmod(fd, file_mode(path))
     with os.fdopen(fd, "wb") as f:
         f.write(text.encode("utf-8"))
         f.flush()

@@ -24,7 +24,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .atomic import CorruptFileError, StorageError, fsync_dir, read_json, write_json_atomic
+from .atomic import (
+    CorruptFileError,
+    StorageError,
+    file_mode,
+    fsync_dir,
+    read_json,
+    write_json_atomic,
+)
 
 KEEP_LAST = 20
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
@@ -77,6 +84,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        if os.name == "posix":
+            os.fchmod(fd, file_mode(path))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
