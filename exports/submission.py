@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -17,7 +16,9 @@ from typing import Any
 
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
 from creditcheck.dates import format_date, format_datetime
-from creditcheck.models import Event, Evidence, IndicatorEntry, SectionMonth, Status
+from creditcheck.evidence import STATE_LABELS, evidence_state
+from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
+from creditcheck.models import Event, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
 from creditcheck.obligations import Obligation, obligations_for, quota_lines
 from creditcheck.rules import Level, RuleKind
@@ -38,44 +39,8 @@ def default_filename(catalog: Catalog, section_id: str, month: Month) -> str:
 
 # ───────────────────────── 佐证材料状态 ─────────────────────────
 
-EVIDENCE_LABELS = {"ok": "正常", "missing": "文件缺失", "changed": "已变更", "unreadable": "无法读取"}
-
-
-def _local_evidence_state(ev: Evidence) -> str:
-    """文件是否还在、是否与附上时一致（大小和修改时间相同即视为未变，否则比对 SHA-256）。"""
-    path = Path(ev.abs_path or ev.path)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return "missing"
-    except OSError:
-        return "unreadable"
-    if not path.is_file():
-        return "missing"
-    if ev.sha256 is None:
-        return "ok"
-    if ev.size == st.st_size and ev.mtime is not None and abs(ev.mtime - st.st_mtime) < 1e-3:
-        return "ok"
-    if ev.size is not None and ev.size != st.st_size:
-        return "changed"
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return "unreadable"
-    return "ok" if h.hexdigest() == ev.sha256 else "changed"
-
-
-def evidence_state(ev: Evidence) -> str:
-    """"ok" / "missing" / "changed" / "unreadable"：优先用领域层的 creditcheck.evidence。"""
-    try:
-        from creditcheck.evidence import evidence_state as domain_state
-    except ImportError:
-        return _local_evidence_state(ev)
-    st = domain_state(ev)
-    return str(getattr(st, "value", st))
+EVIDENCE_LABELS = STATE_LABELS
+"""ok 正常 / missing 文件缺失 / changed 已变更 / unreadable 无法读取（见 creditcheck.evidence）。"""
 
 
 # ───────────────────────── 小工具 ─────────────────────────
@@ -133,12 +98,9 @@ FIELD_LABELS = {
 
 LEDGER_NAMES = {"licence": "“双公示”", "commitment": "“信用承诺和履约践诺”", "code-errors": "重错码清理"}
 
-LEDGER_COUNT_LABELS = {
-    "decided": "作出许可决定", "uploaded": "已上报", "on_time": "按时上报", "compliant": "通过校验",
-    "total": "台账条数", "rows": "台账条数", "commitments": "信用承诺", "commitment": "信用承诺",
-    "fulfilment": "履约践诺", "fulfillment": "履约践诺", "performance": "履约践诺",
-    "found": "发现重错码", "cleaned": "已清理", "open": "未清理", "invalid": "未通过校验",
-}
+_RATE_PARTS = {"reported": ("uploaded", "decided"), "timely": ("on_time", "uploaded"),
+               "compliant": ("compliant", "uploaded")}
+"""比率的分子、分母在 counts 里的键（与 creditcheck.ledger 一致）。"""
 
 
 def _event_subject(ev: Event) -> str:
@@ -358,12 +320,9 @@ class SubmissionWriter:
         return bool(ind.counts or ind.ledger or self._kinds(ind, entry))
 
     def _figures(self, doc: Any, ind: Indicator, entry: IndicatorEntry) -> None:
-        if ind.ledger == "licence":
-            doc.heading(3, "“双公示”台账")
-            self._licence_ledger(doc)
-        elif ind.ledger:
+        if ind.ledger:
             doc.heading(3, f"{LEDGER_NAMES.get(ind.ledger, ind.ledger)}台账")
-            self._generic_ledger(doc, ind.ledger)
+            self._ledger(doc, ind.ledger)
         if ind.counts:
             doc.heading(3, "应用数据")
             self._counts(doc, ind, entry)
@@ -446,64 +405,49 @@ class SubmissionWriter:
             else:
                 doc.paragraph(f"{formula} =（{a} + {b}）÷ {m} = {_pct((a + b) / m)}。")
 
-    def _licence_ledger(self, doc: Any) -> None:
-        lic = self.sm.ledgers.get("licence")
-        if not lic:
-            doc.paragraph("本月未导入“双公示”台账。")
-            return
-        counts: dict[str, Any] = lic.get("counts") or {}
-        rates: dict[str, Any] = lic.get("rates") or {}
-        decided, uploaded = counts.get("decided"), counts.get("uploaded")
-        on_time, compliant = counts.get("on_time"), counts.get("compliant")
-
-        def fig(v: Any) -> str:
-            return "—" if v is None else str(v)
-
-        doc.paragraph(f"本月作出行政许可决定{fig(decided)}件，已上报{fig(uploaded)}件，"
-                      f"其中按时上报{fig(on_time)}件，通过校验{fig(compliant)}件。")
-        specs = [
-            ("上报率", "reported", "已上报数 ÷ 作出许可决定数", uploaded, decided),
-            ("及时率", "timely", "按时上报数 ÷ 已上报数", on_time, uploaded),
-            ("合规率", "compliant", "通过校验数 ÷ 已上报数", compliant, uploaded),
-        ]
-        rows, shaded = [], []
-        for n, (name, key, formula, num, den) in enumerate(specs):
-            rate = rates.get(key)
-            if rate is None and isinstance(num, int) and isinstance(den, int) and den:
-                rate = num / den
-            value = _pct(rate) if rate is not None else "无法计算（分母为0）"
-            if rate is not None and rate < 1:
-                shaded.append(n)
-            rows.append([name, formula, f"{fig(num)} ÷ {fig(den)}", value])
-        doc.table(["指标", "计算公式", "计数", "结果"], rows, widths=[20, 60, 36, 40], align="clcc",
-                  shaded=shaded)
-        src = lic.get("file") or lic.get("source")
-        when = lic.get("imported_at")
-        if src or when:
-            doc.paragraph(f"台账来源：{Path(str(src)).name if src else '—'}"
-                          + (f"，导入时间{str(when)[:16].replace('T', ' ')}" if when else "") + "。")
-
-    def _generic_ledger(self, doc: Any, kind: str) -> None:
+    def _ledger(self, doc: Any, kind: str) -> None:
+        """台账摘要（台账导入时存入 ``sm.ledgers[kind]``）：计数，以及每个比率的公式、计数和结果。"""
         name = LEDGER_NAMES.get(kind, kind)
         summary = self.sm.ledgers.get(kind)
         rows = self.ledger_rows.get(kind)
-        if not summary and not rows:
+        if not summary:
             doc.paragraph(f"本月未导入{name}台账。")
+            if rows:
+                self._rows_table(doc, rows)
             return
-        if summary:
-            counts = summary.get("counts") if isinstance(summary.get("counts"), dict) else {}
-            parts = [f"{LEDGER_COUNT_LABELS.get(k, k)}{v}" for k, v in counts.items()]
-            if not parts and isinstance(summary.get("rows"), int):
-                parts.append(f"台账条数{summary['rows']}")
-            rates = summary.get("rates") if isinstance(summary.get("rates"), dict) else {}
-            parts += [f"{LEDGER_COUNT_LABELS.get(k, k)}比率{_pct(v)}" for k, v in rates.items()
-                      if isinstance(v, (int, float))]
-            if parts:
-                doc.paragraph(f"本月{name}台账：" + "，".join(parts) + "。")
+        counts: dict[str, Any] = summary.get("counts") or {}
+        rates: dict[str, Any] = summary.get("rates") or {}
+        clabels = COUNT_LABELS.get(kind, COUNT_LABELS["licence"])
+        parts = [f"{clabels.get(k, k)}{'—' if counts.get(k) is None else counts.get(k)}条"
+                 for k in ("decided", "uploaded", "on_time", "compliant") if k in counts and counts.get(k) is not None]
+        head = f"本月{name}台账：" + "，".join(parts) if parts else f"本月{name}台账"
+        if isinstance(summary.get("problems"), int):
+            head += f"；检查发现问题{summary['problems']}处"
+        doc.paragraph(head + "。")
+        table_rows, shaded = [], []
+        for key, (label, num_label, den_label) in RATE_LABELS.get(kind, RATE_LABELS["licence"]).items():
+            num_key, den_key = _RATE_PARTS[key]
+            num, den = counts.get(num_key), counts.get(den_key)
+            if num is None:
+                table_rows.append([label, "—", "—", "不适用（本台账没有逐条期限）"])
+                continue
+            rate = rates.get(key)
+            if rate is None and isinstance(num, int) and isinstance(den, int) and den:
+                rate = num / den
+            if rate is not None and rate < 1:
+                shaded.append(len(table_rows))
+            value = _pct(rate) if rate is not None else "无法计算（分母为0）"
+            table_rows.append([label, f"{num_label}数 ÷ {den_label}数", f"{num} ÷ {den}", value])
+        doc.table(["指标", "计算公式", "计数", "结果"], table_rows, widths=[20, 62, 36, 38], align="clcc",
+                  shaded=shaded)
+        src, when = summary.get("file"), summary.get("imported_at")
+        if src or when:
+            doc.paragraph(f"台账文件：{Path(str(src)).name if src else '—'}"
+                          + (f"，导入时间{str(when)[:16].replace('T', ' ')}" if when else "") + "。")
         if rows:
             self._rows_table(doc, rows)
 
-    def _rows_table(self, doc: Any, rows: list[dict], limit: int = 30, max_cols: int = 6) -> None:
+    def _rows_table(self, doc: Any, rows: list[dict], limit: int = 30, max_cols: int = 5) -> None:
         cols: list[str] = []
         for r in rows:
             for k in r:
@@ -515,7 +459,7 @@ class SubmissionWriter:
         shown = rows[:limit]
         data = [[str(i + 1)] + ["" if r.get(c) is None else str(r.get(c)) for c in cols]
                 for i, r in enumerate(shown)]
-        doc.table(["序号", *cols], data, widths=[8] + [30] * len(cols), align="c" + "l" * len(cols))
+        doc.table(["序号", *cols], data, widths=[10] + [30] * len(cols), align="c" + "l" * len(cols))
         if len(rows) > limit:
             doc.paragraph(f"台账共{len(rows)}条，以上列出前{limit}条，完整台账见导出的 Excel 台账。")
 
