@@ -36,7 +36,12 @@ def check_file(
     """读取并检查一份台账。读不了时抛出 LedgerReadError（一行中文）；读得了就返回结果（问题在结果里）。"""
     spec_for(kind)
     with LedgerWorkbook(path, sheet) as book:
-        result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows)
+        try:
+            result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows)
+        except LedgerReadError as e:
+            if str(e).startswith("“"):  # 已写明文件名的读取错误
+                raise
+            raise LedgerReadError(f"工作表“{book.sheet}”：{e}") from None
         result.sheet = book.sheet
         result.file = book.file_name
         result.notes = list(book.notes)

@@ -187,6 +187,10 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[list[tuple[int, int, i
             if not chunk:
                 break
             buf = tail + chunk
+            if b"<!" in buf and (b"<!DOCTYPE" in buf or b"<!ENTITY" in buf):
+                raise LedgerReadError(
+                    f"工作表部件 {member} 含有 DOCTYPE/实体声明（正常的 Excel 文件不会有），可能是恶意构造的文件，已拒绝读取"
+                )
             if b"<f" in buf:
                 for m in _UNCACHED_RE.finditer(buf):
                     if len(uncached) < 100000:
@@ -218,14 +222,21 @@ def _unsafe_xml(e: BaseException) -> bool:
         from defusedxml.common import DefusedXmlException
     except ImportError:  # pragma: no cover
         return False
-    return isinstance(e, DefusedXmlException)
+    seen = 0
+    cur: BaseException | None = e
+    while cur is not None and seen < 10:  # openpyxl 把解析错误包成 ValueError，原因在 __cause__ 里
+        if isinstance(cur, DefusedXmlException):
+            return True
+        cur = cur.__cause__ or cur.__context__
+        seen += 1
+    return False
 
 
 def _wrap(e: BaseException, name: str, where: str = "") -> LedgerReadError:
     if isinstance(e, LedgerReadError):
         return e
     if _unsafe_xml(e):
-        return LedgerReadError(f"“{name}”含有不安全的 XML 内容（实体声明），已拒绝读取")
+        return LedgerReadError(f"“{name}”含有不安全的 XML 内容（DOCTYPE/实体声明），可能是恶意构造的文件，已拒绝读取")
     if isinstance(e, MemoryError):
         return LedgerReadError(f"“{name}”太大，内存不足，无法读取")
     detail = f"{type(e).__name__}"
