@@ -1,0 +1,110 @@
+"""命令 ``creditcheck export submission``：真实的数据文件夹（TinyDB 文件）→ .docx，读回核对。"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx_helpers import (
+    find_table,
+    open_docx,
+    rich_month,
+    section_after_heading,
+    table_rows,
+    text_of,
+)
+
+from creditcheck.cli import main
+from creditcheck.month import Month
+from storage.store import Store
+
+NAME = "商事登记科-2026年11月信用监测报送材料.docx"
+
+
+@pytest.fixture
+def saved(catalog, data_dir: Path, tmp_path: Path):
+    sm = rich_month(catalog, "commerce", tmp_path / "files")
+    sm.ledgers["commitment"] = {"rows": 1, "counts": {"decided": 1, "uploaded": 1, "on_time": None, "compliant": 1},
+                                "rates": {"reported": 1.0, "timely": None, "compliant": 1.0}}
+    store = Store(data_dir)
+    store.save_month(sm)
+    store.save_ledger("commerce", sm.month, "commitment", [{"_row": 2, "主体名称": "某某公司", "承诺类型": "告知承诺"}])
+    return sm
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["export", "submission", *args], catch_exceptions=False)
+
+
+def test_export_default_name_in_current_folder_and_figures_match_store(
+    saved, catalog, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    r = run("--section", "商事登记科", "--month", "2026-11", "--data", str(data_dir))
+    assert r.exit_code == 0, r.output
+    out = work / NAME
+    assert out.is_file() and f"已生成报送材料：{out}" in r.output
+    doc = open_docx(out)
+    # 与仓库里的数据逐项核对
+    stored = Store(data_dir).load_month("commerce", Month(2026, 11))
+    c = stored.entries[8].counts
+    part8 = text_of(section_after_heading(doc, "（指标8）"))
+    a, b, m = c["credit_checks"], c["joint_sanctions"], c["market_entities"]
+    assert f"=（{a} + {b}）÷ {m} = {round((a + b) / m * 100, 2)}%" in part8
+    lic = stored.ledgers["licence"]["counts"]
+    rates = find_table(doc, "指标", "计算公式")[0]  # 指标2的“双公示”台账在前
+    assert table_rows(rates)[1][2] == f"{lic['uploaded']} ÷ {lic['decided']}"
+    summary = table_rows(find_table(doc, "序号", "指标")[0])[1:]
+    assert [int(r[0]) for r in summary] == sorted(stored.entries)
+    assert [r[6] for r in summary] == [str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)]
+    part3 = text_of(section_after_heading(doc, "（指标3）"))
+    assert "1 | 某某公司 | 告知承诺" in part3  # 台账行来自仓库
+
+
+def test_refuses_to_overwrite_without_force(saved, data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "材料.docx"
+    out.write_bytes(b"keep me")
+    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out))
+    assert r.exit_code != 0
+    assert f"错误：文件已存在：{out}。如需覆盖，请加 --force" in r.output
+    assert out.read_bytes() == b"keep me"
+    r = run("-s", "商事登记项目审批服务科", "-m", "2026年11月", "--data", str(data_dir), "-o", str(out), "--force")
+    assert r.exit_code == 0, r.output
+    assert open_docx(out).paragraphs[-1].text == "2026年11月28日"
+
+
+def test_output_folder_gets_default_name(saved, data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    r = run("-s", "commerce", "-m", "2026-11", "--data", str(data_dir), "-o", str(folder))
+    assert r.exit_code == 0, r.output
+    assert (folder / NAME).is_file()
+
+
+def test_unknown_section_and_bad_month(data_dir: Path, tmp_path: Path) -> None:
+    r = run("-s", "财务科", "-m", "2026-11", "--data", str(data_dir), "-o", str(tmp_path / "x.docx"))
+    assert r.exit_code != 0
+    assert "错误：未知科室：“财务科”（可选：办公室、组织人事科、商事登记科" in r.output
+    assert "Traceback" not in r.output
+    r = run("-s", "商事登记科", "-m", "2026-13", "--data", str(data_dir), "-o", str(tmp_path / "x.docx"))
+    assert r.exit_code != 0 and "错误：" in r.output and "月份" in r.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_month_without_records_warns(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "空.docx"
+    r = run("-s", "建设项目科", "-m", "2026-10", "--data", str(data_dir), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert "还没有自查记录" in r.output
+    rows = table_rows(find_table(open_docx(out), "序号", "指标")[0])[1:]
+    assert rows and all(row[3].startswith("未开始") for row in rows)
+
+
+def test_missing_template_message(saved, data_dir: Path, tmp_path: Path) -> None:
+    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(tmp_path / "t.docx"),
+            "--template", str(tmp_path / "无.docx"))
+    assert r.exit_code != 0 and "错误：找不到 Word 模板" in r.output
+    assert not (tmp_path / "t.docx").exists()
