@@ -46,7 +46,7 @@ from creditcheck.dates import format_date
 from creditcheck.errors import CreditCheckError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{%s}" % W_NS
+_W = f"{{{W_NS}}}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 # ───────────────────────── 字号与尺寸 ─────────────────────────
@@ -300,9 +300,9 @@ def _make_style(d: dict[str, Any]) -> Any:
     else:
         _el(rpr, "b", val="0")
         _el(rpr, "bCs", val="0")
-    _size(rpr, d["pt"])
-    if d.get("condense"):
+    if d.get("condense"):  # w:spacing 须在 w:sz 之前（Word 按架构顺序校验）
         _el(rpr, "spacing", val=str(GRID_CONDENSE))
+    _size(rpr, d["pt"])
     return st
 
 

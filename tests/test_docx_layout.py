@@ -220,3 +220,44 @@ def test_control_characters_are_dropped(tmp_path: Path) -> None:
     doc.paragraph("备注\x07里有\x0b控制字符")
     out = open_docx(doc.save(tmp_path / "c.docx"))
     assert "备注里有控制字符" in [p.text for p in out.paragraphs]
+
+
+# OOXML 架构规定的子元素顺序（本模块用到的部分）；Word 遇到顺序错误会报“无法读取的内容”。
+_ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
+            "kinsoku", "wordWrap", "overflowPunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+            "snapToGrid", "spacing", "ind", "contextualSpacing", "jc", "textAlignment", "outlineLvl", "rPr"],
+    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+            "u", "lang"],
+    "tblPr": ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "tcPr": ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "vAlign"],
+    "style": ["name", "aliases", "basedOn", "next", "link", "uiPriority", "semiHidden", "unhideWhenUsed", "qFormat",
+              "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr"],
+}
+
+
+def test_child_order_follows_schema(catalog, cal, tmp_path: Path) -> None:
+    import zipfile
+
+    from docx_helpers import NOW, rich_month
+    from lxml import etree
+
+    from creditcheck.settings import Settings
+    from exports.submission import export_submission
+
+    sm = rich_month(catalog, "system", tmp_path / "files")
+    path = export_submission(catalog, cal, sm, Settings(), tmp_path / "full.docx", now=NOW)
+    z = zipfile.ZipFile(path)
+    w = "{" + W_NS + "}"
+    checked = 0
+    for name in z.namelist():
+        if not (name.startswith("word/") and name.endswith(".xml")) or "stylesWithEffects" in name:
+            continue
+        root = etree.fromstring(z.read(name))
+        for parent, order in _ORDER.items():
+            for el in root.iter(w + parent):
+                tags = [c.tag[len(w):] for c in el if c.tag.startswith(w)]
+                known = [order.index(t) for t in tags if t in order]
+                assert known == sorted(known), f"{name}: {parent} 子元素顺序 {tags}"
+                checked += 1
+    assert checked > 500
