@@ -31,9 +31,8 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
 
     例：creditcheck export submission --section 商事登记科 --month 2026-11
     """
-    from storage.store import Store
-
     from exports.submission import default_filename, export_submission
+    from storage.store import Store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
