@@ -1,0 +1,458 @@
+"""信用状况监测自查的终端界面：App 只负责接线（打开哪个屏幕、切换月份、导出），规则都在领域层。
+
+一切外部依赖由 ``AppContext`` 注入（见 screens/context.py），测试在 tmp_path 上运行。
+
+体系科屏幕的接口：若模块 ``screens.coordinator`` 存在，并提供 ``OverviewScreen``、``ReviewScreen``、
+``RankingScreen``，本机为体系科时首页的 O / R / K 键与命令面板会以 ``cls(ctx: AppContext)`` 构造并
+push 它们（懒加载；模块不存在时提示“尚未提供”）。它们可读 ``self.app.ctx``，不要改 ``app.session``。
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
+
+from creditcheck import review
+from creditcheck.checklist import copy_from_previous
+from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.models import Status
+from creditcheck.month import Month
+from creditcheck.scoring import score
+from creditcheck.settings import Settings
+
+from .commands import CreditCheckCommands
+from .confirm import ConfirmModal
+from .context import AppContext
+from .messages import MonthSaved, SettingsSaved
+from .path_input import PathSuggester
+from .prompt import PromptModal
+from .session import MonthSession
+
+
+class CreditCheckApp(App[None]):
+    """信用状况监测自查。"""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "信用状况监测自查"
+    COMMANDS = {CreditCheckCommands}
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "帮助", key_display="F1"),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
+        Binding("ctrl+q", "quit", "退出", show=False, priority=True),
+    ]
+
+    def __init__(self, ctx: AppContext, *, exit_after_paint: bool = False) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.exit_after_paint = exit_after_paint
+        """基准测试用：首页第一次画好后立即退出。"""
+        self.session: MonthSession | None = None
+        """当前打开的月份（首页与逐项自查共用）。"""
+
+    # ── 启动 ──
+    def on_mount(self) -> None:
+        self.set_interval(120, self._heartbeat)
+        if self.ctx.settings.configured and self.ctx.section is not None:
+            self._start()
+        else:
+            from .setup import SetupScreen
+
+            self.push_screen(SetupScreen(self.ctx, first_run=True), self._first_run_done)
+
+    def _first_run_done(self, settings: Settings | None) -> None:
+        if settings is None:
+            self.exit()
+            return
+        self._apply_settings(settings)
+        self._start()
+
+    def _start(self) -> None:
+        from .home import HomeScreen
+
+        try:
+            self.session = self._session(Month.of(self.ctx.today))
+        except CreditCheckError as e:
+            self.notify(str(e), title="数据读取失败", severity="error", timeout=15)
+            self.session = None
+            return
+        self.push_screen(HomeScreen(self.ctx))
+
+    def _session(self, month: Month) -> MonthSession:
+        return MonthSession(self.ctx, month, on_notice=self._storage_notice)
+
+    def _storage_notice(self, message: str) -> None:
+        self.notify(message, title="数据提示", severity="warning", timeout=20)
+
+    def _heartbeat(self) -> None:
+        beat = getattr(self.ctx.store, "heartbeat", None)
+        if beat is not None:
+            try:
+                beat()
+            except (CreditCheckError, OSError):
+                pass  # 心跳失败不影响使用；下次保存时存储层会说明
+
+    def action_take_over(self) -> None:
+        """接管失效的占用（对方程序已不在运行）。"""
+        if not self.ctx.lock_stale:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.ctx.store.take_over()
+            except CreditCheckError as e:
+                self.notify(str(e), severity="error", timeout=10)
+                return
+            self.notify("已接管，本窗口现在可以修改", timeout=5)
+            self._refresh_screen()
+
+        self.push_screen(ConfirmModal(
+            "接管数据", self.ctx.read_only_reason + "\n\n请确认那台电脑上的程序已经关闭，再接管。", yes="接管"), answer)
+
+    def _apply_settings(self, new: Settings) -> bool:
+        """换上新设置；数据文件夹变了就打开新仓库、重读目录和日历。返回文件夹是否变了。"""
+        from creditcheck.catalog import load_catalog
+        from creditcheck.workcal import load_calendar
+
+        old_dir = self.ctx.data_dir
+        old_section = getattr(self.ctx.store, "section_id", None)
+        self.ctx.settings = new
+        new_dir = Path(new.data_dir).expanduser() if new.data_dir else (self.ctx.default_data_dir or old_dir)
+        changed = new_dir != old_dir
+        if self.ctx.open_store is not None and (changed or old_section != new.section_id):
+            close = getattr(self.ctx.store, "close", None)
+            if close is not None:
+                close()
+            self.ctx.store = self.ctx.open_store(new_dir, new.section_id, new.person)
+            if changed:
+                self.ctx.data_dir = new_dir
+                self.ctx.catalog = load_catalog(new_dir)
+                self.ctx.calendar = load_calendar(new_dir)
+        return changed
+
+    # ── 屏幕之间 ──
+    def _refresh_screen(self) -> None:
+        screen = self.screen
+        for method in ("refresh_view", "render_page"):
+            fn = getattr(screen, method, None)
+            if fn is not None:
+                fn()
+
+    def on_month_saved(self, message: MonthSaved) -> None:
+        """记录已保存：其余屏幕在回到前台时（on_screen_resume）自行刷新，这里只记日志。"""
+        self.log(f"已保存 {message.month}")
+
+    def on_settings_saved(self, message: SettingsSaved) -> None:
+        self._refresh_screen()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="输入几个字查找操作，如：导出、材料、提交……",
+                                            id="--command-palette"))
+
+    def get_system_commands(self, screen):  # type: ignore[no-untyped-def, override]
+        return iter(())
+
+    def _has_session(self) -> bool:
+        if self.session is None:
+            self.notify("请先完成本机设置", severity="warning")
+            return False
+        return True
+
+    def action_checklist(self) -> None:
+        if not self._has_session():
+            return
+        assert self.session is not None
+        sm = self.session.sm
+        first = None
+        for ind in self.ctx.catalog.assigned(self.ctx.settings.section_id):
+            e = sm.entries.get(ind.id)
+            if e is None or e.status not in (Status.DONE, Status.NOT_APPLICABLE):
+                first = ind.id
+                break
+        self.open_checklist(first)
+
+    def open_checklist(self, indicator_id: int | None) -> None:
+        from .checklist import ChecklistScreen
+
+        if not self._has_session():
+            return
+        screen = self.screen
+        if isinstance(screen, ChecklistScreen):
+            ids = [i.id for i in screen.indicators]
+            if indicator_id in ids:
+                screen.index = ids.index(indicator_id)
+            return
+        self.push_screen(ChecklistScreen(self.ctx, indicator_id))
+
+    def action_month(self, delta: int) -> None:
+        if not self._has_session():
+            return
+        assert self.session is not None
+        self._open_month(self.session.month.shift(delta))
+
+    def action_this_month(self) -> None:
+        if self._has_session():
+            self._open_month(Month.of(self.ctx.today))
+
+    def _open_month(self, month: Month) -> None:
+        try:
+            self.session = self._session(month)
+        except CreditCheckError as e:
+            self.notify(str(e), title="数据读取失败", severity="error", timeout=10)
+            return
+        self._refresh_screen()
+
+    def action_settings(self) -> None:
+        from .setup import SetupScreen
+
+        def done(new: Settings | None) -> None:
+            if new is None:
+                return
+            changed = self._apply_settings(new)
+            if self.session is not None:
+                self._open_month(self.session.month)
+            else:
+                self._start()
+            self.notify("设置已保存" + ("，已改用新的数据文件夹" if changed else ""), timeout=4)
+            self.post_message(SettingsSaved(changed))
+
+        self.push_screen(SetupScreen(self.ctx, first_run=False), done)
+
+    # ── 本月的操作 ──
+    def _change(self, mutate, success: str) -> bool:  # type: ignore[no-untyped-def]
+        assert self.session is not None
+        try:
+            self.session.change(mutate)
+        except CreditCheckError as e:
+            self.notify(str(e), title="未保存", severity="error", timeout=10)
+            return False
+        self.notify(success, timeout=5)
+        self._refresh_screen()
+        return True
+
+    def action_copy_previous(self) -> None:
+        if not self._has_session():
+            return
+        assert self.session is not None
+        session = self.session
+        try:
+            prev = session.previous()
+        except CreditCheckError as e:
+            self.notify(str(e), severity="error")
+            return
+        now = self.ctx.now()
+        copied: list[int] = []
+
+        def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+            copied.extend(copy_from_previous(prev, sm, self.ctx.catalog, now))
+            if not copied:
+                raise InputError(f"{prev.month.label}没有可沿用的材料（或本月对应各项已有内容）")
+
+        names = lambda: "、".join(f"第{i}项" for i in copied)  # noqa: E731
+        if self._change(mutate, "已沿用上月材料"):
+            self.notify(f"已从{prev.month.label}沿用：{names()}。请逐项核对后标记完成。", timeout=8)
+
+    def action_submit_month(self) -> None:
+        if not self._has_session():
+            return
+        assert self.session is not None
+        sm = self.session.sm
+        sc = score(self.ctx.catalog, sm)
+        left = sc.total - sc.done
+        body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
+        if left:
+            body += f"\n还有 {left} 项未完成，提交后体系科可能退回修改。"
+        body += "\n\n提交后由体系科审核。确定提交吗？"
+        now = self.ctx.now()
+        by = self.ctx.settings.person
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._change(lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核")
+
+        self.push_screen(ConfirmModal("提交本月", body, yes="提交"), answer)
+
+    # ── 导出 ──
+    def _ask_path(self, title: str, default: Path, suffix: str, then) -> None:  # type: ignore[no-untyped-def]
+        """问保存路径：文件夹必须存在；文件已存在时先确认覆盖。"""
+
+        def check(text: str) -> None:
+            p = self._target(text, suffix)
+            if not p.parent.is_dir():
+                raise InputError(f"文件夹不存在：{p.parent}")
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            path = self._target(text, suffix)
+            if path.exists():
+                self.push_screen(
+                    ConfirmModal("文件已存在", f"{path}\n已经存在。要覆盖它吗？（若该文件正在 Word/WPS 中打开，请先关闭）",
+                                 yes="覆盖", danger=True),
+                    lambda yes: then(path) if yes else None,
+                )
+            else:
+                then(path)
+
+        self.push_screen(PromptModal(title, "保存到（可改路径或文件名；右方向键接受补全）", str(default),
+                                     commit=check, suggester=PathSuggester(), ok="保存"), chosen)
+
+    @staticmethod
+    def _target(text: str, suffix: str) -> Path:
+        t = text.strip().strip('"')
+        if not t:
+            raise InputError("请填写保存路径")
+        p = Path(t).expanduser()
+        if p.suffix.lower() != suffix:
+            p = p.with_name(p.name + suffix)
+        return p
+
+    def action_export_word(self) -> None:
+        if not self._has_session():
+            return
+        assert self.session is not None
+        if importlib.util.find_spec("exports.submission") is None:
+            self.notify("Word 导出功能尚未安装（exports.submission）", severity="warning", timeout=8)
+            return
+        sm = self.session.sm
+        ctx = self.ctx
+        name = _default_docx_name(ctx, sm)
+
+        def run(path: Path) -> None:
+            from .task import TaskModal
+
+            def job() -> Path:
+                from exports.submission import export_submission
+
+                ledger_rows: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+                for kind in sm.ledgers:
+                    try:
+                        rows = ctx.store.load_ledger(sm.section_id, sm.month, kind)
+                    except (CreditCheckError, OSError):
+                        rows = None
+                    if rows is not None:
+                        ledger_rows[kind] = rows
+                out = export_submission(ctx.catalog, ctx.calendar, sm, ctx.settings, path, now=ctx.now(),
+                                        template=Path(ctx.settings.template) if ctx.settings.template else None,
+                                        ledger_rows=ledger_rows)
+                return Path(out)
+
+            self.push_screen(TaskModal("导出 Word 报送材料", job, ctx.open, "正在生成 Word 文件，请稍候……"))
+
+        self._ask_path("导出 Word 报送材料", ctx.export_dir / name, ".docx", run)
+
+    def action_export_ics(self) -> None:
+        if not self._has_session():
+            return
+        assert self.session is not None
+        sm = self.session.sm
+        ctx = self.ctx
+        sec = ctx.section
+        name = f"信用自查期限提醒-{sec.short if sec else sm.section_id}-{sm.month}.ics"
+
+        def run(path: Path) -> None:
+            from .task import TaskModal
+
+            obligations = self.session.obligations() if self.session else []
+
+            def job() -> Path:
+                from exports.ics import write_ics
+
+                return write_ics(path, obligations, ctx.catalog, now=ctx.now())
+
+            self.push_screen(TaskModal("导出日历提醒", job, ctx.open, "正在写日历文件……"))
+
+        self._ask_path("导出日历提醒（.ics）", ctx.export_dir / name, ".ics", run)
+
+    def import_ledger(self, kind: str) -> None:
+        """导入 Excel 台账（exports.ledger_io）：在线程里读和检查，存入台账文件与本月摘要。"""
+        if not self._has_session():
+            return
+        assert self.session is not None
+        ctx = self.ctx
+        session = self.session
+        if session.sm.locked:
+            self.notify("本月已审核通过并锁定，不能再导入台账", severity="warning")
+            return
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(text.strip().strip('"')).expanduser()
+            from .task import TaskModal
+
+            def job() -> Path:
+                from exports.ledger_io import import_ledger
+
+                now = ctx.now()
+                result = import_ledger(path, kind, ctx.catalog, ctx.calendar, now.date())
+                imported_at = now.isoformat(timespec="seconds")
+                meta = {"file": path.name, "sheet": result.sheet, "imported_at": imported_at,
+                        "header_row": result.header_row,
+                        "problems": [p.to_json() | {"kind": p.kind} for p in result.problems]}
+                ctx.store.save_ledger(session.sm.section_id, session.month, kind, result.rows, meta)
+                summary = result.summary(path.name, imported_at)
+                self.call_from_thread(self._store_ledger_summary, kind, summary)
+                return path
+
+            self.push_screen(TaskModal("导入台账", job, ctx.open, "正在读取并检查 Excel 台账……"),
+                             lambda _: self._refresh_screen())
+
+        def check(text: str) -> None:
+            p = Path(text.strip().strip('"')).expanduser()
+            if not p.is_file():
+                raise InputError(f"文件不存在：{p}")
+
+        self.push_screen(PromptModal("导入台账", "Excel 台账文件（.xlsx；右方向键接受路径补全）",
+                                     str(ctx.export_dir) + os.sep, commit=check, suggester=PathSuggester(),
+                                     ok="导入"), chosen)
+
+    def _store_ledger_summary(self, kind: str, summary: dict) -> None:  # type: ignore[type-arg]
+        def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+            sm.ledgers[kind] = dict(summary)
+
+        self._change(mutate, "台账已导入")
+
+    # ── 体系科 ──
+    def action_coordinator(self, name: str) -> None:
+        if not self.ctx.is_coordinator:
+            self.notify("本机不是体系科，没有这个功能", severity="warning")
+            return
+        try:
+            module = importlib.import_module("screens.coordinator")
+        except ModuleNotFoundError as e:
+            if e.name and e.name.startswith("screens.coordinator"):
+                self.notify("体系科的总览、审核、排名尚未提供", severity="warning", timeout=6)
+                return
+            raise
+        cls = getattr(module, name, None)
+        if cls is None:
+            self.notify("该功能尚未提供", severity="warning", timeout=6)
+            return
+        self.push_screen(cls(self.ctx))
+
+
+def _default_docx_name(ctx: AppContext, sm) -> str:  # type: ignore[no-untyped-def]
+    try:
+        from exports.submission import default_filename
+
+        return default_filename(ctx.catalog, sm.section_id, sm.month)
+    except ImportError:
+        pass
+    sec = ctx.section
+    return f"{sec.short if sec else sm.section_id}{sm.month.label}信用状况监测自查材料.docx"
+

@@ -1,0 +1,552 @@
+"""逐项自查：一次一个指标，按序号往下走。每页有方案原文、责任科室、期限及本月截止日、
+状态、佐证材料（文件状态：正常 / 缺失 / 已变更）、事件及其期限、计数与台账摘要。
+
+每一次修改都立即保存（MonthSession.change）；保存失败时记录不变，表单里的内容保留。
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from creditcheck import checklist as ops
+from creditcheck.catalog import EVENT_KINDS, Indicator
+from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.evidence import attach, evidence_state, state_label
+from creditcheck.models import Event, Evidence, Status
+from creditcheck.obligations import event_due
+from creditcheck.rules import Level, compute_due, is_on_time, warning_level
+
+from .choice import ChoiceModal
+from .confirm import ConfirmModal
+from .context import AppContext
+from .counts_form import CountsModal, ratio_text
+from .event_form import EventInput, EventModal, parse_moment
+from .evidence_form import EvidenceInput, EvidenceModal
+from .messages import MonthSaved
+from .prompt import PromptModal
+from .text import LEVEL_VAR, Plain, cell_safe, escape, short_dt, short_due, status_markup
+
+STATE_VAR = {"ok": "success", "missing": "error", "changed": "warning", "unreadable": "error"}
+
+
+class ChecklistScreen(Screen[None]):
+    """逐项自查页。"""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "step(1)", "下一项", key_display="]"),
+        Binding("left_square_bracket", "step(-1)", "上一项", key_display="["),
+        Binding("g", "jump", "跳转", show=False),
+        Binding("d", "mark_done", "完成"),
+        Binding("s", "set_status", "状态"),
+        Binding("a", "add_evidence", "材料"),
+        Binding("n", "add_event", "事件"),
+        Binding("c", "counts", "数字"),
+        Binding("f", "finish_event", "事件完成", show=False),
+        Binding("m", "note", "备注", show=False),
+        Binding("o", "open_evidence", "打开文件", show=False),
+        Binding("delete", "remove", "删除", show=False),
+        Binding("l", "import_ledger", "导入台账", show=False),
+        Binding("p", "app.copy_previous", "沿用上月", show=False),
+        Binding("u", "app.submit_month", "提交本月", show=False),
+        Binding("e", "app.export_word", "导出Word", show=False),
+        Binding("escape", "back", "返回", key_display="Esc"),
+    ]
+
+    index: reactive[int] = reactive(0, init=False)
+    """当前指标在本科室指标列表中的位置（从 0 开始）。"""
+
+    def __init__(self, ctx: AppContext, indicator_id: int | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.indicators: tuple[Indicator, ...] = ctx.catalog.assigned(ctx.settings.section_id)
+        ids = [i.id for i in self.indicators]
+        start = ids.index(indicator_id) if indicator_id in ids else 0
+        self.set_reactive(ChecklistScreen.index, start)
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.app.session  # type: ignore[attr-defined]
+
+    @property
+    def ind(self) -> Indicator:
+        return self.indicators[self.index]
+
+    def compose(self) -> ComposeResult:
+        yield Plain("", id="topbar")
+        yield Static("", id="readonly", classes="banner -error")
+        yield Static("", id="notices", classes="banner -warning")
+        with VerticalScroll(id="page"):
+            yield Static("", id="ind-title")
+            yield Plain("", id="requirement")
+            yield Static("", id="meta")
+            yield Static("期限", classes="section-title")
+            yield Static("", id="rules")
+            yield Static("", id="counts")
+            yield Static("", id="ledger")
+            yield Static("佐证材料（A 添加  O 打开  Delete 删除）", classes="section-title", id="evidence-title")
+            yield DataTable(id="evidence", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="evidence-empty", classes="hint")
+            yield Static("事件（N 记录  F 填写完成时间  Delete 删除）", classes="section-title", id="events-title")
+            yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="events-empty", classes="hint")
+            yield Static("", id="note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ev = self.query_one("#evidence", DataTable)
+        ev.add_columns("文件", "材料类型", "材料日期", "状态", "说明")
+        et = self.query_one("#events", DataTable)
+        et.add_columns("类型", "名称", "发生", "期限", "完成", "状态")
+        self.render_page()
+        self.query_one("#page").focus()
+
+    def on_screen_resume(self) -> None:
+        self.render_page()
+
+    def watch_index(self) -> None:
+        self.render_page()
+        self.query_one("#page", VerticalScroll).scroll_home(animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        ind = self.ind
+        if action in ("add_event", "finish_event"):
+            return bool(ind.event_kinds)
+        if action == "counts":
+            return bool(ind.counts)
+        if action == "import_ledger":
+            return bool(ind.ledger)
+        if action == "step":
+            step = int(parameters[0]) if parameters else 1  # type: ignore[call-overload]
+            return 0 <= self.index + step < len(self.indicators) or None
+        return True
+
+    # ── 显示 ──
+    def render_page(self) -> None:
+        ctx = self.ctx
+        sm = self.session.sm
+        ind = self.ind
+        entry = sm.entries.get(ind.id)
+        status = entry.status if entry else Status.NOT_STARTED
+        sec = ctx.section
+        self.query_one("#topbar", Static).update(
+            f" 逐项自查   {sec.short if sec else ''}   {sm.month.label}   第 {self.index + 1}/{len(self.indicators)} 项"
+        )
+        ro = self.query_one("#readonly", Static)
+        ro.update(escape("只读：" + ctx.read_only_reason) if ctx.read_only else "")
+        ro.display = ctx.read_only
+        notices = self.query_one("#notices", Static)
+        locked = "本月已审核通过并锁定，只能查看。" if sm.locked else ""
+        notices.update(locked)
+        notices.display = bool(locked)
+
+        self.query_one("#ind-title", Static).update(
+            f"[b]{ind.id}. {escape(ind.title)}[/b]\n"
+            f"[$foreground-muted]{escape(ind.group)}  权重 {ind.weight:g}[/]    状态：{status_markup(status)}"
+        )
+        self.query_one("#requirement", Static).update(cell_safe(ind.requirement))
+        names = "、".join(ctx.catalog.section_by_id(s).short for s in ind.sections)
+        mats = "；".join(ind.materials)
+        self.query_one("#meta", Static).update(
+            f"[b]责任科室[/b]  {escape(names)}\n[b]应报材料[/b]  {escape(mats)}"
+        )
+        self.query_one("#rules", Static).update(self._rules_text(ind))
+        self._render_counts(ind, entry.counts if entry else {})
+        self._render_ledger(ind)
+        self._render_evidence(entry.evidence if entry else [])
+        self._render_events(ind, entry.events if entry else [])
+        note = []
+        if entry and entry.reason:
+            note.append(f"[b]不适用理由[/b]  {escape(entry.reason)}")
+        if entry and entry.note:
+            note.append(f"[b]备注[/b]  {escape(entry.note)}")
+        note.append("[$foreground-muted]M 写备注；S 设置状态（不适用须写理由）；D 标记完成[/]")
+        self.query_one("#note", Static).update("\n".join(note))
+        self.refresh_bindings()
+
+    def _rules_text(self, ind: Indicator) -> str:
+        ctx = self.ctx
+        now = ctx.now()
+        sm = self.session.sm
+        lines: list[str] = []
+        quota = {(q.indicator_id, q.event_kind): q for q in self.session.quota_lines()}
+        fallback_years: set[int] = set()
+        for spec in ind.rules:
+            rule = spec.rule
+            label = f"[b]{escape(rule.label)}[/b]  {escape(spec.what)}"
+            if rule in [r.rule for r in ind.monthly_rules]:
+                due = compute_due(sm.month, rule, ctx.calendar)
+                entry = sm.entries.get(ind.id)
+                done = entry is not None and entry.status in (Status.DONE, Status.NOT_APPLICABLE)
+                moved = "" if due.effective_due == due.due else f"（{due.due.day}日不是工作日，提前）"
+                if done:
+                    state = "[$success]已完成[/]"
+                else:
+                    level, fb = warning_level(due.effective_due, now, ctx.calendar, ctx.settings.horizon_days)
+                    state = f"[${LEVEL_VAR[level]}]{level.value}[/]"
+                    if fb:
+                        fallback_years.add(due.effective_due.year)
+                if due.fallback:
+                    fallback_years.add(due.effective_due.year)
+                lines.append(f"{label}\n    本月截止 {short_due(due.effective_due)}{moved}  {state}")
+            elif rule.kind.value == "quota":
+                q = quota.get((ind.id, spec.event or ""))
+                text = escape(q.text) if q else ""
+                var = "success" if q and q.met else "warning"
+                lines.append(f"{label}\n    [${var}]{text}[/]")
+            else:
+                kind = EVENT_KINDS.get(spec.event or "", "")
+                lines.append(f"{label}\n    每件{kind}单独计算期限，见下方事件列表")
+        for y in sorted(fallback_years):
+            if not ctx.calendar.covers(y):
+                lines.append(f"[$warning]注意：{ctx.calendar.fallback_warning(y)}[/]")
+        return "\n".join(lines)
+
+    def _render_counts(self, ind: Indicator, counts: dict[str, int]) -> None:
+        box = self.query_one("#counts", Static)
+        box.display = bool(ind.counts)
+        if not ind.counts:
+            return
+        parts = [f"{escape(c.label)} [b]{counts[c.key]}[/b]" if c.key in counts else f"{escape(c.label)} [$warning]未填[/]"
+                 for c in ind.counts]
+        box.update("[b]本月数字[/b]（C 填写）\n    " + "    ".join(parts) + "\n    " + escape(ratio_text(counts)))
+
+    def _render_ledger(self, ind: Indicator) -> None:
+        box = self.query_one("#ledger", Static)
+        box.display = bool(ind.ledger)
+        if not ind.ledger:
+            return
+        summary = self.session.sm.ledgers.get(ind.ledger)
+        lines = ["[b]台账[/b]"]
+        if summary:
+            at = str(summary.get("imported_at", "")).replace("T", " ")[:16]
+            lines.append(f"    {escape(str(summary.get('file', '')))}，{summary.get('rows', 0)} 行，{at} 导入；"
+                         f"发现问题 {summary.get('problems', 0)} 个")
+            try:
+                from creditcheck.ledger import rate_lines
+
+                for line in rate_lines(ind.ledger, summary.get("counts") or {}, summary.get("rates") or {}):
+                    lines.append(f"    {escape(line)}")
+            except Exception:  # 台账种类不认识时只显示摘要
+                pass
+        else:
+            lines.append("    本月尚未导入台账。")
+        if _ledger_importer() is not None:
+            lines.append("    [$foreground-muted]L 导入 Excel 台账（再次导入会替换本月的台账）[/]")
+        sec = self.ctx.section
+        lines.append(
+            f"    [$foreground-muted]命令行导入：creditcheck ledger import 文件.xlsx --section {sec.short if sec else ''} "
+            f"--month {self.session.month} --kind {ind.ledger}[/]"
+        )
+        box.update("\n".join(lines))
+
+    def _render_evidence(self, items: list[Evidence]) -> None:
+        table = self.query_one("#evidence", DataTable)
+        table.clear()
+        for ev in items:
+            table.add_row(
+                cell_safe(ev.file_name), cell_safe(ev.kind),
+                ev.effective_date.isoformat() if ev.effective_date else "",
+                "检查中", cell_safe(ev.note), key=ev.id,
+            )
+        table.display = bool(items)
+        empty = self.query_one("#evidence-empty", Static)
+        empty.update("还没有佐证材料。按 A 添加文件路径。" if not items else "")
+        empty.display = not items
+        if items:
+            self._check_files(list(items))
+
+    @work(thread=True, exclusive=True, group="evidence-state", exit_on_error=False)
+    def _check_files(self, items: list[Evidence]) -> None:
+        """文件可能在共享文件夹上，算指纹可能慢，所以在线程里做。"""
+        states = [(ev.id, evidence_state(ev)) for ev in items]
+        self.app.call_from_thread(self._show_states, states)
+
+    def _show_states(self, states: list[tuple[str, str]]) -> None:
+        from rich.text import Text
+
+        table = self.query_one("#evidence", DataTable)
+        col = list(table.columns)[3]
+        theme = self.app.theme_variables
+        for ev_id, state in states:
+            try:
+                table.update_cell(ev_id, col, Text(state_label(state), style=theme.get(STATE_VAR.get(state, "error"), "")))
+            except Exception:
+                continue  # 页面已切换，行不在了
+
+    def _render_events(self, ind: Indicator, events: list[Event]) -> None:
+        show = bool(ind.event_kinds)
+        for wid in ("#events-title", "#events", "#events-empty"):
+            self.query_one(wid).display = show
+        if not show:
+            return
+        from rich.text import Text
+
+        table = self.query_one("#events", DataTable)
+        table.clear()
+        theme = self.app.theme_variables
+        now = self.ctx.now()
+        for ev in events:
+            due = event_due(ind, ev, self.ctx.calendar)
+            due_text = short_due(due[0]) if due else ""
+            if ev.done_at is not None:
+                ok = due is None or is_on_time(ev.done_at, due[0])
+                state = Text("按时完成" if ok else "逾期完成", style=theme.get("success" if ok else "warning", ""))
+            elif due is None:
+                state = Text("未完成")
+            else:
+                level, _ = warning_level(due[0], now, self.ctx.calendar, self.ctx.settings.horizon_days)
+                label = "未完成" if level is Level.OK else level.value
+                state = Text(label, style=theme.get(LEVEL_VAR[level], ""))
+            table.add_row(
+                cell_safe(EVENT_KINDS.get(ev.kind, ev.kind)), cell_safe(ev.title),
+                short_dt(ev.occurred_at), due_text, short_dt(ev.done_at), state, key=ev.id,
+            )
+        table.display = bool(events)
+        empty = self.query_one("#events-empty", Static)
+        kinds = "、".join(EVENT_KINDS[k] for k in ind.event_kinds)
+        empty.update(f"还没有记录事件。发生{kinds}时按 N 记录，系统会算出期限并提醒。" if not events else "")
+        empty.display = not events
+
+    # ── 修改 ──
+    def _change(self, mutate) -> bool:  # type: ignore[no-untyped-def]
+        """执行一次修改并保存；失败时提示并返回 False。"""
+        try:
+            self.session.change(mutate)
+        except CreditCheckError as e:
+            self.notify(str(e), title="未保存", severity="error", timeout=8)
+            return False
+        self._saved()
+        return True
+
+    def _commit(self, mutate) -> None:  # type: ignore[no-untyped-def]
+        """给表单用：出错时抛出，表单据此留在原处并显示错误。"""
+        self.session.change(mutate)
+        self._saved()
+
+    def _saved(self) -> None:
+        self.render_page()
+        self.app.post_message(MonthSaved(self.session.month))
+
+    def action_step(self, step: int) -> None:
+        new = self.index + step
+        if 0 <= new < len(self.indicators):
+            self.index = new
+
+    def action_jump(self) -> None:
+        sm = self.session.sm
+        options = []
+        for ind in self.indicators:
+            e = sm.entries.get(ind.id)
+            st = e.status if e else Status.NOT_STARTED
+            options.append((f"{ind.id:>2}. {ind.short}  [{st.value}]", ind.id))
+
+        def go(iid: int | None) -> None:
+            if iid is not None:
+                self.index = [i.id for i in self.indicators].index(iid)
+
+        self.app.push_screen(ChoiceModal("跳转到指标", options, self.index), go)
+
+    def action_mark_done(self) -> None:
+        ind = self.ind
+        entry = self.session.sm.entries.get(ind.id)
+        now = self.ctx.now()
+
+        def do() -> None:
+            if self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, Status.DONE, now)):
+                self.notify(f"第{ind.id}项已标记为已完成", timeout=3)
+
+        if entry is None or not (entry.evidence or entry.events or entry.note or entry.counts):
+            self.app.push_screen(
+                ConfirmModal("标记完成", "本项还没有佐证材料、事件或备注。确定标记为已完成吗？"),
+                lambda yes: do() if yes else None,
+            )
+        else:
+            do()
+
+    def action_set_status(self) -> None:
+        ind = self.ind
+        now = self.ctx.now()
+        entry = self.session.sm.entries.get(ind.id)
+        current = list(Status).index(entry.status) if entry else 0
+        options = [(f"{i + 1}. {s.value}", s) for i, s in enumerate(Status)]
+
+        def chosen(status: Status | None) -> None:
+            if status is None:
+                return
+            if status is Status.NOT_APPLICABLE:
+                self.app.push_screen(PromptModal(
+                    "不适用", "请写明本项本月不适用的理由（写入报送材料）",
+                    entry.reason if entry else "", placeholder="如：本月无行政许可事项",
+                    commit=lambda text: self._commit(
+                        lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, status, now, reason=text)),
+                ))
+                return
+            self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, status, now))
+
+        self.app.push_screen(ChoiceModal(f"第{ind.id}项的状态", options, current), chosen)
+
+    def action_note(self) -> None:
+        ind = self.ind
+        entry = self.session.sm.entries.get(ind.id)
+        now = self.ctx.now()
+        self.app.push_screen(PromptModal(
+            "备注", f"第{ind.id}项 {ind.short} 的说明（写入报送材料）", entry.note if entry else "",
+            commit=lambda text: self._commit(lambda sm: ops.set_note(sm, self.ctx.catalog, ind.id, text.strip(), now)),
+        ))
+
+    def action_add_evidence(self) -> None:
+        ind = self.ind
+        ctx = self.ctx
+
+        def commit(data: EvidenceInput, allow_missing: bool) -> None:
+            now = ctx.now()
+            ev = attach(data.path, now=now, kind=data.kind, effective_date=data.effective_date,
+                        note=data.note, base_dir=ctx.export_dir, allow_missing=allow_missing)
+            self._commit(lambda sm: ops.add_evidence(sm, ctx.catalog, ind.id, ev, now))
+
+        self.app.push_screen(EvidenceModal(f"第{ind.id}项 添加佐证材料", ind.materials, ctx.today, commit,
+                                           ctx.export_dir))
+
+    def action_add_event(self) -> None:
+        ind = self.ind
+        kinds = ind.event_kinds
+        if not kinds:
+            return
+        if len(kinds) == 1:
+            self._event_form(kinds[0])
+            return
+        options = [(f"{i + 1}. {EVENT_KINDS[k]}", k) for i, k in enumerate(kinds)]
+        self.app.push_screen(ChoiceModal("记录哪一类事件？", options),
+                             lambda k: self._event_form(k) if k else None)
+
+    def _event_form(self, kind: str) -> None:
+        ind = self.ind
+        ctx = self.ctx
+        spec = ind.rule_for_event(kind)
+
+        def commit(data: EventInput) -> None:
+            now = ctx.now()
+            self._commit(lambda sm: ops.add_event(
+                sm, ctx.catalog, ctx.calendar, ind.id, data.kind, data.title, data.occurred_at, now,
+                done_at=data.done_at, note=data.note, fields=data.fields))
+
+        label = f"{spec.rule.label}（{spec.what}）" if spec else ""
+        self.app.push_screen(EventModal(kind, label, ctx.now(), commit))
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count or not table.display:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key is not None else None
+
+    def action_finish_event(self) -> None:
+        ind = self.ind
+        ev_id = self._selected("#events")
+        if ev_id is None:
+            self.notify("请先在事件列表中选中一个事件（Tab 切换到列表）", timeout=4)
+            return
+        entry = self.session.sm.entry(ind.id)
+        ev = next(e for e in entry.events if e.id == ev_id)
+        from .event_form import EVENT_FORMS
+
+        needs_time = EVENT_FORMS[ev.kind].needs_time if ev.kind in EVENT_FORMS else False
+        what = EVENT_FORMS[ev.kind].done if ev.kind in EVENT_FORMS else "完成时间"
+
+        def commit(text: str) -> None:
+            now = self.ctx.now()
+            done = parse_moment(text, now.date(), needs_time, what)
+            self._commit(lambda sm: ops.complete_event(sm, self.ctx.catalog, ind.id, ev_id, done, now))
+
+        self.app.push_screen(PromptModal(
+            what, f"{EVENT_KINDS.get(ev.kind, ev.kind)}：{ev.title}",
+            placeholder="如 今天 15:00" if needs_time else "如 今天、11-27", commit=commit,
+        ))
+
+    def action_open_evidence(self) -> None:
+        ev_id = self._selected("#evidence")
+        if ev_id is None:
+            self.notify("本项还没有佐证材料", timeout=3)
+            return
+        ev = next(e for e in self.session.sm.entry(self.ind.id).evidence if e.id == ev_id)
+        problem = self.ctx.open(Path(ev.abs_path))
+        if problem:
+            self.notify(problem, title="无法打开", severity="warning", timeout=8)
+        else:
+            self.notify(f"已用默认程序打开 {ev.file_name}", timeout=3)
+
+    def action_remove(self) -> None:
+        ind = self.ind
+        now = self.ctx.now()
+        focused = self.focused
+        use_events = focused is not None and focused.id == "events"
+        if use_events:
+            ev_id = self._selected("#events")
+            if ev_id is None:
+                return
+            ev = next(e for e in self.session.sm.entry(ind.id).events if e.id == ev_id)
+            body = f"删除事件“{ev.title}”？删除后不能恢复。"
+            mutate = lambda sm: ops.remove_event(sm, self.ctx.catalog, ind.id, ev_id, now)  # noqa: E731
+        else:
+            ev_id = self._selected("#evidence")
+            if ev_id is None:
+                self.notify("请先用 Tab 选中要删除的材料或事件", timeout=3)
+                return
+            item = next(e for e in self.session.sm.entry(ind.id).evidence if e.id == ev_id)
+            body = f"从本项中移除佐证材料“{item.file_name}”？（文件本身不会被删除）"
+            mutate = lambda sm: ops.remove_evidence(sm, self.ctx.catalog, ind.id, ev_id, now)  # noqa: E731
+        self.app.push_screen(ConfirmModal("删除", body, yes="删除", danger=True),
+                             lambda yes: self._change(mutate) if yes else None)
+
+    def action_counts(self) -> None:
+        ind = self.ind
+        if not ind.counts:
+            return
+        entry = self.session.sm.entries.get(ind.id)
+
+        def commit(values: dict[str, str]) -> None:
+            now = self.ctx.now()
+            filled = {k: v for k, v in values.items() if v}
+            if not filled:
+                raise InputError("请至少填写一个数字")
+
+            def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+                for k, v in filled.items():
+                    ops.set_count(sm, self.ctx.catalog, ind.id, k, v, now)
+
+            self._commit(mutate)
+
+        self.app.push_screen(CountsModal(ind.counts, dict(entry.counts) if entry else {}, commit))
+
+    def action_import_ledger(self) -> None:
+        ind = self.ind
+        if _ledger_importer() is None:
+            self.notify(f"请在命令行运行：creditcheck ledger import 文件.xlsx --kind {ind.ledger}", timeout=8)
+            return
+        self.app.import_ledger(ind.ledger or "")  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _ledger_importer():  # type: ignore[no-untyped-def]
+    """台账导入函数（exports.ledger_io.import_ledger）；尚未提供时为 None。只查找，不加载 openpyxl。"""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("exports.ledger_io")
+    except (ImportError, ValueError):
+        return None
+    return spec
+
+
+_ = datetime

@@ -1,0 +1,172 @@
+"""添加佐证材料：文件路径（可补全，F2 从文件夹树中选）、材料类型、材料日期、说明。
+
+``commit(data, allow_missing)`` 负责附上并保存。文件不存在时先问用户，确认后才以
+``allow_missing=True`` 记录；任何错误都显示在表单里，已填写的内容不丢。
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from creditcheck.dates import parse_date
+from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.evidence import EvidenceMissing
+
+from .confirm import ConfirmModal
+from .file_picker import FilePickerModal
+from .path_input import PathSuggester
+from .text import Plain, cell_safe
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    """表单填写的内容。"""
+
+    path: str
+    kind: str
+    effective_date: date | None
+    note: str
+
+
+class EvidenceModal(ModalScreen[EvidenceInput | None]):
+    """佐证材料表单。Ctrl+S 或在最后一栏回车保存，Esc 取消。"""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", show=False),
+        Binding("ctrl+s", "save", "保存", show=False),
+        Binding("f2", "browse", "选择文件", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        materials: tuple[str, ...],
+        today: date,
+        commit: Callable[[EvidenceInput, bool], None],
+        start_dir: Path,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.kinds = [*materials, "其他"]
+        self.today = today
+        self.commit = commit
+        self.start_dir = start_dir
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Plain(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="form"):
+                yield Static("文件路径（按右方向键接受补全，F2 从文件夹中选择）", classes="field-label")
+                yield Input(placeholder=str(self.start_dir / "例如 学习记录.docx"), id="path",
+                            suggester=PathSuggester(self.start_dir))
+                yield Static("材料类型", classes="field-label")
+                yield OptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
+                with Horizontal(classes="form-row"):
+                    yield Static("材料日期", classes="row-label")
+                    yield Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date")
+                with Horizontal(classes="form-row"):
+                    yield Static("说明", classes="row-label")
+                    yield Input(placeholder="可不填", id="note")
+            yield Plain("", id="error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("保存（Ctrl+S）", id="ok", variant="primary")
+                yield Button("浏览（F2）", id="browse")
+                yield Button("取消（Esc）", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#kind", OptionList).highlighted = 0
+        self.query_one("#path", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        order = {"path": "#kind", "date": "#note"}
+        nxt = order.get(event.input.id or "")
+        if nxt:
+            self.query_one(nxt).focus()
+        else:
+            self.action_save()
+
+    @on(OptionList.OptionSelected, "#kind")
+    def _kind_chosen(self) -> None:
+        self.query_one("#date", Input).focus()
+
+    def _error(self, text: str, focus: str | None = None) -> None:
+        self.query_one("#error", Static).update(text)
+        if focus:
+            self.query_one(focus).focus()
+
+    def _read(self) -> EvidenceInput | None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self._error("请填写文件路径（可按 F2 从文件夹中选择）", "#path")
+            return None
+        date_text = self.query_one("#date", Input).value.strip()
+        eff: date | None = None
+        if date_text:
+            try:
+                eff = parse_date(date_text, self.today)
+            except InputError as e:
+                self._error(str(e), "#date")
+                return None
+            if eff > self.today:
+                self._error(f"材料日期 {eff.isoformat()} 晚于今天，请核对", "#date")
+                return None
+        kind = self.kinds[self.query_one("#kind", OptionList).highlighted or 0]
+        return EvidenceInput(path, kind, eff, self.query_one("#note", Input).value.strip())
+
+    @on(Button.Pressed, "#ok")
+    def action_save(self) -> None:
+        data = self._read()
+        if data is None:
+            return
+        try:
+            self.commit(data, False)
+        except EvidenceMissing as e:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    try:
+                        self.commit(data, True)
+                    except CreditCheckError as err:
+                        self._error(str(err), "#path")
+                        return
+                    self.dismiss(data)
+                else:
+                    self._error("未记录。请核对路径，或按 F2 选择文件。", "#path")
+
+            self.app.push_screen(
+                ConfirmModal("文件不存在", f"{e}\n\n文件可能在别的电脑或尚未拷贝过来。仍要记录这条路径吗？",
+                             yes="仍然记录", no="返回修改"),
+                answer,
+            )
+            return
+        except CreditCheckError as e:
+            self._error(str(e), "#path")
+            return
+        self.dismiss(data)
+
+    @on(Button.Pressed, "#browse")
+    def action_browse(self) -> None:
+        text = self.query_one("#path", Input).value.strip().strip('"')
+        start = Path(text).expanduser() if text else self.start_dir
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#path", Input).value = str(path)
+                self.query_one("#kind", OptionList).focus()
+
+        self.app.push_screen(FilePickerModal(start), chosen)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

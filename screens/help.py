@@ -1,0 +1,82 @@
+"""帮助：列出每个按键。按键表 KEYMAP 也是 docs/app.zh.md 的来源。"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from .text import escape, pad
+
+KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
+    ("任何地方", [
+        ("F1 或 ?", "显示本帮助"),
+        ("Ctrl+P", "命令面板：输入几个字查找任何操作"),
+        ("Tab / Shift+Tab", "在各栏、各列表之间移动"),
+        ("Ctrl+Q", "退出"),
+    ]),
+    ("首页", [
+        ("上下键、回车", "在期限提醒中选一项，回车打开该指标"),
+        ("C", "逐项自查（从第一项开始）"),
+        ("[  ]", "上一个月 / 下一个月"),
+        ("T", "回到本月"),
+        ("P", "沿用上月材料（制度文件清单、学习记录、信易批推进情况）"),
+        ("U", "提交本月（提交给体系科审核）"),
+        ("E", "导出 Word 报送材料"),
+        ("I", "导出日历提醒（.ics，可导入 Outlook、WPS、手机日历）"),
+        ("S", "设置（科室、专人、数据文件夹、字体方案）"),
+        ("O / R / K", "体系科：各科室总览 / 审核 / 排名"),
+        ("Q", "退出"),
+    ]),
+    ("逐项自查", [
+        ("]  [", "下一项 / 上一项"),
+        ("G", "跳转到某一项"),
+        ("D", "标记本项已完成"),
+        ("S", "设置状态（未开始、进行中、已完成、不适用；不适用须写理由）"),
+        ("A", "添加佐证材料（文件路径、材料日期、说明）"),
+        ("O", "用默认程序打开选中的材料"),
+        ("N", "记录事件（信用动态稿件、活动、来函、重错码……）"),
+        ("F", "给选中的事件填写完成时间"),
+        ("Delete", "删除选中的材料或事件（先确认）"),
+        ("C", "填写本月数字（信用核查、联合奖惩、市场主体数量）"),
+        ("M", "写备注"),
+        ("L", "导入 Excel 台账（双公示等）"),
+        ("Esc", "返回首页"),
+    ]),
+    ("对话框", [
+        ("回车", "到下一栏；在最后一栏时保存"),
+        ("Ctrl+S", "保存"),
+        ("右方向键", "接受路径补全"),
+        ("F2", "从文件夹树中选择文件"),
+        ("Y / N", "确认 / 取消"),
+        ("Esc", "取消并关闭"),
+    ]),
+    ("日期和时间的写法", [
+        ("日期", "2026-11-28、2026/11/28、2026.11.28、2026年11月28日、11-28（今年）、今天、昨天"),
+        ("时间", "15:00、15点、下午3点、下午3点半；日期和时间之间空一格，如：昨天 下午3点"),
+    ]),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """全部按键。Esc、F1 或 ? 关闭。"""
+
+    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "关闭")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static("帮助：全部按键", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                for group, keys in KEYMAP:
+                    yield Static(f"[b]{group}[/b]", classes="section-title")
+                    lines = [f"  [b $accent]{escape(pad(k, 16))}[/] {escape(d)}" for k, d in keys]
+                    yield Static("\n".join(lines))
+            yield Static("上下键滚动，Esc 关闭。", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,239 @@
+"""首页：本月进度、期限提醒（已逾期 / 今日到期 / 即将到期）、配额进度，以及各种提示。
+
+回车打开所选事项所在的指标；C 从第一项未完成的指标开始逐项自查。
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from creditcheck.models import ReviewState
+from creditcheck.obligations import Obligation, open_obligations
+from creditcheck.rules import Level
+from creditcheck.scoring import score
+
+from .context import AppContext
+from .messages import MonthSaved
+from .text import Plain, escape, level_markup, pad, short_due
+
+REVIEW_VAR = {
+    ReviewState.DRAFT: "foreground-muted",
+    ReviewState.SUBMITTED: "primary",
+    ReviewState.APPROVED: "success",
+    ReviewState.RETURNED: "error",
+}
+
+
+class HomeScreen(Screen[None]):
+    """首页。"""
+
+    BINDINGS = [
+        Binding("c", "app.checklist", "逐项自查"),
+        Binding("left_square_bracket", "app.month(-1)", "上月", key_display="["),
+        Binding("right_square_bracket", "app.month(1)", "下月", key_display="]"),
+        Binding("t", "app.this_month", "本月", show=False),
+        Binding("p", "app.copy_previous", "沿用上月", show=False),
+        Binding("u", "app.submit_month", "提交本月"),
+        Binding("e", "app.export_word", "导出Word"),
+        Binding("i", "app.export_ics", "导出日历", show=False),
+        Binding("s", "app.settings", "设置", show=False),
+        Binding("o", "app.coordinator('OverviewScreen')", "总览", show=False),
+        Binding("r", "app.coordinator('ReviewScreen')", "审核", show=False),
+        Binding("k", "app.coordinator('RankingScreen')", "排名", show=False),
+        Binding("ctrl+t", "app.take_over", "接管", show=False),
+        Binding("q", "app.quit", "退出"),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        yield Plain("", id="topbar")
+        yield Static("", id="readonly", classes="banner -error")
+        yield Static("", id="notices", classes="banner -warning")
+        with Horizontal(id="month-row"):
+            yield Static("", id="month-label")
+            yield Static("", id="review-state")
+            yield Static("[ 上月   ] 下月   T 回到本月", id="month-hint", classes="hint")
+        with Horizontal(id="progress-row"):
+            yield Static("", id="progress-label")
+            yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="score-bar")
+            yield Static("", id="score-label")
+        with Vertical(id="deadline-panel"):
+            yield Static("期限提醒（上下键选择，回车打开该指标）", classes="panel-title")
+            yield OptionList(id="deadlines")
+        yield Static("", id="quota")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one("#deadlines", OptionList).focus()
+        if getattr(self.app, "exit_after_paint", False):
+            self.call_after_refresh(self.app.exit)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def on_month_saved(self, _: MonthSaved) -> None:
+        self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "coordinator":
+            return self.ctx.is_coordinator
+        if action == "take_over":
+            return self.ctx.lock_stale
+        return True
+
+    # ── 刷新 ──
+    def refresh_view(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        sm = session.sm
+        ctx = self.ctx
+        sec = ctx.section
+        cat = ctx.catalog
+        now = ctx.now()
+        who = f"{ctx.settings.person}" + (f"（{ctx.settings.phone}）" if ctx.settings.phone else "")
+        coord = "  [体系科：O 总览  R 审核  K 排名]" if ctx.is_coordinator else ""
+        self.query_one("#topbar", Static).update(
+            f" 信用状况监测自查   {sec.short if sec else ''}   专人：{who}{coord}"
+        )
+        ro = self.query_one("#readonly", Static)
+        stale = "  按 Ctrl+T 接管。" if ctx.lock_stale else ""
+        ro.update(escape("只读：" + ctx.read_only_reason) + stale if ctx.read_only else "")
+        ro.display = ctx.read_only
+
+        this_month = session.month == type(session.month).of(now.date())
+        self.query_one("#month-label", Static).update(
+            f"[b]{session.month.label}[/b]" + ("（本月）" if this_month else "")
+        )
+        var = REVIEW_VAR[sm.review]
+        submitted = sm.submitted_at
+        extra = f"，{submitted.month}月{submitted.day}日提交" if submitted and sm.review is ReviewState.SUBMITTED else ""
+        self.query_one("#review-state", Static).update(f"报送状态：[${var}]{sm.review.value}[/]{extra}")
+
+        sc = score(cat, sm)
+        na = f"，不适用 {sc.not_applicable} 项" if sc.not_applicable else ""
+        prog = f"，进行中 {sc.in_progress} 项" if sc.in_progress else ""
+        self.query_one("#progress-label", Static).update(f"已完成 {sc.done}/{sc.total} 项{prog}{na}")
+        self.query_one("#score-bar", ProgressBar).update(total=100, progress=sc.weighted)
+        self.query_one("#score-label", Static).update(f"得分 {sc.weighted:.1f}")
+
+        obligations = session.obligations()
+        shown = list(obligations)
+        if this_month:
+            shown += self._earlier_open(session, now)
+        self._fill_deadlines(shown)
+        self._fill_notices(sm, shown)
+        lines = session.quota_lines()
+        quota = "  ".join(
+            f"[${'success' if q.met else 'warning'}]{escape(q.text)}[/]" for q in lines
+        )
+        self.query_one("#quota", Static).update(f"配额进度：{quota}" if lines else "")
+        self.query_one("#quota", Static).display = bool(lines)
+
+    def _earlier_open(self, session, now: datetime) -> list[Obligation]:  # type: ignore[no-untyped-def]
+        """本月之前、尚未审核通过的月份里仍未完成的事项（如上月的来函还没处理）。"""
+        from creditcheck.obligations import obligations_for
+
+        out: list[Obligation] = []
+        for m in session.all_months():
+            if m.month >= session.month or m.review is ReviewState.APPROVED:
+                continue
+            out += [o for o in obligations_for(self.ctx.catalog, self.ctx.calendar, m, now,
+                                                self.ctx.settings.horizon_days) if not o.done]
+        return out
+
+    def _fill_deadlines(self, obligations: list[Obligation]) -> None:
+        ol = self.query_one("#deadlines", OptionList)
+        ol.clear_options()
+        pending = open_obligations(obligations)
+        groups: dict[Level, list[Obligation]] = {}
+        for o in pending:
+            groups.setdefault(o.level or Level.OK, []).append(o)
+        options: list[Option | None] = []
+        for level in (Level.OVERDUE, Level.DUE_TODAY, Level.DUE_SOON):
+            items = groups.get(level, [])
+            if not items:
+                continue
+            if options:
+                options.append(None)
+            options.append(Option(f"{level_markup(level)}（{len(items)}项）", disabled=True))
+            for n, o in enumerate(items):
+                options.append(Option(self._line(o, level), id=f"{o.indicator_id}:{n}:{level.name}"))
+        later = groups.get(Level.OK, [])
+        if not options:
+            done_all = not pending
+            text = "本月事项已全部完成。" if done_all else "暂无逾期或临近到期的事项。"
+            options.append(Option(f"[$success]{text}[/]", disabled=True))
+        if later:
+            options.append(None)
+            options.append(Option(f"[$foreground-muted]另有 {len(later)} 项尚未进入提醒期[/]", disabled=True))
+            for n, o in enumerate(later):
+                options.append(Option(self._line(o, Level.OK), id=f"{o.indicator_id}:{n}:OK"))
+        ol.add_options(options)
+        first = next((i for i, opt in enumerate(ol.options) if not opt.disabled), None)
+        if first is not None:
+            ol.highlighted = first
+
+    def _line(self, o: Obligation, level: Level) -> str:
+        """一行：截止时间（按等级着色）、指标、事项；按窗口宽度截断，中文按 2 格算。"""
+        ind = self.ctx.catalog.indicator(o.indicator_id)
+        month = ""
+        if o.month is not None and o.month != self.app.session.month:  # type: ignore[attr-defined]
+            month = f"（{o.month.month}月）"
+        width = max(60, self.app.size.width - 6)
+        due = pad(short_due(o.effective_due), 18)
+        head_w = 30 if width >= 100 else 24
+        head = pad(f"{o.indicator_id:>2}. {ind.short}", head_w)
+        what = pad(o.what + month, width - 18 - head_w - 3)
+        return f" [${_var(level)}]{escape(due)}[/]{escape(head)} {escape(what)}"
+
+    def on_resize(self) -> None:
+        if self.app.session is not None:  # type: ignore[attr-defined]
+            self.refresh_view()
+
+    def _fill_notices(self, sm, obligations: list[Obligation]) -> None:  # type: ignore[no-untyped-def]
+        notes: list[str] = []
+        if self.ctx.notice:
+            notes.append(f"[$primary]{escape(self.ctx.notice)}[/]")
+        comment = sm.last_return_comment
+        if sm.review is ReviewState.RETURNED:
+            notes.append(f"[$error]体系科退回修改：{escape(comment or '（未写意见）')}[/]  修改后按 U 重新提交。")
+        if sm.locked:
+            notes.append("[$success]本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。[/]")
+        years = sorted({_year(o.effective_due) for o in obligations if o.fallback})
+        if years:
+            missing = [y for y in years if not self.ctx.calendar.covers(y)] or years
+            for y in missing:
+                notes.append(
+                    f"[$warning]注意：{self.ctx.calendar.fallback_warning(y)}，"
+                    f"标了期限的日子可能不准。可运行 creditcheck calendar import 导入该年安排。[/]"
+                )
+        box = self.query_one("#notices", Static)
+        box.update("\n".join(notes))
+        box.display = bool(notes)
+
+    @on(OptionList.OptionSelected, "#deadlines")
+    def open_item(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id or ""
+        if oid:
+            self.app.open_checklist(int(oid.split(":")[0]))  # type: ignore[attr-defined]
+
+
+def _var(level: Level) -> str:
+    from .text import LEVEL_VAR
+
+    return LEVEL_VAR[level]
+
+
+def _year(d) -> int:  # type: ignore[no-untyped-def]
+    return d.year

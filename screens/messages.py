@@ -1,0 +1,23 @@
+"""全应用的消息。屏幕之间不互相调用方法，而是发消息给 App，由 App 决定刷新谁。"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from creditcheck.month import Month
+
+
+@dataclass
+class MonthSaved(Message):
+    """某个月的记录已保存到磁盘；首页据此重算进度与期限。"""
+
+    month: Month
+
+
+@dataclass
+class SettingsSaved(Message):
+    """本机设置已保存（科室、专人、数据文件夹、字体方案）；App 据此重新打开数据。"""
+
+    data_dir_changed: bool

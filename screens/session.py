@@ -1,0 +1,103 @@
+"""当前打开的那个月：读出、在副本上修改、立即保存；保存失败时原记录不变，界面保留用户填写的内容。
+
+业务规则都在 creditcheck.checklist / review 里；这里只负责“改一份副本 → 写盘 → 成功后换上”。
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import TypeVar
+
+from creditcheck.errors import CreditCheckError
+from creditcheck.models import SectionMonth
+from creditcheck.month import Month
+from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
+
+from .context import AppContext
+
+R = TypeVar("R")
+
+
+class SaveError(CreditCheckError):
+    """保存失败（只读、磁盘错误……）；消息为中文。"""
+
+
+class MonthSession:
+    """本机科室某个月的记录。"""
+
+    def __init__(self, ctx: AppContext, month: Month, on_notice: Callable[[str], None] | None = None) -> None:
+        self.ctx = ctx
+        self.month = month
+        self.on_notice = on_notice
+        """存储层需要告诉用户的事（文件损坏已移开、占用被接管……）交给界面显示。"""
+        self.sm = self._load(month)
+
+    def _load(self, month: Month) -> SectionMonth:
+        sid = self.ctx.settings.section_id
+        try:
+            sm = self.ctx.store.load_month(sid, month, self.ctx.catalog.version)
+        except OSError as e:
+            raise SaveError(f"读取数据失败：{e.strerror or e}") from None
+        finally:
+            self._notices()
+        if not sm.person:
+            sm.person = self.ctx.settings.person
+            sm.phone = self.ctx.settings.phone
+        return sm
+
+    def _notices(self) -> None:
+        take = getattr(self.ctx.store, "take_notices", None)
+        if take is None or self.on_notice is None:
+            return
+        for n in take():
+            if getattr(n, "kind", "") not in ("locked", "stale-lock"):  # 这两种由只读横幅说明
+                self.on_notice(str(n))
+
+    def reload(self) -> None:
+        self.sm = self._load(self.month)
+
+    def change(self, mutate: Callable[[SectionMonth], R]) -> R:
+        """在副本上执行修改并保存；任何一步出错都抛出中文错误，已保存的记录不受影响。"""
+        if self.ctx.read_only:
+            raise SaveError("只读：" + self.ctx.read_only_reason)
+        draft = copy.deepcopy(self.sm)
+        outcome = mutate(draft)
+        draft.person = self.ctx.settings.person or draft.person
+        draft.phone = self.ctx.settings.phone or draft.phone
+        try:
+            result = self.ctx.store.save_month(draft, actor=self.ctx.settings.person)
+        except CreditCheckError as e:
+            self._notices()
+            raise SaveError(f"保存失败：{e}。您填写的内容仍在，可稍后重试。") from None
+        except OSError as e:
+            raise SaveError(
+                f"保存失败：{e.strerror or e}（{getattr(e, 'filename', '') or self.ctx.data_dir}）。"
+                "您填写的内容仍在，可稍后重试。"
+            ) from None
+        self.sm = draft
+        for n in getattr(result, "notices", None) or []:
+            if self.on_notice is not None:
+                self.on_notice(str(n))
+        self._notices()
+        return outcome
+
+    def previous(self) -> SectionMonth:
+        return self._load(self.month.prev())
+
+    def all_months(self) -> list[SectionMonth]:
+        """该科室已保存的各月（本月用内存中的最新记录）。"""
+        try:
+            months = self.ctx.store.months(self.ctx.settings.section_id)
+        except (CreditCheckError, OSError):
+            months = []
+        out = [m for m in months if m.month != self.month]
+        out.append(self.sm)
+        return sorted(out, key=lambda m: m.month)
+
+    def obligations(self) -> list[Obligation]:
+        return obligations_for(self.ctx.catalog, self.ctx.calendar, self.sm, self.ctx.now(),
+                               self.ctx.settings.horizon_days)
+
+    def quota_lines(self) -> list[QuotaLine]:
+        return quota_lines(self.ctx.catalog, self.ctx.settings.section_id, self.all_months(), self.month)

@@ -1,0 +1,112 @@
+"""在后台线程里做一件可能费时的事（生成 Word、写日历、导入台账），显示进度，做完给出结果路径。
+
+做完后：回车用默认程序打开文件，O 打开所在文件夹，Esc 关闭。出错时显示中文原因。
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, ProgressBar, Static
+
+from creditcheck.errors import CreditCheckError
+
+from .text import Plain
+
+
+class TaskModal(ModalScreen[Path | None]):
+    """``job`` 在线程里运行并返回生成的文件；dismiss 该文件（失败或未完成时为 None）。"""
+
+    BINDINGS = [
+        Binding("escape", "close", "关闭", show=False),
+        Binding("o", "open_folder", "打开所在文件夹", show=False),
+        Binding("enter", "open_file", "打开文件", show=False),
+    ]
+
+    def __init__(self, title: str, job: Callable[[], Path], opener: Callable[[Path], str | None],
+                 busy_text: str = "正在生成，请稍候……") -> None:
+        super().__init__()
+        self.title_text = title
+        self.job = job
+        self.opener = opener
+        self.busy_text = busy_text
+        self.result: Path | None = None
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Plain(self.title_text, classes="dialog-title")
+            yield Plain(self.busy_text, id="status")
+            yield ProgressBar(total=None, show_eta=False, id="bar")
+            yield Plain("", id="error", classes="error")
+            with Horizontal(classes="dialog-buttons", id="done-buttons"):
+                yield Button("打开文件（回车）", id="open-file", variant="primary")
+                yield Button("打开所在文件夹（O）", id="open-folder")
+                yield Button("关闭（Esc）", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#done-buttons").display = False
+        self.run_job()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def run_job(self) -> None:
+        try:
+            path = self.job()
+        except CreditCheckError as e:
+            self.app.call_from_thread(self._failed, str(e))
+        except PermissionError as e:
+            self.app.call_from_thread(
+                self._failed, f"没有权限写入 {e.filename or ''}（文件可能正在 Word/WPS 中打开，请关闭后重试）")
+        except OSError as e:
+            self.app.call_from_thread(self._failed, f"文件操作失败：{e.strerror or e}（{e.filename or ''}）")
+        except Exception as e:  # 导出代码的意外错误也不能让界面崩溃
+            self.app.call_from_thread(self._failed, f"出错了：{type(e).__name__}: {e}")
+        else:
+            self.app.call_from_thread(self._done, path)
+
+    def _done(self, path: Path) -> None:
+        self.result = path
+        self.finished = True
+        bar = self.query_one("#bar", ProgressBar)
+        bar.update(total=1, progress=1)
+        self.query_one("#status", Static).update(f"已完成，文件保存在：\n{path}")
+        buttons = self.query_one("#done-buttons")
+        buttons.display = True
+        self.query_one("#open-file", Button).focus()
+
+    def _failed(self, message: str) -> None:
+        self.finished = True
+        self.query_one("#bar", ProgressBar).display = False
+        self.query_one("#status", Static).update("未能完成。")
+        self.query_one("#error", Static).update(message)
+        self.query_one("#done-buttons").display = True
+        self.query_one("#open-file").display = False
+        self.query_one("#open-folder").display = False
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#open-file")
+    def action_open_file(self) -> None:
+        if self.result is not None:
+            problem = self.opener(self.result)
+            if problem:
+                self.query_one("#error", Static).update(problem)
+
+    @on(Button.Pressed, "#open-folder")
+    def action_open_folder(self) -> None:
+        if self.result is not None:
+            problem = self.opener(self.result.parent)
+            if problem:
+                self.query_one("#error", Static).update(problem)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        if self.finished:
+            self.dismiss(self.result)
+        else:
+            self.notify("正在生成，请稍候", timeout=2)

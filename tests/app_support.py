@@ -1,0 +1,81 @@
+"""界面测试的公共部分：在 tmp_path 上造一个注入好一切的 App（固定“此刻”，真实的 TinyDB 文件）。"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from creditcheck.catalog import load_builtin
+from creditcheck.settings import Settings
+from creditcheck.workcal import load_calendar
+from screens.app import CreditCheckApp
+from screens.context import AppContext
+from storage.settings_file import load_settings, save_settings
+from storage.store import Store
+
+NOW = datetime(2026, 11, 28, 10, 0)
+
+
+def open_store(data_dir: Path, section_id: str = "", actor: str = "") -> Store:
+    if section_id:
+        return Store(data_dir, section_id=section_id, actor=actor, backup_on_open=False)
+    return Store(data_dir)
+
+
+def make_ctx(tmp_path: Path, settings: Settings | None = None, now: datetime = NOW,
+             store: Store | None = None, opened: list[Path] | None = None) -> AppContext:
+    data = tmp_path / "data"
+    cfg = tmp_path / "config" / "settings.json"
+    if settings is None:
+        settings = load_settings(cfg)
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+
+    def opener(p: Path) -> str | None:
+        if opened is not None:
+            opened.append(p)
+        return None
+
+    return AppContext(
+        store=store or open_store(data, settings.section_id, settings.person),
+        catalog=load_builtin(),
+        calendar=load_calendar(data),
+        settings=settings,
+        save_settings=lambda s: save_settings(s, cfg),
+        now=lambda: now,
+        data_dir=data,
+        open_store=open_store,
+        default_data_dir=data,
+        export_dir=docs,
+        opener=opener,
+    )
+
+
+def configured(section: str = "commerce", person: str = "张三", phone: str = "0531-88888888") -> Settings:
+    return Settings(section_id=section, person=person, phone=phone)
+
+
+def make_app(tmp_path: Path, **kw) -> CreditCheckApp:  # type: ignore[no-untyped-def]
+    return CreditCheckApp(make_ctx(tmp_path, **kw))
+
+
+def seed_warnings(data_dir: Path) -> None:
+    """商事登记科 2026年11月：逾期（26日的按月报送）、今日到期（48小时的稿件）、即将到期（来函），
+    以及体系科退回修改的意见。"""
+    from creditcheck import checklist, review
+    from creditcheck.models import SectionMonth, Status
+    from creditcheck.month import Month
+
+    cat = load_builtin()
+    cal = load_calendar(data_dir)
+    sm = SectionMonth("commerce", Month(2026, 11), cat.version, person="张三", phone="0531-88888888")
+    t = datetime(2026, 11, 20, 9, 0)
+    checklist.set_status(sm, cat, 3, Status.DONE, t)
+    checklist.add_event(sm, cat, cal, 4, "article", "我局推行信用承诺制", datetime(2026, 11, 26, 10, 0), NOW)
+    checklist.add_event(sm, cat, cal, 10, "objection", "某某公司许可信息异议", datetime(2026, 11, 27, 9, 0), NOW)
+    checklist.add_event(sm, cat, cal, 6, "case", "信用承诺容缺受理", datetime(2026, 6, 1, 9, 0), NOW,
+                        done_at=datetime(2026, 6, 10, 9, 0))
+    review.submit(sm, "张三", datetime(2026, 11, 25, 9, 0))
+    review.return_for_changes(sm, "体系科王五", datetime(2026, 11, 26, 9, 0), "第8项缺少市场主体数量，请补充后重新提交")
+    with Store(data_dir) as store:
+        store.save_month(sm, actor="张三")
