@@ -100,7 +100,7 @@ class DeadlineRule:
             return f"每{'月' if self.per == 'month' else '年'}至少{self.n}次"
         if k is RuleKind.YEAR_END:
             return "年底前"
-        return "第一时间"
+        return "第一时间（当天）"
 
 
 @dataclass(frozen=True)
@@ -164,8 +164,8 @@ def compute_due(start: date | datetime | Month, rule: DeadlineRule, cal: WorkCal
         due = eff = Month.of(d).last_day if rule.per == "month" else date(d.year, 12, 31)
     elif k is RuleKind.YEAR_END:
         due = eff = date(_day(start).year, 12, 31)
-    else:  # IMMEDIATE
-        due = eff = start if isinstance(start, datetime) else _day(start)
+    else:  # IMMEDIATE：“第一时间处置”，按事件当天办结计（当天结束前处置都算及时）
+        due = eff = _day(start)
     return Due(start, rule, due, eff, FALLBACK if fallback else OFFICIAL)
 
 

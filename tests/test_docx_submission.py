@@ -266,7 +266,7 @@ def test_incident_confirmation_and_event(catalog, cal, tmp_path: Path) -> None:
     sm.entry(9).events = [Event("incident", "网络曝光事件", datetime(2026, 11, 10, 9, 0), datetime(2026, 11, 10, 15, 0))]
     part = _part(_export(catalog, cal, sm, tmp_path), catalog, 9)
     assert "零存量" not in part.split("（四）数据和事项")[1]
-    assert "1 | 网络曝光事件 | 11月10日09:00 | 11月10日09:00 | 11月10日15:00 | 逾期完成" in part
+    assert "1 | 网络曝光事件 | 11月10日09:00 | 11月10日 | 11月10日15:00 | 按时" in part
 
 
 def test_not_applicable_in_closing_part(catalog, cal, tmp_path: Path) -> None:

@@ -103,7 +103,8 @@ def test_monthly_in_unknown_year_falls_back(cal: WorkCalendar) -> None:
 
 
 def test_immediate(cal: WorkCalendar) -> None:
-    assert due(cal, "2026-11-03T08:30", "immediate")["due"] == "2026-11-03T08:30"
+    # “第一时间”：当天处置完毕都算及时
+    assert due(cal, "2026-11-03T08:30", "immediate")["due"] == "2026-11-03"
 
 
 def test_quota_due_is_period_end(cal: WorkCalendar) -> None:
