@@ -126,16 +126,18 @@ def export_submission(
     now: datetime,
     template: Path | None = None,
     ledger_rows: dict[str, list[dict]] | None = None,
+    year_months: Sequence[SectionMonth] | None = None,
 ) -> Path:
     """把一个科室一个月的自查记录写成 Word 报送材料，返回写好的路径。
 
     字体方案取 ``settings.font_profile``；专人与电话取本月记录，没有时取设置。
+    ``year_months`` 为该科室当年已有的各月记录，用于“每年至少2次”这类年度配额的全年进度。
     先写临时文件再替换目标，导出失败不会留下半个文件。
     """
     from .docx_layout import OfficialDocument
 
     doc = OfficialDocument(settings.font_profile, template=template)
-    SubmissionWriter(catalog, cal, sm, settings, now, ledger_rows or {}).write(doc)
+    SubmissionWriter(catalog, cal, sm, settings, now, ledger_rows or {}, year_months).write(doc)
     return doc.save(Path(out_path))
 
 
@@ -143,7 +145,8 @@ class SubmissionWriter:
     """把报送材料的内容按顺序写进一个 :class:`OfficialDocument`。"""
 
     def __init__(self, catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, settings: Settings,
-                 now: datetime, ledger_rows: dict[str, list[dict]]) -> None:
+                 now: datetime, ledger_rows: dict[str, list[dict]],
+                 year_months: Sequence[SectionMonth] | None = None) -> None:
         self.catalog = catalog
         self.cal = cal
         self.sm = sm
@@ -157,8 +160,10 @@ class SubmissionWriter:
         for o in obligations_for(catalog, cal, sm, now, settings.horizon_days):
             self.obligations[o.indicator_id].append(o)
         self.by_event = {o.event_id: o for obs in self.obligations.values() for o in obs if o.event_id}
+        months = [m for m in (year_months or []) if m.month != sm.month] + [sm]
+        self.has_year = year_months is not None
         self.quotas = {(q.indicator_id, q.event_kind): q
-                       for q in quota_lines(catalog, sm.section_id, [sm], sm.month)}
+                       for q in quota_lines(catalog, sm.section_id, months, sm.month)}
 
     # ── 总体 ──
     def write(self, doc: Any) -> None:
@@ -335,6 +340,8 @@ class SubmissionWriter:
             if q is not None:
                 if q.per == "month":
                     doc.paragraph(f"完成进度：{q.text}。")
+                elif self.has_year:
+                    doc.paragraph(f"本月{label}{len(events)}次；全年进度：{q.text}。")
                 else:
                     doc.paragraph(f"本月{label}{len(events)}次（要求每年至少{q.required}次，全年进度以各月合计为准）。")
 

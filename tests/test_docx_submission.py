@@ -182,6 +182,17 @@ def test_quota_indicators(catalog, cal, tmp_path: Path) -> None:
     assert "诚信建设进社区 | 11月12日17:00 | 11月14日17:00 | 11月13日09:00 | 按时" in p7
 
 
+def test_yearly_quota_counts_the_whole_year(catalog, cal, tmp_path: Path) -> None:
+    from creditcheck.month import Month
+
+    may = SectionMonth("system", Month(2026, 5), catalog.version)
+    may.entry(7).events = [Event("activity", "诚信宣传进机关", datetime(2026, 5, 8, 17, 0))]
+    sm = SectionMonth("system", MONTH, catalog.version)
+    sm.entry(7).events = [Event("activity", "诚信建设进社区", datetime(2026, 11, 12, 17, 0))]
+    p7 = _part(_export(catalog, cal, sm, tmp_path, year_months=[may]), catalog, 7)
+    assert "本月诚信宣传活动1次；全年进度：诚信宣传活动 2/2，已达到要求。" in p7
+
+
 def test_counts_indicator_ratio(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("window", MONTH, catalog.version)
     sm.entry(8).counts = {"credit_checks": 120, "joint_sanctions": 3, "market_entities": 450}

@@ -60,9 +60,11 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
             rows[kind] = got
     if not sm.entries:
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
-    path = export_submission(env.catalog, env.calendar, sm, env.settings, out, now=env.now,
-                             template=template, ledger_rows=rows)
-    n = len(env.catalog.assigned(section.id))
+    year = [m for m in store.months(section.id) if m.month.year == month.year and m.month < month]
+    catalog = env.catalog_for(month, sm.catalog_version)
+    path = export_submission(catalog, env.calendar, sm, env.settings, out, now=env.now,
+                             template=template, ledger_rows=rows, year_months=year)
+    n = len(catalog.assigned(section.id))
     click.echo(f"已生成报送材料：{path}（{section.name}{month.label}，{n}项指标）")
 
 
