@@ -35,7 +35,7 @@ from .atomic import (
 
 KEEP_LAST = 20
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
-_DATA_FILE_RE = re.compile(r"^(?:\d{4}\.json|ledger-[A-Za-z0-9_-]{1,40}-\d{4}\.json|audit-\d{4}\.jsonl)$")
+_DATA_FILE_RE = re.compile(r"^(?:\d{4}(?:-\d{2})?\.json|ledger-[A-Za-z0-9_-]{1,40}-\d{4}\.json|audit-\d{4}\.jsonl)$")
 
 REASONS = {
     "session": "打开时自动备份",

@@ -29,7 +29,7 @@ WARN = "提醒"
 ERROR = "损坏"
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-_MONTHS_FILE = re.compile(r"^\d{4}\.json$")
+_MONTHS_FILE = re.compile(r"^\d{4}(?:-\d{2})?\.json$")
 _LEDGER_FILE = re.compile(r"^ledger-[A-Za-z0-9_-]{1,40}-\d{4}\.json$")
 
 

@@ -2,15 +2,17 @@
 
 每个数据文件都有一张 ``_meta`` 表记录格式版本（TinyDB 布局）::
 
-    {"_meta": {"1": {"schema": 2, "kind": "months", "section_id": "office", "year": 2026}},
+    {"_meta": {"1": {"schema": 2, "kind": "months", "section_id": "office", "year": 2026, "month": "2026-11"}},
      "months": {"1": {...一个月的记录...}}}
 
 版本历史：
 
 - 第 1 版（最初发布）：``_meta`` 只有 ``schema``（或整张表缺失）；月记录没有 ``rev``/``saved_by``；
   审计日志是 TinyDB 文件 ``audit-<年>.json``（表 ``audit``，每项改动一行）。
-- 第 2 版（当前）：``_meta`` 写明文件种类、科室与年份；月记录带修订号 ``rev`` 与保存人
-  ``saved_by``；审计日志改为只追加的 ``audit-<年>.jsonl``（每次保存一行，含全部改动）。
+  自查记录每个科室每年一个文件 ``<年>.json``。
+- 第 2 版（当前）：自查记录每个科室每月一个文件 ``<年>-<月>.json``（保存的代价不随当年已有月份增长）；
+  ``_meta`` 写明文件种类、科室、年份（与月份）；月记录带修订号 ``rev`` 与保存人 ``saved_by``；
+  审计日志改为只追加的 ``audit-<年>.jsonl``（每次保存一行，含全部改动）。台账仍按年分文件。
 
 打开旧版本文件时在内存中逐版升级；取得本科室占用时先备份再写回升级后的文件。
 比当前版本更新的文件（由新版程序写入）只读打开，绝不覆盖。
@@ -48,8 +50,11 @@ def file_schema(data: Data) -> int:
     return 1
 
 
-def meta_record(kind: str, section_id: str, year: int) -> dict[str, Any]:
-    return {"schema": CURRENT, "kind": kind, "section_id": section_id, "year": year}
+def meta_record(kind: str, section_id: str, year: int, month: str | None = None) -> dict[str, Any]:
+    rec: dict[str, Any] = {"schema": CURRENT, "kind": kind, "section_id": section_id, "year": year}
+    if month:
+        rec["month"] = month
+    return rec
 
 
 def _v1_to_v2(data: Data, kind: str, section_id: str, year: int) -> Data:
@@ -60,6 +65,19 @@ def _v1_to_v2(data: Data, kind: str, section_id: str, year: int) -> Data:
             if isinstance(doc, dict):
                 doc.setdefault("rev", 1)
                 doc.setdefault("saved_by", "")
+    return out
+
+
+def split_year_file(data: Data, section_id: str, year: int) -> dict[str, Data]:
+    """第1版的年度记录文件 → 每月一个第2版文件的内容：{"2025-03": {...}}。"""
+    data = migrate(data, MONTHS, section_id, year)
+    out: dict[str, Data] = {}
+    for doc in (data.get("months") or {}).values():
+        if isinstance(doc, dict) and isinstance(doc.get("month"), str):
+            out[doc["month"]] = {
+                "_meta": {"1": meta_record(MONTHS, section_id, year, doc["month"])},
+                "months": {"1": doc},
+            }
     return out
 
 

@@ -1,9 +1,9 @@
 """数据仓库：界面与命令行通过这里读写自查记录，不直接碰 TinyDB。
 
-文件按科室（和年份）分开，一次保存只改写一个小文件::
+文件按科室和月份（台账按年份）分开，一次保存只改写一个小文件，耗时不随历史增长::
 
     DATA/
-      sections/<科室id>/<年>.json                 每月自查记录（TinyDB 表 months，每月一条）
+      sections/<科室id>/<年>-<月>.json            一个月的自查记录（TinyDB 表 months，一条）
       sections/<科室id>/ledger-<种类>-<年>.json    台账（表 imports，每月一条）
       sections/<科室id>/audit-<年>.jsonl           审计日志（只追加，见 audit.py）
       sections/<科室id>/.lock, lock-holder.json    占用锁与占用者信息（见 locking.py）
@@ -53,7 +53,16 @@ from .backups import (
     write_bytes_atomic,
 )
 from .locking import DEFAULT_STALE_AFTER, SectionLock, TransientLock, host_name, os_user
-from .migrations import CURRENT, LEDGER, MONTHS, file_schema, meta_record, migrate, migrate_audit_v1
+from .migrations import (
+    CURRENT,
+    LEDGER,
+    MONTHS,
+    file_schema,
+    meta_record,
+    migrate,
+    migrate_audit_v1,
+    split_year_file,
+)
 from .notices import (
     DAMAGED,
     FUTURE_SCHEMA,
@@ -69,6 +78,8 @@ from .notices import (
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _YEAR_FILE = re.compile(r"^(\d{4})\.json$")
+"""第1版：一个科室一年一个文件（打开时拆成每月一个文件）。"""
+_MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 _LEDGER_FILE = re.compile(r"^ledger-([A-Za-z0-9_-]{1,40})-(\d{4})\.json$")
 
 
@@ -243,12 +254,16 @@ class Store:
     def _year_path(self, section_id: str, year: int) -> Path:
         return self.section_dir(section_id) / f"{year}.json"
 
+    def month_path(self, section_id: str, month: Month) -> Path:
+        """某科室某月记录的文件。"""
+        return self.section_dir(section_id) / f"{month}.json"
+
     def _ledger_path(self, section_id: str, kind: str, year: int) -> Path:
         return self.section_dir(section_id) / f"ledger-{safe_id(kind)}-{year}.json"
 
-    def tinydb(self, section_id: str, year: int) -> TinyDB:
-        """该科室该年的记录文件，以只读 TinyDB 打开（供查询；写入请用 save_month）。"""
-        return TinyDB(self._year_path(section_id, year), storage=AtomicJSONStorage, read_only=True)
+    def tinydb(self, section_id: str, month: Month) -> TinyDB:
+        """该科室该月的记录文件，以只读 TinyDB 打开（供查询；写入请用 save_month）。"""
+        return TinyDB(self.month_path(section_id, month), storage=AtomicJSONStorage, read_only=True)
 
     # ── 读文件：损坏、新版本、旧版本 ──
     def _load(self, path: Path, kind: str, section_id: str, year: int) -> dict[str, Any] | None:
@@ -281,14 +296,12 @@ class Store:
             self.read_only_reason = msg
 
     def _write_migrated(self, path: Path, data: dict[str, Any], kind: str, section_id: str, year: int, old: int) -> None:
-        if not self._can_write(section_id):
-            return
+        if not self._can_write(section_id) or kind == MONTHS:
+            return  # 第1版的年度记录文件由 _legacy_months 拆分
         try:
             with self._writing(section_id):
                 self._backups.backup({section_id: self.section_dir(section_id)}, "migrate", self._who())
                 write_json_atomic(path, data)
-                if kind == MONTHS:
-                    migrate_audit_v1(path.parent, year, section_id)
         except StorageError:
             return  # 升级只是顺手写回；写不了时照样按内存中升级后的内容使用
         self.notices.append(Notice(
@@ -322,26 +335,64 @@ class Store:
     def _who(self, actor: str = "") -> str:
         return actor or self.actor or os_user()
 
+    def _legacy_months(self, section_id: str, year: int) -> dict[str, dict[str, Any]]:
+        """第1版的年度文件 <年>.json 中的各月记录。可写时顺手拆成每月一个文件（先备份），
+        并把旧文件改名为 <年>.json.v1 保留；只读时只在内存中升级。"""
+        path = self._year_path(section_id, year)
+        if not path.exists():
+            return {}
+        data = self._load(path, MONTHS, section_id, year)
+        if data is None:
+            return {}
+        old = file_schema(data)
+        files = split_year_file(data, section_id, year)
+        docs = {m: next(iter(d["months"].values())) for m, d in files.items()}
+        if not self._can_write(section_id) or old > CURRENT:
+            return docs
+        try:
+            with self._writing(section_id):
+                self._backups.backup({section_id: self.section_dir(section_id)}, "migrate", self._who())
+                for m, fdata in files.items():
+                    target = self.month_path(section_id, Month.parse(m))
+                    if not target.exists():
+                        write_json_atomic(target, fdata)
+                migrate_audit_v1(path.parent, year, section_id)
+                path.replace(path.with_name(path.name + ".v1"))
+        except (StorageError, OSError):
+            return docs
+        self.notices.append(Notice(
+            MIGRATED, f"数据文件 {path.name} 已从格式第{old}版升级到第{CURRENT}版：拆成每月一个文件，"
+            f"原文件改名为 {path.name}.v1 保留（升级前已备份）。", path=path,
+        ))
+        return docs
+
     # ── 自查记录 ──
     def load_month(self, section_id: str, month: Month, catalog_version: str = "") -> SectionMonth:
         """某科室某月的记录；还没有时返回一个空记录（不写盘）。文件损坏时抛 DamagedFileError。"""
-        path = self._year_path(section_id, month.year)
+        path = self.month_path(section_id, month)
         data = self._load(path, MONTHS, section_id, month.year)
         doc = _find_month(data, month)
+        if doc is None and data is None:
+            doc = self._legacy_months(section_id, month.year).get(str(month))
         if doc is not None:
             return _month_from_doc(doc, path)
         return SectionMonth(section_id, month, catalog_version)
 
     def save_month(self, sm: SectionMonth, actor: str = "") -> SaveResult:
-        """保存一个月的记录（只改写该科室该年的文件），并把改动追加到审计日志。
+        """保存一个月的记录（只改写该科室该月的文件），并把改动追加到审计日志。
 
-        内容与盘上相同时不写。该年的文件损坏时：移开保留、另写新文件，提示在结果与 ``notices`` 里。
+        内容与盘上相同时不写。该月的文件损坏时：移开保留、另写新文件，提示在结果与 ``notices`` 里。
         """
         sid = sm.section_id
-        path = self._year_path(sid, sm.month.year)
+        path = self.month_path(sid, sm.month)
         with self._writing(sid):
             self._check_not_frozen(path)
             notices: list[Notice] = []
+            if self._year_path(sid, sm.month.year).exists():
+                try:
+                    self._legacy_months(sid, sm.month.year)
+                except DamagedFileError as e:
+                    notices.append(e.notice)
             try:
                 data = self._load(path, MONTHS, sid, sm.month.year) or {}
             except DamagedFileError as e:
@@ -366,7 +417,7 @@ class Store:
             if key is None:
                 key = str(max((int(k) for k in table if str(k).isdigit()), default=0) + 1)
             table[key] = new
-            data["_meta"] = {"1": meta_record(MONTHS, sid, sm.month.year)}
+            data["_meta"] = {"1": meta_record(MONTHS, sid, sm.month.year, str(sm.month))}
             AtomicJSONStorage(path).write(data)
             self._audit(sid, sm.month.year, {
                 "at": now.isoformat(timespec="seconds"), "who": who, "user": os_user(), "host": host_name(),
@@ -377,31 +428,39 @@ class Store:
     def _audit(self, section_id: str, year: int, record: dict[str, Any]) -> None:
         audit_log.append(audit_log.audit_path(self.section_dir(section_id), year), record)
 
-    def _year_files(self, section_id: str) -> list[tuple[int, Path]]:
+    def months(self, section_id: str) -> list[SectionMonth]:
+        """该科室已有的全部月份，按月份排序。损坏的文件跳过，提示记在 ``notices``。"""
         folder = self.section_dir(section_id)
         if not folder.is_dir():
             return []
-        out = []
-        for p in folder.iterdir():
-            m = _YEAR_FILE.match(p.name)
-            if m and p.is_file():
-                out.append((int(m.group(1)), p))
-        return sorted(out)
-
-    def months(self, section_id: str) -> list[SectionMonth]:
-        """该科室已有的全部月份，按月份排序。损坏的年份文件跳过，提示记在 ``notices``。"""
-        out: list[SectionMonth] = []
-        for year, path in self._year_files(section_id):
+        names = sorted(p.name for p in folder.iterdir())
+        docs: dict[str, tuple[dict[str, Any], Path]] = {}
+        for name in names:
+            m = _YEAR_FILE.match(name)
+            if m:
+                try:
+                    for k, doc in self._legacy_months(section_id, int(m.group(1))).items():
+                        docs[k] = (doc, folder / name)
+                except DamagedFileError:
+                    continue
+        for name in names:
+            m = _MONTH_FILE.match(name)
+            if not m:
+                continue
+            path = folder / name
             try:
-                data = self._load(path, MONTHS, section_id, year)
+                data = self._load(path, MONTHS, section_id, int(m.group(1)))
             except DamagedFileError:
                 continue
             for doc in ((data or {}).get("months") or {}).values():
                 if isinstance(doc, dict):
-                    try:
-                        out.append(_month_from_doc(doc, path))
-                    except StorageError as e:
-                        self.notices.append(Notice(DAMAGED, str(e), path=path))
+                    docs[str(doc.get("month"))] = (doc, path)
+        out: list[SectionMonth] = []
+        for doc, path in docs.values():
+            try:
+                out.append(_month_from_doc(doc, path))
+            except StorageError as e:
+                self.notices.append(Notice(DAMAGED, str(e), path=path))
         return sorted(out, key=lambda m: m.month)
 
     def section_ids(self) -> list[str]:
@@ -529,7 +588,7 @@ class Store:
                         })
                 if sdir.is_dir():
                     for p in sorted(sdir.iterdir()):
-                        if p.is_file() and p.name not in state and (_YEAR_FILE.match(p.name) or _LEDGER_FILE.match(p.name)):
+                        if p.is_file() and p.name not in state and (_MONTH_FILE.match(p.name) or _LEDGER_FILE.match(p.name)):
                             result.newer_kept.append(p)
         return result
 
@@ -538,9 +597,9 @@ class Store:
         return self._backups.newest_good(path.parent.name, path.name)
 
     def restore_file(self, path: Path, backup_id: str | None = None) -> Path:
-        """从备份恢复一个数据文件（文件损坏后用）。默认用最新的完好备份。
+        """从备份恢复一个数据文件（文件损坏后用）。默认用最新的完好备份。恢复前先备份当前状态。
 
-        损坏后若已另写了新文件（保存过），新文件中的月份保留并优先于备份中的同一月份。
+        台账文件：损坏后若已另写了新文件（保存过），新文件中的月份保留并优先于备份中的同一月份。
         """
         path = Path(path)
         sid, name = path.parent.name, path.name
@@ -606,7 +665,7 @@ def _month_from_doc(doc: dict[str, Any], path: Path) -> SectionMonth:
 
 
 def _file_year(name: str) -> int | None:
-    m = re.search(r"(\d{4})\.jsonl?$", name)
+    m = re.search(r"(\d{4})(?:-\d{2})?\.jsonl?$", name)
     return int(m.group(1)) if m else None
 
 

@@ -85,9 +85,10 @@ def test_save_and_load_round_trip_in_tinydb_layout(data_dir: Path) -> None:
     assert result.rev == 1 and result.changed
     back = store.load_month("office", NOV)
     assert back.entry(1).note == "已整理制度文件清单"
-    path = data_dir / "sections" / "office" / "2026.json"
+    path = data_dir / "sections" / "office" / "2026-11.json"
     raw = json.loads(path.read_text("utf-8"))
-    assert raw["_meta"]["1"] == {"schema": CURRENT, "kind": "months", "section_id": "office", "year": 2026}
+    assert raw["_meta"]["1"] == {"schema": CURRENT, "kind": "months", "section_id": "office", "year": 2026,
+                                 "month": "2026-11"}
     # TinyDB 用我们的存储类可以直接读
     db = TinyDB(path, storage=AtomicJSONStorage, read_only=True)
     rows = db.table("months").all()
@@ -105,13 +106,15 @@ def test_one_save_rewrites_only_its_own_file(data_dir: Path) -> None:
     store.save_month(_month("office", Month(2025, 12)))
     store.save_month(_month("personnel", NOV))
     store.save_ledger("office", NOV, "licence", [{"a": 1}])
-    others = [data_dir / "sections/office/2025.json", data_dir / "sections/personnel/2026.json",
+    store.save_month(_month("office", Month(2026, 10)))
+    others = [data_dir / "sections/office/2025-12.json", data_dir / "sections/personnel/2026-11.json",
+              data_dir / "sections/office/2026-10.json",
               data_dir / "sections/office/ledger-licence-2026.json"]
     before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in others}
     store.save_month(_month("office", NOV, note="x"))
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in others} == before
     assert sorted(p.name for p in (data_dir / "sections/office").glob("*.json")) == [
-        "2025.json", "2026.json", "ledger-licence-2026.json"]
+        "2025-12.json", "2026-10.json", "2026-11.json", "ledger-licence-2026.json"]
 
 
 def test_months_sections_and_iteration(data_dir: Path) -> None:
@@ -186,7 +189,7 @@ def test_unchanged_save_writes_nothing(data_dir: Path) -> None:
     store = Store(data_dir)
     sm = _month()
     store.save_month(sm)
-    path = data_dir / "sections/office/2026.json"
+    path = data_dir / "sections/office/2026-11.json"
     before = path.stat().st_mtime_ns
     r = store.save_month(sm)
     assert not r.changed and r.rev == 1
@@ -217,28 +220,48 @@ def _copy_fixture(tmp_path: Path) -> Path:
 
 def test_v1_fixture_is_migrated_with_a_backup_first(tmp_path: Path) -> None:
     d = _copy_fixture(tmp_path)
-    original = (d / "sections/office/2025.json").read_bytes()
+    office = d / "sections/office"
+    original = (office / "2025.json").read_bytes()
     store = Store(d, section_id="office", actor="王芳")
     sm = store.load_month("office", Month(2025, 3))
     assert sm.entry(7).status is Status.NOT_APPLICABLE and sm.entry(7).reason == "本月未开展宣传活动"
     assert sm.entry(4).events[0].title == "开展诚信建设进机关活动"
-    assert any(n.kind == MIGRATED for n in store.notices)
-    raw = json.loads((d / "sections/office/2025.json").read_text("utf-8"))
-    assert file_schema(raw) == CURRENT == 2
-    assert all(doc["rev"] == 1 and "saved_by" in doc for doc in raw["months"].values())
+    assert any(n.kind == MIGRATED and "拆成每月一个文件" in n.message for n in store.notices)
+    # 年度文件拆成每月一个第2版文件，原文件改名保留
+    assert (office / "2025.json.v1").read_bytes() == original and not (office / "2025.json").exists()
+    for m in ("2025-02", "2025-03"):
+        raw = json.loads((office / f"{m}.json").read_text("utf-8"))
+        assert file_schema(raw) == CURRENT == 2
+        assert raw["_meta"]["1"]["month"] == m
+        (doc,) = raw["months"].values()
+        assert doc["month"] == m and doc["rev"] == 1 and "saved_by" in doc
+    assert [str(m.month) for m in store.months("office")] == ["2025-02", "2025-03"]
+    assert store.load_month("office", Month(2025, 2)).history[-1].action == "approve"
     # 第1版审计日志转写进 .jsonl，旧文件改名保留
     records = store.audit("office", 2025)
     assert [(r["who"], r["changes"][0]["path"]) for r in records] == [
         ("王芳", "entries.1.status"), ("王芳", "entries.7.reason")]
-    assert (d / "sections/office/audit-2025.json.v1").exists()
-    assert not (d / "sections/office/audit-2025.json").exists()
-    # 升级前的第1版文件在备份里（打开时的备份就已包含它）
+    assert (office / "audit-2025.json.v1").exists()
+    assert not (office / "audit-2025.json").exists()
+    # 升级前的第1版文件在备份里
     snaps = store._backups.snapshots("office")
     assert any(store._backups.read_copy(s, "2025.json") == original for s in snaps)
-    # 升级后照常保存，修订号接着往上
+    # 升级后照常保存，修订号接着往上，只改写该月的文件
+    feb = (office / "2025-02.json").read_bytes()
     sm.entry(7).note = "已补充说明"
     assert store.save_month(sm).rev == 2
+    assert (office / "2025-02.json").read_bytes() == feb
     store.close()
+
+
+def test_saving_into_a_v1_year_migrates_first(tmp_path: Path) -> None:
+    d = _copy_fixture(tmp_path)
+    store = Store(d)
+    sm = SectionMonth("office", Month(2025, 4), "2022.1")
+    sm.entry(1).note = "四月"
+    store.save_month(sm)
+    assert [str(m.month) for m in store.months("office")] == ["2025-02", "2025-03", "2025-04"]
+    assert not (d / "sections/office/2025.json").exists()
 
 
 def test_v1_ledger_fixture_reads(tmp_path: Path) -> None:
@@ -257,7 +280,7 @@ def test_read_only_store_migrates_in_memory_only(tmp_path: Path) -> None:
 
 def test_future_schema_file_is_read_only_and_never_overwritten(data_dir: Path) -> None:
     Store(data_dir).save_month(_month())
-    path = data_dir / "sections/office/2026.json"
+    path = data_dir / "sections/office/2026-11.json"
     raw = json.loads(path.read_text("utf-8"))
     raw["_meta"]["1"]["schema"] = 99
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")

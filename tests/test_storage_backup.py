@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from creditcheck.cli import main
-from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from storage import Store
 from storage.backups import Backups
@@ -34,10 +33,10 @@ def test_session_start_backs_up_only_changed_files(data_dir: Path) -> None:
     s = Store(data_dir, section_id="office")
     first = s.backups()
     assert len(first) == 1 and first[0].reason == "session"
-    assert first[0].sections == {"office": ["2025.json", "2026.json", "audit-2025.jsonl", "audit-2026.jsonl"]}
+    assert first[0].sections == {"office": ["2025-12.json", "2026-11.json", "audit-2025.jsonl", "audit-2026.jsonl"]}
     _save(s, "office", "第二版")
     r = s.backup("export")
-    assert r.files == {"office": ["2026.json", "audit-2026.jsonl"]}  # 2025 年的文件没改，不再复制
+    assert r.files == {"office": ["2026-11.json", "audit-2026.jsonl"]}  # 2025 年的文件没改，不再复制
     assert s.backup("export").id is None  # 没有改动就不备份
     s.close()
 
@@ -94,9 +93,9 @@ def test_rotation_keeps_last_20_and_one_per_month_and_every_kept_point_restores(
     # 任何保留下来的时刻都能完整恢复（两个年份文件都在）
     for bid in kept:
         state = bk.state_at("office", bid)
-        assert {"2025.json", "2026.json"} <= set(state)
-        snap, _ = state["2026.json"]
-        doc = json.loads(bk.restore_bytes(snap, "2026.json"))
+        assert {"2025-12.json", "2026-11.json"} <= set(state)
+        snap, _ = state["2026-11.json"]
+        doc = json.loads(bk.restore_bytes(snap, "2026-11.json"))
         assert next(iter(doc["months"].values()))["entries"]["1"]["note"] == expected[bid]
 
 
@@ -106,7 +105,7 @@ def test_cli_backup_and_restore(data_dir: Path) -> None:
     runner = CliRunner()
     r = runner.invoke(main, ["backup", "--data", str(data_dir)])
     assert r.exit_code == 0, r.output
-    assert "已备份 2 个文件" in r.output and "office：2026.json、audit-2026.jsonl" in r.output
+    assert "已备份 2 个文件" in r.output and "office：2026-11.json、audit-2026.jsonl" in r.output
     bid = r.output.split("备份编号 ")[1].split("：")[0]
     r = runner.invoke(main, ["backup", "--data", str(data_dir)])
     assert "没有改动，无需再备份" in r.output
@@ -139,12 +138,12 @@ def test_cli_doctor_exit_codes(data_dir: Path) -> None:
     r = runner.invoke(main, ["doctor", "--data", str(data_dir)])
     assert r.exit_code == 0, r.output
     assert "办公室（office）：数据文件完好，共 1 个月的记录" in r.output and "结论" in r.output
-    (data_dir / "sections/office/2026.json").write_bytes(b"\x00" * 10)
+    (data_dir / "sections/office/2026-11.json").write_bytes(b"\x00" * 10)
     r = runner.invoke(main, ["doctor", "--data", str(data_dir)])
     assert r.exit_code == 1
-    assert "2026.json 已损坏" in r.output and "creditcheck restore" in r.output and "需要从备份恢复" in r.output
+    assert "2026-11.json 已损坏" in r.output and "creditcheck restore" in r.output and "需要从备份恢复" in r.output
     # 体检不改动任何文件
-    assert (data_dir / "sections/office/2026.json").read_bytes() == b"\x00" * 10
+    assert (data_dir / "sections/office/2026-11.json").read_bytes() == b"\x00" * 10
 
 
 def test_cli_demo_no_tui(tmp_path: Path) -> None:
