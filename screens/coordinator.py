@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 STATE_VAR = {
     CellState.DONE: "success",
     CellState.IN_PROGRESS: "warning",
-    CellState.NOT_STARTED: "foreground-muted",
+    CellState.NOT_STARTED: "foreground",
     CellState.OVERDUE: "error",
-    CellState.NOT_APPLICABLE: "secondary",
+    CellState.NOT_APPLICABLE: "foreground-muted",
     CellState.NOT_ASSIGNED: "foreground-muted",
 }
 """单元格状态对应的主题颜色变量。"""
@@ -51,9 +51,20 @@ REVIEW_VAR = {
     ReviewState.RETURNED: "error",
 }
 
+def cell(text: str, style: str = "", justify: Any = "left") -> Text:
+    """表格单元格里的一段文字（不换行、不带行尾换行符，宽度有歧义的符号已替换）。"""
+    return Text(cell_safe(text), style=style, justify=justify, end="", no_wrap=True)
+
+
+def symbol(state: CellState) -> str:
+    """矩阵里的一个字；“不负责”用全角横线，与汉字同宽，列才对得齐。"""
+    return "－" if state is CellState.NOT_ASSIGNED else state.symbol
+
+
 LEGEND = "  ".join(
-    f"[${STATE_VAR[s]}]{'-' if s is CellState.NOT_ASSIGNED else s.symbol}[/]={s.value}" for s in CellState
+    f"[${STATE_VAR[s]}]{symbol(s)}[/]={s.value}" for s in CellState
 )
+"""图例（Content 标记）。"""
 
 
 def load_overview(ctx: AppContext, month: Month) -> Overview:
@@ -144,9 +155,9 @@ class CoordinatorScreen(Screen[None]):
     def _theme(self, var: str) -> str:
         return self.app.theme_variables.get(var, "")
 
-    def _styled(self, text: str, var: str, bold: bool = False) -> Text:
+    def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
         style = self._theme(var)
-        return Text(cell_safe(text), style=f"bold {style}" if bold else style)
+        return cell(text, f"bold {style}" if bold else style, justify)
 
 
 # ───────────────────────── 总览 ─────────────────────────
@@ -168,29 +179,26 @@ class OverviewScreen(CoordinatorScreen):
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#matrix", DataTable)
-        cursor = table.cursor_coordinate
+        cursor = table.cursor_coordinate if table.row_count else Coordinate(0, 1)
         table.clear(columns=True)
         table.add_column("科室", key="section", width=16)
         for ind in self.ctx.catalog.indicators:
-            table.add_column(f"{ind.id:>2}", key=str(ind.id), width=2)
+            table.add_column(f"{ind.id:<2}", key=str(ind.id), width=2)
         for label, key, width in (("完成", "done", 5), ("得分", "score", 5), ("排名", "rank", 4), ("审核", "review", 8)):
             table.add_column(label, key=key, width=width)
         for r in ov.rows:
             cells: list[Any] = [cell_safe(r.name)]
             for ind in self.ctx.catalog.indicators:
                 st = r.cells[ind.id].state
-                cells.append(self._styled(st.symbol, STATE_VAR[st], bold=st is CellState.OVERDUE))
+                cells.append(self._styled(symbol(st), STATE_VAR[st], bold=st is CellState.OVERDUE))
             cells += [
-                Text(r.completion_label, justify="right"),
-                Text(f"{r.score.weighted:.1f}", justify="right"),
-                Text(str(r.rank), justify="right"),
+                cell(r.completion_label, justify="right"),
+                cell(f"{r.score.weighted:.1f}", justify="right"),
+                cell(str(r.rank), justify="right"),
                 self._styled(r.review.value, REVIEW_VAR[r.review]),
             ]
             table.add_row(*cells, key=r.section_id)
-        if cursor.row < table.row_count:
-            table.cursor_coordinate = cursor
-        else:
-            table.cursor_coordinate = Coordinate(0, 1)
+        table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
         late = sum(len(r.overdue) for r in ov.rows)
         done, total = ov.totals
         self.query_one("#coord-status", Static).update(
@@ -351,8 +359,8 @@ class ReviewScreen(CoordinatorScreen):
                 cell_safe(r.name),
                 self._styled(r.review.value, REVIEW_VAR[r.review], bold=r.review is ReviewState.SUBMITTED),
                 short_dt(r.submitted_at) if r.submitted_at else "",
-                Text(r.completion_label, justify="right"),
-                Text(f"{r.score.weighted:.1f}", justify="right"),
+                cell(r.completion_label, justify="right"),
+                cell(f"{r.score.weighted:.1f}", justify="right"),
                 self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted"),
                 cell_safe(last_comment(r.record)),
                 key=r.section_id,
@@ -529,6 +537,8 @@ class RankingScreen(CoordinatorScreen):
     RankingScreen .trend-row { height: 1; }
     RankingScreen .trend-name { width: 20; }
     RankingScreen .trend-row Sparkline { width: 24; margin-right: 2; }
+    RankingScreen .trend-row Sparkline > .sparkline--min-color { color: $error; }
+    RankingScreen .trend-row Sparkline > .sparkline--max-color { color: $success; }
     RankingScreen .trend-text { width: 1fr; color: $text-muted; }
     """
 
@@ -554,10 +564,10 @@ class RankingScreen(CoordinatorScreen):
             table.add_column(label, key=key, width=width)
         for r in ov.ranking:
             table.add_row(
-                Text(str(r.rank), justify="right"),
+                cell(str(r.rank), justify="right"),
                 cell_safe(r.name),
                 self._styled(f"{r.score.weighted:.1f}", "success" if r.score.weighted >= 100 else "foreground"),
-                Text(r.completion_label, justify="right"),
+                cell(r.completion_label, justify="right"),
                 cell_safe(r.timeliness_label),
                 self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted"),
                 self._styled(r.review.value, REVIEW_VAR[r.review]),
@@ -568,15 +578,35 @@ class RankingScreen(CoordinatorScreen):
         )
         months = ov.trend_months
         self.query_one("#trend-title", Static).update(
-            f"近12个月得分趋势（{months[0].label}至{months[-1].label}，只画有记录的月份）"
+            f"近12个月得分趋势（{months[0].label}至{months[-1].label}，每月两格，越高得分越高；没有记录的月份画在最低处）"
         )
         for n, r in enumerate(ov.ranking):
             row = self.query_one(f"#trend-{n}", Horizontal)
             name, text = row.query(Static).results()
             name.update(pad(r.name, 18))
-            row.query_one(Sparkline).data = [v for v in r.trend if v is not None]
+            spark = row.query_one(Sparkline)
+            spark.summary_function = first
+            spark.data = sparkline_data(r.trend)
             text.update(trend_text(r.trend))
         table.focus()
+
+
+def sparkline_data(trend: tuple[float | None, ...], columns_per_month: int = 2) -> list[float]:
+    """Sparkline 按数据的最小、最大值缩放；为了让高度表示 0-100 分的绝对得分，每个月的值后面
+    跟一个锚点（轮流为 0 与 100），每桶两个数、只取第一个（见 :func:`first`）。没有记录的月份记 0。
+    每月占 ``columns_per_month`` 列，所以部件宽度应为 12 × columns_per_month。"""
+    out: list[float] = []
+    anchors = (0.0, 100.0)
+    k = 0
+    for v in trend:
+        for _ in range(columns_per_month):
+            out += [0.0 if v is None else float(v), anchors[k % 2]]
+            k += 1
+    return out
+
+
+def first(bucket: Sequence[float]) -> float:
+    return bucket[0]
 
 
 def trend_text(trend: tuple[float | None, ...]) -> str:
