@@ -584,13 +584,18 @@ class LedgerChecker:
         self.extra_names: dict[int, str] = {}
 
     # ── 期限 ──
-    def due(self, start: date) -> date:
-        d = self.due_cache.get(start)
-        if d is None:
-            assert self.rule is not None
-            eff = compute_due(start, self.rule, self.cal).effective_due
-            d = eff.date() if isinstance(eff, datetime) else eff
-            self.due_cache[start] = d
+    def due(self, start: date) -> date | None:
+        """逐条记录的期限；起算日不合理（1949年以前，已另报问题）时为 None。"""
+        if start in self.due_cache:
+            return self.due_cache[start]
+        d: date | None = None
+        if self.rule is not None and start.year >= 1949:
+            try:
+                eff = compute_due(start, self.rule, self.cal).effective_due
+                d = eff.date() if isinstance(eff, datetime) else eff
+            except (CreditCheckError, OverflowError):
+                d = None
+        self.due_cache[start] = d
         return d
 
     # ── 一行 ──
@@ -706,8 +711,8 @@ class LedgerChecker:
         on_time = False
         if has_report:
             self.uploaded += 1
-        if isinstance(decided, date) and self.rule is not None:
-            due = self.due(decided)
+        due = self.due(decided) if isinstance(decided, date) and decided <= self.today else None
+        if due is not None and isinstance(decided, date) and self.rule is not None:
             label = self.rule.label
             if isinstance(reported, date):
                 if reported <= due:
@@ -762,8 +767,8 @@ class LedgerChecker:
             self.uploaded += 1
         else:
             self.open += 1
-        if isinstance(found, date) and self.rule is not None:
-            due = self.due(found)
+        due = self.due(found) if isinstance(found, date) and found <= self.today else None
+        if due is not None and isinstance(found, date) and self.rule is not None:
             if isinstance(handled, date):
                 if handled <= due:
                     on_time = found <= handled

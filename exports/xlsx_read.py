@@ -62,11 +62,12 @@ def inspect_file(path: Path) -> None:
     if not head.startswith(b"PK"):
         _explain_not_zip(head, name)
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        with zipfile.ZipFile(path) as zf:
+            _check_zip(zf, name)
+    except LedgerReadError:
+        raise
+    except Exception:  # noqa: BLE001 - 不可信文件：zip 目录损坏、不支持的压缩版本……
         raise LedgerReadError(f"“{name}”已损坏，无法作为 Excel 工作簿打开（请在 Excel 或 WPS 中打开后另存为 .xlsx）") from None
-    with zf:
-        _check_zip(zf, name)
 
 
 def _explain_ole(path: Path, name: str) -> None:
