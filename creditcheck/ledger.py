@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -344,17 +345,34 @@ class Header:
     missing: tuple[str, ...]  # 缺少的非必填列
 
 
+_PAREN = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]$")
+
+
+def _column_for(name: str, names: set[str]) -> str | None:
+    """列名对应的规范列：先按原样；再去掉末尾括号里的说明（“许可决定日期（yyyy-mm-dd）”）；
+    再看括号里的内容（国家标准的“行政相对人代码_1（统一社会信用代码）”）。"""
+    if name in names:
+        return name
+    m = _PAREN.match(name)
+    if m:
+        for part in (m.group(1), m.group(2)):
+            if part in names:
+                return part
+    return None
+
+
 def match_header(cells: Sequence[Any], spec: LedgerSpec, row: int = 1) -> tuple[Header, list[str]]:
     """按列名（忽略空格与顺序）匹配表头；返回表头与缺少的必填列。同名列取第一列。"""
-    wanted = {c.name: c.name for c in spec.columns}
+    names = {c.name for c in spec.columns}
     index: dict[str, int] = {}
     extras: list[str] = []
     for i, cell in enumerate(cells):
         name = normalize_header(cell)
         if not name:
             continue
-        if name in wanted and wanted[name] not in index:
-            index[wanted[name]] = i
+        col = _column_for(name, names)
+        if col is not None and col not in index:
+            index[col] = i
         else:
             extras.append(name)
     missing_required = [c.name for c in spec.columns if c.header_required and c.name not in index]
@@ -364,7 +382,7 @@ def match_header(cells: Sequence[Any], spec: LedgerSpec, row: int = 1) -> tuple[
 
 def _hits(cells: Sequence[Any], spec: LedgerSpec) -> int:
     names = {c.name for c in spec.columns}
-    return len({n for n in map(normalize_header, cells) if n in names})
+    return len({c for c in (_column_for(n, names) for n in map(normalize_header, cells)) if c})
 
 
 HEADER_SEARCH_ROWS = 10

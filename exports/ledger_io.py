@@ -1,14 +1,17 @@
 """台账文件 → 检查结果：命令行与界面共用的纯 Python 入口（界面可在后台线程里调用）。
 
     result = import_ledger(path, "licence", catalog, cal, today)
-    store.save_ledger(section_id, month, "licence", result.rows, meta)
-    sm.ledgers["licence"] = result.summary(path.name, imported_at)
+    sm = store.load_month(section_id, month)
+    if sm.ledgers.get("licence"):  # 已导入过：界面先请用户确认替换，命令行要 --force
+        ...
+    store_import(store, sm, result, path, now)
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from creditcheck.catalog import Catalog
 from creditcheck.ledger import LedgerReadError, LedgerResult, check_rows, spec_for
@@ -16,7 +19,7 @@ from creditcheck.workcal import WorkCalendar
 
 from .xlsx_read import LedgerWorkbook
 
-__all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "summary_for"]
+__all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "store_import", "summary_for"]
 
 
 def _day(today: date | datetime) -> date:
@@ -70,3 +73,30 @@ def summary_for(result: LedgerResult, path: Path | str, now: date | datetime) ->
     """``SectionMonth.ledgers[kind]`` 的内容。"""
     at = now.isoformat(timespec="seconds") if isinstance(now, datetime) else now.isoformat()
     return result.summary(Path(path).name, at)
+
+
+class _LedgerStore(Protocol):
+    def save_ledger(self, section_id: str, month: Any, kind: str, rows: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None: ...
+    def save_month(self, sm: Any, actor: str = "") -> None: ...
+
+
+def store_import(store: _LedgerStore, sm: Any, result: LedgerResult, path: Path | str, now: datetime) -> dict[str, Any]:
+    """把一次导入存进数据文件夹：各行（含问题清单）存台账文件，摘要存入 ``sm.ledgers[kind]`` 并保存该月。
+
+    替换前的确认由调用方负责（界面弹窗确认，命令行要 --force）。``sm`` 为 ``SectionMonth``。
+    """
+    imported_at = now.isoformat(timespec="seconds")
+    name = Path(path).name
+    meta = {
+        "file": name,
+        "sheet": result.sheet,
+        "imported_at": imported_at,
+        "header_row": result.header_row,
+        "rule": result.rule,
+        "problems": [p.to_json() | {"kind": p.kind} for p in result.problems],
+    }
+    store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta)
+    summary = result.summary(name, imported_at)
+    sm.ledgers[result.kind] = summary
+    store.save_month(sm)
+    return summary

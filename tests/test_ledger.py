@@ -59,6 +59,16 @@ def test_header_ignores_spaces_fullwidth_spaces_order_and_extra_columns() -> Non
     assert r.rows[0]["许可机关"] == "某区行政审批服务局"
 
 
+def test_header_notes_in_brackets_and_national_standard_names() -> None:
+    header = [
+        "行政相对人代码_1（统一社会信用代码）" if h == "统一社会信用代码" else "许可决定日期(yyyy-mm-dd)" if h == "许可决定日期" else h
+        for h in H
+    ]
+    r = run([lic(统一社会信用代码=GOOD.lower())], header=header)
+    assert [(p.row, p.column) for p in r.problems] == [(2, "统一社会信用代码")]
+    assert r.extra_columns == []
+
+
 def test_normalize_header() -> None:
     assert normalize_header("＊许可 决定\n日期") == "许可决定日期"
     assert normalize_header(None) == ""

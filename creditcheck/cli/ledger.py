@@ -123,7 +123,7 @@ def import_cmd(
     file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, data: Path | None
 ) -> None:
     """导入本科室某月的台账 FILE：检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
-    from exports.ledger_io import import_ledger
+    from exports.ledger_io import import_ledger, store_import
     from storage.store import Store
 
     from ..checklist import LockedMonthError
@@ -147,18 +147,7 @@ def import_cmd(
     if section.id not in env.catalog.indicator(spec.indicator_id).sections:
         click.echo(f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。", err=True)
     result = import_ledger(file, kind, env.catalog, env.calendar, env.today, sheet)
-    imported_at = env.now.isoformat(timespec="seconds")
-    summary = result.summary(file.name, imported_at)
-    meta = {
-        "file": file.name,
-        "sheet": result.sheet,
-        "imported_at": imported_at,
-        "header_row": result.header_row,
-        "problems": [p.to_json() | {"kind": p.kind} for p in result.problems],
-    }
-    store.save_ledger(section.id, month, kind, result.rows, meta)
-    sm.ledgers[kind] = summary
-    store.save_month(sm)
+    store_import(store, sm, result, file, env.now)
     _print_result(result, str(file))
     verb = "替换" if old else "导入"
     click.echo(f"\n已{verb}：{section.short} {month.label} {spec.title}，{result.row_count} 行。")
