@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import CreditCheckError
 from ..month import Month
 from .common import data_option, fail, friendly_errors, load_env
 
@@ -51,6 +52,10 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
     if template is None and env.settings.template:
         template = Path(env.settings.template).expanduser()
 
+    try:  # 导出前备份本科室有改动的数据文件（失败不妨碍导出，只提示）
+        Store(env.data_dir, backup_on_open=False).backup("export", sections=[section.id])
+    except CreditCheckError as e:
+        click.echo(f"注意：导出前备份未完成：{e}", err=True)
     store = Store(env.data_dir, read_only=True)
     sm = store.load_month(section.id, month, env.catalog.version)
     rows: dict[str, list[dict]] = {}
