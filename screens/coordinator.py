@@ -26,7 +26,9 @@ from creditcheck.coordination import CellState, Overview, SectionRow, build_over
 from creditcheck.errors import CreditCheckError
 from creditcheck.models import ReviewState, SectionMonth, Status
 from creditcheck.month import Month
+from creditcheck.obligations import event_due
 from creditcheck.review import ACTION_LABELS
+from creditcheck.workcal import WorkCalendar
 
 from .context import AppContext
 from .text import Plain, cell_safe, pad, short_dt
@@ -272,15 +274,15 @@ class IndicatorDetailModal(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Plain(f"{row.section.name}  {row.record.month.label}  第{ind.id}项", classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Plain("\n".join(detail_lines(row, ind)), id="detail")
+                yield Plain("\n".join(detail_lines(row, ind, self.ctx.calendar)), id="detail")
             yield Static("只读：科室的记录只能由该科室修改。Esc 或回车关闭。", classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-def detail_lines(row: SectionRow, ind: Indicator) -> list[str]:
-    """详情对话框的文字（纯函数，便于测试）。"""
+def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = None) -> list[str]:
+    """详情对话框的文字（纯函数，便于测试）。事件没有记下期限时按目录规则与日历 ``cal`` 算出。"""
     entry = row.record.entries.get(ind.id)
     cell = row.cells[ind.id]
     lines = [f"{ind.title}（{ind.group}）", ""]
@@ -312,7 +314,11 @@ def detail_lines(row: SectionRow, ind: Indicator) -> list[str]:
     if ind.event_kinds:
         lines += ["", f"事件（{len(events)} 件）："]
         for ev in events:
-            due = f"  期限 {short_dt(ev.due_at)}" if ev.due_at else ""
+            due_at = ev.due_at
+            if due_at is None and cal is not None:
+                computed = event_due(ind, ev, cal)
+                due_at = computed[0] if computed else None
+            due = f"  期限 {short_dt(due_at)}" if due_at else ""
             done = f"  完成 {short_dt(ev.done_at)}" if ev.done_at else "  未完成"
             lines.append(f"  {EVENT_KINDS.get(ev.kind, ev.kind)}  {ev.title}  发生 {short_dt(ev.occurred_at)}{due}{done}")
         if not events:

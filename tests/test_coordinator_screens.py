@@ -1,0 +1,270 @@
+"""体系科屏幕：总览、审核、排名（Pilot 操作后检查屏幕与数据文件；另有快照）。
+
+用一个只 push 体系科屏幕的小 App；数据是 coordination_data 的多科室记录，存在 tmp_path 下的真实仓库里。
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from coordination_data import MONTH, NOW, save_records
+from textual.app import App
+from textual.widgets import DataTable, Input, Sparkline
+
+from creditcheck.models import ReviewState
+from creditcheck.month import Month
+from creditcheck.settings import Settings
+from screens.context import AppContext
+from screens.coordinator import (
+    HistoryModal,
+    IndicatorDetailModal,
+    OverviewScreen,
+    RankingScreen,
+    ReviewScreen,
+    sparkline_data,
+)
+from storage import Store
+
+APP_TCSS = Path(__file__).resolve().parent.parent / "screens" / "app.tcss"
+SIZE = (120, 36)
+
+
+class CoordinatorHarness(App[None]):
+    CSS_PATH = str(APP_TCSS)
+
+    def __init__(self, ctx: AppContext, screen_cls: type) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.screen_cls = screen_cls
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_cls(self.ctx, MONTH))
+
+
+def make_ctx(catalog, cal, data_dir: Path, *, store: Store | None = None, read_only: bool = False) -> AppContext:
+    if store is None:
+        store = Store(data_dir, read_only=read_only)
+    return AppContext(store=store, catalog=catalog, calendar=cal,
+                      settings=Settings(section_id="system", person="李玲"),
+                      save_settings=lambda s: None, now=lambda: NOW, data_dir=data_dir)
+
+
+@pytest.fixture
+def ctx(catalog, cal, data_dir):
+    save_records(catalog, data_dir)
+    return make_ctx(catalog, cal, data_dir)
+
+
+def _row(table: DataTable, n: int) -> list[str]:
+    return [getattr(c, "plain", str(c)) for c in table.get_row_at(n)]
+
+
+def _text(widget) -> str:
+    return str(widget.render())
+
+
+# ───────────── 总览 ─────────────
+
+
+async def test_overview_matrix_and_detail(ctx):
+    app = CoordinatorHarness(ctx, OverviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        table = screen.query_one("#matrix", DataTable)
+        assert table.row_count == 10
+        assert _row(table, 4) == ["建设项目科", "－", "完", "完", "未", "未", "逾", "－", "完", "完", "逾",
+                                  "4/8", "50.0", "5", "未提交"]
+        assert _row(table, 1)[9] == "无"
+        assert "已报送 4/10 个科室" in _text(screen.query_one("#coord-status"))
+        # 光标在办公室第1项；下移 4 行、右移 9 列到建设项目科第10项
+        await pilot.press(*["down"] * 4, *["right"] * 9)
+        detail = _text(screen.query_one("#cell-detail"))
+        assert detail.startswith("建设项目科  第10项 异议处理和信用修复：逾期")
+        assert "期限 11月25日" in detail
+        await pilot.press("enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, IndicatorDetailModal)
+        body = _text(modal.query_one("#detail"))
+        assert "状态：进行中    总览：逾期" in body
+        assert "异议协同处理函  某公司异议协同处理函  发生 11-24 09:00  期限 11-25  未完成" in body
+        assert "逾期事项：" in body
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        # 不负责的格子不打开
+        await pilot.press("left")  # 第9项，建设项目科负责
+        await pilot.press("up", "left", "left")  # 社会事务科第7项：不负责
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        # 换月
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.month == Month(2026, 12)
+        assert "2026年12月" in _text(screen.query_one("#topbar"))
+        assert _row(screen.query_one("#matrix", DataTable), 4)[6] == "未"
+
+
+async def test_switch_between_coordinator_screens(ctx):
+    app = CoordinatorHarness(ctx, OverviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, RankingScreen) and app.screen.month == MONTH
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (OverviewScreen, ReviewScreen, RankingScreen))
+
+
+# ───────────── 审核 ─────────────
+
+
+def _load(data_dir: Path, sid: str):
+    return Store(data_dir, read_only=True).load_month(sid, MONTH)
+
+
+async def test_review_approve_reopen_return(ctx, data_dir):
+    app = CoordinatorHarness(ctx, ReviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#review", DataTable)
+        assert table.cursor_row == 2  # 第一个待审核的：商事登记科
+        assert _row(table, 2)[:3] == ["商事登记科", "已提交", "11-25 09:30"]
+        assert _row(table, 1)[6] == "退回修改：请补充学习记录"
+        # 已提交的不能重新打开（按键无效）
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen is screen
+        # 审核通过：确认后写盘
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        sm = _load(data_dir, "commerce")
+        assert sm.review is ReviewState.APPROVED
+        assert (sm.history[-1].action, sm.history[-1].by, sm.history[-1].at) == ("approve", "李玲", NOW)
+        assert _row(table, 2)[1] == "审核通过"
+        # 重新打开：理由为空时对话框不关，显示原因
+        await pilot.press("u")
+        await pilot.pause()
+        prompt = app.screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is prompt
+        assert "必须填写理由" in _text(prompt.query_one("#error"))
+        prompt.query_one("#value", Input).value = "台账数据有误需更正"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        sm = _load(data_dir, "commerce")
+        assert sm.review is ReviewState.RETURNED
+        assert (sm.history[-1].action, sm.history[-1].comment) == ("reopen", "台账数据有误需更正")
+        assert _row(table, 2)[6] == "重新打开：台账数据有误需更正"
+        # 审核记录里看得到理由
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryModal)
+        history = _text(app.screen.query_one("#history"))
+        assert "2026-11-28 10:00  重新打开  李玲  理由：台账数据有误需更正" in history
+        assert "2026-11-25 09:30  提交  刘琛" in history
+        await pilot.press("escape")
+        await pilot.pause()
+        # 退回修改：体系建设科（第6行）
+        await pilot.press("down", "down", "down")
+        assert table.cursor_row == 5
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one("#value", Input).value = "第7项活动资料请在48小时内补报"
+        await pilot.press("enter")
+        await pilot.pause()
+        sm = _load(data_dir, "system")
+        assert sm.review is ReviewState.RETURNED
+        assert sm.last_return_comment == "第7项活动资料请在48小时内补报"
+
+
+async def test_review_writes_other_sections_when_window_holds_own_lock(catalog, cal, data_dir):
+    save_records(catalog, data_dir)
+    own = Store(data_dir, section_id="system", actor="李玲")
+    assert not own.read_only
+    app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, store=own), ReviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "y")
+        await pilot.pause()
+    assert _load(data_dir, "commerce").review is ReviewState.APPROVED
+    # 本科室（体系建设科）的月份用本窗口自己的仓库写
+    app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, store=own), ReviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#review", DataTable).cursor_row == 5
+        await pilot.press("a", "y")
+        await pilot.pause()
+    assert _load(data_dir, "system").review is ReviewState.APPROVED
+
+
+async def test_review_read_only_refuses(catalog, cal, data_dir):
+    save_records(catalog, data_dir)
+    app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, read_only=True), ReviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "y")
+        await pilot.pause()
+        assert any("只读" in str(n.message) for n in app._notifications)
+    assert _load(data_dir, "commerce").review is ReviewState.SUBMITTED
+
+
+# ───────────── 排名 ─────────────
+
+
+async def test_ranking_table_and_trends(ctx):
+    app = CoordinatorHarness(ctx, RankingScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#ranking", DataTable)
+        ranks = [(_row(table, n)[0], _row(table, n)[1]) for n in range(table.row_count)]
+        assert ranks == [("1", "办公室"), ("1", "社会事务科"), ("3", "商事登记科"), ("4", "体系建设科"),
+                         ("5", "建设项目科"), ("6", "组织人事科"), ("7", "综合受理窗口"), ("7", "勘察服务科"),
+                         ("7", "监督考核科"), ("7", "公共资源交易中心")]
+        assert _row(table, 2)[4] == "5/6（83.3%）"
+        sparks = list(screen.query(Sparkline))
+        assert len(sparks) == 10
+        commerce = (25.0,) + (None,) * 9 + (100.0, 100.0)
+        assert sparks[2].data == sparkline_data(commerce)
+        texts = [_text(w) for w in screen.query(".trend-text")]
+        assert texts[2] == "3个月有记录，最低 25.0，最高 100.0，本月 100.0"
+        assert texts[9] == "近12个月没有记录"
+
+
+def test_sparkline_data_is_on_an_absolute_scale():
+    data = sparkline_data((50.0, None), columns_per_month=1)
+    assert data == [50.0, 0.0, 0.0, 100.0]
+    assert min(data) == 0.0 and max(data) == 100.0
+
+
+# ───────────── 快照 ─────────────
+
+
+@pytest.mark.parametrize(
+    ("screen_cls", "press"),
+    [
+        (OverviewScreen, ["down", "down", "down", "down", "right", "right", "right", "right", "right"]),
+        (ReviewScreen, []),
+        (RankingScreen, []),
+        (OverviewScreen, ["down", "down", "down", "down", *["right"] * 9, "enter"]),
+    ],
+    ids=["overview", "review", "ranking", "overview-detail"],
+)
+def test_snapshots(snap_compare, catalog, cal, data_dir, screen_cls, press):
+    save_records(catalog, data_dir)
+    app = CoordinatorHarness(make_ctx(catalog, cal, data_dir), screen_cls)
+    assert snap_compare(app, press=press, terminal_size=SIZE)
