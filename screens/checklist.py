@@ -45,11 +45,11 @@ class ChecklistScreen(Screen[None]):
         Binding("right_square_bracket", "step(1)", "下一项", key_display="]"),
         Binding("left_square_bracket", "step(-1)", "上一项", key_display="["),
         Binding("g", "jump", "跳转", show=False),
-        Binding("d", "mark_done", "完成"),
+        Binding("d", "mark_done", "标记完成"),
         Binding("s", "set_status", "状态"),
-        Binding("a", "add_evidence", "材料"),
-        Binding("n", "add_event", "事件"),
-        Binding("c", "counts", "数字"),
+        Binding("a", "add_evidence", "添加材料"),
+        Binding("n", "add_event", "记录事件"),
+        Binding("c", "counts", "填写数字"),
         Binding("f", "finish_event", "事件完成", show=False),
         Binding("m", "note", "备注", show=False),
         Binding("o", "open_evidence", "打开文件", show=False),
@@ -156,7 +156,7 @@ class ChecklistScreen(Screen[None]):
         names = "、".join(ctx.catalog.section_by_id(s).short for s in ind.sections)
         mats = "；".join(ind.materials)
         self.query_one("#meta", Static).update(
-            f"[b]责任科室[/b]  {escape(names)}\n[b]应报材料[/b]  {escape(mats)}"
+            f"[b]责任科室：[/b]{escape(names)}\n[b]应报材料：[/b]{escape(mats)}"
         )
         self.query_one("#rules", Static).update(self._rules_text(ind))
         self._render_counts(ind, entry.counts if entry else {})
@@ -347,7 +347,7 @@ class ChecklistScreen(Screen[None]):
         for ind in self.indicators:
             e = sm.entries.get(ind.id)
             st = e.status if e else Status.NOT_STARTED
-            options.append((f"{ind.id:>2}. {ind.short}  [{st.value}]", ind.id))
+            options.append((f"{ind.id:>2}. {ind.short}（{st.value}）", ind.id))
 
         def go(iid: int | None) -> None:
             if iid is not None:

@@ -75,7 +75,7 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_view()
+        self._width = 0
         self.query_one("#deadlines", OptionList).focus()
         if getattr(self.app, "exit_after_paint", False):
             self.call_after_refresh(self.app.exit)
@@ -95,6 +95,7 @@ class HomeScreen(Screen[None]):
 
     # ── 刷新 ──
     def refresh_view(self) -> None:
+        self._width = self.app.size.width
         session = self.app.session  # type: ignore[attr-defined]
         sm = session.sm
         ctx = self.ctx
@@ -198,7 +199,8 @@ class HomeScreen(Screen[None]):
         return f" [${_var(level)}]{escape(due)}[/]{escape(head)} {escape(what)}"
 
     def on_resize(self) -> None:
-        if self.app.session is not None:  # type: ignore[attr-defined]
+        # 期限列表按宽度截断，窗口变宽变窄时重排（首次显示由 on_screen_resume 负责）
+        if self._width and self._width != self.app.size.width:
             self.refresh_view()
 
     def _fill_notices(self, sm, obligations: list[Obligation]) -> None:  # type: ignore[no-untyped-def]

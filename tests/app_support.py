@@ -75,6 +75,9 @@ def seed_warnings(data_dir: Path) -> None:
     checklist.add_event(sm, cat, cal, 10, "objection", "某某公司许可信息异议", datetime(2026, 11, 27, 9, 0), NOW)
     checklist.add_event(sm, cat, cal, 6, "case", "信用承诺容缺受理", datetime(2026, 6, 1, 9, 0), NOW,
                         done_at=datetime(2026, 6, 10, 9, 0))
+    checklist.set_count(sm, cat, 8, "credit_checks", 120, t)
+    checklist.set_count(sm, cat, 8, "joint_sanctions", 30, t)
+    checklist.set_count(sm, cat, 8, "market_entities", 500, t)
     review.submit(sm, "张三", datetime(2026, 11, 25, 9, 0))
     review.return_for_changes(sm, "体系科王五", datetime(2026, 11, 26, 9, 0), "第8项缺少市场主体数量，请补充后重新提交")
     with Store(data_dir) as store:

@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from app_support import NOW, configured, make_app, open_store, seed_warnings
 from textual.widgets import Input, Static
 
-from app_support import NOW, configured, make_app, open_store, seed_warnings
 from creditcheck.catalog import load_builtin
 from creditcheck.models import ReviewState, Status
 from creditcheck.month import Month

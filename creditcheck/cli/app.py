@@ -64,9 +64,10 @@ def run_app(data: Path | None, *, demo: bool | None = None) -> None:
         default_data_dir=default_data_dir(),
         notice=notice,
     )
-    app = CreditCheckApp(ctx, exit_after_paint=os.environ.get(BENCH_EXIT_ENV) == "1")
+    bench = os.environ.get(BENCH_EXIT_ENV) == "1"
+    app = CreditCheckApp(ctx, exit_after_paint=bench)
     try:
-        app.run()
+        app.run(headless=bench)
     finally:
         close = getattr(ctx.store, "close", None)
         if close is not None:

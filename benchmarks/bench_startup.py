@@ -1,0 +1,96 @@
+"""启动时间：从启动进程到首页第一次画好，对比只显示一个标签的空白 Textual 程序（同一次运行里测）。
+
+两者都在新的子进程里以无终端（headless）方式运行，画好第一屏后立即退出；取中位数。
+目标：比值 ≤ 1.3（python-docx、openpyxl 只在导出、导入时加载）。
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 7
+TARGET = 1.3
+
+BARE = """
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("信用状况监测自查")
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Bare().run(headless=True)
+"""
+
+APP = """
+from creditcheck.cli.app import run_app
+run_app(None)
+"""
+
+
+def _seed(root: Path) -> dict[str, str]:
+    """一台已设置好的电脑：本机科室为商事登记科，本月已有记录（带事件）。"""
+    from datetime import datetime
+
+    from creditcheck import checklist
+    from creditcheck.catalog import load_builtin
+    from creditcheck.models import SectionMonth
+    from creditcheck.month import Month
+    from creditcheck.settings import Settings
+    from creditcheck.workcal import load_calendar
+    from storage.settings_file import save_settings
+    from storage.store import Store
+
+    now = datetime(2026, 11, 28, 10, 0)
+    cfg, data = root / "cfg", root / "data"
+    save_settings(Settings(section_id="commerce", person="张三", phone="0531-88888888"), cfg / "settings.json")
+    cat, cal = load_builtin(), load_calendar(None)
+    sm = SectionMonth("commerce", Month(2026, 11), cat.version)
+    checklist.add_event(sm, cat, cal, 4, "article", "稿件", datetime(2026, 11, 26, 15, 0), now)
+    checklist.add_event(sm, cat, cal, 10, "objection", "来函", datetime(2026, 11, 27, 9, 0), now)
+    with Store(data) as store:
+        store.save_month(sm)
+    return {
+        "CREDITCHECK_CONFIG": str(cfg),
+        "CREDITCHECK_DATA": str(data),
+        "CREDITCHECK_TODAY": now.isoformat(),
+        "CREDITCHECK_EXIT_AFTER_PAINT": "1",
+    }
+
+
+def _time(code: str, env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    elapsed = time.perf_counter() - t0
+    if res.returncode != 0:
+        raise RuntimeError(f"子进程失败：{res.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="creditcheck-bench-") as tmp:
+        env = dict(os.environ, **_seed(Path(tmp)))
+        _time(BARE, env)  # 预热（.pyc、文件缓存）
+        _time(APP, env)
+        bare, app = [], []
+        for _ in range(RUNS):  # 交替运行，机器的忙闲对两边一样
+            bare.append(_time(BARE, env))
+            app.append(_time(APP, env))
+    b, a = statistics.median(bare), statistics.median(app)
+    ratio = a / b
+    print(f"空白 Textual 程序（一个标签）：中位数 {b * 1000:.0f} 毫秒（{RUNS} 次）")
+    print(f"creditcheck 首页画好：       中位数 {a * 1000:.0f} 毫秒（{RUNS} 次）")
+    print(f"比值 {ratio:.2f}（目标 ≤ {TARGET}）{'，达标' if ratio <= TARGET else '，未达标'}")
+
+
+if __name__ == "__main__":
+    main()
