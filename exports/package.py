@@ -287,7 +287,7 @@ def _check_member_name(name: str) -> None:
         raise PackageError(f"数据包里有不安全的文件名“{name}”（可能试图写到目标文件夹之外），已拒收")
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: IO[bytes] | None = None) -> tuple[bytes, str]:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: IO[bytes] | io.RawIOBase | None = None) -> tuple[bytes, str]:
     """读出一个条目（不超过 limit 字节），返回（内容或空，SHA-256）。``sink`` 不为空时写入其中。"""
     h = hashlib.sha256()
     chunks: list[bytes] = []
@@ -586,9 +586,9 @@ def _extract_evidence(pkg: Package, data_dir: Path, record: SectionMonth) -> int
     where = {(i.indicator_id, i.evidence_id): i for i in items}
     for iid, entry in record.entries.items():
         for ev in entry.evidence:
-            item = where.get((iid, ev.id))
-            if item is not None and item.member:
-                rel = PurePosixPath(item.member).relative_to(EVIDENCE_DIR)
+            found = where.get((iid, ev.id))
+            if found is not None and found.member:
+                rel = PurePosixPath(found.member).relative_to(EVIDENCE_DIR)
                 ev.abs_path = str(target.joinpath(*rel.parts))
     return len(items)
 

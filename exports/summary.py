@@ -154,8 +154,9 @@ def _licence_table(ov: Overview) -> Table:
         if not isinstance(lic, dict) or not lic:
             rows.append([r.section.name, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED])
             continue
-        counts = lic.get("counts") if isinstance(lic.get("counts"), dict) else {}
-        rates = lic.get("rates") if isinstance(lic.get("rates"), dict) else {}
+        raw_counts, raw_rates = lic.get("counts"), lic.get("rates")
+        counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
+        rates: dict[str, Any] = raw_rates if isinstance(raw_rates, dict) else {}
 
         decided, uploaded = counts.get("decided"), counts.get("uploaded")
         row = [r.section.name, _fig(decided), _fig(uploaded),

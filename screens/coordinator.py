@@ -302,12 +302,12 @@ def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = Non
         lines.append(f"台账：{ledger.get('file', '已导入')}，{ledger.get('rows', '?')} 行" if ledger else "台账：本月未导入")
     evidence = entry.evidence if entry else []
     lines += ["", f"佐证材料（{len(evidence)} 份）："]
-    for ev in evidence:
-        date = ev.effective_date.isoformat() if ev.effective_date else ""
-        digest = f"  SHA-256 {ev.sha256[:12]}" if ev.sha256 else ""
-        lines.append(f"  {ev.file_name}  {ev.kind}  {date}{digest}".rstrip())
-        if ev.note:
-            lines.append(f"    {ev.note}")
+    for item in evidence:
+        date = item.effective_date.isoformat() if item.effective_date else ""
+        digest = f"  SHA-256 {item.sha256[:12]}" if item.sha256 else ""
+        lines.append(f"  {item.file_name}  {item.kind}  {date}{digest}".rstrip())
+        if item.note:
+            lines.append(f"    {item.note}")
     if not evidence:
         lines.append("  （无）")
     events = entry.events if entry else []
