@@ -268,3 +268,43 @@ def test_snapshots(snap_compare, catalog, cal, data_dir, screen_cls, press):
     save_records(catalog, data_dir)
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir), screen_cls)
     assert snap_compare(app, press=press, terminal_size=SIZE)
+
+
+# ───────────── 在真正的 App 里 ─────────────
+
+
+async def test_in_the_real_app_keys_and_own_month_reload(catalog, tmp_path):
+    from app_support import configured, make_app
+
+    save_records(catalog, tmp_path / "data")
+    app = make_app(tmp_path, settings=configured("system", "李玲"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home
+        await pilot.press("r")
+        await pilot.pause()
+        review_screen = app.screen
+        assert isinstance(review_screen, ReviewScreen)
+        # 体系建设科自己的本月（第6行）审核通过：首页所用的本月记录随之更新，不会被之后的保存覆盖
+        review_screen.query_one("#review", DataTable).move_cursor(row=5)
+        await pilot.press("a", "y")
+        await pilot.pause()
+        assert app.session.sm.review is ReviewState.APPROVED
+        # 其他科室（商事登记科）由另开的仓库写入，本窗口只占用本科室
+        review_screen.query_one("#review", DataTable).move_cursor(row=2)
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one("#value", Input).value = "请补充第6项材料"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, RankingScreen)
+    assert _load(tmp_path / "data", "system").review is ReviewState.APPROVED
+    assert _load(tmp_path / "data", "commerce").last_return_comment == "请补充第6项材料"
