@@ -20,7 +20,20 @@ from .common import data_option, friendly_errors  # noqa: E402
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class LazyGroup(click.Group):
+    """子命令在第一次被查找或列出时才注册：直接启动界面（不带子命令）时不必导入各子命令模块。"""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        _register()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
+
+
 @click.group(
+    cls=LazyGroup,
     invoke_without_command=True,
     context_settings=CONTEXT,
     options_metavar="[选项]",
@@ -55,7 +68,14 @@ def import_() -> None:
     """导入：其他电脑导出的科室数据包。"""
 
 
+_registered = False
+
+
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from . import app, coordinator, core, data, export_word, ledger
 
     for mod in (core, data, app, export_word, ledger, coordinator):
@@ -70,9 +90,6 @@ def _localize(cmd: click.Command) -> None:
         cmd.subcommand_metavar = "命令 [参数]..."
         for sub in cmd.commands.values():
             _localize(sub)
-
-
-_register()
 
 
 def run() -> None:
