@@ -830,7 +830,9 @@ class LedgerChecker:
             if extra:
                 rec["_extra"] = extra
         if probs:
-            rec["_problems"] = len([p for p in probs if p.kind == "error"])
+            # 问题跟着行存：界面和导出能逐行显示，存储的审计日志也不会因问题清单而膨胀
+            rec["_problems"] = sum(1 for p in probs if p.kind == "error")
+            rec["_issues"] = [{"column": p.column, "message": p.message, "kind": p.kind} for p in probs]
         return rec
 
     def set_header_cells(self, cells: Sequence[Any]) -> None:

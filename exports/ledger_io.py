@@ -81,7 +81,7 @@ class _LedgerStore(Protocol):
 
 
 def store_import(store: _LedgerStore, sm: Any, result: LedgerResult, path: Path | str, now: datetime) -> dict[str, Any]:
-    """把一次导入存进数据文件夹：各行（含问题清单）存台账文件，摘要存入 ``sm.ledgers[kind]`` 并保存该月。
+    """把一次导入存进数据文件夹：各行（每行带自己的问题 ``_issues``）存台账文件，摘要存入 ``sm.ledgers[kind]`` 并保存该月。
 
     替换前的确认由调用方负责（界面弹窗确认，命令行要 --force）。``sm`` 为 ``SectionMonth``。
     """
@@ -93,7 +93,8 @@ def store_import(store: _LedgerStore, sm: Any, result: LedgerResult, path: Path 
         "imported_at": imported_at,
         "header_row": result.header_row,
         "rule": result.rule,
-        "problems": [p.to_json() | {"kind": p.kind} for p in result.problems],
+        "problems": len(result.problems),
+        "notes": list(result.notes),
     }
     store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta)
     summary = result.summary(name, imported_at)

@@ -366,13 +366,17 @@ def export_section_month_xlsx(
         spec = spec_for(kind)
         ws = wb.create_sheet(spec.sheet_title)
         names = [c.name for c in spec.columns] + ["检查结果"]
-        _header(ws, names, [c.width for c in spec.columns] + [14], [c.required for c in spec.columns] + [False])
+        _header(ws, names, [c.width for c in spec.columns] + [50], [c.required for c in spec.columns] + [False])
         date_idx = [i for i, c in enumerate(spec.columns) if c.is_date]
         code_idx = [i for i, c in enumerate(spec.columns) if c.type == "code"]
         for rec in ledgers.get(kind, []):
             values = [_cell_value(rec.get(c.name, ""), c.is_date) for c in spec.columns]
-            n = rec.get("_problems", 0)
-            values.append(f"{n}个问题" if n else "")
+            issues = rec.get("_issues") or []
+            if issues:
+                values.append("；".join(f"{i.get('column', '')}：{i.get('message', '')}" for i in issues))
+            else:
+                n = rec.get("_problems", 0)
+                values.append(f"{n}个问题" if n else "")
             ws.append(values)
             r = ws.max_row
             for i in date_idx:

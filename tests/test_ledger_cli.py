@@ -128,6 +128,9 @@ def test_import_stores_rows_and_summary_and_needs_force_to_replace(ledger: Path,
     rows = store.load_ledger("commerce", Month(2026, 11), "licence")
     assert rows is not None and [x["_row"] for x in rows] == [2, 3, 4]
     assert rows[1]["统一社会信用代码"] == GOOD.lower()
+    assert rows[1]["_problems"] == 1 and "含小写字母" in rows[1]["_issues"][0]["message"]
+    assert rows[2]["_problems"] == 0 and rows[2]["_issues"][0]["kind"] == "late"
+    assert "_issues" not in rows[0]
 
     again = cli("ledger", "import", str(ledger), "--section", "commerce", "--month", "2026-11", "--data", str(data_dir))
     assert again.exit_code != 0 and "已导入过" in again.output and "--force" in again.output

@@ -365,7 +365,11 @@ def test_export_section_month(tmp_path: Path, catalog: Catalog, cal: WorkCalenda
     ws = wb["双公示（行政许可）"]
     assert [c.value for c in ws[1]] == [*H, "检查结果"]
     assert ws["K2"].value == datetime(2026, 11, 2) and ws["K2"].number_format == "yyyy-mm-dd"
-    assert ws["C3"].value == GOOD.lower() and ws["T3"].value == "2个问题"  # 代码小写 + 文书号重复
+    assert ws["C3"].value == GOOD.lower()
+    assert ws["T3"].value == (
+        f"统一社会信用代码：统一社会信用代码含小写字母，应写作 {GOOD}；行政许可决定文书号：行政许可决定文书号与第2行重复"
+    )
+    assert ws["T2"].value is None
     assert ws.freeze_panes == "A2"
     # 导出的工作台账可以再作为台账读回
     back = check_file(out, "licence", catalog, cal, date(2026, 11, 28), sheet="双公示（行政许可）")
