@@ -598,7 +598,7 @@ class LedgerChecker:
         self.open = 0
         self.status: dict[str, int] = {}
         self.first_seen: dict[str, int] = {}
-        self.due_cache: dict[date, date] = {}
+        self.due_cache: dict[date, date | None] = {}
         self.extra_names: dict[int, str] = {}
 
     # ── 期限 ──
