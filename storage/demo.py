@@ -131,6 +131,23 @@ def _fill_indicator(
         ))
 
 
+# 演示事件的名称：像真实工作里记下的那样，而不是类型名的重复
+_TITLES: dict[str, tuple[str, str, str]] = {
+    # 类型: (往月已办结, 本月逾期未办, 本月待办)
+    "licence": ("济南某某餐饮管理有限公司食品经营许可", "山东某某物流有限公司道路运输经营许可",
+                "历城区某某幼儿园民办学校办学许可"),
+    "data-problem": ("市平台反馈：许可编号格式不符", "市平台反馈：有效期至早于有效期自",
+                     "市平台反馈：许可机关代码缺失"),
+    "article": ("我局推行“信用+承诺审批”服务", "“信易批”让诚信企业办事更快", "我局开展诚信建设进社区宣传"),
+    "code-error": ("济南某某商贸有限公司代码重码", "历城区某某便利店代码错码", "山东某某农业发展有限公司代码重码"),
+    "case": ("容缺受理：信用良好企业先批后补", "告知承诺：食品经营许可当场办结", "信用承诺：施工许可并联审批"),
+    "activity": ("诚信宣传进机关专题党课", "“诚信兴商”宣传进社区", "政务服务大厅诚信宣传周"),
+    "incident": ("网络舆情：群众反映审批超时", "网络舆情：企业反映材料重复提交", "网络舆情：群众反映窗口服务态度"),
+    "objection": ("山东某某建设工程有限公司“双公示”信息异议", "济南某某科技有限公司“双公示”信息异议",
+                  "济南某某医药连锁有限公司信用修复申请"),
+}
+
+
 def _add_events(
     sm: SectionMonth, catalog: Catalog, cal: WorkCalendar, iid: int, kind: str, month: Month, t: datetime,
     is_current: bool,
@@ -142,8 +159,8 @@ def _add_events(
             return  # 严重失信事件应为“零增量”，往月只演示一件已处置的
         occurred = _at(month.day(8), 10, 30)
         done = occurred + timedelta(days=1)
-        checklist.add_event(sm, catalog, cal, iid, kind, f"{month.label}{label}（已办结）", occurred, t,
-                            done_at=done, fields=_fields(kind))
+        checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[0], occurred, t,
+                            done_at=done, fields=_fields(kind), note="演示")
         return
     # 本月：一件已逾期、一件即将到期（都未完成）
     overdue_start = {
@@ -157,8 +174,8 @@ def _add_events(
         "objection": today - timedelta(days=6),
     }.get(kind)
     if overdue_start is not None and overdue_start >= month.first_day and sm.section_id in ("commerce", "office", "system", "window"):
-        checklist.add_event(sm, catalog, cal, iid, kind, f"{label}（逾期未办，演示）", _at(overdue_start, 9, 15), t,
-                            fields=_fields(kind))
+        checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[1], _at(overdue_start, 9, 15), t,
+                            fields=_fields(kind), note="演示：逾期未办")
     soon = {
         "licence": today - timedelta(days=12),
         "data-problem": today - timedelta(days=1),
@@ -171,8 +188,8 @@ def _add_events(
     }[kind]
     if kind == "incident" and sm.section_id != "window":
         return  # 严重失信事件只演示一件
-    checklist.add_event(sm, catalog, cal, iid, kind, f"{label}（待办）", _at(max(soon, month.first_day), 8, 30),
-                        t if t.time() > time(8, 30) else _at(today, 23, 0), fields=_fields(kind))
+    checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[2], _at(max(soon, month.first_day), 8, 30),
+                        t if t.time() > time(8, 30) else _at(today, 23, 0), fields=_fields(kind), note="演示：待办")
 
 
 def _fields(kind: str) -> dict[str, str]:

@@ -82,7 +82,12 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
         if target.exists() and any(target.iterdir()):
             fail(f"文件夹 {target} 里已有内容；演示数据只放到空文件夹或新文件夹，以免和真实数据混在一起")
         target.mkdir(parents=True, exist_ok=True)
-    make_demo(target, now(), load_builtin(), load_calendar(target))
+    catalog, cal, moment = load_builtin(), load_calendar(target), now()
+    make_demo(target, moment, catalog, cal)
+    from exports.demo_ledgers import demo_ledgers
+    from storage import Store
+
+    demo_ledgers(target, Store(target, actor="演示数据", backup_on_open=False), catalog, cal, moment)
     click.echo(f"演示数据已生成：{target}")
     if no_tui:
         click.echo(f"查看：creditcheck --data \"{target}\"    体检：creditcheck doctor --data \"{target}\"")

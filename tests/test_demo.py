@@ -1,0 +1,33 @@
+"""演示数据：一条命令生成一个“填好的月份”，新用户一打开就能看到各种提醒、台账比率和审核状态。"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from creditcheck.models import ReviewState
+from creditcheck.month import Month
+from storage import Store
+
+
+def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    r = subprocess.run([sys.executable, "-m", "creditcheck", "demo", "--no-tui", "--data", str(target)],
+                       capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
+    assert r.returncode == 0, r.stderr
+    store = Store(target, read_only=True)
+    sm = store.load_month("commerce", Month(2026, 11))
+    lic = sm.ledgers["licence"]
+    # 演示台账 14 行：1 行未上报、1 行迟报、1 行校验位错、1 行重复文书号
+    assert lic["counts"] == {"decided": 14, "uploaded": 13, "on_time": 12, "compliant": 11}
+    assert lic["rates"]["reported"] == round(13 / 14, 4)
+    assert store.load_ledger("commerce", Month(2026, 11), "licence")
+    assert sm.ledgers["commitment"]["rows"] == 6
+    titles = [ev.title for _, ev in sm.all_events()]
+    assert "山东某某物流有限公司道路运输经营许可" in titles
+    assert not any("演示" in t for t in titles)  # 名称像真的，“演示”只写在备注里
+    assert sm.review is ReviewState.SUBMITTED
+    returned = store.load_month("social", Month(2026, 10))
+    assert returned.review is ReviewState.RETURNED and "签字页" in (returned.last_return_comment or "")
