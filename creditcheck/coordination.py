@@ -415,7 +415,9 @@ def bulletin(ov: Overview) -> str:
         text += f"，按时完成{met}项（应完成{due}项，及时率{100.0 * met / due:.1f}%）"
     text += "。"
     top = [r for r in ov.ranking if r.rank <= 3]
-    if any(r.score.weighted > 0 for r in ov.rows):
+    if len(ov.ranking) > 1 and all(r.rank == 1 for r in ov.ranking) and ov.ranking[0].score.weighted > 0:
+        text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，并列第一。"
+    elif any(r.score.weighted > 0 for r in ov.rows):
         listed = "、".join(f"{r.name}（{r.score.weighted:.1f}分）" for r in top)
         tie = "（含并列）" if len(top) > 3 else ""
         text += f"排名前三{tie}的是{listed}。"

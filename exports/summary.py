@@ -105,14 +105,14 @@ def _overview_table(ov: Overview) -> Table:
     rows = []
     shaded = []
     for n, r in enumerate(ov.ranking):
-        rows.append([r.section.name, str(r.score.total), str(r.score.done), str(r.overdue_cells),
+        rows.append([r.section.short, str(r.score.total), str(r.score.done), str(r.overdue_cells),
                      f"{r.score.weighted:.1f}", str(r.rank), review_label(r)])
         if r.overdue_cells:
             shaded.append(n)
     return Table(
         "overview", "表1　各科室完成情况",
         ["科室", "应完成", "已完成", "逾期", "得分", "排名", "审核状态"],
-        rows, [36, 12, 12, 9, 11, 9, 33], "lcccccl", shaded,
+        rows, [26, 12, 12, 10, 13, 10, 35], "lcccccl", shaded,
         note=("应完成为本科室负责的指标数（不含不适用）；逾期为未完成且已过期限的指标数；"
               "得分为按目录权重计算的完成度（百分制）；排名先看得分，得分相同看按时完成率，两者都相同的并列。"),
     )

@@ -186,7 +186,7 @@ def test_bulletin_all_done_and_submitted(catalog, cal):
     ov = build_overview(catalog, cal, MONTH, records, NOW)
     assert "各科室均已报送" in ov.bulletin
     assert "各科室均无逾期事项" in ov.bulletin
-    assert "排名前三（含并列）的是办公室（100.0分）" in ov.bulletin
+    assert "各科室得分均为100.0分，并列第一。" in ov.bulletin and "排名前三" not in ov.bulletin
     assert ov.average_score == 100.0
 
 
