@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
 from creditcheck.dates import format_date, format_datetime
 from creditcheck.evidence import STATE_LABELS, evidence_state
+from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
 from creditcheck.models import Event, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
@@ -28,12 +28,9 @@ from creditcheck.workcal import WorkCalendar
 
 # ───────────────────────── 文件名 ─────────────────────────
 
-_BAD_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
 def default_filename(catalog: Catalog, section_id: str, month: Month) -> str:
     """默认文件名：``{科室简称}-{YYYY}年{M}月信用监测报送材料.docx``。"""
-    short = _BAD_FILENAME.sub("_", catalog.section_by_id(section_id).short).strip() or section_id
+    short = safe_file_name(catalog.section_by_id(section_id).short, fallback=section_id)
     return f"{short}-{month.year}年{month.month}月信用监测报送材料.docx"
 
 

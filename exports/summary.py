@@ -27,6 +27,7 @@ from typing import Any
 
 from creditcheck.coordination import Overview, SectionRow
 from creditcheck.dates import format_datetime
+from creditcheck.filenames import safe_file_name
 from creditcheck.models import ReviewState
 
 DEFAULT_BUREAU = "济南市历城区行政审批服务局"
@@ -82,8 +83,7 @@ def summary_title(bureau: str, overview: Overview) -> str:
 
 
 def default_file_name(bureau: str, overview: Overview, suffix: str = ".docx") -> str:
-    name = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", summary_title(bureau, overview)).strip().strip(".")
-    return name + suffix
+    return safe_file_name(summary_title(bureau, overview), fallback="信用状况监测汇总") + suffix
 
 
 def _pct(r: float | None) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import CreditCheckError, InputError
+from ..filenames import safe_file_name
 from ..ledger import LedgerResult
 from ..month import Month
 from .common import data_option, echo_json, fail, friendly_errors, load_env
@@ -191,7 +192,7 @@ def export_ledgers(section_text: str, month_text: str, out: Path | None, data: P
     if not ledgers and not sm.ledgers:
         raise InputError(f"{section.short}{month.label}还没有导入任何台账（先用 creditcheck ledger import 导入）")
     if out is None:
-        out = Path(f"工作台账-{section.short}-{month.label}.xlsx".replace("/", "-").replace("\\", "-"))
+        out = Path(safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx")
     path = export_section_month_xlsx(env.catalog, sm, ledgers, out)
     n = sum(len(r) for r in ledgers.values())
     click.echo(f"已导出：{path}（{len(ledgers)} 种台账，共 {n} 行）")
