@@ -215,7 +215,7 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
 
 def load_file(path: Path) -> Catalog:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # 记事本“UTF-8 带 BOM”另存的文件也能读
     except UnicodeDecodeError:
         raise CatalogError(f"目录文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as e:
@@ -359,7 +359,7 @@ def archive_user_catalog(data_dir: Path) -> Path | None:
     if not dst.exists():
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.with_suffix(".tmp")
-        tmp.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+        tmp.write_text(src.read_text(encoding="utf-8-sig"), encoding="utf-8")
         tmp.replace(dst)
     return dst
 
