@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 
 def _home_documents() -> Path:
+    """本机的“文档”文件夹：Windows 上可能已移到 D 盘，统信 UOS、麒麟的中文桌面上是 ~/文档；没有时为用户主目录。"""
+    try:
+        from platformdirs import user_documents_dir
+
+        docs = Path(user_documents_dir())
+        if docs.is_dir():
+            return docs
+    except Exception:  # 取不到时退回下面的猜测，绝不因此打不开程序
+        pass
     docs = Path.home() / "Documents"
     return docs if docs.is_dir() else Path.home()
 
