@@ -25,3 +25,9 @@ def safe_file_name(text: str, fallback: str = "未命名", max_len: int = MAX_ST
     if _RESERVED.match(name):
         name = "_" + name
     return name
+
+
+def clean_path_text(text: str) -> str:
+    """用户输入或粘贴的路径：去掉首尾空白和引号。资源管理器“复制为路径”带双引号；
+    Linux 终端里拖入文件带单引号；cmd 里写 ``"Z:\\信用自查\\"`` 时程序收到的末尾多一个引号。"""
+    return (text or "").strip().strip('"').strip("'").strip()

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from creditcheck.filenames import clean_path_text
 from creditcheck.settings import FONT_PROFILES, Settings
 
 from .context import AppContext
@@ -176,7 +177,7 @@ class SetupScreen(Screen[Settings | None]):
         sec = self._section()
         person = self.query_one("#person", Input).value.strip()
         phone = self.query_one("#phone", Input).value.strip()
-        folder_text = self.query_one("#data-dir", Input).value.strip().strip('"')
+        folder_text = clean_path_text(self.query_one("#data-dir", Input).value)
         horizon_text = self.query_one("#horizon", Input).value.strip() or "3"
         if sec is None:
             return self._error("请先选择本机所属科室", "#section")
@@ -187,6 +188,10 @@ class SetupScreen(Screen[Settings | None]):
         if not folder_text:
             return self._error("请填写数据文件夹", "#data-dir")
         folder = Path(folder_text).expanduser()
+        if not folder.is_absolute():  # 相对路径随启动时所在的文件夹而变，数据会“找不到”
+            return self._error(
+                f"请填写完整的文件夹路径，如 D:\\信用自查 或 \\\\server\\共享\\信用自查（“{folder_text}”不完整）",
+                "#data-dir")
         problem = check_writable(folder)
         if problem:
             return self._error(problem, "#data-dir")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from creditcheck.catalog import builtin_text, load_catalog, parse_catalog
 from creditcheck.cli import main
 from creditcheck.evidence import resolve
-from creditcheck.filenames import safe_file_name
+from creditcheck.filenames import clean_path_text, safe_file_name
 from creditcheck.models import Evidence
 from creditcheck.month import Month
 from exports.submission import default_filename
@@ -107,6 +107,18 @@ def test_evidence_file_name_handles_both_separators(stored: str, name: str) -> N
 def test_resolve_strips_quotes_and_spaces(tmp_path: Path, typed: str) -> None:
     target = tmp_path / "张三 的材料" / "学习 记录.docx"
     assert resolve(typed.format(p=target)) == target
+
+
+@pytest.mark.parametrize("typed,clean", [
+    ('"C:\\Users\\张三\\Desktop\\学习记录.docx"', "C:\\Users\\张三\\Desktop\\学习记录.docx"),
+    ('Z:\\信用自查"', "Z:\\信用自查"),  # cmd：--data "Z:\信用自查\" 实际收到的参数
+    ("  \\\\server\\共享\\信用自查  ", "\\\\server\\共享\\信用自查"),
+    ("'/media/共享/信用自查' ", "/media/共享/信用自查"),
+    ("C:/Users/张三/文档", "C:/Users/张三/文档"),
+    ('""', ""),
+])
+def test_clean_path_text(typed: str, clean: str) -> None:
+    assert clean_path_text(typed) == clean
 
 
 def test_resolve_relative_and_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -211,3 +223,35 @@ def test_export_folder_is_the_localized_documents_folder(tmp_path: Path, monkeyp
     os.rename(tmp_path / ".config" / "user-dirs.dirs", tmp_path / ".config" / "x")
     (tmp_path / "Documents").mkdir()
     assert _home_documents() == tmp_path / "Documents"
+
+
+# ───────────────────────── 首次设置：数据文件夹 ─────────────────────────
+
+
+async def test_setup_refuses_relative_data_folder_and_strips_quotes(tmp_path: Path) -> None:
+    """相对路径（或只写 Z:）会随启动时所在的文件夹变化，下次数据就“不见了”：要求写完整路径。"""
+    import json
+
+    from app_support import make_app
+    from textual.widgets import Input, Static
+
+    from screens.setup import SetupScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        await pilot.press(*"李四", "enter")
+        field = app.screen.query_one("#data-dir", Input)
+        field.value = "信用自查"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert "请填写完整的文件夹路径" in str(app.screen.query_one("#error", Static).render())
+        assert not (Path.cwd() / "信用自查").exists()
+        target = tmp_path / "共享 文件夹" / "信用自查"
+        field.value = f"  '{target}' "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SetupScreen)
+    saved = json.loads((tmp_path / "config" / "settings.json").read_text(encoding="utf-8"))
+    assert saved["data_dir"] == str(target) and target.is_dir()
