@@ -26,6 +26,7 @@ from .catalog import Catalog, Indicator, Section
 from .models import ReviewRecord, ReviewState, SectionMonth, Status
 from .month import Month
 from .obligations import Obligation, obligations_for, timeliness
+from .review import effective_state, merge_histories
 from .rules import Level
 from .scoring import Score, score
 from .workcal import WorkCalendar
@@ -433,31 +434,12 @@ def bulletin(ov: Overview) -> str:
 
 # ───────────────────────── 数据包合并 ─────────────────────────
 
-_ACTION_STATE = {
-    "submit": ReviewState.SUBMITTED,
-    "withdraw": ReviewState.DRAFT,
-    "approve": ReviewState.APPROVED,
-    "return": ReviewState.RETURNED,
-    "reopen": ReviewState.RETURNED,
-}
-
-
 def merge_review(ours: SectionMonth, theirs: SectionMonth) -> tuple[list[ReviewRecord], ReviewState]:
-    """合并两份审核记录（本机的与数据包里的），按时间排序，并由记录推出当前状态。
+    """合并两份审核记录（本机的与数据包里的），排出先后，并按状态机重放得出当前状态。
 
     用于导入数据包：体系科在本机做的“退回修改”不应被科室后来导出的包冲掉；
     科室在退回之后重新提交，则状态回到“已提交”。没有任何记录时沿用数据包里的状态。
+    排序与重放的规则见 ``creditcheck.review.merge_histories`` / ``effective_state``。
     """
-    seen: set[tuple[str, datetime, str, str]] = set()
-    merged: list[ReviewRecord] = []
-    for r in [*ours.history, *theirs.history]:
-        key = (r.action, r.at, r.by, r.comment)
-        if key in seen:
-            continue
-        seen.add(key)
-        merged.append(r)
-    merged.sort(key=lambda r: r.at)
-    state = theirs.review
-    for r in merged:
-        state = _ACTION_STATE.get(r.action, state)
-    return merged, state
+    merged = merge_histories(ours.history, theirs.history)
+    return merged, effective_state(merged, theirs.review)

@@ -200,21 +200,32 @@ class IndicatorEntry:
 
 @dataclass
 class ReviewRecord:
-    """报送与审核的一步：submit 提交、approve 审核通过、return 退回修改、reopen 重新打开。"""
+    """报送与审核的一步：submit 提交、withdraw 撤回（科室）；approve 审核通过、return 退回修改、
+    reopen 重新打开（体系科）。
+
+    ``seen``：记下这一步时已知的“对方”记录条数（科室的一步记已知的体系科决定数，体系科的决定记
+    已知的科室记录数）。两边的记录分存两处、来自不同电脑（时钟可能不准），合并时据此排出先后，
+    见 ``creditcheck.review.merge_histories``。旧数据没有这一项（None），按时间排。
+    """
 
     action: str
     at: datetime
     by: str = ""
     comment: str = ""
+    seen: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "at": _iso(self.at), "by": self.by, "comment": self.comment}
+        d: dict[str, Any] = {"action": self.action, "at": _iso(self.at), "by": self.by, "comment": self.comment}
+        if self.seen is not None:
+            d["seen"] = self.seen
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ReviewRecord:
         at = _dt(d["at"])
         assert at is not None
-        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""))
+        seen = d.get("seen")
+        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None)
 
 
 @dataclass
@@ -247,9 +258,10 @@ class SectionMonth:
 
     @property
     def last_return_comment(self) -> str | None:
+        """退回修改时体系科的意见（重新打开时为理由）。"""
         if self.review is ReviewState.RETURNED:
             for r in reversed(self.history):
-                if r.action == "return":
+                if r.action in ("return", "reopen"):
                     return r.comment
         return None
 

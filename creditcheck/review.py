@@ -1,19 +1,159 @@
 """报送与审核的状态机：科室提交 → 体系科审核通过或退回修改；通过后锁定，重新打开须写理由。
 
     未提交 --submit--> 已提交 --approve--> 审核通过 --reopen(理由)--> 退回修改
+    已提交 --withdraw--> 未提交
                         已提交 --return(意见)--> 退回修改 --submit--> 已提交
+
+记录分两处保存，各归各的主人：提交、撤回（科室的操作）写在科室自己的月度文件里；审核通过、
+退回修改、重新打开（体系科的决定）写在体系科的审核文件里（见 storage/reviews.py）。读取时
+``merge_histories`` 把两边的记录排成一条，``effective_state`` 按状态机重放，得出当前状态。
+两处的记录来自不同电脑，时钟可能不准，所以先后主要看每条记录的 ``seen``（记下时已知的对方记录数），
+旧数据没有 ``seen`` 时才按时间排。重放时不合状态机的一步（例如科室不知道已审核通过又撤回）跳过。
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from .errors import InputError
 from .models import ReviewRecord, ReviewState, SectionMonth
 
+SECTION_ACTIONS = ("submit", "withdraw")
+"""科室自己的操作，写在科室的月度文件里。"""
+DECISION_ACTIONS = ("approve", "return", "reopen")
+"""体系科的决定，写在体系科的审核文件里。"""
+
+_S = ReviewState
+TRANSITIONS: dict[str, tuple[tuple[ReviewState, ...], ReviewState]] = {
+    "submit": ((_S.DRAFT, _S.RETURNED), _S.SUBMITTED),
+    "withdraw": ((_S.SUBMITTED,), _S.DRAFT),
+    "approve": ((_S.SUBMITTED,), _S.APPROVED),
+    "return": ((_S.SUBMITTED,), _S.RETURNED),
+    "reopen": ((_S.APPROVED,), _S.RETURNED),
+}
+"""每一步：允许的起始状态 → 结果状态。"""
+
+ACTION_LABELS = {"submit": "提交", "withdraw": "撤回", "approve": "审核通过", "return": "退回修改", "reopen": "重新打开"}
+
 
 class ReviewError(InputError):
     """这一步在当前状态下不允许。"""
+
+
+class ReviewConflictError(ReviewError):
+    """保存时发现体系科在此期间作了新的决定（如已审核通过并锁定），这次保存被拒绝，什么也没写。"""
+
+
+def is_decision(record: ReviewRecord) -> bool:
+    """是否体系科的决定（审核通过、退回修改、重新打开）。"""
+    return record.action in DECISION_ACTIONS
+
+
+def step(state: ReviewState, action: str) -> ReviewState | None:
+    """状态 ``state`` 下做 ``action`` 之后的状态；这一步不允许时为 None。"""
+    rule = TRANSITIONS.get(action)
+    if rule is None or state not in rule[0]:
+        return None
+    return rule[1]
+
+
+def record_key(r: ReviewRecord) -> tuple[str, datetime, str, str]:
+    """判断两条记录是否同一条（导入、合并时去重）。"""
+    return (r.action, r.at, r.by, r.comment)
+
+
+def _unique(records: Iterable[ReviewRecord]) -> list[ReviewRecord]:
+    seen: set[tuple[str, datetime, str, str]] = set()
+    out: list[ReviewRecord] = []
+    for r in records:
+        k = record_key(r)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def merge_histories(*sources: Iterable[ReviewRecord]) -> list[ReviewRecord]:
+    """把几处的审核记录合成一条有先后的记录（去掉重复）。
+
+    科室的操作与体系科的决定各自保持原来的顺序（各自文件里的顺序就是发生的顺序），两边交错时：
+    一条记录只排在它记下时已经知道的对方记录之后（``seen``）；两条互不知道（同时发生）或旧数据
+    没有 ``seen`` 时，时间早的在前。
+    """
+    records = _unique(r for src in sources for r in src)
+    section = [r for r in records if not is_decision(r)]
+    decisions = [r for r in records if is_decision(r)]
+    out: list[ReviewRecord] = []
+    i = j = 0
+    while i < len(section) or j < len(decisions):
+        if j >= len(decisions):
+            out.append(section[i])
+            i += 1
+            continue
+        if i >= len(section):
+            out.append(decisions[j])
+            j += 1
+            continue
+        s, c = section[i], decisions[j]
+        s_ok = s.seen is None or s.seen <= j
+        c_ok = c.seen is None or c.seen <= i
+        if s_ok and not c_ok:
+            take_section = True
+        elif c_ok and not s_ok:
+            take_section = False
+        else:  # 互不知道（或数据不一致）：按时间
+            take_section = s.at <= c.at
+        if take_section:
+            out.append(s)
+            i += 1
+        else:
+            out.append(c)
+            j += 1
+    return out
+
+
+def effective_state(history: Iterable[ReviewRecord], initial: ReviewState = ReviewState.DRAFT) -> ReviewState:
+    """按状态机重放记录得出当前状态；不合规则的一步跳过。没有任何记录时为 ``initial``。"""
+    state = ReviewState.DRAFT
+    any_record = False
+    for r in history:
+        any_record = True
+        nxt = step(state, r.action)
+        if nxt is not None:
+            state = nxt
+    return state if any_record else initial
+
+
+def last_decision(history: Iterable[ReviewRecord]) -> ReviewRecord | None:
+    """最近一条体系科的决定。"""
+    found = None
+    for r in history:
+        if is_decision(r):
+            found = r
+    return found
+
+
+def actor_label(record: ReviewRecord) -> str:
+    """“体系科（李玲）”“科室（刘琛）”；名字里已带“体系科”时不重复。"""
+    who = "体系科" if is_decision(record) else "科室"
+    if not record.by:
+        return who
+    return record.by if record.by.startswith(who) else f"{who}（{record.by}）"
+
+
+def describe(record: ReviewRecord) -> str:
+    """一句话：体系科（李玲）于 2026-11-28 10:00 退回修改，意见：……"""
+    text = f"{actor_label(record)}于 {record.at:%Y-%m-%d %H:%M} {ACTION_LABELS.get(record.action, record.action)}"
+    if record.comment:
+        text += f"，{'理由' if record.action == 'reopen' else '意见'}：{record.comment}"
+    return text
+
+
+def _append(sm: SectionMonth, action: str, by: str, now: datetime, comment: str) -> None:
+    decision = action in DECISION_ACTIONS
+    seen = sum(1 for r in sm.history if is_decision(r) != decision)
+    sm.history.append(ReviewRecord(action, now, by, comment, seen))
 
 
 def submit(sm: SectionMonth, by: str, now: datetime, comment: str = "") -> None:
@@ -21,7 +161,7 @@ def submit(sm: SectionMonth, by: str, now: datetime, comment: str = "") -> None:
     if sm.review not in (ReviewState.DRAFT, ReviewState.RETURNED):
         raise ReviewError(f"{sm.month.label}当前为“{sm.review.value}”，不能再次提交")
     sm.review = ReviewState.SUBMITTED
-    sm.history.append(ReviewRecord("submit", now, by, comment))
+    _append(sm, "submit", by, now, comment)
 
 
 def withdraw(sm: SectionMonth, by: str, now: datetime) -> None:
@@ -29,7 +169,7 @@ def withdraw(sm: SectionMonth, by: str, now: datetime) -> None:
     if sm.review is not ReviewState.SUBMITTED:
         raise ReviewError("只有“已提交”且尚未审核的月份可以撤回")
     sm.review = ReviewState.DRAFT
-    sm.history.append(ReviewRecord("withdraw", now, by, ""))
+    _append(sm, "withdraw", by, now, "")
 
 
 def approve(sm: SectionMonth, by: str, now: datetime, comment: str = "") -> None:
@@ -37,7 +177,7 @@ def approve(sm: SectionMonth, by: str, now: datetime, comment: str = "") -> None
     if sm.review is not ReviewState.SUBMITTED:
         raise ReviewError(f"只有“已提交”的月份可以审核，当前为“{sm.review.value}”")
     sm.review = ReviewState.APPROVED
-    sm.history.append(ReviewRecord("approve", now, by, comment))
+    _append(sm, "approve", by, now, comment)
 
 
 def return_for_changes(sm: SectionMonth, by: str, now: datetime, comment: str) -> None:
@@ -47,7 +187,7 @@ def return_for_changes(sm: SectionMonth, by: str, now: datetime, comment: str) -
     if not comment.strip():
         raise ReviewError("退回修改时必须填写意见")
     sm.review = ReviewState.RETURNED
-    sm.history.append(ReviewRecord("return", now, by, comment.strip()))
+    _append(sm, "return", by, now, comment.strip())
 
 
 def reopen(sm: SectionMonth, by: str, now: datetime, reason: str) -> None:
@@ -57,7 +197,8 @@ def reopen(sm: SectionMonth, by: str, now: datetime, reason: str) -> None:
     if not reason.strip():
         raise ReviewError("重新打开已审核通过的月份必须填写理由")
     sm.review = ReviewState.RETURNED
-    sm.history.append(ReviewRecord("reopen", now, by, reason.strip()))
+    _append(sm, "reopen", by, now, reason.strip())
 
 
-ACTION_LABELS = {"submit": "提交", "withdraw": "撤回", "approve": "审核通过", "return": "退回修改", "reopen": "重新打开"}
+DECIDE = {"approve": approve, "return": return_for_changes, "reopen": reopen}
+"""体系科的三种决定：action → 函数(sm, by, now, comment)。"""

@@ -35,7 +35,10 @@ from .atomic import (
 
 KEEP_LAST = 20
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
-_DATA_FILE_RE = re.compile(r"^(?:\d{4}(?:-\d{2})?\.json|ledger-[A-Za-z0-9_-]{1,40}-\d{4}\.json|audit-\d{4}\.jsonl)$")
+_DATA_FILE_RE = re.compile(
+    r"^(?:\d{4}(?:-\d{2})?\.json|ledger-[A-Za-z0-9_-]{1,40}-\d{4}\.json|audit-\d{4}\.jsonl"
+    r"|[A-Za-z0-9_-]{1,40}-\d{4}-\d{2}\.json)$"  # 最后一种：reviews/ 里体系科的审核文件
+)
 
 REASONS = {
     "session": "打开时自动备份",
@@ -44,6 +47,7 @@ REASONS = {
     "restore": "恢复前自动备份",
     "migrate": "升级数据格式前自动备份",
     "damaged": "修复损坏文件前自动备份",
+    "review": "记录审核决定前自动备份",
 }
 
 

@@ -18,6 +18,7 @@ from creditcheck.models import Event, SectionMonth, Status, new_id
 from creditcheck.month import Month
 from creditcheck.workcal import WorkCalendar
 
+from .reviews import save_with_decisions
 from .store import Store
 
 PEOPLE = ["王芳", "李强", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄涛", "周婷", "吴军"]
@@ -75,7 +76,7 @@ def make_demo(data_dir: Path, now: datetime, catalog: Catalog, cal: WorkCalendar
                 _review_history(sm, month, section.id, person, coordinator.id if coordinator else "", rng, cur)
             elif section.id == "commerce":
                 review.submit(sm, person, now - timedelta(hours=2))
-            store.save_month(sm, actor=person)
+            save_with_decisions(store, sm, actor=person)
     # 演示“文件缺失”和“已变更”两种佐证状态（体检 doctor 会给出提醒）
     _demo_evidence_problems(files_root)
     store.backup("manual")

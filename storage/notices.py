@@ -26,6 +26,8 @@ SETTINGS_DAMAGED = "settings-damaged"
 """本机设置文件损坏，已移到一边，改用默认设置。"""
 TAKEN_OVER = "taken-over"
 """本窗口的占用已被别处接管，本窗口改为只读。"""
+REVIEW = "review"
+"""体系科刚作了新的审核决定（退回修改、审核通过、重新打开），保存时一并告知科室。"""
 
 
 @dataclass

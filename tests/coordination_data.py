@@ -122,9 +122,11 @@ def _evidence():
 
 
 def save_records(catalog: Catalog, data_dir: Path) -> Store:
+    from storage.reviews import save_with_decisions
+
     store = Store(data_dir)
     for sm in build_records(catalog):
-        store.save_month(sm)
+        save_with_decisions(store, sm)  # 体系科的决定进审核文件，科室的记录进月度文件
     return store
 
 

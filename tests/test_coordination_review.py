@@ -101,10 +101,14 @@ def test_cli_review_cycle_and_audit(catalog, data_dir, coordinator_pc):
     assert sm.review is ReviewState.RETURNED
     assert (sm.history[-1].action, sm.history[-1].by, sm.history[-1].comment) == ("reopen", "李玲", "台账有误需更正")
     assert sm.history[-1].at == datetime(2026, 11, 28, 10, 0)
-    # 理由进入审计日志
-    audit = Store(data_dir, read_only=True).audit("commerce", 2026)
-    assert audit[-1]["who"] == "李玲"
-    assert "台账有误需更正" in str(audit[-1]["changes"])
+    # 理由进入体系科的审计日志（reviews/audit-2026.jsonl）；科室的月度文件与审计日志不动
+    audit = Store(data_dir, read_only=True).review_audit(2026)
+    assert (audit[-1]["who"], audit[-1]["section"], audit[-1]["action"]) == ("李玲", "commerce", "reopen")
+    assert audit[-1]["comment"] == "台账有误需更正"
+    assert audit[-1]["changes"] == [{"path": "review", "old": "审核通过", "new": "退回修改"}]
+    assert all(r.get("action") != "reopen" for r in Store(data_dir, read_only=True).audit("commerce", 2026))
+    month_file = (data_dir / "sections" / "commerce" / "2026-11.json").read_text("utf-8")
+    assert "approve" not in month_file and "reopen" not in month_file
     r = _run("review", "show", "--section", "commerce", "--month", "2026-11", *d)
     assert "2026-11-28 10:00  重新打开  李玲  理由：台账有误需更正" in r.output
     assert "2026-11-25 09:30  提交  刘琛" in r.output
