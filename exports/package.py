@@ -37,10 +37,10 @@ from typing import IO, Any
 
 from creditcheck import __version__
 from creditcheck.catalog import Catalog
-from creditcheck.coordination import merge_review
 from creditcheck.errors import CreditCheckError
 from creditcheck.models import Evidence, ReviewState, SectionMonth
 from creditcheck.month import Month
+from creditcheck.review import effective_state, is_decision
 
 SCHEMA = "creditcheck-package"
 FORMAT = 1
@@ -184,9 +184,15 @@ def write_package(
     with_evidence: bool = False,
     created_by: str = "",
 ) -> ExportResult:
-    """把一个科室一个月的记录写成数据包（临时文件 + os.replace）。"""
+    """把一个科室一个月的记录写成数据包（临时文件 + os.replace）。
+
+    数据包只带科室自己的审核记录（提交、撤回）：体系科的决定留在体系科的审核文件里，不随包来回传。
+    """
     catalog.section_by_id(sm.section_id)
     record = sm.to_dict()
+    own = [r for r in sm.history if not is_decision(r)]
+    record["history"] = [r.to_dict() for r in own]
+    record["review"] = effective_state(own, sm.review if not sm.history else ReviewState.DRAFT).value
     if not record.get("catalog_version"):
         record["catalog_version"] = catalog.version
     warnings: list[str] = []
@@ -475,7 +481,10 @@ def import_package(
 
     已导入过同一科室同一月份的包时，只接受生成时间更晚的；本机已有的记录比包还新、
     或本机该月已审核通过（锁定）时也拒收。``force`` 跳过这些比较（以及目录版本检查）。
-    审核记录与本机的合并（体系科的退回意见不会被冲掉）。
+
+    审核记录：包里只取科室自己的操作（提交、撤回；旧版本导出的包里若有审核通过、退回等记录，忽略），
+    存入科室的月度文件并与本机已有的合并；体系科的决定一直在本机的审核文件里，不会被包冲掉。
+    合并后按状态机重放得出状态（科室在退回之后重新提交，状态回到“已提交”）。
     """
     from storage.atomic import write_json_atomic
 
@@ -513,10 +522,13 @@ def import_package(
             )
     _verify_evidence(pkg)  # 先核对全部原件，再动本机的任何文件
     record = pkg.record
-    if existing is not None:
-        record.history, record.review = merge_review(existing, record)
+    package_state = record.review
+    own = [r for r in record.history if not is_decision(r)]
+    record.history = own
+    record.review = effective_state(own, package_state if not own else ReviewState.DRAFT)
     n_files = _extract_evidence(pkg, data_dir, record)
-    store.save_month(record, actor=actor or f"导入数据包 {pkg.path.name}")
+    # 是否锁定上面已经查过（--force 时有意替换）；科室的操作按包原样并入，状态由合并后的记录重放得出
+    store.save_month(record, actor=actor or f"导入数据包 {pkg.path.name}", force=True)
     for kind, rows in pkg.ledgers.items():
         store.save_ledger(pkg.section_id, pkg.month, kind, rows, {"source": f"数据包 {pkg.path.name}"})
     registry[key] = {
@@ -528,7 +540,7 @@ def import_package(
     write_json_atomic(registry_path(data_dir), registry)
     if any(i.state == "missing" for i in pkg.evidence):
         notes.append("部分佐证材料在导出电脑上已找不到，包里没有这些原件")
-    if existing is not None and record.review is not pkg.record.review:
+    if record.review is not package_state:
         notes.append(f"按审核记录合并后，本月状态为“{record.review.value}”")
     return ImportResult(pkg.section_id, pkg.month, pkg.created_at, existing is not None or prev is not None,
                         prev_created, n_files, tuple(pkg.ledgers), record.review, tuple(notes))

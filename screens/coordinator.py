@@ -2,14 +2,14 @@
 
 数字全部来自 ``creditcheck.coordination.build_overview``，与 ``creditcheck overview`` 和汇总材料一致。
 三个屏幕都以 ``Screen(ctx: AppContext)`` 构造；O / R / K 在三者之间切换，[ ] 换月，Esc 返回。
-科室的记录在这里只读；审核操作只改审核状态与记录，不改科室填写的内容。
+科室的记录在这里只读；审核决定记在体系科自己的审核文件里（``Store.record_decision``），
+不写科室的文件，所以科室正开着程序时也能审核。
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -20,7 +20,6 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from creditcheck import review
 from creditcheck.catalog import EVENT_KINDS, Indicator
 from creditcheck.coordination import CellState, Overview, SectionRow, build_overview
 from creditcheck.errors import CreditCheckError
@@ -32,9 +31,6 @@ from creditcheck.workcal import WorkCalendar
 
 from .context import AppContext
 from .text import Plain, cell_safe, pad, short_dt
-
-if TYPE_CHECKING:
-    from storage.store import Store
 
 STATE_VAR = {
     CellState.DONE: "success",
@@ -415,27 +411,17 @@ class ReviewScreen(CoordinatorScreen):
         return True
 
     # ── 操作 ──
-    def _writer(self, section_id: str) -> Store:
-        """写这个科室文件的仓库：本窗口的仓库若只占用本科室，写其他科室时另开一个（写入时临时加锁）。"""
-        store = self.ctx.store
-        if self.ctx.read_only:
-            raise CreditCheckError("只读：" + self.ctx.read_only_reason)
-        if getattr(store, "section_id", None) in (None, section_id):
-            return store
-        from storage.store import Store
+    def apply(self, section_id: str, action: str, comment: str, done: str) -> None:
+        """记录体系科的一个决定（审核通过 / 退回修改 / 重新打开）。出错时抛 CreditCheckError（不改任何东西）。
 
-        return Store(self.ctx.data_dir, actor=reviewer(self.ctx))
-
-    def apply(self, section_id: str, change: Callable[[SectionMonth, str, datetime], None], done: str) -> None:
-        """读出最新的记录 → 做审核这一步 → 保存。出错时抛 CreditCheckError（不改任何东西）。"""
-        store = self._writer(section_id)
-        sm = store.load_month(section_id, self.month, self.ctx.catalog.version)
-        by = reviewer(self.ctx)
-        change(sm, by, self.ctx.now())
-        store.save_month(sm, actor=by)
+        决定只写体系科自己的审核文件（``Store.record_decision``），不写、也不需要占用该科室的文件：
+        科室正开着程序时照样可以审核，科室那边下一次读取（换月、保存、每两分钟的检查）时就会看到。
+        """
+        self.ctx.store.record_decision(section_id, self.month, action, reviewer(self.ctx), self.ctx.now(), comment,
+                                       self.ctx.catalog.version)
         session = getattr(self.app, "session", None)
         if section_id == self.ctx.settings.section_id and session is not None and session.month == self.month:
-            session.reload()  # 本机科室自己的这个月：让首页用上新的审核状态，免得之后保存时覆盖
+            session.reload()  # 本机科室自己的这个月：首页立即用上新的审核状态
         self.refresh_view()
         self.notify(done)
 
@@ -449,7 +435,7 @@ class ReviewScreen(CoordinatorScreen):
             if not yes:
                 return
             try:
-                self.apply(r.section_id, review.approve, f"{r.name}{self.month.label}已审核通过")
+                self.apply(r.section_id, "approve", "", f"{r.name}{self.month.label}已审核通过")
             except CreditCheckError as e:
                 self.notify(str(e), severity="error", timeout=8)
 
@@ -466,8 +452,7 @@ class ReviewScreen(CoordinatorScreen):
         from .prompt import PromptModal
 
         def commit(text: str) -> None:
-            self.apply(r.section_id, lambda sm, by, now: review.return_for_changes(sm, by, now, text),
-                       f"已退回{r.name}{self.month.label}的材料")
+            self.apply(r.section_id, "return", text, f"已退回{r.name}{self.month.label}的材料")
 
         self.app.push_screen(PromptModal(
             f"退回修改：{r.section.name}{self.month.label}", "退回意见（必填，会显示在该科室的首页）",
@@ -480,8 +465,7 @@ class ReviewScreen(CoordinatorScreen):
         from .prompt import PromptModal
 
         def commit(text: str) -> None:
-            self.apply(r.section_id, lambda sm, by, now: review.reopen(sm, by, now, text),
-                       f"已重新打开{r.name}{self.month.label}")
+            self.apply(r.section_id, "reopen", text, f"已重新打开{r.name}{self.month.label}")
 
         self.app.push_screen(PromptModal(
             f"重新打开：{r.section.name}{self.month.label}", "理由（必填，记入审核记录与审计日志）",

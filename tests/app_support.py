@@ -80,5 +80,7 @@ def seed_warnings(data_dir: Path) -> None:
     checklist.set_count(sm, cat, 8, "market_entities", 500, t)
     review.submit(sm, "张三", datetime(2026, 11, 25, 9, 0))
     review.return_for_changes(sm, "体系科王五", datetime(2026, 11, 26, 9, 0), "第8项缺少市场主体数量，请补充后重新提交")
+    from storage.reviews import save_with_decisions
+
     with Store(data_dir) as store:
-        store.save_month(sm, actor="张三")
+        save_with_decisions(store, sm, actor="张三")  # 退回意见进体系科的审核文件

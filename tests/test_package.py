@@ -281,9 +281,7 @@ def test_local_record_newer_than_package_is_kept(catalog, tmp_path, coord):
 def test_coordinator_return_survives_a_newer_package(catalog, tmp_path, coord):
     sm = _commerce(catalog)  # 已提交（11-25 09:30）
     import_package(_export(catalog, tmp_path, sm, created=T1, name="a.ccpkg").path, coord, catalog, NOW)
-    on_coord = coord.load_month("commerce", MONTH)
-    review.return_for_changes(on_coord, "体系科李玲", datetime(2026, 11, 25, 15, 0), "请补充第6项材料")
-    coord.save_month(on_coord)
+    coord.record_decision("commerce", MONTH, "return", "体系科李玲", datetime(2026, 11, 25, 15, 0), "请补充第6项材料")
 
     # 科室改了但没有重新提交就又导出：退回状态与意见保留
     sm.entry(6).note = "已补充"
@@ -308,9 +306,7 @@ def test_coordinator_return_survives_a_newer_package(catalog, tmp_path, coord):
 def test_approved_month_is_not_replaced_without_force(catalog, tmp_path, coord):
     sm = _commerce(catalog)
     import_package(_export(catalog, tmp_path, sm, created=T1, name="a.ccpkg").path, coord, catalog, NOW)
-    on_coord = coord.load_month("commerce", MONTH)
-    review.approve(on_coord, "体系科李玲", datetime(2026, 11, 25, 16, 0))
-    coord.save_month(on_coord)
+    coord.record_decision("commerce", MONTH, "approve", "体系科李玲", datetime(2026, 11, 25, 16, 0))
     newer = _export(catalog, tmp_path, sm, created=T2, name="b.ccpkg")
     _refused(newer.path, catalog, coord, "已审核通过并锁定", "重新打开")
     out = import_package(newer.path, coord, catalog, NOW, force=True)

@@ -77,7 +77,7 @@ def test_section_defaults_to_settings_and_evidence_included(catalog, tmp_path, m
     f = tmp_path / "学习记录.pdf"
     f.write_bytes(b"%PDF-1.4 test")
     sm.entry(2).evidence.append(attach(str(f), now=sm.history[0].at))
-    Store(tmp_path / "s").save_month(sm)
+    Store(tmp_path / "s").save_month(sm, force=True)  # 测试准备：在已审核通过的月份上补一份材料
     monkeypatch.chdir(tmp_path)
     r = _run("export", "package", "--month", "2026-11", "--data", str(tmp_path / "s"), "--with-evidence")
     assert r.exit_code == 0, r.output

@@ -145,6 +145,8 @@ _month_opt = click.option("--month", "month_text", required=True, help="统计�
 
 
 def _review_action(action: str, section_text: str, month_text: str, comment: str, data: Path | None) -> None:
+    """submit / withdraw 写科室的月度文件（写入时短暂取得该科室的锁）；approve / return / reopen 是体系科的
+    决定，只写体系科的审核文件（reviews/），不需要科室的锁：科室正开着程序时也能审核。"""
     from storage.store import Store
 
     from .. import review
@@ -152,31 +154,27 @@ def _review_action(action: str, section_text: str, month_text: str, comment: str
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = _month(month_text)
-    if action in ("approve", "return", "reopen") and not _is_coordinator(env):
+    decision = action in review.DECISION_ACTIONS
+    if decision and not _is_coordinator(env):
         raise InputError("只有体系科（汇总审核）可以审核、退回或重新打开；本机未设为体系科"
                          "（在界面的设置中把本机科室选为体系建设科，或开启“体系科（汇总审核）”）")
     actor = _actor(env)
     store = Store(env.data_dir, actor=actor)
-    stored = [m for m in store.months(section.id) if m.month == month]
-    if not stored:
+    if not store.month_path(section.id, month).exists() and not any(m.month == month for m in store.months(section.id)):
         raise InputError(f"没有{section.short}{month.label}的自查记录（数据文件夹：{env.data_dir}）")
-    sm = stored[0]
-    if action == "submit":
-        review.submit(sm, actor, env.now, comment)
-        done = "已提交"
-    elif action == "withdraw":
-        review.withdraw(sm, actor, env.now)
-        done = "已撤回提交"
-    elif action == "approve":
-        review.approve(sm, actor, env.now, comment)
-        done = "已审核通过（本月对科室锁定）"
-    elif action == "return":
-        review.return_for_changes(sm, actor, env.now, comment)
-        done = "已退回修改"
+    done = {
+        "submit": "已提交", "withdraw": "已撤回提交", "approve": "已审核通过（本月对科室锁定）",
+        "return": "已退回修改", "reopen": "已重新打开（理由已记入审核记录与审计日志）",
+    }[action]
+    if decision:
+        sm = store.record_decision(section.id, month, action, actor, env.now, comment, env.catalog.version)
     else:
-        review.reopen(sm, actor, env.now, comment)
-        done = "已重新打开（理由已记入审核记录与审计日志）"
-    store.save_month(sm, actor=actor)
+        sm = store.load_month(section.id, month, env.catalog.version)
+        if action == "submit":
+            review.submit(sm, actor, env.now, comment)
+        else:
+            review.withdraw(sm, actor, env.now)
+        store.save_month(sm, actor=actor)
     click.echo(f"{section.short}{month.label}：{done}。当前状态：{sm.review.value}")
 
 
@@ -252,7 +250,10 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = _month(month_text)
-    sm = Store(env.data_dir, read_only=True).load_month(section.id, month)
+    store = Store(env.data_dir, read_only=True)
+    sm = store.load_month(section.id, month)
+    for n in store.take_notices():
+        click.echo(f"注意：{n}", err=True)
     click.echo(f"{section.short}{month.label}：{sm.review.value}")
     if not sm.history:
         click.echo("（还没有审核记录）")
