@@ -51,6 +51,24 @@ def host_name() -> str:
         return "未知电脑"
 
 
+_MACHINE: str | None = None
+
+
+def machine_id() -> str:
+    """本机网卡地址（十六进制）；取不到真实地址时为空。用来区分同名的两台电脑（同一个系统镜像
+    装出来的办公电脑常常电脑名相同），免得把另一台电脑上正在运行的进程当成本机已不在的进程。"""
+    global _MACHINE
+    if _MACHINE is None:
+        import uuid
+
+        try:
+            node = uuid.getnode()
+        except Exception:  # 极少数环境取不到
+            node = 1 << 40
+        _MACHINE = "" if node & (1 << 40) else f"{node:012x}"  # 组播位为 1：随机数，不是真实地址
+    return _MACHINE
+
+
 def pid_alive(pid: int) -> bool:
     """本机上该进程是否仍在运行。"""
     if pid <= 0:
@@ -118,6 +136,8 @@ class Holder:
     token: str
     lock: str = LOCK_NAME
     released: bool = False
+    machine: str = ""
+    """网卡地址（machine_id）；旧版本写的占用信息没有这一项。"""
 
     @classmethod
     def from_dict(cls, d: object) -> Holder | None:
@@ -131,7 +151,7 @@ class Holder:
                 host=str(d.get("host", "")), user=str(d.get("user", "")), actor=str(d.get("actor", "")),
                 pid=int(d.get("pid", 0)), since=str(d.get("since", "")),
                 heartbeat=str(d.get("heartbeat", d.get("since", ""))), token=str(d.get("token", "")),
-                lock=lock, released=bool(d.get("released", False)),
+                lock=lock, released=bool(d.get("released", False)), machine=str(d.get("machine", "")),
             )
         except (TypeError, ValueError):
             return None
@@ -144,9 +164,16 @@ class Holder:
         """人看的一句话：由 PC-123 上的 张三 自 2026-11-28 09:30 起使用。"""
         return f"由 {self.host or '未知电脑'} 上的 {self.who} 自 {_fmt(self.since)} 起使用"
 
+    def on_this_machine(self) -> bool:
+        """占用者是不是本机：电脑名相同，且（都记下了网卡地址时）网卡地址也相同。"""
+        if self.host != host_name():
+            return False
+        mine = machine_id()
+        return not (self.machine and mine and self.machine != mine)
+
     def stale_reason(self, now: datetime, stale_after: timedelta) -> str | None:
         """占用看来已失效的原因；仍然有效时为 None。"""
-        if self.host == host_name() and not pid_alive(self.pid):
+        if self.on_this_machine() and not pid_alive(self.pid):
             return f"该电脑上的进程（{self.pid}）已不在运行"
         try:
             beat = datetime.fromisoformat(self.heartbeat)
@@ -231,7 +258,7 @@ class SectionLock:
             if again is not None and not again.released and again.token:
                 self.previous = again
             now = self.clock().isoformat(timespec="seconds")
-            self._mine = Holder(host_name(), os_user(), self.actor, os.getpid(), now, now, self.token, name)
+            self._mine = Holder(host_name(), os_user(), self.actor, os.getpid(), now, now, self.token, name, machine=machine_id())
             self._write_holder(self._mine)
             return True
         self.other = self.read_holder()
@@ -261,7 +288,7 @@ class SectionLock:
         self.previous = current
         self.other = None
         now = self.clock().isoformat(timespec="seconds")
-        self._mine = Holder(host_name(), os_user(), self.actor, os.getpid(), now, now, self.token, name)
+        self._mine = Holder(host_name(), os_user(), self.actor, os.getpid(), now, now, self.token, name, machine=machine_id())
         self._write_holder(self._mine)
 
     def verify(self) -> None:
