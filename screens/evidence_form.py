@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from creditcheck.dates import parse_date
 from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.evidence import EvidenceMissing
+from creditcheck.filenames import clean_path_text
 
 from .confirm import ConfirmModal
 from .file_picker import FilePickerModal
@@ -157,7 +158,7 @@ class EvidenceModal(ModalScreen[EvidenceInput | None]):
 
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
-        text = self.query_one("#path", Input).value.strip().strip('"')
+        text = clean_path_text(self.query_one("#path", Input).value)
         start = Path(text).expanduser() if text else self.start_dir
 
         def chosen(path: Path | None) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from textual.suggester import Suggester
 
+from creditcheck.filenames import clean_path_text
+
 
 class PathSuggester(Suggester):
     """补全文件和文件夹名（文件夹补全后带分隔符，便于继续往下输入）。"""
@@ -18,7 +20,7 @@ class PathSuggester(Suggester):
         self.dirs_only = dirs_only
 
     async def get_suggestion(self, value: str) -> str | None:
-        text = value.strip().strip('"')
+        text = clean_path_text(value)
         if not text:
             return None
         expanded = os.path.expanduser(text)

@@ -255,3 +255,12 @@ async def test_setup_refuses_relative_data_folder_and_strips_quotes(tmp_path: Pa
         assert not isinstance(app.screen, SetupScreen)
     saved = json.loads((tmp_path / "config" / "settings.json").read_text(encoding="utf-8"))
     assert saved["data_dir"] == str(target) and target.is_dir()
+
+
+async def test_path_suggestion_accepts_quoted_paths(tmp_path: Path) -> None:
+    from screens.path_input import PathSuggester
+
+    (tmp_path / "学习记录 2026.docx").write_bytes(b"x")
+    s = PathSuggester()
+    assert await s.get_suggestion(f"'{tmp_path}/学习") == f"'{tmp_path}/学习记录 2026.docx"
+    assert await s.get_suggestion(f'"{tmp_path}/学习') == f'"{tmp_path}/学习记录 2026.docx'
