@@ -289,9 +289,16 @@ def load_user_rules(data_dir: Path | None) -> Iterator[DayRule]:
         return
     for path in sorted(folder.glob("*.csv")):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"节假日文件无法读取：{path}（{e}）") from None
+            raw = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"节假日文件无法读取：{path}（{e.strerror or e}）") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:  # 用记事本或 Excel 另存的 CSV 常是 GBK 编码
+                text = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                raise InputError(f"节假日文件 {path} 既不是 UTF-8 也不是 GBK 编码的文本") from None
         try:
             yield from parse_csv(text, source=f"用户导入（{path.name}）")
         except InputError as e:

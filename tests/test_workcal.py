@@ -138,3 +138,13 @@ def test_year_schedule_lists_holidays_and_make_up_days(cal: WorkCalendar) -> Non
     assert sched[date(2026, 10, 10)].workday
     assert not sched[date(2026, 10, 1)].workday
     assert date(2026, 11, 28) not in sched  # 普通周六不列
+
+
+def test_user_file_saved_as_gbk_or_with_bom(tmp_path: Path) -> None:
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    (folder / "gbk.csv").write_bytes("日期,类型\n2027-01-01,放假,元旦\n".encode("gbk"))
+    (folder / "bom.csv").write_bytes("日期,类型\n2027-01-04,放假\n".encode("utf-8-sig"))
+    cal = load_calendar(tmp_path)
+    assert not cal.is_workday(date(2027, 1, 1)) and cal.info(date(2027, 1, 1)).name == "元旦"
+    assert not cal.is_workday(date(2027, 1, 4))
