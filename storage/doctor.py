@@ -124,7 +124,74 @@ def diagnose(data_dir: Path, catalog: Catalog | None = None, settings_file: Path
         if known is not None and sid not in known:
             rep.add(WARN, "科室数据", f"{name}：目录中没有这个科室（可能是目录调整前的数据），照常检查")
         _check_section(rep, sdir, sid, name, backups, now)
+    _check_reviews(rep, data_dir / "reviews", catalog, known, backups)
     return rep
+
+
+def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: set[str] | None,
+                   backups: Backups) -> None:
+    """体系科的审核文件（reviews/）：能否读取、格式版本、每条记录是否完整；审计日志；备份。"""
+    from .reviews import FILE_RE, SCHEMA, read_decisions
+
+    if not folder.is_dir():
+        return
+    topic = "审核记录"
+    count = 0
+    damaged = False
+    for p in sorted(folder.iterdir()):
+        if not p.is_file():
+            continue
+        n = p.name
+        m = FILE_RE.match(n)
+        if m:
+            rep.files_checked += 1
+            sid = m.group(1)
+            name = _section_name(catalog, sid)
+            df = read_decisions(p)
+            if df.damaged:
+                damaged = True
+                snap = backups.newest_good("reviews", n)
+                msg = f"{name}：审核文件 reviews/{n} 已损坏，无法读取（{df.detail}）。"
+                if snap is not None:
+                    msg += (f"最近的完好备份是 {snap.id}（{snap.label}，{reason_label(snap.reason)}）；"
+                            f"恢复命令：creditcheck restore {snap.id} --data \"{rep.data_dir}\"")
+                else:
+                    msg += "没有找到它的完好备份；请勿删除该文件，联系技术人员尝试修复。"
+                rep.add(ERROR, topic, msg)
+                continue
+            if df.future:
+                rep.add(WARN, topic, f"{name}：审核文件 reviews/{n} 由更新版本的程序写入（格式第{df.future}版，"
+                        f"本程序认识到第{SCHEMA}版），本程序只读、不会覆盖；请升级本程序")
+            if known is not None and sid not in known:
+                rep.add(WARN, topic, f"reviews/{n}：目录中没有科室“{sid}”（可能是目录调整前的数据）")
+            raw = df.raw or {}
+            if raw.get("section_id") not in (None, sid) or raw.get("month") not in (None, f"{m.group(2)}-{m.group(3)}"):
+                rep.add(WARN, topic, f"reviews/{n}：文件里写的科室或月份与文件名不符（可能被手工改名或拷错）")
+            count += len(df.records)
+        elif n.startswith("audit-") and n.endswith(".jsonl"):
+            rep.files_checked += 1
+            try:
+                records, bad = audit_log.read(p)
+            except StorageError as e:
+                rep.add(WARN, topic, str(e))
+                continue
+            if bad:
+                rep.add(WARN, topic, f"体系科审计日志 reviews/{n} 有 {bad} 行不完整（写入时被中断），已跳过，其余 {len(records)} 条完好")
+        elif ".damaged-" in n:
+            rep.add(WARN, topic, f"有一个曾经损坏、已改名保留的文件 reviews/{n}；确认数据已恢复后可以删除它")
+        elif n.startswith(".") and n.endswith(".tmp"):
+            rep.add(WARN, topic, f"有一个写入中断留下的临时文件 reviews/{n}（原文件未受影响）；可以删除")
+    if not damaged:
+        rep.add(OK_LEVEL, topic, f"体系科的审核文件完好，共 {count} 条审核决定")
+    snaps = backups.snapshots("reviews")
+    if snaps:
+        bad = sum(1 for s in snaps for f in s.files if backups.read_copy(s, f) is None)
+        if bad:
+            rep.add(WARN, topic, f"审核文件的备份中有 {bad} 个副本已损坏或被改动，不能用于恢复")
+        rep.add(OK_LEVEL if not bad else WARN, topic,
+                f"审核文件共 {len(snaps)} 次备份，最近一次 {id_label(snaps[-1].id)}（{reason_label(snaps[-1].reason)}）")
+    elif count:
+        rep.add(WARN, topic, "审核文件还没有任何备份（体系科记录审核决定或运行 creditcheck backup 时会自动备份）")
 
 
 def _check_settings(rep: Report, path: Path) -> None:
