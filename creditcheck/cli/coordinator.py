@@ -130,6 +130,9 @@ def overview_cmd(month_text: str, as_json: bool, data: Path | None) -> None:
 def review_group() -> None:
     """月度报送的提交与审核：科室提交，体系科审核通过或退回修改；审核通过后锁定，重新打开须写理由。
 
+    审核通过、退回、重新打开记在体系科自己的审核文件里（数据文件夹下的 reviews），不写科室的文件，
+    科室开着程序时也能审核；科室那边换月、保存或两分钟内就会看到。
+
     \b
     例：
       creditcheck review submit --section 商事登记科 --month 2026-11
