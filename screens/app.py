@@ -96,6 +96,21 @@ class CreditCheckApp(App[None]):
                 beat()
             except (CreditCheckError, OSError):
                 pass  # 心跳失败不影响使用；下次保存时存储层会说明
+        self._check_review()
+
+    def _check_review(self) -> None:
+        """体系科在本窗口打开期间作了新决定（退回修改、审核通过、重新打开）：换上新的审核状态并提示。
+        只看一下审核文件的修改时间，没有变化时不读文件。"""
+        refresh = getattr(self.ctx.store, "refresh_review", None)
+        if refresh is None or self.session is None:
+            return
+        try:
+            news = refresh(self.session.sm)
+        except (CreditCheckError, OSError):
+            return  # 读不到时下次再看；保存时存储层还会再核对一次
+        if news:
+            self.notify(news, title="体系科审核", severity="warning", timeout=30)
+            self._refresh_screen()
 
     def action_take_over(self) -> None:
         """接管失效的占用（对方程序已不在运行）。"""

@@ -69,6 +69,17 @@ class MonthSession:
             result = self.ctx.store.save_month(draft, actor=self.ctx.settings.person)
         except CreditCheckError as e:
             self._notices()
+            from creditcheck.review import ReviewConflictError
+
+            if isinstance(e, ReviewConflictError):
+                # 体系科在此期间作了决定（如已审核通过并锁定）：换上最新的审核状态，原样说明
+                refresh = getattr(self.ctx.store, "refresh_review", None)
+                if refresh is not None:
+                    try:
+                        refresh(self.sm)
+                    except (CreditCheckError, OSError):
+                        pass
+                raise SaveError(f"{e}。") from None
             raise SaveError(f"保存失败：{e}。您填写的内容仍在，可稍后重试。") from None
         except OSError as e:
             raise SaveError(

@@ -7,6 +7,8 @@
       sections/<科室id>/ledger-<种类>-<年>.json    台账（表 imports，每月一条）
       sections/<科室id>/audit-<年>.jsonl           审计日志（只追加，见 audit.py）
       sections/<科室id>/.lock, lock-holder.json    占用锁与占用者信息（见 locking.py）
+      reviews/<科室id>-<年>-<月>.json              体系科的审核决定（见 reviews.py；record_decision 写）
+      reviews/audit-<年>.jsonl, reviews/.lock      体系科的审计日志；写审核文件时短暂持有的锁
       backups/<科室id>/<备份编号>/                  备份（见 backups.py）
       calendar/*.csv                              用户导入的节假日安排
       catalog.toml                                用户目录（可选）
@@ -33,11 +35,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
-from creditcheck.models import SectionMonth
+from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
 
 from . import audit as audit_log
@@ -69,6 +71,7 @@ from .notices import (
     LOCKED,
     MIGRATED,
     PREVIOUS_CRASH,
+    REVIEW,
     STALE_LOCK,
     TAKEN_OVER,
     DamagedFileError,
@@ -76,11 +79,17 @@ from .notices import (
     ReadOnlyError,
 )
 
+if TYPE_CHECKING:
+    from .reviews import DecisionsFile
+
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _YEAR_FILE = re.compile(r"^(\d{4})\.json$")
 """第1版：一个科室一年一个文件（打开时拆成每月一个文件）。"""
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 _LEDGER_FILE = re.compile(r"^ledger-([A-Za-z0-9_-]{1,40})-(\d{4})\.json$")
+_REVIEW_FILE = re.compile(r"^[A-Za-z0-9_-]{1,40}-\d{4}-\d{2}\.json$")
+REVIEWS_KEY = "reviews"
+"""体系科审核文件所在的文件夹名（DATA/reviews），也是它在备份区的名字。"""
 
 
 def safe_id(section_id: str) -> str:
@@ -134,6 +143,10 @@ class Store:
         self._frozen: dict[Path, int] = {}
         self._transient: dict[str, TransientLock] = {}
         self._lock: SectionLock | None = None
+        self._review_sigs: dict[tuple[str, str], tuple[int, int] | None] = {}
+        """``refresh_review`` 上次看时审核文件的（修改时间，大小）：没变就不重读。"""
+        self._review_notified: set[Path] = set()
+        self._reviews_backed_up = False
         if self.section_id and not read_only:
             self._lock = SectionLock(
                 self.section_dir(self.section_id), actor,
@@ -258,6 +271,19 @@ class Store:
         """某科室某月记录的文件。"""
         return self.section_dir(section_id) / f"{month}.json"
 
+    @property
+    def reviews_dir(self) -> Path:
+        """体系科的审核文件夹（见 storage/reviews.py）。"""
+        return self.data_dir / REVIEWS_KEY
+
+    def decisions_path(self, section_id: str, month: Month) -> Path:
+        """某科室某月体系科决定（审核通过、退回修改、重新打开）的文件。"""
+        return self.reviews_dir / f"{safe_id(section_id)}-{month}.json"
+
+    def _folder(self, key: str) -> Path:
+        """备份区的名字 → 数据文件夹：科室 id 或 reviews（审核文件）。"""
+        return self.reviews_dir if key == REVIEWS_KEY else self.section_dir(key)
+
     def _ledger_path(self, section_id: str, kind: str, year: int) -> Path:
         return self.section_dir(section_id) / f"ledger-{safe_id(kind)}-{year}.json"
 
@@ -375,14 +401,161 @@ class Store:
         if doc is None and data is None:
             doc = self._legacy_months(section_id, month.year).get(str(month))
         if doc is not None:
-            return _month_from_doc(doc, path)
-        return SectionMonth(section_id, month, catalog_version)
+            return self._with_decisions(_month_from_doc(doc, path))
+        return self._with_decisions(SectionMonth(section_id, month, catalog_version))
 
-    def save_month(self, sm: SectionMonth, actor: str = "") -> SaveResult:
+    # ── 审核：科室的记录 + 体系科的决定 ──
+    def _read_decisions(self, section_id: str, month: Month) -> DecisionsFile:
+        """读体系科对该科室该月的决定；损坏时记一条提示（每个文件一次）、按没有决定处理，不改文件。"""
+        from .reviews import read_decisions
+
+        path = self.decisions_path(section_id, month)
+        df = read_decisions(path)
+        if df.damaged and path not in self._review_notified:
+            self._review_notified.add(path)
+            from .backups import reason_label
+
+            snap = self._backups.newest_good(REVIEWS_KEY, path.name)
+            msg = (f"体系科的审核记录文件已损坏，无法读取：{path}（{df.detail}）。文件保持原样，没有做任何改动；"
+                   "在恢复之前，本月的审核状态按科室自己的记录显示。")
+            if snap is not None:
+                msg += (f"最近的完好备份是 {snap.label}（{reason_label(snap.reason)}），"
+                        f"可用 creditcheck restore {snap.id} 恢复。")
+            self.notices.append(Notice(DAMAGED, msg, path=path, backup_id=snap.id if snap else None,
+                                       backup_time=snap.label if snap else None))
+        if df.future and path not in self._frozen:
+            self._frozen[path] = df.future
+            self.notices.append(Notice(
+                FUTURE_SCHEMA, f"审核记录文件 {path} 由更新版本的程序写入（格式第{df.future}版），本程序只读、不会覆盖；"
+                "请把本程序升级到最新版本。", path=path))
+        return df
+
+    def _with_decisions(self, sm: SectionMonth) -> SectionMonth:
+        """把体系科的决定并入该月的审核记录，按状态机重放得出当前状态（原地修改并返回 ``sm``）。
+
+        旧数据里写在月度文件中的审核通过、退回修改等记录照样算数（与审核文件中的合并、去重）。
+        """
+        from creditcheck.review import effective_state, merge_histories
+
+        df = self._read_decisions(sm.section_id, sm.month)
+        if df.records or sm.history:
+            stored = sm.review
+            sm.history = merge_histories(sm.history, df.records)
+            sm.review = effective_state(sm.history, stored)
+        return sm
+
+    def record_decision(
+        self, section_id: str, month: Month, action: str, by: str = "", now: datetime | None = None,
+        comment: str = "", catalog_version: str = "",
+    ) -> SectionMonth:
+        """体系科记录一个决定：``approve`` 审核通过、``return`` 退回修改（须写意见）、``reopen`` 重新打开（须写理由）。
+
+        读出该月最新的记录（科室的月度文件 + 审核文件），按 creditcheck.review 的状态机核对这一步，
+        只写审核文件 reviews/<科室>-<年-月>.json（原子写入），并在体系科的审计日志
+        reviews/audit-<年>.jsonl 记一行。不需要也不碰科室的占用锁：科室正在使用时照样可以审核；
+        写入期间持有 reviews/.lock，两个体系科窗口不会同时写。本窗口第一次记录前备份审核文件夹。
+
+        返回合并后的该月记录。这一步不允许时抛 ReviewError（什么也不写）；以只读方式打开时抛 ReadOnlyError。
+        """
+        from creditcheck.review import ACTION_LABELS, DECIDE
+
+        from . import audit as audit_log
+        from .locking import host_name, os_user
+        from .reviews import new_file, writing_lock
+
+        safe_id(section_id)
+        decide = DECIDE.get(action)
+        if decide is None:
+            raise StorageError(f"不认识的审核操作“{action}”（可用：approve、return、reopen）")
+        if self.read_only and self._lock is None and not getattr(self, "_pending", None):
+            raise ReadOnlyError(self.read_only_reason or "当前为只读模式，不能记录审核决定")
+        path = self.decisions_path(section_id, month)
+        who = by or self._who()
+        stamp = now or datetime.now()
+        with writing_lock(self.reviews_dir, self.lock_wait):
+            df = self._read_decisions(section_id, month)
+            if df.damaged:
+                raise StorageError(
+                    f"体系科的审核记录文件已损坏：{path}（{df.detail}），为免覆盖，现在不能记录审核决定；"
+                    "请先用 creditcheck restore 从备份恢复（creditcheck doctor 会列出可用的备份）")
+            self._check_not_frozen(path)
+            if not self._reviews_backed_up:
+                self._backups.backup({REVIEWS_KEY: self.reviews_dir}, "review", who)
+                self._reviews_backed_up = True
+            sm = self.load_month(section_id, month, catalog_version)
+            before = sm.review
+            decide(sm, who, stamp, comment)
+            rec = sm.history[-1]
+            real = datetime.now()
+            data = dict(df.raw) if df.raw is not None else new_file(section_id, month)
+            data["decisions"] = [*list(data.get("decisions") or []), {
+                **rec.to_dict(), "recorded_at": real.isoformat(timespec="seconds"), "user": os_user(), "host": host_name(),
+            }]
+            data.update(rev=int(data.get("rev") or 0) + 1, saved_at=real.isoformat(timespec="seconds"), saved_by=who)
+            write_json_atomic(path, data)
+            audit_log.append(audit_log.audit_path(self.reviews_dir, month.year), {
+                "at": real.isoformat(timespec="seconds"), "who": who, "user": os_user(), "host": host_name(),
+                "section": section_id, "month": str(month), "action": action, "label": ACTION_LABELS[action],
+                "decided_at": rec.to_dict()["at"], "comment": rec.comment,
+                "changes": [{"path": "review", "old": before.value, "new": sm.review.value}],
+            })
+        return sm
+
+    def refresh_review(self, sm: SectionMonth) -> str | None:
+        """界面定时调用：审核文件自上次读取后有变化时，重读并把最新的审核状态与记录换进 ``sm``。
+
+        没有变化时只查看一下文件的修改时间（很快），返回 None；有新的决定时返回一句给用户看的说明。
+        ``sm`` 的其余内容不动（科室的修改都已即时保存）。
+        """
+        from creditcheck.review import is_decision, record_key
+
+        key = (sm.section_id, str(sm.month))
+        sig = _signature(self.decisions_path(sm.section_id, sm.month))
+        if key in self._review_sigs and self._review_sigs[key] == sig:
+            return None
+        fresh = self.load_month(sm.section_id, sm.month, sm.catalog_version)
+        self._review_sigs[key] = sig
+        before = {record_key(r) for r in sm.history}
+        if [record_key(r) for r in fresh.history] == [record_key(r) for r in sm.history] and fresh.review is sm.review:
+            return None
+        new = [r for r in fresh.history if is_decision(r) and record_key(r) not in before]
+        sm.history, sm.review = fresh.history, fresh.review
+        if not new:
+            return f"{sm.month.label}的审核状态已更新为“{sm.review.value}”"
+        return _review_news(new[-1])
+
+    def review_audit(self, year: int) -> list[dict[str, Any]]:
+        """体系科该年的审核审计记录（从旧到新）。"""
+        from . import audit as audit_log
+
+        records, _ = audit_log.read(audit_log.audit_path(self.reviews_dir, year))
+        return records
+
+    def save_month(self, sm: SectionMonth, actor: str = "", *, force: bool = False) -> SaveResult:
         """保存一个月的记录（只改写该科室该月的文件），并把改动追加到审计日志。
 
         内容与盘上相同时不写。该月的文件损坏时：移开保留、另写新文件，提示在结果与 ``notices`` 里。
+
+        审核记录：月度文件里只写科室自己的操作（提交、撤回）；体系科的决定另存（``record_decision``），
+        不会写进来（旧数据里已有的原样保留）。写之前重新读体系科的审核文件：本月已审核通过（锁定）
+        时有改动就拒绝保存；新的提交或撤回在最新状态下不允许时也拒绝——都抛
+        ``creditcheck.review.ReviewConflictError``，什么也不写。成功后 ``sm.history`` / ``sm.review``
+        换成合并了最新决定的结果；体系科在此期间有新决定时，结果的 ``notices`` 里有一条说明。
+        ``force``（导入数据包时加 --force）不做这两项检查。
         """
+        from creditcheck.review import (
+            ACTION_LABELS,
+            ReviewConflictError,
+            actor_label,
+            describe,
+            effective_state,
+            is_decision,
+            last_decision,
+            merge_histories,
+            record_key,
+            step,
+        )
+
         sid = sm.section_id
         path = self.month_path(sid, sm.month)
         with self._writing(sid):
@@ -404,11 +577,48 @@ class Store:
             table: dict[str, Any] = data.setdefault("months", {})
             key = next((k for k, d in table.items() if isinstance(d, dict) and d.get("month") == str(sm.month)), None)
             old = table.get(key) if key is not None else None
-            new = sm.to_dict()
             # 新建的月份与空记录比较，审计日志只记有内容的部分
             base = old if old is not None else SectionMonth(sid, sm.month, sm.catalog_version).to_dict()
+            old_history = _history_of(old)
+            stored = _review_of(old)
+            df = self._read_decisions(sid, sm.month)
+            decisions = [r for r in sm.history if is_decision(r)] if df.damaged else df.records
+            known = {record_key(r) for r in (*old_history, *decisions)}
+            mine_new = [r for r in sm.history if not is_decision(r) and record_key(r) not in known]
+            current = merge_histories(old_history, decisions)
+            state = effective_state(current, stored)
+            new = sm.to_dict()
+            if not force:
+                if any(is_decision(r) and record_key(r) not in known for r in sm.history):
+                    raise ReviewConflictError(
+                        f"{sm.month.label}的审核记录与体系科那边的不一致（可能刚从备份恢复过），刚才的修改未保存；"
+                        "请切换到别的月份再切回来（重新读取）后再修改")
+                touched = bool(audit_log.diff(_content(base), _content(new)))
+                if state is ReviewState.APPROVED and (touched or mine_new):
+                    appr = last_decision(current)
+                    who_when = f"{actor_label(appr)}于 {appr.at:%Y-%m-%d %H:%M} " if appr else "体系科"
+                    raise ReviewConflictError(
+                        f"{sm.month.label}已由{who_when}审核通过并锁定，刚才的修改未保存；如需修改请联系体系科重新打开")
+                probe = state
+                for r in mine_new:
+                    nxt = step(probe, r.action)
+                    if nxt is None:
+                        last = last_decision(current)
+                        why = f"{describe(last)}。" if last else ""
+                        raise ReviewConflictError(
+                            f"{why}{sm.month.label}现为“{probe.value}”，刚才的{ACTION_LABELS.get(r.action, r.action)}未保存")
+                    probe = nxt
+            written = [*old_history, *mine_new]
+            new["history"] = [r.to_dict() for r in written]
+            new["review"] = effective_state(written, sm.review if not sm.history else ReviewState.DRAFT).value
+            merged = merge_histories(written, decisions)
+            caller = {record_key(r) for r in sm.history}
+            news = [r for r in decisions if record_key(r) not in caller]
+            if news:
+                notices.append(Notice(REVIEW, _review_news(news[-1])))
             changes = audit_log.diff(base, new)
             if old is not None and not changes:
+                sm.history, sm.review = merged, effective_state(merged, ReviewState(new["review"]))
                 return SaveResult(int(old.get("rev", 1)), [], notices)
             rev = int((old or {}).get("rev", 0)) + 1
             now = datetime.now()
@@ -423,6 +633,7 @@ class Store:
                 "at": now.isoformat(timespec="seconds"), "who": who, "user": os_user(), "host": host_name(),
                 "section": sid, "month": str(sm.month), "rev": rev, "created": old is None, "changes": changes,
             })
+            sm.history, sm.review = merged, effective_state(merged, ReviewState(new["review"]))
             return SaveResult(rev, changes, notices)
 
     def _audit(self, section_id: str, year: int, record: dict[str, Any]) -> None:
@@ -458,7 +669,7 @@ class Store:
         out: list[SectionMonth] = []
         for doc, path in docs.values():
             try:
-                out.append(_month_from_doc(doc, path))
+                out.append(self._with_decisions(_month_from_doc(doc, path)))
             except StorageError as e:
                 self.notices.append(Notice(DAMAGED, str(e), path=path))
         return sorted(out, key=lambda m: m.month)
@@ -531,10 +742,12 @@ class Store:
             ids = [self.section_id] if self.section_id else []
         else:
             ids = sections if sections is not None else self.section_ids()
-        return {sid: self.section_dir(sid) for sid in ids}
+            if sections is None and self.reviews_dir.is_dir():
+                ids = [*ids, REVIEWS_KEY]
+        return {sid: self._folder(sid) for sid in ids}
 
     def backup(self, reason: str = "manual", sections: list[str] | None = None, force: bool = False) -> BackupResult:
-        """备份有改动的数据文件。科室使用时只备份本科室；否则备份 ``sections``（默认全部科室）。
+        """备份有改动的数据文件。科室使用时只备份本科室；否则备份 ``sections``（默认全部科室和体系科的审核文件）。
 
         ``reason``：session 打开时、export 导出前、manual 手动、restore 恢复前……
         只读窗口不备份（返回空结果）。
@@ -560,7 +773,12 @@ class Store:
         result = RestoreResult(target, None)
         with contextlib.ExitStack() as stack:
             for sid in scope:
-                stack.enter_context(self._writing(sid))
+                if sid == REVIEWS_KEY:
+                    from .reviews import writing_lock
+
+                    stack.enter_context(writing_lock(self.reviews_dir, self.lock_wait))
+                else:
+                    stack.enter_context(self._writing(sid))
             pre = self._backups.backup(scope, "restore", self._who())
             result.pre_backup = pre.id
             now = datetime.now().isoformat(timespec="seconds")
@@ -581,14 +799,22 @@ class Store:
                     self._frozen.pop(cur, None)
                     result.restored.append(cur)
                     year = _file_year(name)
-                    if year:
+                    if year and sid == REVIEWS_KEY:
+                        from . import audit as audit_log
+
+                        audit_log.append(audit_log.audit_path(self.reviews_dir, year), {
+                            "at": now, "who": self._who(), "user": os_user(), "host": host_name(), "section": "",
+                            "action": "restore", "changes": [{"path": f"file:{name}", "old": None, "new": f"备份 {target}"}],
+                        })
+                    elif year:
                         self._audit(sid, year, {
                             "at": now, "who": self._who(), "user": os_user(), "host": host_name(), "section": sid,
                             "action": "restore", "changes": [{"path": f"file:{name}", "old": None, "new": f"备份 {target}"}],
                         })
                 if sdir.is_dir():
                     for p in sorted(sdir.iterdir()):
-                        if p.is_file() and p.name not in state and (_MONTH_FILE.match(p.name) or _LEDGER_FILE.match(p.name)):
+                        if p.is_file() and p.name not in state and (
+                                _MONTH_FILE.match(p.name) or _LEDGER_FILE.match(p.name) or _REVIEW_FILE.match(p.name)):
                             result.newer_kept.append(p)
         return result
 
@@ -662,6 +888,41 @@ def _month_from_doc(doc: dict[str, Any], path: Path) -> SectionMonth:
         return SectionMonth.from_dict(dict(doc))
     except (KeyError, TypeError, ValueError, AssertionError) as e:
         raise StorageError(f"数据文件 {path} 中 {doc.get('month', '某月')} 的记录内容不完整（{e}）") from None
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _history_of(doc: dict[str, Any] | None) -> list[ReviewRecord]:
+    try:
+        return [ReviewRecord.from_dict(r) for r in (doc or {}).get("history") or []]
+    except (KeyError, TypeError, ValueError, AttributeError, AssertionError):
+        return []
+
+
+def _review_of(doc: dict[str, Any] | None) -> ReviewState:
+    try:
+        return ReviewState((doc or {}).get("review") or ReviewState.DRAFT.value)
+    except ValueError:
+        return ReviewState.DRAFT
+
+
+def _content(doc: dict[str, Any]) -> dict[str, Any]:
+    """月度记录中科室填写的内容（不含审核状态与记录）：判断“有没有改动”用。"""
+    return {k: v for k, v in doc.items() if k not in ("review", "history")}
+
+
+def _review_news(record: ReviewRecord) -> str:
+    from creditcheck.review import describe
+
+    tail = {"approve": "本月已锁定，只能查看。", "return": "请按意见修改后重新提交。",
+            "reopen": "本月已重新打开，可以修改后重新提交。"}.get(record.action, "")
+    return f"{describe(record)}。{tail}"
 
 
 def _file_year(name: str) -> int | None:
