@@ -20,6 +20,8 @@
 - ``Store(data_dir, section_id="office", actor="张三")``：本科室的一次使用。整个期间持有本科室的
   占用锁；拿不到锁时 ``read_only`` 为真、``lock_holder`` 说明占用者；打开时自动备份有改动的文件。
   只能写本科室的文件；其他科室（体系科审阅时）照样可以读。
+  加 ``defer_lock=True`` 时先只读取，取锁与备份留到 ``open_session()``（界面在首页画好后调用）；
+  在那之前的任何写入（以及需要写盘的读取，如升级旧文件）都会先完成 ``open_session()``。
 - ``Store(data_dir)``：不长期占用（命令行、测试）。每次写入只在写入期间取得该科室的锁，
   科室正被别处使用时给出中文说明而不写。``read_only=True`` 时只读、不加锁。
 
@@ -31,30 +33,17 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinydb import TinyDB
-
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
 
-from . import audit as audit_log
 from .atomic import AtomicJSONStorage, CorruptFileError, StorageError, read_json, write_json_atomic
-from .backups import (
-    BackupInfo,
-    BackupResult,
-    Backups,
-    RestoreResult,
-    Snapshot,
-    reason_label,
-    sha256_bytes,
-    write_bytes_atomic,
-)
-from .locking import DEFAULT_STALE_AFTER, SectionLock, TransientLock, host_name, os_user
 from .migrations import (
     CURRENT,
     LEDGER,
@@ -80,7 +69,16 @@ from .notices import (
 )
 
 if TYPE_CHECKING:
+    from tinydb import TinyDB
+
+    from .backups import BackupInfo, BackupResult, Backups, RestoreResult, Snapshot
+    from .locking import SectionLock, TransientLock
     from .reviews import DecisionsFile
+
+# 备份（hashlib、shutil……）、占用锁（filelock）、审计日志只在写入、备份或取锁时才加载：
+# 只读查看和界面的第一屏用不到它们。
+_DEFAULT_STALE_HOURS = 12.0
+"""占用多久没有心跳视为失效（与 locking.DEFAULT_STALE_AFTER 相同）。"""
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _YEAR_FILE = re.compile(r"^(\d{4})\.json$")
@@ -121,9 +119,10 @@ class Store:
         read_only: bool = False,
         section_id: str | None = None,
         actor: str = "",
-        stale_after_hours: float = DEFAULT_STALE_AFTER.total_seconds() / 3600,
+        stale_after_hours: float = _DEFAULT_STALE_HOURS,
         backup_on_open: bool = True,
         lock_wait: float = 2.0,
+        defer_lock: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.read_only = read_only
@@ -139,33 +138,86 @@ class Store:
         """本科室正被别处使用时：“由 PC-123 上的 张三 自 2026-11-28 09:30 起使用”。"""
         self.lock_stale_reason: str | None = None
         """占用看来已失效的原因（此时可以 ``take_over()``）。"""
-        self._backups = Backups(self.data_dir)
+        self._backups_obj: Backups | None = None
         self._frozen: dict[Path, int] = {}
         self._transient: dict[str, TransientLock] = {}
         self._lock: SectionLock | None = None
+        self._pending: tuple[float, bool] | None = None
+        """defer_lock 时尚未做的“取锁 + 打开时备份”（失效时长、是否备份）。"""
+        self._opening = threading.Lock()
         self._review_sigs: dict[tuple[str, str], tuple[int, int] | None] = {}
         """``refresh_review`` 上次看时审核文件的（修改时间，大小）：没变就不重读。"""
         self._review_notified: set[Path] = set()
         self._reviews_backed_up = False
         if self.section_id and not read_only:
-            self._lock = SectionLock(
-                self.section_dir(self.section_id), actor,
-                stale_after=timedelta(hours=stale_after_hours),
-            )
-            try:
-                acquired = self._lock.acquire()
-            except StorageError as e:
-                # 文件夹不可写（权限、只读共享……）：照样可以查看
-                self.read_only = True
-                self.read_only_reason = f"{e}。本窗口以只读方式打开，可以查看但不能修改。"
-                self.notices.append(Notice(LOCKED, self.read_only_reason))
-                return
-            if acquired:
-                self._on_acquired(backup_on_open)
+            if defer_lock:
+                self._pending = (stale_after_hours, backup_on_open)
             else:
-                self._on_refused()
+                self._open(stale_after_hours, backup_on_open)
+
+    @property
+    def _backups(self) -> Backups:
+        if self._backups_obj is None:
+            from .backups import Backups
+
+            self._backups_obj = Backups(self.data_dir)
+        return self._backups_obj
 
     # ── 占用 ──
+    def _open(self, stale_after_hours: float, backup: bool) -> None:
+        """取得本科室的占用锁（拿不到时只读并说明占用者），取得后备份有改动的文件。"""
+        from .locking import SectionLock
+
+        assert self.section_id is not None
+        self._lock = SectionLock(
+            self.section_dir(self.section_id), self.actor,
+            stale_after=timedelta(hours=stale_after_hours),
+        )
+        try:
+            acquired = self._lock.acquire()
+        except StorageError as e:
+            # 文件夹不可写（权限、只读共享……）：照样可以查看
+            self.read_only = True
+            self.read_only_reason = f"{e}。本窗口以只读方式打开，可以查看但不能修改。"
+            self.notices.append(Notice(LOCKED, self.read_only_reason))
+            return
+        if acquired:
+            self._on_acquired(backup)
+        else:
+            self._on_refused()
+
+    @property
+    def session_pending(self) -> bool:
+        """``defer_lock`` 打开、还没有 ``open_session()``（还不知道能否修改）。"""
+        return self._pending is not None
+
+    def open_session(self) -> bool:
+        """``defer_lock=True`` 时：取得本科室的占用锁并备份有改动的文件（拿不到锁时改为只读）。
+
+        返回这次是否真的做了（已经做过、或本来就不需要时为 False）。写入前会自动调用。
+        """
+        if self._pending is None:
+            return False
+        with self._opening:
+            pending, self._pending = self._pending, None
+            if pending is None:
+                return False  # 另一个线程刚做完
+            try:
+                self._open(*pending)
+            except (StorageError, OSError) as e:
+                # 打开时的备份没有做成：宁可只读，也不在没有备份的情况下修改
+                if self._lock is not None:
+                    self._lock.release()
+                self.read_only = True
+                self.read_only_reason = (f"打开时备份本科室数据失败（{e}），为免丢失数据，本窗口只能查看；"
+                                         "请检查数据文件夹后重新打开。")
+                self.notices.append(Notice(LOCKED, self.read_only_reason))
+        return True
+
+    def _ensure_session(self) -> None:
+        if self._pending is not None:
+            self.open_session()
+
     @property
     def lock_stale(self) -> bool:
         return self.lock_stale_reason is not None
@@ -203,6 +255,7 @@ class Store:
 
     def take_over(self, force: bool = False) -> None:
         """接管失效的占用（对方进程已不在或长时间没有活动）；之后本窗口可以保存。"""
+        self._ensure_session()
         if self._lock is None:
             raise StorageError("本窗口不是以科室身份打开的，无需接管")
         if self._lock.held:
@@ -228,6 +281,7 @@ class Store:
     def _writing(self, section_id: str) -> Iterator[None]:
         """写入某科室文件的前提：可写、是本科室、占用仍属于自己（或取得临时锁）。"""
         safe_id(section_id)
+        self._ensure_session()
         if self.read_only:
             raise ReadOnlyError(self.read_only_reason or "当前为只读模式，不能保存")
         if self._lock is not None:
@@ -245,6 +299,8 @@ class Store:
         if section_id in self._transient:
             yield
             return
+        from .locking import TransientLock
+
         lk = TransientLock(self.section_dir(section_id), wait=self.lock_wait)
         with lk:
             self._transient[section_id] = lk
@@ -254,6 +310,7 @@ class Store:
                 del self._transient[section_id]
 
     def _can_write(self, section_id: str) -> bool:
+        self._ensure_session()
         if self.read_only:
             return False
         if self._lock is not None:
@@ -289,6 +346,8 @@ class Store:
 
     def tinydb(self, section_id: str, month: Month) -> TinyDB:
         """该科室该月的记录文件，以只读 TinyDB 打开（供查询；写入请用 save_month）。"""
+        from tinydb import TinyDB
+
         return TinyDB(self.month_path(section_id, month), storage=AtomicJSONStorage, read_only=True)
 
     # ── 读文件：损坏、新版本、旧版本 ──
@@ -317,7 +376,8 @@ class Store:
         msg = (f"数据文件 {path} 由更新版本的程序写入（格式第{version}版，本程序只认识到第{CURRENT}版）。"
                "为免损坏，本程序只读打开它、不会覆盖；请把本程序升级到最新版本。")
         self.notices.append(Notice(FUTURE_SCHEMA, msg, path=path))
-        if self._lock is not None and section_id == self.section_id and not self.read_only:
+        mine = self._lock is not None or self._pending is not None
+        if mine and section_id == self.section_id and not self.read_only:
             self.read_only = True
             self.read_only_reason = msg
 
@@ -342,6 +402,8 @@ class Store:
                     moved = _aside(path)
             except (StorageError, OSError):
                 moved = None
+        from .backups import reason_label
+
         snap = self._backups.newest_good(section_id, path.name)
         msg = f"数据文件已损坏，无法读取：{path}（{detail}）。"
         msg += f"已把它改名为 {moved.name} 原样保留，没有覆盖。" if moved else "文件保持原样，没有做任何改动。"
@@ -359,6 +421,8 @@ class Store:
             raise ReadOnlyError(f"数据文件 {path} 由更新版本的程序写入，本程序不会覆盖它；请升级本程序后再修改")
 
     def _who(self, actor: str = "") -> str:
+        from .locking import os_user
+
         return actor or self.actor or os_user()
 
     def _legacy_months(self, section_id: str, year: int) -> dict[str, dict[str, Any]]:
@@ -556,6 +620,9 @@ class Store:
             step,
         )
 
+        from . import audit as audit_log
+        from .locking import host_name, os_user
+
         sid = sm.section_id
         path = self.month_path(sid, sm.month)
         with self._writing(sid):
@@ -637,6 +704,8 @@ class Store:
             return SaveResult(rev, changes, notices)
 
     def _audit(self, section_id: str, year: int, record: dict[str, Any]) -> None:
+        from . import audit as audit_log
+
         audit_log.append(audit_log.audit_path(self.section_dir(section_id), year), record)
 
     def months(self, section_id: str) -> list[SectionMonth]:
@@ -686,6 +755,8 @@ class Store:
 
     def audit(self, section_id: str, year: int) -> list[dict[str, Any]]:
         """该科室该年的审计记录（从旧到新）。"""
+        from . import audit as audit_log
+
         records, _ = audit_log.read(audit_log.audit_path(self.section_dir(section_id), year))
         return records
 
@@ -695,6 +766,9 @@ class Store:
         actor: str = "",
     ) -> None:
         """保存某月某种台账的全部行（只改写该科室该种台账该年的文件）。"""
+        from . import audit as audit_log
+        from .locking import host_name, os_user
+
         path = self._ledger_path(section_id, kind, month.year)
         with self._writing(section_id):
             self._check_not_frozen(path)
@@ -738,6 +812,7 @@ class Store:
 
     # ── 备份与恢复 ──
     def _scope(self, sections: list[str] | None) -> dict[str, Path]:
+        self._ensure_session()
         if self._lock is not None:
             ids = [self.section_id] if self.section_id else []
         else:
@@ -752,6 +827,9 @@ class Store:
         ``reason``：session 打开时、export 导出前、manual 手动、restore 恢复前……
         只读窗口不备份（返回空结果）。
         """
+        from .backups import BackupResult
+
+        self._ensure_session()
         if self.read_only:
             return BackupResult(None)
         return self._backups.backup(self._scope(sections), reason, self._who(), force=force)
@@ -766,6 +844,10 @@ class Store:
 
     def restore(self, when: str, sections: list[str] | None = None) -> RestoreResult:
         """把数据恢复到某次备份时的样子（先备份当前状态）。审计日志不回退，而是记下这次恢复。"""
+        from .backups import RestoreResult, sha256_bytes, write_bytes_atomic
+        from .locking import host_name, os_user
+
+        self._ensure_session()
         target = self._backups.match(when)
         if target is None:
             raise StorageError(f"找不到与“{when}”对应的备份；不带参数运行 creditcheck restore 可列出全部备份")
@@ -827,6 +909,8 @@ class Store:
 
         台账文件：损坏后若已另写了新文件（保存过），新文件中的月份保留并优先于备份中的同一月份。
         """
+        from .backups import write_bytes_atomic
+
         path = Path(path)
         sid, name = path.parent.name, path.name
         if backup_id:
@@ -865,7 +949,8 @@ class Store:
 
     # ── 关闭 ──
     def close(self) -> None:
-        """正常关闭：放开本科室的占用。"""
+        """正常关闭：放开本科室的占用（还没有 ``open_session()`` 时没有什么要放开的）。"""
+        self._pending = None
         if self._lock is not None:
             self._lock.release()
 
