@@ -10,29 +10,32 @@ push 它们（懒加载；模块不存在时提示“尚未提供”）。它们
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
-from creditcheck import review
-from creditcheck.checklist import copy_from_previous
 from creditcheck.errors import CreditCheckError, InputError
-from creditcheck.models import Status
 from creditcheck.month import Month
-from creditcheck.scoring import score
-from creditcheck.settings import Settings
 
-from .commands import CreditCheckCommands
-from .confirm import ConfirmModal
 from .context import AppContext
 from .messages import MonthSaved, SettingsSaved
-from .path_input import PathSuggester
-from .prompt import PromptModal
 from .session import MonthSession
+
+if TYPE_CHECKING:
+    from creditcheck.settings import Settings
+
+# 首页以外的屏幕、对话框和操作用到的模块在第一次用到时才导入，首页出来得快。
+
+
+def _commands():  # type: ignore[no-untyped-def]
+    from .commands import CreditCheckCommands
+
+    return CreditCheckCommands
 
 
 class CreditCheckApp(App[None]):
@@ -40,18 +43,21 @@ class CreditCheckApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "信用状况监测自查"
-    COMMANDS = {CreditCheckCommands}
+    COMMANDS = {_commands}
     BINDINGS = [
         Binding("f1,question_mark", "help", "帮助", key_display="F1"),
         Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
         Binding("ctrl+q", "quit", "退出", show=False, priority=True),
     ]
 
-    def __init__(self, ctx: AppContext, *, exit_after_paint: bool = False) -> None:
+    def __init__(self, ctx: AppContext, *, exit_after_paint: bool = False,
+                 on_first_paint: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.exit_after_paint = exit_after_paint
         """基准测试用：首页第一次画好后立即退出。"""
+        self._on_first_paint = on_first_paint
+        """第一屏画好后调用一次（入口用它在启动后重新打开垃圾回收）。"""
         self.session: MonthSession | None = None
         """当前打开的月份（首页与逐项自查共用）。"""
 
@@ -59,11 +65,50 @@ class CreditCheckApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(120, self._heartbeat)
         if self.ctx.settings.configured and self.ctx.section is not None:
-            self._start()
+            self._start()  # 首页画好后由 HomeScreen 调用 home_painted()
         else:
             from .setup import SetupScreen
 
             self.push_screen(SetupScreen(self.ctx, first_run=True), self._first_run_done)
+            self.call_after_refresh(self._after_first_paint)
+
+    def home_painted(self) -> None:
+        """首页画好了（HomeScreen.on_mount 安排在它第一次刷新之后）。"""
+        if self.exit_after_paint:
+            self.exit()  # 基准测试只量到这里：启动到首页画好
+            return
+        self._after_first_paint()
+
+    def _after_first_paint(self) -> None:
+        """第一屏画好之后才做的事：不影响第一屏，却是修改数据之前必须做的。"""
+        hook, self._on_first_paint = self._on_first_paint, None
+        if hook is not None:
+            hook()
+        self._open_session()
+
+    def _open_session(self) -> None:
+        """本科室仓库推迟的“取占用锁 + 打开时备份”（见 Store(defer_lock=True)）。
+
+        取到锁后按锁内的盘上内容重读本月（第一屏是取锁之前读的）；拿不到锁时首页显示只读横幅，
+        说明由谁占用。仓库不是推迟打开的（测试、设置后重新打开）时什么也不做。
+        """
+        open_session = getattr(self.ctx.store, "open_session", None)
+        if open_session is None or not open_session():
+            return
+        if self.session is not None:
+            try:
+                self.session.reload()
+            except CreditCheckError as e:
+                self.notify(str(e), title="数据读取失败", severity="error", timeout=15)
+        else:
+            self._take_store_notices()
+        self._refresh_screen()
+
+    def _take_store_notices(self) -> None:
+        take = getattr(self.ctx.store, "take_notices", None)
+        for n in take() if take is not None else []:
+            if getattr(n, "kind", "") not in ("locked", "stale-lock"):  # 这两种由只读横幅说明
+                self._storage_notice(str(n))
 
     def _first_run_done(self, settings: Settings | None) -> None:
         if settings is None:
@@ -114,6 +159,8 @@ class CreditCheckApp(App[None]):
 
     def action_take_over(self) -> None:
         """接管失效的占用（对方程序已不在运行）。"""
+        from .confirm import ConfirmModal
+
         if not self.ctx.lock_stale:
             return
 
@@ -192,6 +239,8 @@ class CreditCheckApp(App[None]):
             return
         assert self.session is not None
         sm = self.session.sm
+        from creditcheck.models import Status
+
         first = None
         for ind in self.ctx.catalog.assigned(self.ctx.settings.section_id):
             e = sm.entries.get(ind.id)
@@ -260,6 +309,8 @@ class CreditCheckApp(App[None]):
         return True
 
     def action_copy_previous(self) -> None:
+        from creditcheck.checklist import copy_from_previous
+
         if not self._has_session():
             return
         assert self.session is not None
@@ -282,6 +333,11 @@ class CreditCheckApp(App[None]):
             self.notify(f"已从{prev.month.label}沿用：{names()}。请逐项核对后标记完成。", timeout=8)
 
     def action_submit_month(self) -> None:
+        from creditcheck import review
+        from creditcheck.scoring import score
+
+        from .confirm import ConfirmModal
+
         if not self._has_session():
             return
         assert self.session is not None
@@ -304,6 +360,9 @@ class CreditCheckApp(App[None]):
     # ── 导出 ──
     def _ask_path(self, title: str, default: Path, suffix: str, then) -> None:  # type: ignore[no-untyped-def]
         """问保存路径：文件夹必须存在；文件已存在时先确认覆盖。"""
+        from .confirm import ConfirmModal
+        from .path_input import PathSuggester
+        from .prompt import PromptModal
 
         def check(text: str) -> None:
             p = self._target(text, suffix)
@@ -340,6 +399,8 @@ class CreditCheckApp(App[None]):
         if not self._has_session():
             return
         assert self.session is not None
+        import importlib.util
+
         if importlib.util.find_spec("exports.submission") is None:
             self.notify("Word 导出功能尚未安装（exports.submission）", severity="warning", timeout=8)
             return
@@ -395,6 +456,9 @@ class CreditCheckApp(App[None]):
 
     def import_ledger(self, kind: str) -> None:
         """导入 Excel 台账（exports.ledger_io）：在线程里读和检查，存入台账文件与本月摘要。"""
+        from .path_input import PathSuggester
+        from .prompt import PromptModal
+
         if not self._has_session():
             return
         assert self.session is not None

@@ -77,8 +77,9 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._width = 0
         self.query_one("#deadlines", OptionList).focus()
-        if getattr(self.app, "exit_after_paint", False):
-            self.call_after_refresh(self.app.exit)
+        painted = getattr(self.app, "home_painted", None)
+        if painted is not None:
+            self.call_after_refresh(painted)  # 首页画好之后：打开本科室的数据（取占用锁、备份）等
 
     def on_screen_resume(self) -> None:
         self.refresh_view()

@@ -59,6 +59,10 @@ class MonthSession:
 
     def change(self, mutate: Callable[[SectionMonth], R]) -> R:
         """在副本上执行修改并保存；任何一步出错都抛出中文错误，已保存的记录不受影响。"""
+        open_session = getattr(self.ctx.store, "open_session", None)
+        if open_session is not None and open_session():
+            # 仓库是推迟打开的（首页画好后才取锁）而这是取锁后的第一次修改：按锁内的盘上内容重读
+            self.sm = self._load(self.month)
         if self.ctx.read_only:
             raise SaveError("只读：" + self.ctx.read_only_reason)
         draft = copy.deepcopy(self.sm)

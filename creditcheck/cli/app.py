@@ -1,87 +1,20 @@
-"""启动终端界面（``creditcheck`` 不带子命令），以及 ``creditcheck calendar ics``（期限写成日历文件）。
+"""``creditcheck calendar ics``（期限写成日历文件）。
 
-这里把各层接在一起：读设置、定数据文件夹、加载目录与日历、打开本科室的仓库（取得占用锁，
-拿不到时只读），再把这些注入界面。Textual 只在真正启动界面时才导入。
+启动终端界面的代码在 launch.py（不依赖 click）；``run_app``、``open_store`` 仍可从这里导入。
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from ..errors import InputError
-from ..locations import default_data_dir, settings_path
 from ..month import Month
-from .common import data_option, friendly_errors, load_env, now
+from .common import data_option, friendly_errors, load_env
+from .launch import BENCH_EXIT_ENV, open_store, run_app
 
-BENCH_EXIT_ENV = "CREDITCHECK_EXIT_AFTER_PAINT"
-"""基准测试用：为 1 时首页第一次画好后立即退出。"""
-
-
-def open_store(data_dir: Path, section_id: str = "", actor: str = ""):  # type: ignore[no-untyped-def]
-    """本科室的仓库：有科室时取得占用锁（另一处正在用时只读）；首次设置前不加锁。"""
-    from storage.store import Store
-
-    if section_id:
-        return Store(data_dir, section_id=section_id, actor=actor)
-    return Store(data_dir)
-
-
-def run_app(data: Path | None, *, demo: bool | None = None) -> None:
-    """启动界面。``data`` 为 --data 指定的数据文件夹（否则取设置中的，再否则取默认）。
-
-    ``demo``（或数据文件夹是 ``creditcheck demo`` 新建的临时文件夹）时以演示科室打开，
-    不读也不改本机设置，用户的真实数据不受影响。
-    """
-    from ..settings import Settings
-
-    env = load_env(data)
-    settings = env.settings
-    persist = _persist
-    notice = ""
-    if demo is None:
-        demo = data is not None and data.name.startswith("creditcheck-demo-")
-    if demo:
-        settings = Settings(section_id="commerce", person="演示用户", phone="0531-00000000", data_dir=str(env.data_dir))
-        persist = _discard
-        notice = f"演示数据（{env.data_dir}）：可以随意试用，不影响您的真实数据；本机设置也不会被修改。"
-    store = open_store(env.data_dir, settings.section_id, settings.person)
-
-    from screens.app import CreditCheckApp
-    from screens.context import AppContext
-
-    ctx = AppContext(
-        store=store,
-        catalog=env.catalog,
-        calendar=env.calendar,
-        settings=settings,
-        save_settings=persist,
-        now=now,
-        data_dir=env.data_dir,
-        open_store=open_store,
-        default_data_dir=default_data_dir(),
-        notice=notice,
-    )
-    bench = os.environ.get(BENCH_EXIT_ENV) == "1"
-    app = CreditCheckApp(ctx, exit_after_paint=bench)
-    try:
-        app.run(headless=bench)
-    finally:
-        close = getattr(ctx.store, "close", None)
-        if close is not None:
-            close()
-
-
-def _persist(new) -> None:  # type: ignore[no-untyped-def]
-    from storage.settings_file import save_settings
-
-    save_settings(new, settings_path())
-
-
-def _discard(new) -> None:  # type: ignore[no-untyped-def]
-    """演示时设置只在内存里改。"""
+__all__ = ["BENCH_EXIT_ENV", "open_store", "run_app", "calendar_ics", "register"]
 
 
 @click.command(name="ics")
