@@ -74,17 +74,21 @@ class CreditCheckApp(App[None]):
 
     def home_painted(self) -> None:
         """首页画好了（HomeScreen.on_mount 安排在它第一次刷新之后）。"""
+        self._first_paint_done()
         if self.exit_after_paint:
             self.exit()  # 基准测试只量到这里：启动到首页画好
             return
-        self._after_first_paint()
+        self._open_session()
 
     def _after_first_paint(self) -> None:
         """第一屏画好之后才做的事：不影响第一屏，却是修改数据之前必须做的。"""
+        self._first_paint_done()
+        self._open_session()
+
+    def _first_paint_done(self) -> None:
         hook, self._on_first_paint = self._on_first_paint, None
         if hook is not None:
             hook()
-        self._open_session()
 
     def _open_session(self) -> None:
         """本科室仓库推迟的“取占用锁 + 打开时备份”（见 Store(defer_lock=True)）。

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import CreditCheckError
-from ..locations import default_data_dir, settings_path
-from .env import load_env, now
 
 BENCH_EXIT_ENV = "CREDITCHECK_EXIT_AFTER_PAINT"
 """基准测试用：为 1 时首页第一次画好后立即退出。"""
@@ -44,6 +42,7 @@ def run_app(data: Path | None, *, demo: bool | None = None) -> None:
 
     # 启动期间新建的对象几乎都会一直用到（模块、类、界面部件），这时做循环垃圾回收是白费工夫：
     # 首页第一次画好后再打开，并把启动时的对象移出回收范围（gc.freeze），以后的回收也更快。
+    # 所以本模块顶层只导入很少的东西，目录、日历、存储与界面都在关掉回收之后才导入。
     gc_was_enabled = gc.isenabled()
     gc.disable()
 
@@ -60,7 +59,9 @@ def run_app(data: Path | None, *, demo: bool | None = None) -> None:
 
 
 def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], None]) -> None:
+    from ..locations import default_data_dir
     from ..settings import Settings
+    from .env import load_env, now
 
     env = load_env(data)
     settings = env.settings
@@ -101,6 +102,8 @@ def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], Non
 
 def _persist(new) -> None:  # type: ignore[no-untyped-def]
     from storage.settings_file import save_settings
+
+    from ..locations import settings_path
 
     save_settings(new, settings_path())
 
