@@ -950,7 +950,10 @@ class Store:
     # ── 关闭 ──
     def close(self) -> None:
         """正常关闭：放开本科室的占用（还没有 ``open_session()`` 时没有什么要放开的）。"""
-        self._pending = None
+        if self._pending is not None:
+            self._pending = None
+            self.read_only = True  # 关闭之后不再写入（不会改用临时锁去写）
+            self.read_only_reason = "本窗口已关闭本科室的数据，不能再修改"
         if self._lock is not None:
             self._lock.release()
 

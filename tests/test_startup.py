@@ -156,6 +156,9 @@ def test_deferred_store_closed_before_opening_leaves_no_trace(data_dir: Path) ->
     store.close()
     assert not (data_dir / "sections" / "commerce").exists()
     assert store.open_session() is False
+    with pytest.raises(ReadOnlyError):
+        store.save_month(_sm("关闭之后"))
+    assert not (data_dir / "sections" / "commerce").exists()
 
 
 # ── 界面：首页画好后取锁 ──
