@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.filenames import clean_path_text, safe_file_name
 from creditcheck.month import Month
 
 from .context import AppContext
@@ -391,7 +392,7 @@ class CreditCheckApp(App[None]):
 
     @staticmethod
     def _target(text: str, suffix: str) -> Path:
-        t = text.strip().strip('"')
+        t = clean_path_text(text)
         if not t:
             raise InputError("请填写保存路径")
         p = Path(t).expanduser()
@@ -442,7 +443,7 @@ class CreditCheckApp(App[None]):
         sm = self.session.sm
         ctx = self.ctx
         sec = ctx.section
-        name = f"信用自查期限提醒-{sec.short if sec else sm.section_id}-{sm.month}.ics"
+        name = safe_file_name(f"信用自查期限提醒-{sec.short if sec else sm.section_id}-{sm.month}") + ".ics"
 
         def run(path: Path) -> None:
             from .task import TaskModal
@@ -475,7 +476,7 @@ class CreditCheckApp(App[None]):
         def chosen(text: str | None) -> None:
             if not text:
                 return
-            path = Path(text.strip().strip('"')).expanduser()
+            path = Path(clean_path_text(text)).expanduser()
             from .task import TaskModal
 
             def job() -> Path:
@@ -496,7 +497,7 @@ class CreditCheckApp(App[None]):
                              lambda _: self._refresh_screen())
 
         def check(text: str) -> None:
-            p = Path(text.strip().strip('"')).expanduser()
+            p = Path(clean_path_text(text)).expanduser()
             if not p.is_file():
                 raise InputError(f"文件不存在：{p}")
 

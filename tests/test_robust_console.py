@@ -107,11 +107,6 @@ def test_commands_under_gbk_console(gbk_setup: dict[str, str], args: list[str], 
         assert "信用自查??" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="待接线：creditcheck.cli.run() 开头调用 creditcheck.cli.console.make_console_safe()；"
-    "接好后本测试会通过（XPASS 即失败），请删掉这个 xfail 标记",
-)
 def test_console_script_entry_is_gbk_safe(gbk_setup: dict[str, str]) -> None:
     for args in (["doctor"], ["review", "show", "--section", "商事登记科", "--month", "2026-11"]):
         r = _run(DIRECT, args, gbk_setup)

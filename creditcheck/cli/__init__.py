@@ -32,8 +32,10 @@ def run() -> None:
     import os
     import sys
 
+    from .console import make_console_safe
     from .launch import launch, plain_launch_args
 
+    make_console_safe()  # GBK 控制台或重定向：无法编码的字符以“?”代替，不让命令崩溃
     try:
         plain, data = plain_launch_args(sys.argv[1:])
         if plain:

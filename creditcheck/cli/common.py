@@ -48,8 +48,11 @@ def friendly_errors(func: F) -> F:
         except BrokenPipeError:
             raise
         except PermissionError as e:
-            fail(f"没有权限访问：{e.filename or e}")
+            fail(f"没有权限访问：{e.filename or e}（文件可能正在 Word/WPS/Excel 中打开，请关闭后重试）")
         except FileNotFoundError as e:
+            name = str(e.filename or "")
+            if sys.platform == "win32" and len(name) >= 260:
+                fail(f"路径太长（超过 260 个字符），Windows 无法处理：{name}。请换一个短一些的文件夹。")
             fail(f"找不到文件：{e.filename or e}")
         except OSError as e:
             fail(f"文件操作失败：{e.strerror or e}（{e.filename or ''}）")

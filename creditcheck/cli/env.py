@@ -52,11 +52,14 @@ def _warn(text: str) -> None:
 
 
 def resolve_data_dir(data: Path | None, settings: Settings | None = None) -> Path:
+    from ..filenames import clean_path_text
+
     if data is not None:
-        return data.expanduser()
+        # cmd 里写 --data "Z:\信用自查\" 时程序收到 Z:\信用自查" ：去掉多余的引号
+        return Path(clean_path_text(str(data))).expanduser()
     settings = settings if settings is not None else read_settings()
     if settings.data_dir:
-        return Path(settings.data_dir).expanduser()
+        return Path(clean_path_text(settings.data_dir)).expanduser()
     return default_data_dir()
 
 
