@@ -65,6 +65,7 @@ data_option = click.option(
     "data",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    metavar="文件夹",
     help="数据文件夹（默认取设置中的文件夹，否则为本机用户数据文件夹）；可指向共享文件夹。",
 )
 
