@@ -157,9 +157,13 @@ def import_cmd(
 @ledger_group.command(name="template")
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.xlsx）。")
+@data_option
 @friendly_errors
-def template_cmd(kind: str, out: Path) -> None:
-    """生成空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，附“填写说明”页。"""
+def template_cmd(kind: str, out: Path, data: Path | None) -> None:
+    """生成空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，附“填写说明”页。
+
+    （--data 与其他命令一致，可写可不写：模板不读数据文件夹。）
+    """
     from exports.xlsx_write import write_template
 
     path = write_template(kind, out)
