@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -352,7 +353,7 @@ class Backups:
         except StorageError:
             pass  # 只是加速判断，写不了不影响备份本身
 
-    def rotate(self, section_id: str, keep_last: int = KEEP_LAST) -> list[str]:
+    def rotate(self, section_id: str, keep_last: int = KEEP_LAST) -> builtins.list[str]:
         """保留最近 keep_last 次与每月最后一次；删除前把副本移入下一次保留的备份。返回删掉的编号。"""
         snaps = self.snapshots(section_id)
         if len(snaps) <= keep_last:
