@@ -45,6 +45,10 @@ class CreditCheckApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "信用状况监测自查"
     COMMANDS = {_commands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """窗口宽度决定屏幕的样式类：-narrow（如 80 列）时样式表收起次要的提示。"""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """窗口高度：-short（如 24 行）时对话框里的表单区域更矮，按钮总在屏幕内。"""
     BINDINGS = [
         Binding("f1,question_mark", "help", "帮助", key_display="F1"),
         Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
@@ -219,6 +223,13 @@ class CreditCheckApp(App[None]):
     def on_settings_saved(self, message: SettingsSaved) -> None:
         self._refresh_screen()
 
+    def get_key_display(self, binding: Binding) -> str:  # type: ignore[override]
+        """底栏里的按键写法：Ctrl+S、F2、Esc、Delete（不用 ^s、f2 这种程序员写法）。"""
+        if binding.key_display:
+            return binding.key_display
+        _, key = binding.parse_key()
+        return _KEY_NAMES.get(key) or _key_words(binding.key.split(",")[0])
+
     def action_help(self) -> None:
         from .help import HelpScreen
 
@@ -388,7 +399,7 @@ class CreditCheckApp(App[None]):
                 then(path)
 
         self.push_screen(PromptModal(title, "保存到（可改路径或文件名；右方向键接受补全）", str(default),
-                                     commit=check, suggester=PathSuggester(), ok="保存"), chosen)
+                                     commit=check, suggester=PathSuggester(), ok="保存", guard=False), chosen)
 
     @staticmethod
     def _target(text: str, suffix: str) -> Path:
@@ -503,7 +514,7 @@ class CreditCheckApp(App[None]):
 
         self.push_screen(PromptModal("导入台账", "Excel 台账文件（.xlsx；右方向键接受路径补全）",
                                      str(ctx.export_dir) + os.sep, commit=check, suggester=PathSuggester(),
-                                     ok="导入"), chosen)
+                                     ok="导入", guard=False), chosen)
 
     def _store_ledger_summary(self, kind: str, summary: dict) -> None:  # type: ignore[type-arg]
         def mutate(sm) -> None:  # type: ignore[no-untyped-def]
@@ -528,6 +539,20 @@ class CreditCheckApp(App[None]):
             self.notify("该功能尚未提供", severity="warning", timeout=6)
             return
         self.push_screen(cls(self.ctx))
+
+
+_KEY_NAMES = {"escape": "Esc", "delete": "Delete", "enter": "回车", "backspace": "退格",
+              "left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?"}
+
+
+def _key_words(key: str) -> str:
+    """ctrl+s -> Ctrl+S，f2 -> F2，d -> d。"""
+    parts = key.split("+")
+    out = [p.capitalize() for p in parts[:-1]]
+    last = parts[-1]
+    last = _KEY_NAMES.get(last) or (last.upper() if len(last) == 1 and out or last.startswith("f") and last[1:].isdigit()
+                                    else last)
+    return "+".join([*out, last])
 
 
 def _default_docx_name(ctx: AppContext, sm) -> str:  # type: ignore[no-untyped-def]

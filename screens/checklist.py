@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from creditcheck import checklist as ops
 from creditcheck.catalog import EVENT_KINDS, Indicator
@@ -29,11 +30,29 @@ from .choice import ChoiceModal
 from .confirm import ConfirmModal
 from .context import AppContext
 from .counts_form import CountsModal, ratio_text
-from .event_form import EventInput, EventModal, parse_moment
+from .event_form import EventInput, EventModal, check_not_future, parse_moment
 from .evidence_form import EvidenceInput, EvidenceModal
 from .messages import MonthSaved
 from .prompt import PromptModal
-from .text import LEVEL_VAR, Plain, cell_safe, escape, short_dt, short_due, status_markup
+from .text import (
+    LEVEL_VAR,
+    AppFooter,
+    Plain,
+    cell_safe,
+    clip,
+    compact_dt,
+    compact_due,
+    escape,
+    short_due,
+    status_markup,
+)
+
+SHORT_KIND = {"licence": "许可决定", "data-problem": "问题数据", "commitment": "信用承诺", "article": "信用动态",
+              "code-error": "重错码", "case": "信易批", "activity": "宣传活动", "incident": "失信事件",
+              "objection": "异议来函"}
+"""事件列表“类型”一栏的短名（80 列的窗口也放得下整张表）。"""
+
+STEP_GROUP = Binding.Group("上/下一项", compact=True)
 
 STATE_VAR = {"ok": "success", "missing": "error", "changed": "warning", "unreadable": "error"}
 
@@ -42,11 +61,12 @@ class ChecklistScreen(Screen[None]):
     """逐项自查页。"""
 
     BINDINGS = [
-        Binding("right_square_bracket", "step(1)", "下一项", key_display="]"),
-        Binding("left_square_bracket", "step(-1)", "上一项", key_display="["),
+        Binding("escape", "back", "返回"),
+        Binding("left_square_bracket", "step(-1)", "上一项", key_display="[", group=STEP_GROUP),
+        Binding("right_square_bracket", "step(1)", "下一项", key_display="]", group=STEP_GROUP),
         Binding("g", "jump", "跳转", show=False),
         Binding("d", "mark_done", "标记完成"),
-        Binding("s", "set_status", "状态"),
+        Binding("s", "set_status", "状态", show=False),
         Binding("a", "add_evidence", "添加材料"),
         Binding("n", "add_event", "记录事件"),
         Binding("c", "counts", "填写数字"),
@@ -58,8 +78,8 @@ class ChecklistScreen(Screen[None]):
         Binding("p", "app.copy_previous", "沿用上月", show=False),
         Binding("u", "app.submit_month", "提交本月", show=False),
         Binding("e", "app.export_word", "导出Word", show=False),
-        Binding("escape", "back", "返回", key_display="Esc"),
     ]
+    """底栏只放最常用的按键（80 列也放得下，Esc 在最前面）；其余见 F1 帮助和各栏标题里的提示。"""
 
     index: reactive[int] = reactive(0, init=False)
     """当前指标在本科室指标列表中的位置（从 0 开始）。"""
@@ -99,13 +119,9 @@ class ChecklistScreen(Screen[None]):
             yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
             yield Static("", id="events-empty", classes="hint")
             yield Static("", id="note")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
-        ev = self.query_one("#evidence", DataTable)
-        ev.add_columns("文件", "材料类型", "材料日期", "状态", "说明")
-        et = self.query_one("#events", DataTable)
-        et.add_columns("类型", "名称", "发生", "期限", "完成", "状态")
         self.render_page()
         self.query_one("#page").focus()
 
@@ -250,13 +266,24 @@ class ChecklistScreen(Screen[None]):
 
     def _render_evidence(self, items: list[Evidence]) -> None:
         table = self.query_one("#evidence", DataTable)
-        table.clear()
-        for ev in items:
-            table.add_row(
-                cell_safe(ev.file_name), cell_safe(ev.kind),
-                ev.effective_date.isoformat() if ev.effective_date else "",
-                "检查中", cell_safe(ev.note), key=ev.id,
-            )
+        table.clear(columns=True)
+        rows = [[ev.file_name, ev.kind, ev.effective_date.isoformat() if ev.effective_date else "", ev.note, ev.id]
+                for ev in items]
+        # 文件名与说明按窗口宽度截断；“状态”一栏留足“文件缺失”的宽度（检查完才填上）
+        heads = ["文件", "材料类型", "材料日期", "状态", "说明"]
+        fixed = [max([cell_len(heads[i])] + [cell_len(cell_safe(r[j])) for r in rows]) for i, j in ((1, 1), (2, 2))]
+        room = self.app.size.width - 8 - 2 * len(heads) - sum(fixed) - 8
+        file_need = max([4] + [cell_len(cell_safe(r[0])) for r in rows])
+        note_need = max([4] + [cell_len(cell_safe(r[3])) for r in rows])
+        file_w = max(10, min(file_need, room - min(note_need, 12)))
+        note_w = max(4, min(note_need, room - file_w))
+        table.add_column("文件", width=file_w, key="file")
+        table.add_column("材料类型", width=fixed[0], key="kind")
+        table.add_column("材料日期", width=fixed[1], key="date")
+        table.add_column("状态", width=8, key="state")
+        table.add_column("说明", width=note_w, key="note")
+        for r in rows:
+            table.add_row(clip(r[0], file_w), cell_safe(r[1]), r[2], "检查中", clip(r[3], note_w), key=r[4])
         table.display = bool(items)
         empty = self.query_one("#evidence-empty", Static)
         empty.update("还没有佐证材料。按 A 添加文件路径。" if not items else "")
@@ -274,7 +301,7 @@ class ChecklistScreen(Screen[None]):
         from rich.text import Text
 
         table = self.query_one("#evidence", DataTable)
-        col = list(table.columns)[3]
+        col = "state"
         theme = self.app.theme_variables
         for ev_id, state in states:
             try:
@@ -290,13 +317,17 @@ class ChecklistScreen(Screen[None]):
             return
         from rich.text import Text
 
+        from .event_form import EVENT_FORMS
+
         table = self.query_one("#events", DataTable)
-        table.clear()
+        table.clear(columns=True)
         theme = self.app.theme_variables
         now = self.ctx.now()
+        rows = []
         for ev in events:
             due = event_due(ind, ev, self.ctx.calendar)
-            due_text = short_due(due[0]) if due else ""
+            form = EVENT_FORMS.get(ev.kind)
+            timed = form.needs_time if form is not None else True
             if ev.done_at is not None:
                 ok = due is None or is_on_time(ev.done_at, due[0])
                 state = Text("按时完成" if ok else "逾期完成", style=theme.get("success" if ok else "warning", ""))
@@ -306,15 +337,28 @@ class ChecklistScreen(Screen[None]):
                 level, _ = warning_level(due[0], now, self.ctx.calendar, self.ctx.settings.horizon_days)
                 label = "未完成" if level is Level.OK else level.value
                 state = Text(label, style=theme.get(LEVEL_VAR[level], ""))
-            table.add_row(
-                cell_safe(EVENT_KINDS.get(ev.kind, ev.kind)), cell_safe(ev.title),
-                short_dt(ev.occurred_at), due_text, short_dt(ev.done_at), state, key=ev.id,
-            )
+            rows.append([cell_safe(SHORT_KIND.get(ev.kind, EVENT_KINDS.get(ev.kind, ev.kind))), cell_safe(ev.title),
+                         compact_dt(ev.occurred_at, timed), compact_due(due[0]) if due else "",
+                         compact_dt(ev.done_at, timed), state, ev.id])
+        # 名称一栏按窗口宽度截断，整张表不超出屏幕（80 列时也不必左右滚动）
+        heads = ["类型", "名称", "发生", "期限", "完成", "状态"]
+        widths = [max([cell_len(h)] + [cell_len(str(r[i])) for r in rows]) for i, h in enumerate(heads)]
+        room = self.app.size.width - 8 - 2 * len(heads) - (sum(widths) - widths[1])
+        name_w = max(8, min(widths[1], room))
+        for i, h in enumerate(heads):
+            table.add_column(h, width=name_w if i == 1 else widths[i], key=str(i))
+        for r in rows:
+            table.add_row(r[0], clip(r[1], name_w), r[2], r[3], r[4], r[5], key=r[6])
         table.display = bool(events)
         empty = self.query_one("#events-empty", Static)
         kinds = "、".join(EVENT_KINDS[k] for k in ind.event_kinds)
         empty.update(f"还没有记录事件。发生{kinds}时按 N 记录，系统会算出期限并提醒。" if not events else "")
         empty.display = not events
+
+    def on_resize(self) -> None:
+        if getattr(self, "_width", None) != self.app.size.width:
+            self._width = self.app.size.width
+            self.render_page()
 
     # ── 修改 ──
     def _change(self, mutate) -> bool:  # type: ignore[no-untyped-def]
@@ -353,7 +397,10 @@ class ChecklistScreen(Screen[None]):
             if iid is not None:
                 self.index = [i.id for i in self.indicators].index(iid)
 
-        self.app.push_screen(ChoiceModal("跳转到指标", options, self.index), go)
+        # 按数字键跳到序号相同的那一项（选项前写的是指标序号，不是第几行）
+        keys = {str(ind.id): i for i, ind in enumerate(self.indicators) if ind.id < 10}
+        self.app.push_screen(ChoiceModal("跳转到指标", options, self.index, shortcuts=keys,
+                                         hint="上下键选择，回车确定；也可直接按指标序号；Esc 取消"), go)
 
     def action_mark_done(self) -> None:
         ind = self.ind
@@ -465,6 +512,7 @@ class ChecklistScreen(Screen[None]):
         def commit(text: str) -> None:
             now = self.ctx.now()
             done = parse_moment(text, now.date(), needs_time, what)
+            check_not_future(done, now, needs_time)
             self._commit(lambda sm: ops.complete_event(sm, self.ctx.catalog, ind.id, ev_id, done, now))
 
         self.app.push_screen(PromptModal(

@@ -23,8 +23,11 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
 
     BINDINGS = [Binding("escape", "cancel", "取消", show=False)]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, T]], selected: int = 0, hint: str = "") -> None:
+    def __init__(self, title: str, options: Sequence[tuple[str, T]], selected: int = 0, hint: str = "",
+                 shortcuts: dict[str, int] | None = None) -> None:
         super().__init__()
+        self.shortcuts = shortcuts
+        """按键 -> 选项位置；不给时按选项的顺序 1、2、3……（选项前写的就是这个数字）。"""
         self.title_text = title
         self.options = list(options)
         self.selected = selected
@@ -49,11 +52,18 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
         self.dismiss(self.options[event.option_index][1])
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.character and event.character.isdigit():
-            n = int(event.character)
-            if 1 <= n <= len(self.options) and len(self.options) <= 9:
+        ch = event.character
+        if not ch or not ch.isdigit():
+            return
+        if self.shortcuts is not None:
+            if ch in self.shortcuts:
                 event.stop()
-                self.dismiss(self.options[n - 1][1])
+                self.dismiss(self.options[self.shortcuts[ch]][1])
+            return
+        n = int(ch)
+        if 1 <= n <= len(self.options) and len(self.options) <= 9:
+            event.stop()
+            self.dismiss(self.options[n - 1][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

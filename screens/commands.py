@@ -64,7 +64,13 @@ class CreditCheckCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for name, help_text, callback in self._commands():
             score = max(matcher.match(name), matcher.match(help_text) * 0.8)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        if not found and query.strip():
+            # 代替 Textual 的英文“No matches found”：说明没找到，并指向全部按键
+            yield Hit(0.01, f"没有找到「{cell_safe(query.strip())}」", partial(self.app.run_action, "help"),
+                      help="换几个字再试，如：导出、材料、提交、事件；或按回车查看全部按键（F1）")

@@ -43,3 +43,38 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class DiscardGuard:
+    """混入对话框：Esc（或“取消”）时若已填写了内容，先问一句再关闭，免得误按 Esc 丢掉输入。
+
+    在 on_mount 里调用 ``remember_inputs()`` 记下各输入框的初始内容；取消时调用 ``cancel_guarded()``。
+    """
+
+    _initial: dict[int, str]
+
+    def remember_inputs(self) -> None:
+        from textual.widgets import Input
+
+        self._initial = {id(w): w.value for w in self.query(Input)}  # type: ignore[attr-defined]
+
+    def typed_something(self) -> bool:
+        from textual.widgets import Input
+
+        initial = getattr(self, "_initial", {})
+        return any(w.value.strip() != initial.get(id(w), "").strip() for w in self.query(Input))  # type: ignore[attr-defined]
+
+    def cancel_guarded(self) -> None:
+        if not self.typed_something():
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)  # type: ignore[attr-defined]
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmModal("放弃填写的内容？", "您在这个对话框里填写的内容还没有保存。\n要放弃这些内容并关闭吗？",
+                         yes="放弃", no="继续填写", danger=True),
+            answer,
+        )

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from creditcheck.catalog import EVENT_KINDS, Indicator
 from creditcheck.coordination import CellState, Overview, SectionRow, build_overview
@@ -30,7 +30,7 @@ from creditcheck.review import ACTION_LABELS
 from creditcheck.workcal import WorkCalendar
 
 from .context import AppContext
-from .text import Plain, cell_safe, pad, short_dt
+from .text import AppFooter, Plain, cell_safe, pad, short_dt
 
 STATE_VAR = {
     CellState.DONE: "success",
@@ -82,13 +82,16 @@ def reviewer(ctx: AppContext) -> str:
     return coord.short if coord else "体系科"
 
 
+_MONTH_GROUP = Binding.Group("上月/下月", compact=True)
+
+
 class CoordinatorScreen(Screen[None]):
     """三个体系科屏幕的共同部分：月份、顶栏、切换与返回。"""
 
     BINDINGS = [
         Binding("escape", "back", "返回"),
-        Binding("left_square_bracket", "month(-1)", "上月", key_display="["),
-        Binding("right_square_bracket", "month(1)", "下月", key_display="]"),
+        Binding("left_square_bracket", "month(-1)", "上月", key_display="[", group=_MONTH_GROUP),
+        Binding("right_square_bracket", "month(1)", "下月", key_display="]", group=_MONTH_GROUP),
         Binding("o", "switch('OverviewScreen')", "总览"),
         Binding("r", "switch('ReviewScreen')", "审核"),
         Binding("k", "switch('RankingScreen')", "排名"),
@@ -173,7 +176,7 @@ class OverviewScreen(CoordinatorScreen):
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Static(LEGEND, classes="coord-legend")
         yield Plain("", id="cell-detail", classes="coord-legend")
-        yield Footer()
+        yield AppFooter()
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#matrix", DataTable)
@@ -345,7 +348,7 @@ class ReviewScreen(CoordinatorScreen):
         yield Static("", id="coord-status")
         yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
         yield Plain("", id="review-detail", classes="coord-legend")
-        yield Footer()
+        yield AppFooter()
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#review", DataTable)
@@ -543,7 +546,7 @@ class RankingScreen(CoordinatorScreen):
                     yield Static("", classes="trend-name", markup=False)
                     yield Sparkline([])
                     yield Static("", classes="trend-text", markup=False)
-        yield Footer()
+        yield AppFooter()
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#ranking", DataTable)

@@ -15,6 +15,7 @@ from creditcheck.catalog import CountSpec
 from creditcheck.checklist import application_ratio
 from creditcheck.errors import CreditCheckError
 
+from .confirm import DiscardGuard
 from .text import Plain
 
 
@@ -26,7 +27,12 @@ def ratio_text(counts: dict[str, int]) -> str:
     return f"应用比例：{r:.1%}  = ({counts.get('credit_checks', 0)} + {counts.get('joint_sanctions', 0)}) / {counts.get('market_entities', 0)}"
 
 
-class CountsModal(ModalScreen[dict[str, int] | None]):
+def _number(text: str) -> bool:
+    t = text.replace(",", "").replace("，", "").strip()
+    return t.isdigit()
+
+
+class CountsModal(DiscardGuard, ModalScreen[dict[str, int] | None]):
     """计数表单。回车到下一栏，最后一栏回车或 Ctrl+S 保存。"""
 
     BINDINGS = [
@@ -48,7 +54,7 @@ class CountsModal(ModalScreen[dict[str, int] | None]):
                 with Horizontal(classes="form-row"):
                     yield Static(spec.label, classes="row-label wide-label")
                     value = self.current.get(spec.key)
-                    yield Input("" if value is None else str(value), id=f"c-{spec.key}", placeholder="0")
+                    yield Input("" if value is None else str(value), id=f"c-{spec.key}", placeholder="未填写")
             yield Plain(ratio_text(self.current), id="ratio", classes="hint")
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
@@ -57,6 +63,7 @@ class CountsModal(ModalScreen[dict[str, int] | None]):
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
+        self.remember_inputs()
 
     def _values(self) -> dict[str, str]:
         return {s.key: self.query_one(f"#c-{s.key}", Input).value.strip() for s in self.specs}
@@ -86,9 +93,12 @@ class CountsModal(ModalScreen[dict[str, int] | None]):
             self.commit(values)
         except CreditCheckError as e:
             self.query_one("#error", Static).update(str(e))
+            bad = next((k for k, v in values.items() if v and not _number(v)), None)
+            if bad is not None:
+                self.query_one(f"#c-{bad}", Input).focus()
             return
         self.dismiss({k: int(v.replace(",", "").replace("，", "")) for k, v in values.items() if v})
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.cancel_guarded()

@@ -22,7 +22,8 @@ from creditcheck.creditcode import validate as validate_code
 from creditcheck.dates import check_completion, parse_datetime
 from creditcheck.errors import CreditCheckError, InputError
 
-from .text import Plain
+from .confirm import DiscardGuard
+from .text import Plain, fit_form
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,17 @@ def parse_moment(text: str, today: date, needs_time: bool, what: str) -> datetim
     if needs_time:
         b = parse_datetime(text, today, default_time=time(0, 1))
         if a != b:
-            raise InputError(f"{what}请写上时间，如“{text.strip()} 15:00”或“{text.strip()} 下午3点”（按小时计算期限）")
+            raise InputError(f"请写上几点几分，如“{text.strip()} 15:00”或“{text.strip()} 下午3点”（按小时计算期限）")
     return a
 
 
-class EventModal(ModalScreen[EventInput | None]):
+def check_not_future(done: datetime, now: datetime, needs_time: bool) -> None:
+    """按小时计算的事件：完成时间不能晚于此刻（check_completion 只比较日期）。"""
+    if needs_time and done > now:
+        raise InputError(f"{done:%H:%M} 晚于此刻（{now:%H:%M}），请核对")
+
+
+class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
     """事件表单。Ctrl+S 或在最后一栏回车保存，Esc 取消。"""
 
     BINDINGS = [
@@ -139,6 +146,11 @@ class EventModal(ModalScreen[EventInput | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        self.remember_inputs()
+        fit_form(self, 14)
+
+    def on_resize(self) -> None:
+        fit_form(self, 14)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -189,6 +201,7 @@ class EventModal(ModalScreen[EventInput | None]):
             try:
                 done = parse_moment(done_text, today, spec.needs_time, spec.done)
                 check_completion(done, occurred, today)
+                check_not_future(done, self.now, spec.needs_time)
             except InputError as e:
                 return self._error(f"{spec.done}：{e}", "#done")
         fields = {key: self.query_one(f"#x-{key}", Input).value.strip() for key, _, _ in spec.extra}
@@ -202,4 +215,4 @@ class EventModal(ModalScreen[EventInput | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.cancel_guarded()

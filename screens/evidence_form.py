@@ -24,10 +24,10 @@ from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.evidence import EvidenceMissing
 from creditcheck.filenames import clean_path_text
 
-from .confirm import ConfirmModal
+from .confirm import ConfirmModal, DiscardGuard
 from .file_picker import FilePickerModal
 from .path_input import PathSuggester
-from .text import Plain, cell_safe
+from .text import Plain, cell_safe, fit_form
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class EvidenceInput:
     note: str
 
 
-class EvidenceModal(ModalScreen[EvidenceInput | None]):
+class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
     """佐证材料表单。Ctrl+S 或在最后一栏回车保存，Esc 取消。"""
 
     BINDINGS = [
@@ -88,6 +88,11 @@ class EvidenceModal(ModalScreen[EvidenceInput | None]):
     def on_mount(self) -> None:
         self.query_one("#kind", OptionList).highlighted = 0
         self.query_one("#path", Input).focus()
+        self.remember_inputs()
+        fit_form(self)
+
+    def on_resize(self) -> None:
+        fit_form(self)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -146,7 +151,8 @@ class EvidenceModal(ModalScreen[EvidenceInput | None]):
                     self._error("未记录。请核对路径，或按 F2 选择文件。", "#path")
 
             self.app.push_screen(
-                ConfirmModal("文件不存在", f"{e}\n\n文件可能在别的电脑或尚未拷贝过来。仍要记录这条路径吗？",
+                ConfirmModal("文件不存在", f"{str(e).removesuffix('确认仍要记录这条路径吗？').rstrip('。')}。\n\n"
+                             "文件可能在别的电脑上，或尚未拷贝过来。仍要记录这条路径吗？",
                              yes="仍然记录", no="返回修改"),
                 answer,
             )
@@ -170,4 +176,4 @@ class EvidenceModal(ModalScreen[EvidenceInput | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.cancel_guarded()

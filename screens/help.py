@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .text import escape, pad
+from .text import Plain
 
 KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
     ("任何地方", [
@@ -71,8 +71,11 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 for group, keys in KEYMAP:
                     yield Static(f"[b]{group}[/b]", classes="section-title")
-                    lines = [f"  [b $accent]{escape(pad(k, 16))}[/] {escape(d)}" for k, d in keys]
-                    yield Static("\n".join(lines))
+                    for k, d in keys:
+                        # 按键一栏、说明一栏：说明在窄窗口里折行时仍对齐在说明栏内
+                        with Horizontal(classes="help-row"):
+                            yield Plain(k, classes="help-key")
+                            yield Plain(d, classes="help-desc")
             yield Static("上下键滚动，Esc 关闭。", classes="hint")
 
     def on_mount(self) -> None:

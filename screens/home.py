@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from creditcheck.models import ReviewState
@@ -22,7 +22,9 @@ from creditcheck.scoring import score
 
 from .context import AppContext
 from .messages import MonthSaved
-from .text import Plain, escape, level_markup, pad, short_due
+from .text import AppFooter, Plain, escape, level_markup, pad, short_due
+
+MONTH_GROUP = Binding.Group("上月/下月", compact=True)
 
 REVIEW_VAR = {
     ReviewState.DRAFT: "foreground-muted",
@@ -37,8 +39,8 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "app.checklist", "逐项自查"),
-        Binding("left_square_bracket", "app.month(-1)", "上月", key_display="["),
-        Binding("right_square_bracket", "app.month(1)", "下月", key_display="]"),
+        Binding("left_square_bracket", "app.month(-1)", "上月", key_display="[", group=MONTH_GROUP),
+        Binding("right_square_bracket", "app.month(1)", "下月", key_display="]", group=MONTH_GROUP),
         Binding("t", "app.this_month", "本月", show=False),
         Binding("p", "app.copy_previous", "沿用上月", show=False),
         Binding("u", "app.submit_month", "提交本月"),
@@ -72,7 +74,7 @@ class HomeScreen(Screen[None]):
             yield Static("期限提醒（上下键选择，回车打开该指标）", classes="panel-title")
             yield OptionList(id="deadlines")
         yield Static("", id="quota")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._width = 0

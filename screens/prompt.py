@@ -18,10 +18,11 @@ from textual.widgets import Button, Input, Static
 
 from creditcheck.errors import CreditCheckError
 
+from .confirm import DiscardGuard
 from .text import Plain
 
 
-class PromptModal(ModalScreen[str | None]):
+class PromptModal(DiscardGuard, ModalScreen[str | None]):
     """问一行文字。回车确定，Esc 取消（返回 None）。"""
 
     BINDINGS = [Binding("escape", "cancel", "取消", show=False)]
@@ -37,6 +38,7 @@ class PromptModal(ModalScreen[str | None]):
         commit: Callable[[str], None] | None = None,
         suggester: Suggester | None = None,
         ok: str = "确定",
+        guard: bool = True,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -47,6 +49,8 @@ class PromptModal(ModalScreen[str | None]):
         self.commit = commit
         self.suggester = suggester
         self.ok = ok
+        self.guard = guard
+        """Esc 时若改过输入框，先问是否放弃（写理由、备注时有用；选保存路径时不必）。"""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -61,6 +65,7 @@ class PromptModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()
+        self.remember_inputs()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
@@ -80,4 +85,7 @@ class PromptModal(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.guard:
+            self.cancel_guarded()
+        else:
+            self.dismiss(None)

@@ -15,16 +15,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from creditcheck.filenames import clean_path_text
 from creditcheck.settings import FONT_PROFILES, Settings
 
+from .confirm import DiscardGuard
 from .context import AppContext
 from .file_picker import FilePickerModal
 from .path_input import PathSuggester
-from .text import Plain, pad
+from .text import AppFooter, Plain, os_reason, pad
 
 
 def check_writable(folder: Path) -> str | None:
@@ -32,7 +33,7 @@ def check_writable(folder: Path) -> str | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        return f"无法创建文件夹 {folder}：{e.strerror or e}"
+        return f"无法创建文件夹 {folder}：{os_reason(e)}。请检查路径是否写对、共享文件夹是否已连接。"
     if not folder.is_dir():
         return f"这不是一个文件夹：{folder}"
     try:
@@ -40,11 +41,11 @@ def check_writable(folder: Path) -> str | None:
         os.close(fd)
         os.unlink(name)
     except OSError as e:
-        return f"文件夹不可写：{folder}（{e.strerror or e}）。请换一个文件夹，或请管理员开通写权限。"
+        return f"文件夹不可写：{folder}（{os_reason(e)}）。请换一个文件夹，或请管理员开通写权限。"
     return None
 
 
-class SetupScreen(Screen[Settings | None]):
+class SetupScreen(DiscardGuard, Screen[Settings | None]):
     """本机设置页。"""
 
     BINDINGS = [
@@ -103,7 +104,7 @@ class SetupScreen(Screen[Settings | None]):
                     yield Button("保存（Ctrl+S）", id="save", variant="primary")
                     if not self.first_run:
                         yield Button("取消（Esc）", id="cancel")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         s = self.ctx.settings
@@ -117,6 +118,7 @@ class SetupScreen(Screen[Settings | None]):
         font.highlighted = list(FONT_PROFILES).index(s.font_profile) if s.font_profile in FONT_PROFILES else 0
         ol.focus()
         self._show_full_name()
+        self.remember_inputs()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel" and self.first_run:
@@ -223,4 +225,4 @@ class SetupScreen(Screen[Settings | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         if not self.first_run:
-            self.dismiss(None)
+            self.cancel_guarded()

@@ -6,11 +6,12 @@ rich 把 “ ” — … ● ★ · 等“宽度不定”的字符算作 1 格�
 
 from __future__ import annotations
 
+import errno
 from datetime import date, datetime
 from typing import Any
 
 from rich.cells import cell_len
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from creditcheck.models import Status
 from creditcheck.rules import Level
@@ -63,6 +64,30 @@ def short_dt(d: date | datetime | None) -> str:
     return f"{d.month}-{d.day:02d}"
 
 
+def compact_dt(d: date | datetime | None, with_time: bool = True) -> str:
+    """表格里的短写法：11-08 09:15；只有日期（或不必写时间的事件）时 11-08。"""
+    if d is None:
+        return ""
+    if isinstance(d, datetime) and with_time:
+        return f"{d.month:02d}-{d.day:02d} {d.hour:02d}:{d.minute:02d}"
+    return f"{d.month:02d}-{d.day:02d}"
+
+
+def compact_due(d: date | datetime) -> str:
+    """表格里的期限：11-23 周一，或 11-26 09:15（按小时计算的期限）。"""
+    if isinstance(d, datetime):
+        return compact_dt(d)
+    return f"{d.month:02d}-{d.day:02d} 周{WEEKDAYS[d.weekday()]}"
+
+
+def clip(text: str, width: int) -> str:
+    """按显示宽度截断（中文算 2 格），超长时以 .. 结尾；不补空格。"""
+    text = cell_safe(text)
+    if cell_len(text) <= width:
+        return text
+    return pad(text, width).rstrip()
+
+
 LEVEL_VAR = {
     Level.OVERDUE: "error",
     Level.DUE_TODAY: "warning",
@@ -86,6 +111,44 @@ def level_markup(level: Level, text: str | None = None) -> str:
 def status_markup(status: Status) -> str:
     return f"[${STATUS_VAR[status]}]{status.value}[/]"
 
+
+NARROW = 100
+"""窗口宽度小于此值（如 80 列）时按“窄屏”排布：底栏紧凑、表格列更窄。"""
+
+
+class AppFooter(Footer):
+    """底栏：窗口窄时用紧凑排布（按键之间少留空），80 列也放得下常用按键。"""
+
+    def on_resize(self) -> None:
+        self.compact = self.app.size.width < NARROW
+
+
+_OS_REASONS = {
+    errno.ENOENT: "路径不存在（上一级文件夹找不到）",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作（没有权限）",
+    errno.EROFS: "这是只读的位置",
+    errno.ENOSPC: "磁盘已满",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "同名的文件已存在",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.EINVAL: "路径中有不允许的字符",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """把系统的错误原因换成中文（Linux 上 strerror 是英文的；Windows 中文版本来就是中文）。"""
+    if e.errno in _OS_REASONS:
+        return _OS_REASONS[e.errno]
+    return str(e.strerror or e)
+
+
+def fit_form(screen: Any, reserve: int = 13) -> None:
+    """对话框里可滚动的表单区（.form）最多占“窗口高度 - reserve”行：标题、提示、错误说明和按钮
+    总在屏幕内（24 行的窗口也看得见“保存”按钮）；放不下的栏目在表单区里滚动，光标所在的栏目自动滚入视野。"""
+    for form in screen.query(".form"):
+        form.styles.max_height = max(6, screen.app.size.height - reserve)
 
 
 class Plain(Static):

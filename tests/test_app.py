@@ -232,8 +232,18 @@ async def test_bad_date_is_refused_and_text_stays(tmp_path: Path) -> None:
         await pilot.pause()
         assert "早于事件发生" in str(app.screen.query_one("#error", Static).render())
         assert app.screen.query_one("#done", Input).value == "11-20"
-        # 按小时计算的稿件必须写时间
+        # 按小时计算的稿件必须写时间。Esc：已填了内容，先问是否放弃；N 回到表单，内容还在
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmModal"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#done", Input).value == "11-20"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")  # 放弃
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
         app.open_checklist(4)
         await pilot.pause()
         await pilot.press("n")
@@ -241,7 +251,7 @@ async def test_bad_date_is_refused_and_text_stays(tmp_path: Path) -> None:
         await type_into(pilot, "#occurred", "昨天")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "请写上时间" in str(app.screen.query_one("#error", Static).render())
+        assert "请写上几点几分" in str(app.screen.query_one("#error", Static).render())
     app.ctx.store.close()
     assert 10 not in load(tmp_path).entries or not load(tmp_path).entries[10].events
 

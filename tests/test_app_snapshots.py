@@ -76,3 +76,34 @@ def test_event_form_refuses_bad_date(snap_compare, tmp_path: Path) -> None:  # t
 
 def test_help(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(tmp_path, settings=configured()), press=["f1"], terminal_size=SIZE)
+
+
+# ── 80×24：办公电脑上默认大小的命令提示符窗口 ──
+
+SMALL = (80, 24)
+
+
+def test_small_home(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """报送状态完整显示（月份按键提示收起），底栏的常用按键都在。"""
+    assert snap_compare(_warned_app(tmp_path), terminal_size=SMALL)
+
+
+def test_small_checklist_events(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """事件表不超出 80 列；底栏最前面是 Esc 返回，最后是 F1 帮助。"""
+    assert snap_compare(_warned_app(tmp_path), run_before=_open(10), press=["end"], terminal_size=SMALL)
+
+
+def test_small_event_form(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """24 行的窗口里，表单区滚动，“保存”“取消”按钮总在屏幕内。"""
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open(10)(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+
+    assert snap_compare(_warned_app(tmp_path), run_before=run_before, terminal_size=SMALL)
+
+
+def test_small_help(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """说明折行时仍对齐在说明一栏。"""
+    assert snap_compare(make_app(tmp_path, settings=configured()), press=["f1", "down", "down", "down", "down"],
+                        terminal_size=SMALL)
