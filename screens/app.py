@@ -250,6 +250,18 @@ class CreditCheckApp(App[None]):
             return False
         return True
 
+    def can_edit(self) -> bool:
+        """本窗口能不能修改本月：只读（别处占用）或已审核通过锁定时，先说明，不打开表单（免得填完才知道存不了）。"""
+        if self.ctx.read_only:
+            take = "；对方的程序看来已关闭时，可在首页按 Ctrl+T 接管" if self.ctx.lock_stale else ""
+            self.notify(self.ctx.read_only_reason + take, title="只读，不能修改", severity="warning", timeout=10)
+            return False
+        if self.session is not None and self.session.sm.locked:
+            self.notify("本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。", title="不能修改",
+                        severity="warning", timeout=8)
+            return False
+        return True
+
     def action_checklist(self) -> None:
         if not self._has_session():
             return
@@ -327,7 +339,7 @@ class CreditCheckApp(App[None]):
     def action_copy_previous(self) -> None:
         from creditcheck.checklist import copy_from_previous
 
-        if not self._has_session():
+        if not self._has_session() or not self.can_edit():
             return
         assert self.session is not None
         session = self.session
@@ -354,7 +366,7 @@ class CreditCheckApp(App[None]):
 
         from .confirm import ConfirmModal
 
-        if not self._has_session():
+        if not self._has_session() or not self.can_edit():
             return
         assert self.session is not None
         sm = self.session.sm
@@ -381,14 +393,19 @@ class CreditCheckApp(App[None]):
         from .prompt import PromptModal
 
         def check(text: str) -> None:
-            p = self._target(text, suffix)
-            if not p.parent.is_dir():
-                raise InputError(f"文件夹不存在：{p.parent}")
+            p = self._target(text, suffix, default.name)
+            if not p.parent.is_dir():  # 写了一个还没有的文件夹：替用户新建（失败时说明原因，输入留在框里）
+                from .text import os_reason
+
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as e:
+                    raise InputError(f"文件夹 {p.parent} 不存在，也无法新建（{os_reason(e)}）") from None
 
         def chosen(text: str | None) -> None:
             if text is None:
                 return
-            path = self._target(text, suffix)
+            path = self._target(text, suffix, default.name)
             if path.exists():
                 self.push_screen(
                     ConfirmModal("文件已存在", f"{path}\n已经存在。要覆盖它吗？（若该文件正在 Word/WPS 中打开，请先关闭）",
@@ -398,15 +415,19 @@ class CreditCheckApp(App[None]):
             else:
                 then(path)
 
-        self.push_screen(PromptModal(title, "保存到（可改路径或文件名；右方向键接受补全）", str(default),
+        self.push_screen(PromptModal(title, "保存到", str(default),
+                                     hint="可改路径或文件名；右方向键接受补全；文件夹不存在时自动新建。",
                                      commit=check, suggester=PathSuggester(), ok="保存", guard=False), chosen)
 
     @staticmethod
-    def _target(text: str, suffix: str) -> Path:
+    def _target(text: str, suffix: str, default_name: str = "") -> Path:
+        """用户写的保存路径；只写了文件夹（已有的文件夹，或以 \\ / 结尾）时存到其中，用默认文件名。"""
         t = clean_path_text(text)
         if not t:
             raise InputError("请填写保存路径")
         p = Path(t).expanduser()
+        if default_name and (t.endswith(("/", "\\")) or p.is_dir()):
+            p = p / default_name
         if p.suffix.lower() != suffix:
             p = p.with_name(p.name + suffix)
         return p
@@ -470,19 +491,18 @@ class CreditCheckApp(App[None]):
 
         self._ask_path("导出日历提醒（.ics）", ctx.export_dir / name, ".ics", run)
 
-    def import_ledger(self, kind: str) -> None:
-        """导入 Excel 台账（exports.ledger_io）：在线程里读和检查，存入台账文件与本月摘要。"""
+    def import_ledger(self, kind: str, initial: str | None = None) -> None:
+        """导入 Excel 台账（exports.ledger_io）：在线程里读和检查，存入台账文件与本月摘要。
+
+        读不了（不是 Excel、表头不对……）时，关掉说明后重新打开路径对话框，刚才写的路径还在，改一下再导入。"""
         from .path_input import PathSuggester
         from .prompt import PromptModal
 
-        if not self._has_session():
+        if not self._has_session() or not self.can_edit():
             return
         assert self.session is not None
         ctx = self.ctx
         session = self.session
-        if session.sm.locked:
-            self.notify("本月已审核通过并锁定，不能再导入台账", severity="warning")
-            return
 
         def chosen(text: str | None) -> None:
             if not text:
@@ -504,8 +524,13 @@ class CreditCheckApp(App[None]):
                 self.call_from_thread(self._store_ledger_summary, kind, summary)
                 return path
 
-            self.push_screen(TaskModal("导入台账", job, ctx.open, "正在读取并检查 Excel 台账……"),
-                             lambda _: self._refresh_screen())
+            def finished(result: Path | None) -> None:
+                self._refresh_screen()
+                if result is None:
+                    self.import_ledger(kind, text)
+
+            self.push_screen(TaskModal("导入台账", job, ctx.open, "正在读取并检查 Excel 台账……",
+                                       "已导入并检查完毕（行数、问题和各项比率见本页“台账”一栏）："), finished)
 
         def check(text: str) -> None:
             p = Path(clean_path_text(text)).expanduser()
@@ -513,7 +538,8 @@ class CreditCheckApp(App[None]):
                 raise InputError(f"文件不存在：{p}")
 
         self.push_screen(PromptModal("导入台账", "Excel 台账文件（.xlsx；右方向键接受路径补全）",
-                                     str(ctx.export_dir) + os.sep, commit=check, suggester=PathSuggester(),
+                                     initial if initial is not None else str(ctx.export_dir) + os.sep,
+                                     commit=check, suggester=PathSuggester(),
                                      ok="导入", guard=False), chosen)
 
     def _store_ledger_summary(self, kind: str, summary: dict) -> None:  # type: ignore[type-arg]

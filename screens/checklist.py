@@ -403,6 +403,8 @@ class ChecklistScreen(Screen[None]):
                                          hint="上下键选择，回车确定；也可直接按指标序号；Esc 取消"), go)
 
     def action_mark_done(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         entry = self.session.sm.entries.get(ind.id)
         now = self.ctx.now()
@@ -420,6 +422,8 @@ class ChecklistScreen(Screen[None]):
             do()
 
     def action_set_status(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         now = self.ctx.now()
         entry = self.session.sm.entries.get(ind.id)
@@ -442,6 +446,8 @@ class ChecklistScreen(Screen[None]):
         self.app.push_screen(ChoiceModal(f"第{ind.id}项的状态", options, current), chosen)
 
     def action_note(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         entry = self.session.sm.entries.get(ind.id)
         now = self.ctx.now()
@@ -451,6 +457,8 @@ class ChecklistScreen(Screen[None]):
         ))
 
     def action_add_evidence(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         ctx = self.ctx
 
@@ -464,6 +472,8 @@ class ChecklistScreen(Screen[None]):
                                            ctx.export_dir))
 
     def action_add_event(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         kinds = ind.event_kinds
         if not kinds:
@@ -497,6 +507,8 @@ class ChecklistScreen(Screen[None]):
         return str(key.value) if key is not None else None
 
     def action_finish_event(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         ev_id = self._selected("#events")
         if ev_id is None:
@@ -533,6 +545,8 @@ class ChecklistScreen(Screen[None]):
             self.notify(f"已用默认程序打开 {ev.file_name}", timeout=3)
 
     def action_remove(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         now = self.ctx.now()
         focused = self.focused
@@ -556,6 +570,8 @@ class ChecklistScreen(Screen[None]):
                              lambda yes: self._change(mutate) if yes else None)
 
     def action_counts(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         if not ind.counts:
             return
@@ -576,6 +592,8 @@ class ChecklistScreen(Screen[None]):
         self.app.push_screen(CountsModal(ind.counts, dict(entry.counts) if entry else {}, commit))
 
     def action_import_ledger(self) -> None:
+        if not self.app.can_edit():  # type: ignore[attr-defined]
+            return
         ind = self.ind
         if _ledger_importer() is None:
             self.notify(f"请在命令行运行：creditcheck ledger import 文件.xlsx --kind {ind.ledger}", timeout=8)

@@ -92,9 +92,9 @@ class CoordinatorScreen(Screen[None]):
         Binding("escape", "back", "返回"),
         Binding("left_square_bracket", "month(-1)", "上月", key_display="[", group=_MONTH_GROUP),
         Binding("right_square_bracket", "month(1)", "下月", key_display="]", group=_MONTH_GROUP),
-        Binding("o", "switch('OverviewScreen')", "总览"),
-        Binding("r", "switch('ReviewScreen')", "审核"),
-        Binding("k", "switch('RankingScreen')", "排名"),
+        Binding("o", "switch('OverviewScreen')", "总览", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding("r", "switch('ReviewScreen')", "审核", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding("k", "switch('RankingScreen')", "排名", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
     ]
     DEFAULT_CSS = """
     CoordinatorScreen #coord-status { height: auto; margin: 0 1; color: $text-muted; }
@@ -340,7 +340,7 @@ class ReviewScreen(CoordinatorScreen):
         Binding("a", "approve", "审核通过"),
         Binding("d", "return_month", "退回修改"),
         Binding("u", "reopen", "重新打开"),
-        Binding("enter", "history", "审核记录"),
+        Binding("enter", "history", "审核记录", show=False),  # 状态行已写明“回车 查看审核记录”
     ]
 
     def compose(self) -> ComposeResult:

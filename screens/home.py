@@ -22,7 +22,7 @@ from creditcheck.scoring import score
 
 from .context import AppContext
 from .messages import MonthSaved
-from .text import AppFooter, Plain, escape, level_markup, pad, short_due
+from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
 
 MONTH_GROUP = Binding.Group("上月/下月", compact=True)
 
@@ -105,8 +105,9 @@ class HomeScreen(Screen[None]):
         sec = ctx.section
         cat = ctx.catalog
         now = ctx.now()
-        who = f"{ctx.settings.person}" + (f"（{ctx.settings.phone}）" if ctx.settings.phone else "")
-        coord = "  [体系科：O 总览  R 审核  K 排名]" if ctx.is_coordinator else ""
+        narrow = self.app.size.width < NARROW  # 80 列：顶栏一行放不下电话和体系科的按键说明，收短
+        who = f"{ctx.settings.person}" + (f"（{ctx.settings.phone}）" if ctx.settings.phone and not narrow else "")
+        coord = ("  [O 总览 R 审核 K 排名]" if narrow else "  [体系科：O 总览  R 审核  K 排名]") if ctx.is_coordinator else ""
         self.query_one("#topbar", Static).update(
             f" 信用状况监测自查   {sec.short if sec else ''}   专人：{who}{coord}"
         )

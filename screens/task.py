@@ -30,8 +30,9 @@ class TaskModal(ModalScreen[Path | None]):
     ]
 
     def __init__(self, title: str, job: Callable[[], Path], opener: Callable[[Path], str | None],
-                 busy_text: str = "正在生成，请稍候……") -> None:
+                 busy_text: str = "正在生成，请稍候……", done_text: str = "已完成，文件保存在：") -> None:
         super().__init__()
+        self.done_text = done_text
         self.title_text = title
         self.job = job
         self.opener = opener
@@ -75,7 +76,7 @@ class TaskModal(ModalScreen[Path | None]):
         self.finished = True
         bar = self.query_one("#bar", ProgressBar)
         bar.update(total=1, progress=1)
-        self.query_one("#status", Static).update(f"已完成，文件保存在：\n{path}")
+        self.query_one("#status", Static).update(f"{self.done_text}\n{path}")
         buttons = self.query_one("#done-buttons")
         buttons.display = True
         self.query_one("#open-file", Button).focus()

@@ -436,3 +436,88 @@ async def test_setup_folder_error_in_chinese(tmp_path: Path) -> None:
         assert "无法创建文件夹" in msg and "不是文件夹" in msg, msg
         assert "Not a directory" not in msg
         assert app.screen.query_one("#data-dir", Input).value == str(blocker / "数据")
+
+
+# ── 只读、导出、导入 ──
+
+async def test_read_only_does_not_open_forms(tmp_path: Path) -> None:
+    """别处占用时按 A、N、M、U：先说明只读，不打开表单（免得填完才知道存不了）。"""
+    from app_support import open_store
+
+    holder = open_store(tmp_path / "data", "commerce", "别人")
+    try:
+        second = Store(tmp_path / "data", section_id="commerce", actor="张三", backup_on_open=False, lock_wait=0)
+        app = make_app(tmp_path, settings=configured(), store=second)
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            await pilot.press("u")  # 首页：提交
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            app.open_checklist(4)
+            await pilot.pause()
+            for key in ("a", "n", "m", "d", "s"):
+                await pilot.press(key)
+                await pilot.pause()
+                assert isinstance(app.screen, ChecklistScreen), key
+            titles = [n.title for n in app._notifications]
+            assert titles and all(t == "只读，不能修改" for t in titles), titles
+            assert any("别人" in n.message for n in app._notifications)
+    finally:
+        holder.close()
+
+
+async def test_export_to_new_folder_and_to_a_folder(tmp_path: Path) -> None:
+    """保存路径里的文件夹还没有：自动新建；只写了文件夹：用默认文件名存进去。"""
+    app = make_app(tmp_path, settings=configured())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        target = tmp_path / "新建 文件夹" / "子目录" / "期限.ics"
+        await type_into(pilot, "#value", f'"{target}"')  # 资源管理器“复制为路径”带引号
+        await pilot.press("enter")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "finished", False):
+                break
+        assert target.is_file()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        folder = tmp_path / "新建 文件夹"
+        await type_into(pilot, "#value", str(folder))
+        await pilot.press("enter")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "finished", False):
+                break
+        made = list(folder.glob("*.ics"))
+        assert len(made) == 1 and made[0].name.startswith("信用自查期限提醒"), made
+        assert not (tmp_path / "新建 文件夹.ics").exists()
+
+
+async def test_failed_ledger_import_reopens_with_the_path(tmp_path: Path) -> None:
+    bad = tmp_path / "坏 台账.xlsx"
+    bad.write_text("这不是 Excel", encoding="utf-8")
+    app = make_app(tmp_path, settings=configured())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        app.open_checklist(2)
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        await type_into(pilot, "#value", str(bad))
+        await pilot.press("enter")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "finished", False):
+                break
+        assert "不是 Excel" in error_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptModal)
+        assert app.screen.query_one("#value", Input).value == str(bad)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
