@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import CreditCheckError
 from .month import Month
+from .oserrors import os_reason
 from .rules import DeadlineRule, RuleKind
 
 if sys.version_info >= (3, 11):
@@ -219,7 +220,7 @@ def load_file(path: Path) -> Catalog:
     except UnicodeDecodeError:
         raise CatalogError(f"目录文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as e:
-        raise CatalogError(f"目录文件 {path} 无法读取：{e.strerror or e}") from None
+        raise CatalogError(f"目录文件 {path} 无法读取：{os_reason(e)}") from None
     return parse_catalog(text, str(path))
 
 

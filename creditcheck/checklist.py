@@ -121,7 +121,7 @@ def add_event(
     if occurred_at.date() > now.date():
         raise InputError(f"发生日期 {occurred_at.date().isoformat()} 晚于今天，请核对")
     if done_at is not None:
-        check_completion(done_at, occurred_at, now.date())
+        check_completion(done_at, occurred_at, now)
     ev = Event(kind=kind, title=title.strip(), occurred_at=occurred_at, done_at=done_at, note=note,
                fields=dict(fields or {}), id=new_id())
     due = event_due(ind, ev, cal)
@@ -139,7 +139,7 @@ def complete_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_
     e = _entry(sm, catalog, indicator_id)
     for ev in e.events:
         if ev.id == event_id:
-            check_completion(done_at, ev.occurred_at, now.date())
+            check_completion(done_at, ev.occurred_at, now)
             ev.done_at = done_at
             e.updated_at = now
             return ev

@@ -107,11 +107,18 @@ def format_datetime(dt: datetime) -> str:
     return f"{dt.year}年{dt.month}月{dt.day}日 {dt.hour:02d}:{dt.minute:02d}"
 
 
-def check_completion(done: date | datetime, event: date | datetime | None, today: date) -> None:
-    """完成时间不能晚于今天，也不能早于事件发生时间。"""
+def check_completion(done: date | datetime, event: date | datetime | None, today: date | datetime) -> None:
+    """完成时间不能晚于此刻（只给日期时不能晚于今天），也不能早于事件发生时间。
+
+    ``today`` 可传日期或此刻；传此刻时，“今天 15:00”在上午十点就会被拒绝。
+    """
+    now = today if isinstance(today, datetime) else None
+    today_d = today.date() if isinstance(today, datetime) else today
     done_day = done.date() if isinstance(done, datetime) else done
-    if done_day > today:
-        raise InputError(f"完成日期 {done_day.isoformat()} 晚于今天（{today.isoformat()}），请核对")
+    if done_day > today_d:
+        raise InputError(f"完成日期 {done_day.isoformat()} 晚于今天（{today_d.isoformat()}），请核对")
+    if now is not None and isinstance(done, datetime) and done > now:
+        raise InputError(f"完成时间 {done:%H:%M} 晚于此刻（{now:%H:%M}），请核对")
     if event is not None:
         if isinstance(done, datetime) and isinstance(event, datetime):
             if done < event:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import CreditCheckError
 from .models import Evidence
+from .oserrors import os_reason
 
 OK = "ok"
 MISSING = "missing"
@@ -78,14 +79,14 @@ def attach(
     if not p.exists():
         if allow_missing:
             return ev
-        raise EvidenceMissing(f"文件不存在：{p}。确认仍要记录这条路径吗？")
+        raise EvidenceMissing(f"文件不存在：{p}")
     if p.is_dir():
         raise EvidenceError(f"这是一个文件夹，不是文件：{p}")
     try:
         st = p.stat()
         digest = sha256_of(p)
     except OSError as e:
-        raise EvidenceError(f"文件无法读取：{p}（{e.strerror or e}）") from None
+        raise EvidenceError(f"文件无法读取：{p}（{os_reason(e)}）") from None
     ev.size = st.st_size
     ev.mtime = st.st_mtime
     ev.sha256 = digest

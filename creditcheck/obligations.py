@@ -135,6 +135,15 @@ def _sort_key(v: date | datetime) -> datetime:
     return v if isinstance(v, datetime) else datetime(v.year, v.month, v.day, 23, 59)
 
 
+QUOTA_NEEDS_DONE = frozenset({"article", "case"})
+"""配额只数已完成的：信用动态“每月上报1篇”数已上报的稿件，信易批“形成案例并报审”数已报送的案例；
+诚信宣传活动“每年开展2次”数已开展的活动（活动材料的48小时期限另算）。"""
+
+
+def counts_for_quota(ev: Event, kind: str) -> bool:
+    return ev.kind == kind and (ev.done_at is not None or kind not in QUOTA_NEEDS_DONE)
+
+
 def quota_lines(catalog: Catalog, section_id: str, months: Iterable[SectionMonth], month: Month) -> list[QuotaLine]:
     """配额进度与节奏。``months`` 为该科室已有的各月记录（统计当年的事件）。"""
     months = list(months)
@@ -149,7 +158,7 @@ def quota_lines(catalog: Catalog, section_id: str, months: Iterable[SectionMonth
             done = 0
             for m in pool:
                 entry = m.entries.get(ind.id)
-                done += sum(1 for ev in (entry.events if entry else []) if ev.kind == kind)
+                done += sum(1 for ev in (entry.events if entry else []) if counts_for_quota(ev, kind))
             label = EVENT_KINDS.get(kind, kind)
             need = spec.rule.n
             if spec.rule.per == "month":

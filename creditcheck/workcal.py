@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import InputError
+from .oserrors import os_reason
 
 OFFICIAL = "official"
 FALLBACK = "weekday-fallback"
@@ -291,7 +292,7 @@ def load_user_rules(data_dir: Path | None) -> Iterator[DayRule]:
         try:
             raw = path.read_bytes()
         except OSError as e:
-            raise InputError(f"节假日文件无法读取：{path}（{e.strerror or e}）") from None
+            raise InputError(f"节假日文件无法读取：{path}（{os_reason(e)}）") from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

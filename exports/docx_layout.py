@@ -44,6 +44,7 @@ from lxml import etree
 
 from creditcheck.dates import format_date
 from creditcheck.errors import CreditCheckError
+from creditcheck.oserrors import os_reason
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -755,7 +756,7 @@ def _open_template(template: Path) -> Any:
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise ExportError(f"Word 模板无法打开，可能已损坏：{template}（{e}）") from None
     except OSError as e:
-        raise ExportError(f"Word 模板无法读取：{template}（{e.strerror or e}）") from None
+        raise ExportError(f"Word 模板无法读取：{template}（{os_reason(e)}）") from None
 
 
 def _replace(tmp: Path, path: Path) -> None:

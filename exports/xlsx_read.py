@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from creditcheck.ledger import UNCACHED_FORMULA, LedgerReadError, Merged
+from creditcheck.oserrors import os_reason
 
 __all__ = ["LedgerReadError", "LedgerWorkbook", "inspect_file", "MAX_UNCOMPRESSED", "EMPTY_RUN_LIMIT"]
 
@@ -54,7 +55,7 @@ def inspect_file(path: Path) -> None:
     except PermissionError:
         raise LedgerReadError(f"无法打开“{name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试") from None
     except OSError as e:
-        raise LedgerReadError(f"无法打开“{name}”：{e.strerror or e}") from None
+        raise LedgerReadError(f"无法打开“{name}”：{os_reason(e)}") from None
     if size == 0:
         raise LedgerReadError(f"“{name}”是空文件（0 字节），不是 Excel 工作簿")
     if head.startswith(_OLE_MAGIC):

@@ -151,7 +151,7 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
                     self._error("未记录。请核对路径，或按 F2 选择文件。", "#path")
 
             self.app.push_screen(
-                ConfirmModal("文件不存在", f"{str(e).removesuffix('确认仍要记录这条路径吗？').rstrip('。')}。\n\n"
+                ConfirmModal("文件不存在", f"{e}。\n\n"
                              "文件可能在别的电脑上，或尚未拷贝过来。仍要记录这条路径吗？",
                              yes="仍然记录", no="返回修改"),
                 answer,

@@ -13,6 +13,7 @@ from creditcheck.errors import CreditCheckError
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
+from creditcheck.oserrors import os_reason
 
 from .context import AppContext
 
@@ -38,7 +39,7 @@ class MonthSession:
         try:
             sm = self.ctx.store.load_month(sid, month, self.ctx.catalog.version)
         except OSError as e:
-            raise SaveError(f"读取数据失败：{e.strerror or e}") from None
+            raise SaveError(f"读取数据失败：{os_reason(e)}") from None
         finally:
             self._notices()
         if not sm.person:
@@ -87,7 +88,7 @@ class MonthSession:
             raise SaveError(f"保存失败：{e}。您填写的内容仍在，可稍后重试。") from None
         except OSError as e:
             raise SaveError(
-                f"保存失败：{e.strerror or e}（{getattr(e, 'filename', '') or self.ctx.data_dir}）。"
+                f"保存失败：{os_reason(e)}（{getattr(e, 'filename', '') or self.ctx.data_dir}）。"
                 "您填写的内容仍在，可稍后重试。"
             ) from None
         self.sm = draft

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from creditcheck.oserrors import os_reason
+
 
 def _linux_opener() -> list[str] | None:
     """Linux（含统信 UOS、麒麟）上可用的打开命令：xdg-open，没有时用 gio open。"""
@@ -26,7 +28,7 @@ def open_path(path: Path) -> str | None:
         if not path.exists():
             return f"文件不存在：{path}"
     except OSError as e:  # 共享文件夹断开等
-        return f"无法访问 {path}：{e.strerror or e}"
+        return f"无法访问 {path}：{os_reason(e)}"
     try:
         if sys.platform == "win32":
             os.startfile(str(path))  # type: ignore[attr-defined]
@@ -48,5 +50,5 @@ def open_path(path: Path) -> str | None:
             start_new_session=True,
         )
     except OSError as e:
-        return f"无法打开 {path}：{e.strerror or e}（可能没有关联的程序）"
+        return f"无法打开 {path}：{os_reason(e)}（可能没有关联的程序）"
     return None

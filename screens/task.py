@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
 from creditcheck.errors import CreditCheckError
+from creditcheck.oserrors import os_reason
 
 from .text import Plain
 
@@ -65,7 +66,7 @@ class TaskModal(ModalScreen[Path | None]):
             self.app.call_from_thread(
                 self._failed, f"没有权限写入 {e.filename or ''}（文件可能正在 Word/WPS 中打开，请关闭后重试）")
         except OSError as e:
-            self.app.call_from_thread(self._failed, f"文件操作失败：{e.strerror or e}（{e.filename or ''}）")
+            self.app.call_from_thread(self._failed, f"文件操作失败：{os_reason(e)}（{e.filename or ''}）")
         except Exception as e:  # 导出代码的意外错误也不能让界面崩溃
             self.app.call_from_thread(self._failed, f"出错了：{type(e).__name__}: {e}")
         else:

@@ -138,10 +138,10 @@ _OS_REASONS = {
 
 
 def os_reason(e: OSError) -> str:
-    """把系统的错误原因换成中文（Linux 上 strerror 是英文的；Windows 中文版本来就是中文）。"""
-    if e.errno in _OS_REASONS:
-        return _OS_REASONS[e.errno]
-    return str(e.strerror or e)
+    """把系统的错误原因换成中文（见 creditcheck.oserrors）。"""
+    from creditcheck.oserrors import os_reason as reason
+
+    return reason(e)
 
 
 def fit_form(screen: Any, reserve: int = 13) -> None:

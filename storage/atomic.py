@@ -17,6 +17,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from creditcheck.errors import CreditCheckError
+from creditcheck.oserrors import os_reason
 
 
 class StorageError(CreditCheckError):
@@ -70,7 +71,7 @@ def read_json(path: Path) -> Any | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise StorageError(f"数据文件无法读取：{path}（{e.strerror or e}）") from None
+        raise StorageError(f"数据文件无法读取：{path}（{os_reason(e)}）") from None
     if not raw.strip():
         if raw == b"":
             return None
@@ -93,12 +94,12 @@ def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise StorageError(f"无法创建数据文件夹：{folder}（{e.strerror or e}）") from None
+        raise StorageError(f"无法创建数据文件夹：{folder}（{os_reason(e)}）") from None
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise StorageError(f"数据文件夹不可写：{folder}（{e.strerror or e}）") from None
+        raise StorageError(f"数据文件夹不可写：{folder}（{os_reason(e)}）") from None
     tmp = Path(tmp_name)
     try:
         if os.name == "posix":
@@ -109,7 +110,7 @@ def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float 
             os.fsync(f.fileno())
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"写入失败：{path}（{e.strerror or e}）") from None
+        raise StorageError(f"写入失败：{path}（{os_reason(e)}）") from None
     for attempt in range(retries):
         try:
             os.replace(tmp, path)
@@ -123,7 +124,7 @@ def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float 
             time.sleep(delay)
         except OSError as e:
             raise StorageError(
-                f"无法替换数据文件 {path}（{e.strerror or e}）。已写好的内容保存在 {tmp}，未丢失。"
+                f"无法替换数据文件 {path}（{os_reason(e)}）。已写好的内容保存在 {tmp}，未丢失。"
             ) from None
     fsync_dir(folder)
 
@@ -186,6 +187,6 @@ def append_line_durable(path: Path, line: str) -> None:
             f.flush()
             os.fsync(f.fileno())
     except OSError as e:
-        raise StorageError(f"写入失败：{path}（{e.strerror or e}）") from None
+        raise StorageError(f"写入失败：{path}（{os_reason(e)}）") from None
     if new_file:
         fsync_dir(folder)

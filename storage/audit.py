@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from creditcheck.oserrors import os_reason
+
 from .atomic import StorageError, append_line_durable
 
 IGNORED_KEYS = frozenset({"saved_at", "saved_by", "rev", "schema", "updated_at"})
@@ -78,7 +80,7 @@ def read(path: Path) -> tuple[list[dict[str, Any]], int]:
     except FileNotFoundError:
         return [], 0
     except OSError as e:
-        raise StorageError(f"审计日志无法读取：{path}（{e.strerror or e}）") from None
+        raise StorageError(f"审计日志无法读取：{path}（{os_reason(e)}）") from None
     records: list[dict[str, Any]] = []
     bad = 0
     for line in raw.split(b"\n"):

@@ -25,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from creditcheck.oserrors import os_reason
+
 from .atomic import (
     CorruptFileError,
     StorageError,
@@ -98,7 +100,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"写入失败：{path}（{e.strerror or e}）") from None
+        raise StorageError(f"写入失败：{path}（{os_reason(e)}）") from None
     fsync_dir(folder)
 
 
@@ -339,7 +341,7 @@ class Backups:
                 fsync_dir(root)
             except OSError as e:
                 shutil.rmtree(partial, ignore_errors=True)
-                raise StorageError(f"备份失败：{root}（{e.strerror or e}）") from None
+                raise StorageError(f"备份失败：{root}（{os_reason(e)}）") from None
             result.files[sid] = [n for n, _, _ in files]
             self._save_state(sid, states[sid])
             self.rotate(sid)

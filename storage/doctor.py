@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 from creditcheck.catalog import Catalog
 from creditcheck.evidence import MISSING, OK, evidence_state, state_label
 from creditcheck.models import SectionMonth
+from creditcheck.oserrors import os_reason
 
 from . import audit as audit_log
 from .atomic import CorruptFileError, StorageError, read_json
@@ -312,7 +313,7 @@ def _check_lock(rep: Report, sdir: Path, name: str, now: datetime) -> None:
             rep.add(INFO, "占用", f"{name}：正{who}")
         return
     except OSError as e:
-        rep.add(WARN, "占用", f"{name}：无法检查占用锁（{e.strerror or e}）")
+        rep.add(WARN, "占用", f"{name}：无法检查占用锁（{os_reason(e)}）")
         return
     lk.release()
     if holder is not None and not holder.released:

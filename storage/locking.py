@@ -28,6 +28,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from creditcheck.oserrors import os_reason
+
 from .atomic import StorageError, read_json, write_json_atomic
 
 HOLDER_NAME = "lock-holder.json"
@@ -233,7 +235,7 @@ class SectionLock:
         except Timeout:
             return None
         except OSError as e:
-            raise StorageError(f"无法在数据文件夹中建立占用锁：{self.dir / name}（{e.strerror or e}）") from None
+            raise StorageError(f"无法在数据文件夹中建立占用锁：{self.dir / name}（{os_reason(e)}）") from None
         return lk
 
     def acquire(self) -> bool:
@@ -241,7 +243,7 @@ class SectionLock:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StorageError(f"无法创建数据文件夹：{self.dir}（{e.strerror or e}）") from None
+            raise StorageError(f"无法创建数据文件夹：{self.dir}（{os_reason(e)}）") from None
         for _ in range(3):
             holder = self.read_holder()
             name = holder.lock if holder else LOCK_NAME
@@ -346,7 +348,7 @@ class TransientLock:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StorageError(f"无法创建数据文件夹：{self.dir}（{e.strerror or e}）") from None
+            raise StorageError(f"无法创建数据文件夹：{self.dir}（{os_reason(e)}）") from None
         holder = None
         try:
             holder = Holder.from_dict(read_json(self.dir / HOLDER_NAME))
@@ -360,7 +362,7 @@ class TransientLock:
             who = holder.describe() if holder and not holder.released else "由另一处使用"
             raise StorageError(f"本科室数据正{who}，现在不能写入；请在那里操作，或等对方关闭后再试") from None
         except OSError as e:
-            raise StorageError(f"数据文件夹不可写：{self.dir}（{e.strerror or e}）") from None
+            raise StorageError(f"数据文件夹不可写：{self.dir}（{os_reason(e)}）") from None
         self._lock = lk
         return self
 

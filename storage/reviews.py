@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
+from creditcheck.oserrors import os_reason
 
 from .atomic import CorruptFileError, StorageError, read_json
 
@@ -107,14 +108,14 @@ def writing_lock(folder: Path, wait: float) -> Iterator[None]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise StorageError(f"无法创建审核记录文件夹：{folder}（{e.strerror or e}）") from None
+        raise StorageError(f"无法创建审核记录文件夹：{folder}（{os_reason(e)}）") from None
     lk = FileLock(folder / LOCK_NAME, timeout=wait, thread_local=False, preserve_lock_file=True)
     try:
         lk.acquire(timeout=wait, poll_interval=0.02)
     except Timeout:
         raise StorageError("另一个体系科窗口正在记录审核决定，请稍后再试") from None
     except OSError as e:
-        raise StorageError(f"审核记录文件夹不可写：{folder}（{e.strerror or e}）") from None
+        raise StorageError(f"审核记录文件夹不可写：{folder}（{os_reason(e)}）") from None
     try:
         yield
     finally:

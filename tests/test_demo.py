@@ -31,3 +31,13 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     assert sm.review is ReviewState.SUBMITTED
     returned = store.load_month("social", Month(2026, 10))
     assert returned.review is ReviewState.RETURNED and "签字页" in (returned.last_return_comment or "")
+
+
+def test_demo_folder_is_marked_and_opens_as_demo(tmp_path: Path) -> None:
+    from creditcheck.cli.launch import DEMO_MARKER
+
+    target = tmp_path / "任意名字"
+    r = subprocess.run([sys.executable, "-m", "creditcheck", "demo", "--no-tui", "--data", str(target)],
+                       capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (target / DEMO_MARKER).is_file()

@@ -79,6 +79,10 @@ class TestDates:
         with pytest.raises(InputError, match="早于事件发生"):
             check_completion(datetime(2026, 11, 2, 9), datetime(2026, 11, 3, 9), TODAY)
         check_completion(datetime(2026, 11, 3, 10), datetime(2026, 11, 3, 9), TODAY)
+        # 传入此刻时，今天晚些时候的完成时间也被拒绝
+        with pytest.raises(InputError, match="15:00 晚于此刻（10:10）"):
+            check_completion(datetime(2026, 11, 28, 15, 0), None, datetime(2026, 11, 28, 10, 10))
+        check_completion(datetime(2026, 11, 28, 10, 0), None, datetime(2026, 11, 28, 10, 10))
 
     def test_official_date_has_no_zero_padding(self) -> None:
         assert format_date(date(2026, 11, 9)) == "2026年11月9日"

@@ -166,3 +166,14 @@ def test_review_state_machine(catalog: Catalog) -> None:
     review.reopen(sm, "体系科", NOW, "区信用办要求补报")
     assert sm.review is ReviewState.RETURNED and sm.history[-1].comment == "区信用办要求补报"
     assert [r.action for r in SectionMonth.from_dict(sm.to_dict()).history] == ["submit", "return", "submit", "approve", "reopen"]
+
+
+def test_quota_counts_reported_articles_only(catalog: Catalog, cal: WorkCalendar) -> None:
+    sm = month(catalog, "office")
+    checklist.add_event(sm, catalog, cal, 4, "article", "未上报的稿件", datetime(2026, 11, 27, 9, 0), NOW)
+    [line] = [q for q in quota_lines(catalog, "office", [sm], NOV) if q.indicator_id == 4]
+    assert (line.done, line.met) == (0, False)  # “每月上报1篇”：还没上报的不算
+    checklist.add_event(sm, catalog, cal, 4, "article", "已上报", datetime(2026, 11, 20, 9, 0), NOW,
+                        done_at=datetime(2026, 11, 21, 9, 0))
+    [line] = [q for q in quota_lines(catalog, "office", [sm], NOV) if q.indicator_id == 4]
+    assert line.text == "信用动态 1/1（本月），已达到要求"

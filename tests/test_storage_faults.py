@@ -289,7 +289,7 @@ def _read_only_folder(data_dir: Path) -> None:
     lines = os.read(r, 100000).decode().split("\n")
     os.chmod(data_dir / "sections/office", 0o755)
     assert lines[0].startswith("read_only=True|"), "\n".join(lines)
-    assert "无法在数据文件夹中建立占用锁" in lines[0] and "Permission denied" in lines[0]
+    assert "无法在数据文件夹中建立占用锁" in lines[0] and "没有权限" in lines[0]
     assert "只读方式打开" in lines[0]
     assert lines[1] == "原来的"
     assert lines[2].startswith("error=") and ("不可写" in lines[2] or "没有权限" in lines[2] or "Permission" in lines[2])

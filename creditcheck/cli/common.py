@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import CreditCheckError
+from ..oserrors import os_reason
 from . import i18n
 from .env import Env, load_env, now, read_settings, resolve_data_dir
 
@@ -55,7 +56,7 @@ def friendly_errors(func: F) -> F:
                 fail(f"路径太长（超过 260 个字符），Windows 无法处理：{name}。请换一个短一些的文件夹。")
             fail(f"找不到文件：{e.filename or e}")
         except OSError as e:
-            fail(f"文件操作失败：{e.strerror or e}（{e.filename or ''}）")
+            fail(f"文件操作失败：{os_reason(e)}（{e.filename or ''}）")
 
     return wrapper  # type: ignore[return-value]
 

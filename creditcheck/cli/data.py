@@ -83,6 +83,13 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
             fail(f"文件夹 {target} 里已有内容；演示数据只放到空文件夹或新文件夹，以免和真实数据混在一起")
         target.mkdir(parents=True, exist_ok=True)
     catalog, cal, moment = load_builtin(), load_calendar(target), now()
+    from .launch import DEMO_MARKER
+
+    (target / DEMO_MARKER).write_text(
+        "这个文件夹是 creditcheck demo 生成的演示数据，可以随意试用或整个删除。\n"
+        "用 creditcheck --data 打开它时总以演示身份（商事登记科）打开，不会修改本机设置。\n",
+        encoding="utf-8",
+    )
     make_demo(target, moment, catalog, cal)
     from exports.demo_ledgers import demo_ledgers
     from storage import Store
@@ -94,7 +101,7 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
         return
     from .app import run_app
 
-    run_app(target)
+    run_app(target, demo=True)
 
 
 @click.command()

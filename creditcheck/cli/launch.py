@@ -32,6 +32,10 @@ def open_store(data_dir: Path, section_id: str = "", actor: str = "", *, defer_l
     return Store(data_dir)
 
 
+DEMO_MARKER = "演示数据-请勿存放真实数据.txt"
+"""``creditcheck demo`` 在演示数据文件夹里放的说明文件；有它的文件夹总以演示身份打开，不改本机设置。"""
+
+
 def run_app(data: Path | None, *, demo: bool | None = None) -> None:
     """启动界面。``data`` 为 --data 指定的数据文件夹（否则取设置中的，再否则取默认）。
 
@@ -68,7 +72,7 @@ def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], Non
     persist = _persist
     notice = ""
     if demo is None:
-        demo = data is not None and data.name.startswith("creditcheck-demo-")
+        demo = data is not None and (data.name.startswith("creditcheck-demo-") or (data / DEMO_MARKER).is_file())
     if demo:
         settings = Settings(section_id="commerce", person="演示用户", phone="0531-00000000", data_dir=str(env.data_dir))
         persist = _discard
