@@ -237,7 +237,7 @@ class CreditCheckApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
+        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder="输入几个字查找操作，如：导出、材料、提交……",
                                             id="--command-palette"))
 

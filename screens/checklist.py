@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.cells import cell_len
 from textual import work
@@ -348,7 +350,7 @@ class ChecklistScreen(Screen[None]):
         for i, h in enumerate(heads):
             table.add_column(h, width=name_w if i == 1 else widths[i], key=str(i))
         for r in rows:
-            table.add_row(r[0], clip(r[1], name_w), r[2], r[3], r[4], r[5], key=r[6])
+            table.add_row(r[0], clip(str(r[1]), name_w), r[2], r[3], r[4], r[5], key=str(r[6]))
         table.display = bool(events)
         empty = self.query_one("#events-empty", Static)
         kinds = "、".join(EVENT_KINDS[k] for k in ind.event_kinds)
@@ -557,7 +559,8 @@ class ChecklistScreen(Screen[None]):
                 return
             ev = next(e for e in self.session.sm.entry(ind.id).events if e.id == ev_id)
             body = f"删除事件“{ev.title}”？删除后不能恢复。"
-            mutate = lambda sm: ops.remove_event(sm, self.ctx.catalog, ind.id, ev_id, now)  # noqa: E731
+            target = ev_id
+            mutate: Callable[[Any], object] = lambda sm: ops.remove_event(sm, self.ctx.catalog, ind.id, target, now)  # noqa: E731
         else:
             ev_id = self._selected("#evidence")
             if ev_id is None:
@@ -566,8 +569,11 @@ class ChecklistScreen(Screen[None]):
             item = next(e for e in self.session.sm.entry(ind.id).evidence if e.id == ev_id)
             body = f"从本项中移除佐证材料“{item.file_name}”？（文件本身不会被删除）"
             mutate = lambda sm: ops.remove_evidence(sm, self.ctx.catalog, ind.id, ev_id, now)  # noqa: E731
-        self.app.push_screen(ConfirmModal("删除", body, yes="删除", danger=True),
-                             lambda yes: self._change(mutate) if yes else None)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._change(mutate)
+
+        self.app.push_screen(ConfirmModal("删除", body, yes="删除", danger=True), confirmed)
 
     def action_counts(self) -> None:
         if not self.app.can_edit():  # type: ignore[attr-defined]
