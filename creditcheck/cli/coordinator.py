@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -181,44 +182,37 @@ def _review_action(action: str, section_text: str, month_text: str, comment: str
     click.echo(f"{section.short}{month.label}：{done}。当前状态：{sm.review.value}")
 
 
-@review_group.command(name="submit")
-@_section_opt
-@_month_opt
-@click.option("--comment", default="", help="附言（可选）。")
-@data_option
-@friendly_errors
+def _review_command(name: str, comment_help: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
+    """review 子命令共同的选项：--section、--month、（可选的）--comment、--data，出错时一行中文。"""
+
+    def deco(func: Callable[..., None]) -> click.Command:
+        f = data_option(friendly_errors(func))
+        if comment_help is not None:
+            f = click.option("--comment", default="", help=comment_help)(f)
+        return review_group.command(name=name)(_section_opt(_month_opt(f)))
+
+    return deco
+
+
+@_review_command("submit", "附言（可选）。")
 def submit_cmd(section_text: str, month_text: str, comment: str, data: Path | None) -> None:
     """科室提交本月材料（未提交或被退回时可提交）。"""
     _review_action("submit", section_text, month_text, comment, data)
 
 
-@review_group.command(name="withdraw")
-@_section_opt
-@_month_opt
-@data_option
-@friendly_errors
+@_review_command("withdraw")
 def withdraw_cmd(section_text: str, month_text: str, data: Path | None) -> None:
     """科室撤回尚未审核的提交。"""
     _review_action("withdraw", section_text, month_text, "", data)
 
 
-@review_group.command(name="approve")
-@_section_opt
-@_month_opt
-@click.option("--comment", default="", help="审核意见（可选）。")
-@data_option
-@friendly_errors
+@_review_command("approve", "审核意见（可选）。")
 def approve_cmd(section_text: str, month_text: str, comment: str, data: Path | None) -> None:
     """体系科审核通过；此后本月对科室锁定。"""
     _review_action("approve", section_text, month_text, comment, data)
 
 
-@review_group.command(name="return")
-@_section_opt
-@_month_opt
-@click.option("--comment", default="", help="退回意见（必填），显示在该科室的首页。")
-@data_option
-@friendly_errors
+@_review_command("return", "退回意见（必填），显示在该科室的首页。")
 def return_cmd(section_text: str, month_text: str, comment: str, data: Path | None) -> None:
     """体系科退回修改，必须用 --comment 写明意见。"""
     if not comment.strip():
@@ -226,12 +220,7 @@ def return_cmd(section_text: str, month_text: str, comment: str, data: Path | No
     _review_action("return", section_text, month_text, comment, data)
 
 
-@review_group.command(name="reopen")
-@_section_opt
-@_month_opt
-@click.option("--comment", default="", help="重新打开的理由（必填），记入审核记录与审计日志。")
-@data_option
-@friendly_errors
+@_review_command("reopen", "重新打开的理由（必填），记入审核记录与审计日志。")
 def reopen_cmd(section_text: str, month_text: str, comment: str, data: Path | None) -> None:
     """重新打开已审核通过的月份，必须用 --comment 写明理由。"""
     if not comment.strip():
@@ -239,11 +228,7 @@ def reopen_cmd(section_text: str, month_text: str, comment: str, data: Path | No
     _review_action("reopen", section_text, month_text, comment, data)
 
 
-@review_group.command(name="show")
-@_section_opt
-@_month_opt
-@data_option
-@friendly_errors
+@_review_command("show")
 def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
     """显示某科室某月的审核状态与全部审核记录（提交、退回意见、重新打开的理由……）。"""
     from storage.store import Store
