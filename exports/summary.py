@@ -16,9 +16,7 @@ python-docx 与 openpyxl 只在写文件时导入。
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -299,6 +297,8 @@ def write_summary_xlsx(content: SummaryContent, path: Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from .xlsx_write import save_workbook
+
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head_font = Font(name="宋体", bold=True, size=11)
@@ -344,18 +344,7 @@ def write_summary_xlsx(content: SummaryContent, path: Path) -> Path:
             note_row = len(t.rows) + 3
             ws.cell(row=note_row, column=1, value="说明：" + t.note).font = Font(name="宋体", size=10, italic=True)
 
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx.tmp", dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return save_workbook(wb, path)
 
 
 def export_summary(ov: Overview, out: Path, *, bureau: str, day: date | datetime, xlsx: bool = False,

@@ -185,15 +185,22 @@ def write_template(kind: str, out: Path | str) -> Path:
 
 
 def _save(wb: Workbook, out: Path | str) -> Path:
-    """先写临时文件再改名：中途失败不会留下半个文件，也不会毁掉同名旧文件。"""
-    import os
-    import tempfile
-
+    """补上 .xlsx 后缀，再原子地写入（见 save_workbook）。"""
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx") if path.suffix == "" else path
+    return save_workbook(wb, path)
+
+
+def save_workbook(wb: Workbook, path: Path | str) -> Path:
+    """把工作簿原样写到 ``path``（缺的文件夹会建上）：先写同一文件夹里的临时文件再改名，
+    中途失败不会留下半个文件，也不会毁掉同名旧文件。"""
+    import os
+    import tempfile
+
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
