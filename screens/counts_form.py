@@ -16,6 +16,7 @@ from creditcheck.checklist import application_ratio
 from creditcheck.errors import CreditCheckError
 
 from .confirm import DiscardGuard
+from .forms import focus_next_or_save
 from .text import Plain
 
 
@@ -79,12 +80,7 @@ class CountsModal(DiscardGuard, ModalScreen[dict[str, int] | None]):
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        i = inputs.index(event.input)
-        if i + 1 < len(inputs):
-            inputs[i + 1].focus()
-        else:
-            self.action_save()
+        focus_next_or_save(self, event.input, self.action_save)
 
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:

@@ -23,6 +23,7 @@ from creditcheck.dates import check_completion, parse_datetime
 from creditcheck.errors import CreditCheckError, InputError
 
 from .confirm import DiscardGuard
+from .forms import focus_next_or_save, form_row
 from .text import Plain, fit_form
 
 
@@ -121,24 +122,14 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
             if self.rule_label:
                 yield Plain(f"期限：{self.rule_label}", classes="hint")
             with VerticalScroll(classes="form"):
-                with Horizontal(classes="form-row"):
-                    yield Static(spec.title, classes="row-label")
-                    yield Input(placeholder=spec.title_hint, id="title")
+                yield form_row(spec.title, Input(placeholder=spec.title_hint, id="title"))
                 for key, label, hint in spec.extra:
-                    with Horizontal(classes="form-row"):
-                        yield Static(label, classes="row-label")
-                        yield Input(placeholder=hint, id=f"x-{key}")
+                    yield form_row(label, Input(placeholder=hint, id=f"x-{key}"))
                     if key == "code":
                         yield Plain("", id="code-check", classes="warning-text")
-                with Horizontal(classes="form-row"):
-                    yield Static(spec.occurred, classes="row-label")
-                    yield Input(placeholder=t_hint, id="occurred")
-                with Horizontal(classes="form-row"):
-                    yield Static(spec.done, classes="row-label")
-                    yield Input(placeholder="尚未完成可不填；" + t_hint, id="done")
-                with Horizontal(classes="form-row"):
-                    yield Static("备注", classes="row-label")
-                    yield Input(placeholder="可不填", id="note")
+                yield form_row(spec.occurred, Input(placeholder=t_hint, id="occurred"))
+                yield form_row(spec.done, Input(placeholder="尚未完成可不填；" + t_hint, id="done"))
+                yield form_row("备注", Input(placeholder="可不填", id="note"))
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("保存（Ctrl+S）", id="ok", variant="primary")
@@ -154,12 +145,7 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        i = inputs.index(event.input)
-        if i + 1 < len(inputs):
-            inputs[i + 1].focus()
-        else:
-            self.action_save()
+        focus_next_or_save(self, event.input, self.action_save)
 
     @on(Input.Changed, "#x-code")
     def _check_code(self, event: Input.Changed) -> None:

@@ -26,6 +26,7 @@ from creditcheck.filenames import clean_path_text
 
 from .confirm import ConfirmModal, DiscardGuard
 from .file_picker import FilePickerModal
+from .forms import form_row
 from .path_input import PathSuggester
 from .text import Plain, cell_safe, fit_form
 
@@ -73,12 +74,8 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
                             suggester=PathSuggester(self.start_dir))
                 yield Static("材料类型", classes="field-label")
                 yield OptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
-                with Horizontal(classes="form-row"):
-                    yield Static("材料日期", classes="row-label")
-                    yield Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date")
-                with Horizontal(classes="form-row"):
-                    yield Static("说明", classes="row-label")
-                    yield Input(placeholder="可不填", id="note")
+                yield form_row("材料日期", Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date"))
+                yield form_row("说明", Input(placeholder="可不填", id="note"))
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("保存（Ctrl+S）", id="ok", variant="primary")

@@ -24,6 +24,7 @@ from creditcheck.settings import FONT_PROFILES, Settings
 from .confirm import DiscardGuard
 from .context import AppContext
 from .file_picker import FilePickerModal
+from .forms import form_row
 from .path_input import PathSuggester
 from .text import AppFooter, Plain, os_reason, pad
 
@@ -77,16 +78,10 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
                 )
                 yield Plain("", id="section-full", classes="hint")
             with VerticalScroll(id="setup-right"):
-                with Horizontal(classes="form-row"):
-                    yield Static("专人姓名", classes="row-label")
-                    yield Input(s.person, placeholder="如：张三", id="person")
-                with Horizontal(classes="form-row"):
-                    yield Static("联系电话", classes="row-label")
-                    yield Input(s.phone, placeholder="如：0531-88888888", id="phone")
-                with Horizontal(classes="form-row"):
-                    yield Static("数据文件夹", classes="row-label")
-                    yield Input(s.data_dir or str(self.ctx.data_dir), id="data-dir",
-                                suggester=PathSuggester(dirs_only=True))
+                yield form_row("专人姓名", Input(s.person, placeholder="如：张三", id="person"))
+                yield form_row("联系电话", Input(s.phone, placeholder="如：0531-88888888", id="phone"))
+                yield form_row("数据文件夹", Input(s.data_dir or str(self.ctx.data_dir), id="data-dir",
+                                                  suggester=PathSuggester(dirs_only=True)))
                 yield Plain(
                     f"默认：{default_dir}\n多台电脑共用时填共享文件夹路径；F2 从文件夹树中选择。",
                     classes="hint")
@@ -95,9 +90,7 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
                     *[Option(label, id=key) for key, label in FONT_PROFILES.items()],
                     id="font",
                 )
-                with Horizontal(classes="form-row"):
-                    yield Static("提前提醒", classes="row-label")
-                    yield Input(str(s.horizon_days), id="horizon", type="integer", max_length=2)
+                yield form_row("提前提醒", Input(str(s.horizon_days), id="horizon", type="integer", max_length=2))
                 yield Plain("到期前几个工作日开始列入“即将到期”。", classes="hint")
                 yield Plain("", id="error", classes="error")
                 with Horizontal(classes="dialog-buttons"):
