@@ -450,29 +450,27 @@ class ReviewScreen(CoordinatorScreen):
 
     def action_return_month(self) -> None:
         r = self._current()
-        if r is None:
-            return
-        from .prompt import PromptModal
-
-        def commit(text: str) -> None:
-            self.apply(r.section_id, "return", text, f"已退回{r.name}{self.month.label}的材料")
-
-        self.app.push_screen(PromptModal(
-            f"退回修改：{r.section.name}{self.month.label}", "退回意见（必填，会显示在该科室的首页）",
-            placeholder="如：请补充第6项推进情况的材料", commit=commit, ok="退回"))
+        if r is not None:
+            self._decide_with_comment(
+                r, "return", f"退回修改：{r.section.name}{self.month.label}", "退回意见（必填，会显示在该科室的首页）",
+                "如：请补充第6项推进情况的材料", "退回", f"已退回{r.name}{self.month.label}的材料")
 
     def action_reopen(self) -> None:
         r = self._current()
-        if r is None:
-            return
+        if r is not None:
+            self._decide_with_comment(
+                r, "reopen", f"重新打开：{r.section.name}{self.month.label}", "理由（必填，记入审核记录与审计日志）",
+                "如：台账数据有误，需要更正", "重新打开", f"已重新打开{r.name}{self.month.label}")
+
+    def _decide_with_comment(self, r: SectionRow, action: str, title: str, label: str, placeholder: str, ok: str,
+                             done: str) -> None:
+        """先问意见或理由（必填），再记录决定（退回修改 / 重新打开）。"""
         from .prompt import PromptModal
 
         def commit(text: str) -> None:
-            self.apply(r.section_id, "reopen", text, f"已重新打开{r.name}{self.month.label}")
+            self.apply(r.section_id, action, text, done)
 
-        self.app.push_screen(PromptModal(
-            f"重新打开：{r.section.name}{self.month.label}", "理由（必填，记入审核记录与审计日志）",
-            placeholder="如：台账数据有误，需要更正", commit=commit, ok="重新打开"))
+        self.app.push_screen(PromptModal(title, label, placeholder=placeholder, commit=commit, ok=ok))
 
     @on(DataTable.RowSelected, "#review")
     def action_history(self) -> None:
