@@ -41,3 +41,12 @@ def test_demo_folder_is_marked_and_opens_as_demo(tmp_path: Path) -> None:
                        capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
     assert r.returncode == 0, r.stderr
     assert (target / DEMO_MARKER).is_file()
+
+
+def test_backup_list_names_sections_in_chinese(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "creditcheck", *a, "--data", str(target)],  # noqa: E731
+                                    capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
+    assert run("demo", "--no-tui").returncode == 0
+    out = run("restore").stdout
+    assert "商事登记科 " in out and "体系科审核记录 " in out and "commerce" not in out

@@ -165,7 +165,7 @@ def restore(ctx: click.Context, when: str | None, data: Path | None, sections: t
         click.echo(f"共 {len(items)} 次备份（从旧到新）：")
         click.echo("  编号                  时间                 原因              科室与文件数")
         for b in items:
-            secs = "，".join(f"{s} {len(f)}个" for s, f in sorted(b.sections.items()))
+            secs = "，".join(f"{_folder_label(data_dir, s)} {len(f)}个" for s, f in sorted(b.sections.items()))
             click.echo(f"  {b.id:<20}  {b.label:<19}  {reason_label(b.reason):<10}  {secs}")
         click.echo("恢复：creditcheck restore 编号（或日期时间）")
         return
@@ -187,3 +187,16 @@ def restore(ctx: click.Context, when: str | None, data: Path | None, sections: t
 def register(main: click.Group) -> None:
     for cmd in (doctor, demo, backup, restore):
         main.add_command(cmd)
+
+
+def _folder_label(data_dir: Path, folder: str) -> str:
+    """备份里的文件夹名 → 给人看的名字：科室简称；reviews 为“体系科审核记录”。"""
+    if folder == "reviews":
+        return "体系科审核记录"
+    from ..catalog import load_catalog
+    from ..errors import CreditCheckError
+
+    try:
+        return load_catalog(data_dir).section_by_id(folder).short
+    except CreditCheckError:  # 目录里已没有这个科室编号：照录文件夹名
+        return folder
