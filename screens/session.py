@@ -9,6 +9,7 @@ import copy
 from collections.abc import Callable
 from typing import TypeVar
 
+from creditcheck.catalog import Catalog
 from creditcheck.errors import CreditCheckError
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
@@ -36,16 +37,39 @@ class MonthSession:
 
     def _load(self, month: Month) -> SectionMonth:
         sid = self.ctx.settings.section_id
+        base = self._base_catalog()
         try:
-            sm = self.ctx.store.load_month(sid, month, self.ctx.catalog.version)
+            sm = self.ctx.store.load_month(sid, month, base.version)
         except OSError as e:
             raise SaveError(f"读取数据失败：{os_reason(e)}") from None
         finally:
             self._notices()
+        self._use_catalog_of(sm, base)
         if not sm.person:
             sm.person = self.ctx.settings.person
             sm.phone = self.ctx.settings.phone
         return sm
+
+    def _base_catalog(self) -> Catalog:
+        """启动时加载的目录（当前施行的版本）；翻到旧月份时 ctx.catalog 会换成那个月的版本。"""
+        base = getattr(self.ctx, "_base_catalog", None)
+        if base is None:
+            base = self.ctx.catalog
+            self.ctx._base_catalog = base  # type: ignore[attr-defined]
+        return base
+
+    def _use_catalog_of(self, sm: SectionMonth, base: Catalog) -> None:
+        """每个月按它填报时所用的目录版本显示、计算和导出（权重、分工调整后，旧月份不受影响）。"""
+        stored = sm.catalog_version if (sm.entries or sm.history) else ""
+        if (stored and stored != base.version) or (not stored and sm.month < base.effective):
+            from creditcheck.catalog import catalog_for_month
+
+            cat = catalog_for_month(self.ctx.data_dir, sm.month, stored)
+        else:
+            cat = base
+        self.ctx.catalog = cat
+        if not stored:
+            sm.catalog_version = cat.version
 
     def _notices(self) -> None:
         take = getattr(self.ctx.store, "take_notices", None)
