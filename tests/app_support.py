@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from creditcheck.catalog import load_builtin
 from creditcheck.settings import Settings
@@ -84,3 +87,31 @@ def seed_warnings(data_dir: Path) -> None:
 
     with Store(data_dir) as store:
         save_with_decisions(store, sm, actor="张三")  # 退回意见进体系科的审核文件
+
+
+async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """把光标放到输入框里，再填入文字（如同用户点进去输入）。"""
+    from textual.widgets import Input
+
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    await pilot.pause()
+    widget.value = text
+
+
+async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """按键，再等界面处理完（推出的对话框、换的屏幕都已画好）。"""
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+@asynccontextmanager
+async def checklist_pilot(tmp_path: Path, indicator: int, size: tuple[int, int] = (120, 36),
+                          **kw: Any) -> AsyncIterator[tuple[CreditCheckApp, Any]]:
+    """已设为商事登记科张三的 App，启动后打开第 ``indicator`` 项的逐项自查页。"""
+    app = make_app(tmp_path, settings=configured(), **kw)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.open_checklist(indicator)
+        await pilot.pause()
+        yield app, pilot

@@ -7,7 +7,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from app_support import NOW, configured, make_app, open_store, seed_warnings
+from app_support import (
+    NOW,
+    configured,
+    make_app,
+    open_store,
+    press,
+    seed_warnings,
+    type_into,
+)
 from textual.widgets import Input, Static
 
 from creditcheck.catalog import load_builtin
@@ -28,13 +36,6 @@ def load(tmp_path: Path, section: str = "commerce"):  # type: ignore[no-untyped-
     return Store(tmp_path / "data").load_month(section, NOV)
 
 
-async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.focus()
-    await pilot.pause()
-    widget.value = text
-
-
 def screen_text(app) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
 
@@ -50,8 +51,7 @@ async def test_first_run_saves_settings_and_opens_home(tmp_path: Path) -> None:
         assert "请填写科室专人姓名" in str(app.screen.query_one("#error", Static).render())
         await pilot.press(*"李四", "enter")
         await pilot.press(*"0531-1234", "enter")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
         assert "商事登记科" in str(app.screen.query_one("#topbar", Static).render())
     saved = json.loads((tmp_path / "config" / "settings.json").read_text(encoding="utf-8"))
@@ -70,8 +70,7 @@ async def test_first_run_refuses_unwritable_folder(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.press(*"李四", "enter")
         await type_into(pilot, "#data-dir", str(blocker / "sub"))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, SetupScreen)
         assert "无法创建文件夹" in str(app.screen.query_one("#error", Static).render())
         assert app.screen.query_one("#data-dir", Input).value == str(blocker / "sub")
@@ -87,8 +86,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("c")
-        await pilot.pause()
+        await press(pilot, "c")
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
         seen = []
@@ -105,11 +103,9 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         await type_into(pilot, "#path", str(evidence_file))
         await type_into(pilot, "#date", "2026年11月20日")
         await type_into(pilot, "#note", "11月台账")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
-        await pilot.press("d")
-        await pilot.pause()
+        await press(pilot, "d")
         # 第4项：信用动态稿件，事件时间与上报时间
         app.open_checklist(4)
         await pilot.pause()
@@ -118,8 +114,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         await type_into(pilot, "#title", "我局推行信用承诺制")
         await type_into(pilot, "#occurred", "11-26 下午3点")
         await type_into(pilot, "#done", "昨天 9:30")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
         # 第5项：重错码（代码校验只提醒，不拒绝）
         app.open_checklist(5)
@@ -130,8 +125,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         await pilot.pause()
         assert "提醒" in str(app.screen.query_one("#code-check", Static).render())
         await type_into(pilot, "#occurred", "2026-11-10")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
         # 第8项：计数与比例
         app.open_checklist(8)
@@ -142,26 +136,21 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         await type_into(pilot, "#c-market_entities", "500")
         await pilot.pause()
         assert "30.0%" in str(app.screen.query_one("#ratio", Static).render())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert "30.0%" in str(app.screen.query_one("#counts", Static).render())
         # 第3项：不适用须写理由
         app.open_checklist(3)
         await pilot.pause()
-        await pilot.press("s", "4")
-        await pilot.pause()
+        await press(pilot, "s", "4")
         await pilot.press("enter")  # 理由为空：拒绝
         await pilot.pause()
         assert "必须填写理由" in str(app.screen.query_one("#error", Static).render())
-        await pilot.press(*"本月无信用承诺事项", "enter")
-        await pilot.pause()
+        await press(pilot, *"本月无信用承诺事项", "enter")
         assert isinstance(app.screen, ChecklistScreen)
         # 导出 Word
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("e")
-        await pilot.pause()
+        await press(pilot, "e")
         out = tmp_path / "docs" / "11月报送.docx"
         await type_into(pilot, "#value", str(out))
         await pilot.press("enter")
@@ -173,8 +162,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         assert str(out) in str(app.screen.query_one("#status", Static).render())
         await pilot.press("o")  # 打开所在文件夹
         assert app.ctx.opener is not None
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
     assert out.exists()
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "商事登记" in text
@@ -214,33 +202,27 @@ async def test_bad_date_is_refused_and_text_stays(tmp_path: Path) -> None:
         await pilot.press("n")
         await type_into(pilot, "#title", "某公司异议")
         await type_into(pilot, "#occurred", "2026-02-30")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, EventModal)
         assert "日期不存在" in str(app.screen.query_one("#error", Static).render())
         assert app.screen.query_one("#occurred", Input).value == "2026-02-30"
         # 完成时间晚于今天
         await type_into(pilot, "#occurred", "11-27")
         await type_into(pilot, "#done", "明天")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert "晚于今天" in str(app.screen.query_one("#error", Static).render())
         assert app.screen.query_one("#done", Input).value == "明天"
         # 完成早于事件
         await type_into(pilot, "#done", "11-20")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert "早于事件发生" in str(app.screen.query_one("#error", Static).render())
         assert app.screen.query_one("#done", Input).value == "11-20"
         # 按小时计算的稿件必须写时间。Esc：已填了内容，先问是否放弃；N 回到表单，内容还在
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.screen.__class__.__name__ == "ConfirmModal"
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert app.screen.query_one("#done", Input).value == "11-20"
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         await pilot.press("y")  # 放弃
         await pilot.pause()
         assert isinstance(app.screen, ChecklistScreen)
@@ -249,8 +231,7 @@ async def test_bad_date_is_refused_and_text_stays(tmp_path: Path) -> None:
         await pilot.press("n")
         await type_into(pilot, "#title", "稿件")
         await type_into(pilot, "#occurred", "昨天")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert "请写上几点几分" in str(app.screen.query_one("#error", Static).render())
     app.ctx.store.close()
     assert 10 not in load(tmp_path).entries or not load(tmp_path).entries[10].events
@@ -264,18 +245,14 @@ async def test_missing_evidence_path_needs_confirmation(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("a")
         await type_into(pilot, "#path", str(missing))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert isinstance(app.screen, EvidenceModal)
         assert app.screen.query_one("#path", Input).value == str(missing)
         assert 2 not in load(tmp_path).entries
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
+        await press(pilot, "y")
         assert isinstance(app.screen, ChecklistScreen)
         await pilot.pause(0.2)
         assert "文件缺失" in str(app.screen.query_one("#evidence").get_row_at(0)[3])
@@ -298,8 +275,7 @@ async def test_read_only_banner_and_no_edits(tmp_path: Path) -> None:
             app.open_checklist(9)
             await pilot.pause()
             assert app.screen.query_one("#readonly", Static).display
-            await pilot.press("s", "2")
-            await pilot.pause()
+            await press(pilot, "s", "2")
             assert isinstance(app.screen, ChecklistScreen)
             assert any("只读" in n.message for n in app._notifications)
         assert 9 not in load(tmp_path).entries
@@ -319,13 +295,10 @@ async def test_submit_month_and_copy_from_previous(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("p")
-        await pilot.pause()
-        await pilot.press("u")
-        await pilot.pause()
+        await press(pilot, "p")
+        await press(pilot, "u")
         assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("y")
-        await pilot.pause()
+        await press(pilot, "y")
         assert "已提交" in str(app.screen.query_one("#review-state", Static).render())
     app.ctx.store.close()
     sm = load(tmp_path)
@@ -350,10 +323,8 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
         await pilot.pause()
         assert "2027年节假日安排未导入" in str(app.screen.query_one("#notices", Static).render())
         # 回车打开逾期的那一项
-        await pilot.press("t")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "t")
+        await press(pilot, "enter")
         assert isinstance(app.screen, ChecklistScreen) and app.screen.ind.id == 2
     app.ctx.store.close()
 
@@ -363,20 +334,16 @@ async def test_help_and_palette(tmp_path: Path) -> None:
 
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
+        await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await press(pilot, "ctrl+p")
         await pilot.press(*"逐项")
         await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert isinstance(app.screen, ChecklistScreen)
     app.ctx.store.close()
 
@@ -387,8 +354,7 @@ async def test_coordinator_keys_only_for_coordinator(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.ctx.is_coordinator
         assert "O 总览" in str(app.screen.query_one("#topbar", Static).render())
-        await pilot.press("o")
-        await pilot.pause()
+        await press(pilot, "o")
     app.ctx.store.close()
     plain = make_app(tmp_path, settings=configured())
     async with plain.run_test(size=(120, 36)) as pilot:

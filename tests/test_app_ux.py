@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app_support import NOW, configured, make_app, seed_warnings
+from app_support import NOW, checklist_pilot, configured, make_app, press, seed_warnings, type_into
 from textual.widgets import Button, DataTable, Input, Static
 
 from creditcheck import checklist
@@ -25,13 +25,6 @@ from storage.store import Store
 
 NOV = Month(2026, 11)
 SMALL = (80, 24)
-
-
-async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.focus()
-    await pilot.pause()
-    widget.value = text
 
 
 def error_text(app) -> str:  # type: ignore[no-untyped-def]
@@ -82,8 +75,7 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
             # 不重叠：按键之间从左到右排开
             spans = sorted(v for k, v in keys.items() if k != "命令")
             assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), spans
-            await pilot.press("escape")
-            await pilot.pause()
+            await press(pilot, "escape")
         keys = footer_keys(app)  # 首页
         assert {"逐项自查", "提交本月", "导出Word", "帮助"} <= set(keys)
         assert all(right <= 80 for _, right in keys.values()), keys
@@ -102,11 +94,7 @@ async def test_footer_shows_ctrl_keys_in_words(tmp_path: Path) -> None:
 
 async def test_events_table_fits_80_columns(tmp_path: Path) -> None:
     seed_events(tmp_path / "data")
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        app.open_checklist(2)
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 2, size=SMALL) as (app, pilot):
         table = app.screen.query_one("#events", DataTable)
         assert table.row_count == 3
         assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)
@@ -125,11 +113,7 @@ async def test_events_table_fits_80_columns(tmp_path: Path) -> None:
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert ["第二篇稿件", "11-27 15:00", "11-29 15:00"] == rows[-1][1:4]
     # 宽窗口里标题完整
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(140, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(2)
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 2, size=(140, 36)) as (app, pilot):
         row = [str(c) for c in app.screen.query_one("#events", DataTable).get_row_at(1)]
         assert row[1] == "历城区某某幼儿园民办学校办学许可"
 
@@ -149,13 +133,8 @@ async def test_home_review_state_visible_at_80_columns(tmp_path: Path) -> None:
 
 async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
     """事件表单（第 10 项有来函编号一栏）、佐证材料表单：24 行的窗口里“保存”按钮在屏幕内，表单区滚动。"""
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        app.open_checklist(10)
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 10, size=SMALL) as (app, pilot):
+        await press(pilot, "n")
         assert isinstance(app.screen, EventModal)
         ok = app.screen.query_one("#ok", Button)
         assert 0 <= ok.region.y and ok.region.bottom <= 24, ok.region
@@ -166,10 +145,8 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
         assert form.region.y <= note.region.y and note.region.bottom <= form.region.bottom
         await pilot.press("escape")  # 填过内容：先问
         await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await press(pilot, "y")
+        await press(pilot, "a")
         assert isinstance(app.screen, EvidenceModal)
         ok = app.screen.query_one("#ok", Button)
         assert ok.region.bottom <= 24, ok.region
@@ -177,13 +154,8 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
 
 async def test_event_form_rows_aligned(tmp_path: Path) -> None:
     """表单里的“备注”输入框与其他栏一样高、一样对齐（曾被逐项自查页 #note 的样式推下一行）。"""
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(10)
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 10) as (app, pilot):
+        await press(pilot, "n")
         rows = list(app.screen.query(".form-row"))
         note = app.screen.query_one("#note", Input)
         assert note.region.y == rows[-1].region.y
@@ -193,46 +165,31 @@ async def test_event_form_rows_aligned(tmp_path: Path) -> None:
 # ── 不丢输入 ──
 
 async def test_escape_on_filled_form_asks_first(tmp_path: Path) -> None:
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(2)
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 2) as (app, pilot):
         # 什么都没填：Esc 直接关闭
-        await pilot.press("a")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "a")
+        await press(pilot, "escape")
         assert isinstance(app.screen, ChecklistScreen)
         # 填了路径：Esc 先问；“继续填写”回到表单，内容还在
-        await pilot.press("a")
-        await pilot.pause()
+        await press(pilot, "a")
         await type_into(pilot, "#path", "/tmp/学习记录.docx")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
         assert "放弃" in str(app.screen.query_one("#yes", Button).label)
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert isinstance(app.screen, EvidenceModal)
         assert app.screen.query_one("#path", Input).value == "/tmp/学习记录.docx"
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press(pilot, "escape")
+        await press(pilot, "y")
         assert isinstance(app.screen, ChecklistScreen)
         # 备注：改了文字再按 Esc 也先问
-        await pilot.press("m")
-        await pilot.pause()
+        await press(pilot, "m")
         await type_into(pilot, "#value", "已与市平台核对")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert isinstance(app.screen, PromptModal)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert isinstance(app.screen, ChecklistScreen)
     sm = Store(tmp_path / "data").load_month("commerce", NOV)
     assert sm.entries[2].note == "已与市平台核对"
@@ -244,18 +201,14 @@ async def test_settings_escape_keeps_changes_until_confirmed(tmp_path: Path) -> 
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert isinstance(app.screen, SetupScreen)
         await type_into(pilot, "#person", "王五")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert app.screen.query_one("#person", Input).value == "王五"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
     assert app.ctx.settings.person == "王五"
 
@@ -265,42 +218,32 @@ async def test_settings_escape_keeps_changes_until_confirmed(tmp_path: Path) -> 
 async def test_completion_later_today_is_refused(tmp_path: Path) -> None:
     """此刻 10:00：稿件的上报时间写“今天 15:00”不行（只比日期时会被放过）。"""
     seed_events(tmp_path / "data")
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(4)
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 4) as (app, pilot):
         table = app.screen.query_one("#events", DataTable)
         table.focus()
         table.move_cursor(row=table.row_count - 1)
         await pilot.pause()
-        await pilot.press("f")
-        await pilot.pause()
+        await press(pilot, "f")
         assert isinstance(app.screen, PromptModal)
         await type_into(pilot, "#value", "今天 15:00")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert isinstance(app.screen, PromptModal)
         assert "晚于此刻" in error_text(app)
         assert app.screen.query_one("#value", Input).value == "今天 15:00"
         await type_into(pilot, "#value", "今天 9:30")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert isinstance(app.screen, ChecklistScreen)
         # 新记稿件时也一样
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         await type_into(pilot, "#title", "第三篇")
         await type_into(pilot, "#occurred", "今天 8:00")
         await type_into(pilot, "#done", "今天 下午3点")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, EventModal)
         assert "晚于此刻" in error_text(app)
         # 没写时间：说明只说一遍栏目名
         await type_into(pilot, "#done", "今天")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         msg = error_text(app)
         assert msg.startswith("上报时间：请写上几点几分") and msg.count("上报时间") == 1, msg
     sm = Store(tmp_path / "data").load_month("commerce", NOV)
@@ -310,38 +253,24 @@ async def test_completion_later_today_is_refused(tmp_path: Path) -> None:
 
 async def test_jump_digit_means_indicator_number(tmp_path: Path) -> None:
     """商事登记科没有第 1、7 项：按 4 跳到第 4 项（而不是列表里的第 4 行，即第 5 项）。"""
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(2)
-        await pilot.pause()
-        await pilot.press("g")
-        await pilot.pause()
-        await pilot.press("4")
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 2) as (app, pilot):
+        await press(pilot, "g")
+        await press(pilot, "4")
         assert isinstance(app.screen, ChecklistScreen)
         assert app.screen.ind.id == 4
-        await pilot.press("g")
-        await pilot.pause()
+        await press(pilot, "g")
         await pilot.press("7")  # 本科室没有第 7 项：不动
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ChoiceModal"
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.screen.ind.id == 4
 
 
 async def test_missing_file_question_asked_once(tmp_path: Path) -> None:
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(2)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 2) as (app, pilot):
+        await press(pilot, "a")
         await type_into(pilot, "#path", str(tmp_path / "不存在.docx"))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ConfirmModal)
         body = app.screen.body
         assert body.count("吗？") == 1 and "不存在.docx" in body, body
@@ -371,26 +300,19 @@ async def test_evidence_state_column_not_cut(tmp_path: Path) -> None:
 
 
 async def test_counts_error_focuses_the_bad_field(tmp_path: Path) -> None:
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        app.open_checklist(8)
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 8) as (app, pilot):
+        await press(pilot, "c")
         assert isinstance(app.screen, CountsModal)
         assert app.screen.query_one("#c-credit_checks", Input).placeholder == "未填写"
         await type_into(pilot, "#c-credit_checks", "120")
         await type_into(pilot, "#c-joint_sanctions", "三十")
         await type_into(pilot, "#c-market_entities", "1,500")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CountsModal)
         assert app.screen.focused is app.screen.query_one("#c-joint_sanctions", Input)
         assert app.screen.query_one("#c-joint_sanctions", Input).value == "三十"
         await type_into(pilot, "#c-joint_sanctions", "30")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
     sm = Store(tmp_path / "data").load_month("commerce", NOV)
     assert sm.entries[8].counts == {"credit_checks": 120, "joint_sanctions": 30, "market_entities": 1500}
@@ -402,8 +324,7 @@ async def test_palette_no_match_is_chinese(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await press(pilot, "ctrl+p")
         await pilot.press(*"zzzz")
         from textual.command import CommandList
 
@@ -427,11 +348,9 @@ async def test_setup_folder_error_in_chinese(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         await type_into(pilot, "#data-dir", str(blocker / "数据"))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         msg = error_text(app)
         assert "无法创建文件夹" in msg and "不是文件夹" in msg, msg
         assert "Not a directory" not in msg
@@ -456,8 +375,7 @@ async def test_read_only_does_not_open_forms(tmp_path: Path) -> None:
             app.open_checklist(4)
             await pilot.pause()
             for key in ("a", "n", "m", "d", "s"):
-                await pilot.press(key)
-                await pilot.pause()
+                await press(pilot, key)
                 assert isinstance(app.screen, ChecklistScreen), key
             titles = [n.title for n in app._notifications]
             assert titles and all(t == "只读，不能修改" for t in titles), titles
@@ -471,8 +389,7 @@ async def test_export_to_new_folder_and_to_a_folder(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
+        await press(pilot, "i")
         target = tmp_path / "新建 文件夹" / "子目录" / "期限.ics"
         await type_into(pilot, "#value", f'"{target}"')  # 资源管理器“复制为路径”带引号
         await pilot.press("enter")
@@ -481,10 +398,8 @@ async def test_export_to_new_folder_and_to_a_folder(tmp_path: Path) -> None:
             if getattr(app.screen, "finished", False):
                 break
         assert target.is_file()
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
+        await press(pilot, "escape")
+        await press(pilot, "i")
         folder = tmp_path / "新建 文件夹"
         await type_into(pilot, "#value", str(folder))
         await pilot.press("enter")
@@ -500,13 +415,8 @@ async def test_export_to_new_folder_and_to_a_folder(tmp_path: Path) -> None:
 async def test_failed_ledger_import_reopens_with_the_path(tmp_path: Path) -> None:
     bad = tmp_path / "坏 台账.xlsx"
     bad.write_text("这不是 Excel", encoding="utf-8")
-    app = make_app(tmp_path, settings=configured())
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        app.open_checklist(2)
-        await pilot.pause()
-        await pilot.press("l")
-        await pilot.pause()
+    async with checklist_pilot(tmp_path, 2, size=SMALL) as (app, pilot):
+        await press(pilot, "l")
         await type_into(pilot, "#value", str(bad))
         await pilot.press("enter")
         for _ in range(60):
@@ -514,10 +424,8 @@ async def test_failed_ledger_import_reopens_with_the_path(tmp_path: Path) -> Non
             if getattr(app.screen, "finished", False):
                 break
         assert "不是 Excel" in error_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, PromptModal)
         assert app.screen.query_one("#value", Input).value == str(bad)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, ChecklistScreen)
