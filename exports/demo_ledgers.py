@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from creditcheck.creditcode import ALPHABET, check_char
 from creditcheck.month import Month
@@ -33,15 +34,7 @@ def _fix_authority_code() -> str:
 
 def write_demo_licence_ledger(path: Path, month: Month, today: date, seed: int = 7) -> Path:
     """写一份本月的“双公示”（行政许可）台账：十几行，其中一行校验位错、一行迟报、一行重复文书号、一行未上报。"""
-    from openpyxl import load_workbook
-
-    from .xlsx_write import write_template
-
     rng = random.Random(seed)
-    write_template("licence", path)
-    wb = load_workbook(path)
-    ws = wb.active
-    assert ws is not None
     auth_code = _fix_authority_code()
     last = min(today, month.last_day)
     rows = []
@@ -70,30 +63,33 @@ def write_demo_licence_ledger(path: Path, month: Month, today: date, seed: int =
             "长期" if i % 3 == 0 else decided.replace(year=decided.year + 5), AUTHORITY, auth_code,
             AUTHORITY, auth_code, reported, "",
         ])
-    for r, values in enumerate(rows, start=2):
-        for c, v in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=v)
-    wb.save(path)
-    return path
+    return _fill_template("licence", path, rows)
 
 
 def write_demo_commitment_ledger(path: Path, month: Month, today: date, seed: int = 11) -> Path:
     """写一份本月的信用承诺和履约践诺台账（几行，都合规）。"""
-    from openpyxl import load_workbook
-
-    from .xlsx_write import write_template
-
     rng = random.Random(seed)
-    write_template("commitment", path)
-    wb = load_workbook(path)
-    ws = wb.active
-    assert ws is not None
+    rows = []
     for r in range(2, 8):
         promised = month.first_day + timedelta(days=rng.randint(0, max(0, (min(today, month.last_day) - month.first_day).days)))
         status = ["已履约", "履约中", "已履约"][r % 3]
         checked = min(promised + timedelta(days=3), today) if status == "已履约" else None
-        values = [_NAMES[r % len(_NAMES)], make_code(rng), "告知承诺", "按承诺时限补齐审批材料", promised,
-                  status, checked, ""]
+        rows.append([_NAMES[r % len(_NAMES)], make_code(rng), "告知承诺", "按承诺时限补齐审批材料", promised,
+                     status, checked, ""])
+    return _fill_template("commitment", path, rows)
+
+
+def _fill_template(kind: str, path: Path, rows: list[list[Any]]) -> Path:
+    """写一份空白台账模板，再从第 2 行起逐行填入 ``rows``。"""
+    from openpyxl import load_workbook
+
+    from .xlsx_write import write_template
+
+    write_template(kind, path)
+    wb = load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    for r, values in enumerate(rows, start=2):
         for c, v in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=v)
     wb.save(path)
