@@ -444,12 +444,20 @@ class CreditCheckApp(App[None]):
         sm = self.session.sm
         ctx = self.ctx
         name = _default_docx_name(ctx, sm)
+        year = [m for m in self.session.all_months() if m.month.year == sm.month.year and m.month < sm.month]
 
         def run(path: Path) -> None:
             from .task import TaskModal
 
             def job() -> Path:
                 from exports.submission import export_submission
+
+                backup = getattr(ctx.store, "backup", None)
+                if backup is not None and not ctx.store.read_only:
+                    try:  # 导出前备份本科室有改动的数据文件；备份失败不妨碍导出
+                        backup("export", sections=[sm.section_id])
+                    except (CreditCheckError, OSError):
+                        pass
 
                 ledger_rows: dict[str, list[dict]] = {}  # type: ignore[type-arg]
                 for kind in sm.ledgers:
@@ -461,7 +469,7 @@ class CreditCheckApp(App[None]):
                         ledger_rows[kind] = rows
                 out = export_submission(ctx.catalog, ctx.calendar, sm, ctx.settings, path, now=ctx.now(),
                                         template=Path(ctx.settings.template) if ctx.settings.template else None,
-                                        ledger_rows=ledger_rows)
+                                        ledger_rows=ledger_rows, year_months=year)
                 return Path(out)
 
             self.push_screen(TaskModal("导出 Word 报送材料", job, ctx.open, "正在生成 Word 文件，请稍候……"))

@@ -166,6 +166,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
     assert out.exists()
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "商事登记" in text
+    assert "export" in [b.reason for b in app.ctx.store.backups()]  # 导出前先备份
     app.ctx.store.close()
 
     # 重新打开：一切都在
