@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date, datetime
+from typing import TypeVar
 
 from .catalog import EVENT_KINDS, Catalog
 from .dates import check_completion
@@ -97,11 +98,7 @@ def add_evidence(sm: SectionMonth, catalog: Catalog, indicator_id: int, ev: Evid
 def remove_evidence(sm: SectionMonth, catalog: Catalog, indicator_id: int, evidence_id: str, now: datetime) -> Evidence:
     _guard(sm)
     e = _entry(sm, catalog, indicator_id)
-    for i, ev in enumerate(e.evidence):
-        if ev.id == evidence_id:
-            e.updated_at = now
-            return e.evidence.pop(i)
-    raise InputError("找不到这条佐证材料")
+    return _remove(e, e.evidence, evidence_id, now, "找不到这条佐证材料")
 
 
 def add_event(
@@ -149,11 +146,19 @@ def complete_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_
 def remove_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_id: str, now: datetime) -> Event:
     _guard(sm)
     e = _entry(sm, catalog, indicator_id)
-    for i, ev in enumerate(e.events):
-        if ev.id == event_id:
+    return _remove(e, e.events, event_id, now, "找不到这个事件")
+
+
+_Item = TypeVar("_Item", Evidence, Event)
+
+
+def _remove(e: IndicatorEntry, items: list[_Item], item_id: str, now: datetime, missing: str) -> _Item:
+    """从指标的材料或事件列表中删掉编号为 ``item_id`` 的一条并返回它；没有这一条时报 ``missing``。"""
+    for i, item in enumerate(items):
+        if item.id == item_id:
             e.updated_at = now
-            return e.events.pop(i)
-    raise InputError("找不到这个事件")
+            return items.pop(i)
+    raise InputError(missing)
 
 
 def copy_from_previous(prev: SectionMonth, cur: SectionMonth, catalog: Catalog, now: datetime) -> list[int]:
