@@ -133,10 +133,11 @@ class Catalog:
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
     path: str = "内置目录"
-    _by_id: dict[int, Indicator] = field(default_factory=dict, compare=False, repr=False)
+    _by_id: dict[int, Indicator] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({i.id: i for i in self.indicators})
+        # 每个目录对象有自己的索引（dataclasses.replace 得到的新目录不与原目录共用）
+        object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
 
     def indicator(self, indicator_id: int) -> Indicator:
         try:

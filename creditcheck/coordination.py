@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -328,10 +328,13 @@ def build_overview(
     month: Month,
     records: Iterable[SectionMonth],
     now: datetime,
+    catalog_for: Callable[[Month, str], Catalog] | None = None,
 ) -> Overview:
     """由各科室的记录（任意月份，可多于本月）算出本月的全局汇总。
 
     ``records`` 里没有本月记录的科室按“全部未开始、未提交”计；目录里没有的科室忽略。
+    ``catalog_for(月份, 该月记下的目录版本)`` 给出往月应使用的目录（趋势按各月当时的权重和分工计分）；
+    不给时都用 ``catalog``。
     """
     by_key: dict[tuple[str, Month], SectionMonth] = {}
     for r in records:
@@ -345,13 +348,20 @@ def build_overview(
             rec = SectionMonth(section.id, month, catalog.version)
         row = _row(catalog, cal, section, rec, stored, now)
         trend = tuple(
-            score(catalog, by_key[(section.id, m)]).weighted if (section.id, m) in by_key else None
+            score(_catalog_of(catalog, catalog_for, by_key[(section.id, m)]), by_key[(section.id, m)]).weighted
+            if (section.id, m) in by_key else None
             for m in months
         )
         rows.append(_replace(row, trend=trend))
     ranks = assign_ranks(rows)
     rows = [_replace(r, rank=ranks[r.section_id]) for r in rows]
     return Overview(month, now, catalog, tuple(rows), _indicator_completion(catalog, rows), months)
+
+
+def _catalog_of(catalog: Catalog, catalog_for: Callable[[Month, str], Catalog] | None, sm: SectionMonth) -> Catalog:
+    if catalog_for is None or sm.catalog_version in ("", catalog.version):
+        return catalog
+    return catalog_for(sm.month, sm.catalog_version)
 
 
 def _replace(row: SectionRow, **changes: Any) -> SectionRow:

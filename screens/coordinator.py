@@ -71,7 +71,10 @@ def load_overview(ctx: AppContext, month: Month) -> Overview:
     records: list[SectionMonth] = []
     for section in ctx.catalog.sections:
         records.extend(m for m in ctx.store.months(section.id) if first <= m.month <= month)
-    return build_overview(ctx.catalog, ctx.calendar, month, records, ctx.now())
+    from creditcheck.catalog import catalog_for_month
+
+    return build_overview(ctx.catalog, ctx.calendar, month, records, ctx.now(),
+                          catalog_for=lambda m, v: catalog_for_month(ctx.data_dir, m, v))
 
 
 def reviewer(ctx: AppContext) -> str:

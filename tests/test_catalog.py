@@ -160,3 +160,11 @@ def test_month_keeps_its_catalogue_version(tmp_path: Path) -> None:
     (tmp_path / "catalog.toml").write_text(new.replace('version = "2026.2"', 'version = "2027.1"'), encoding="utf-8")
     assert catalog_for_month(tmp_path, Month(2026, 8), stored_version="2026.2").version == "2026.2"
     assert catalog_for_month(tmp_path, Month(2026, 8), stored_version="2022.1").indicator(1).weight == 10
+
+
+def test_replaced_catalogue_does_not_share_its_index(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    other = replace(catalog, indicators=tuple(replace(i, weight=99) for i in catalog.indicators))
+    assert other.indicator(1).weight == 99
+    assert catalog.indicator(1).weight == 10

@@ -206,3 +206,30 @@ def test_to_json_is_serialisable(ov):
     assert sec["construction"]["cells"]["10"] == "逾期"
     assert sec["construction"]["overdue_items"][1]["effective_due"] == "2026-11-25"
     assert sec["commerce"]["submitted_at"] == "2026-11-25T09:30"
+
+
+def test_trend_scores_each_month_with_its_catalogue_version(catalog, cal) -> None:
+    from dataclasses import replace
+
+    from coordination_data import _set
+
+    from creditcheck.models import SectionMonth, Status
+
+    # 假设五月的记录是按旧目录填的：那时办公室只负责第1项，且权重相同
+    old = replace(catalog, version="2021.1", indicators=tuple(
+        replace(i, sections=("office",)) if i.id == 1 else replace(i, sections=tuple(s for s in i.sections if s != "office"))
+        for i in catalog.indicators))
+    may = SectionMonth("office", Month(2026, 5), "2021.1")
+    _set(may, 1, Status.DONE)
+    seen: list[tuple[Month, str]] = []
+
+    def catalog_for(m: Month, v: str):
+        seen.append((m, v))
+        return old
+
+    ov = build_overview(catalog, cal, Month(2026, 11), [may], NOW, catalog_for=catalog_for)
+    office = next(r for r in ov.rows if r.section_id == "office")
+    assert seen == [(Month(2026, 5), "2021.1")]
+    assert office.trend[5] == 100.0  # 按当时的目录：1/1 完成；按现行目录只有 1/4
+    ov2 = build_overview(catalog, cal, Month(2026, 11), [may], NOW)
+    assert next(r for r in ov2.rows if r.section_id == "office").trend[5] == 25.0

@@ -43,7 +43,8 @@ def build(env: Env, month: Month) -> Overview:
     from ..coordination import build_overview
 
     store = Store(env.data_dir, read_only=True)
-    return build_overview(env.catalog, env.calendar, month, load_records(store, env, month), env.now)
+    return build_overview(env.catalog, env.calendar, month, load_records(store, env, month), env.now,
+                          catalog_for=env.catalog_for)
 
 
 def _is_coordinator(env: Env) -> bool:
