@@ -151,14 +151,8 @@ def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: se
             df = read_decisions(p)
             if df.damaged:
                 damaged = True
-                snap = backups.newest_good("reviews", n)
-                msg = f"{name}：审核文件 reviews/{n} 已损坏，无法读取（{df.detail}）。"
-                if snap is not None:
-                    msg += (f"最近的完好备份是 {snap.id}（{snap.label}，{reason_label(snap.reason)}）；"
-                            f"恢复命令：creditcheck restore {snap.id} --data \"{rep.data_dir}\"")
-                else:
-                    msg += "没有找到它的完好备份；请勿删除该文件，联系技术人员尝试修复。"
-                rep.add(ERROR, topic, msg)
+                rep.add(ERROR, topic, _damaged_message(rep, backups, "reviews", n, f"{name}：审核文件 reviews/{n}",
+                                                       df.detail, ""))
                 continue
             if df.future:
                 rep.add(WARN, topic, f"{name}：审核文件 reviews/{n} 由更新版本的程序写入（格式第{df.future}版，"
@@ -195,6 +189,20 @@ def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: se
         rep.add(WARN, topic, "审核文件还没有任何备份（体系科记录审核决定或运行 creditcheck backup 时会自动备份）")
 
 
+def _damaged_message(rep: Report, backups: Backups, scope: str, file_name: str, what: str, detail: str,
+                     restore_opts: str) -> str:
+    """“某文件已损坏”：有完好备份时给出恢复命令（``restore_opts`` 是 restore 的附加选项，如 `` --section x``），
+    没有时提醒不要删除。"""
+    snap = backups.newest_good(scope, file_name)
+    msg = f"{what} 已损坏，无法读取（{detail}）。"
+    if snap is not None:
+        msg += (f"最近的完好备份是 {snap.id}（{snap.label}，{reason_label(snap.reason)}）；"
+                f"恢复命令：creditcheck restore {snap.id}{restore_opts} --data \"{rep.data_dir}\"")
+    else:
+        msg += "没有找到它的完好备份；请勿删除该文件，联系技术人员尝试修复。"
+    return msg
+
+
 def _check_settings(rep: Report, path: Path) -> None:
     try:
         data = read_json(path)
@@ -227,14 +235,8 @@ def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
                     raise CorruptFileError(p, "内容不是数据表")
             except CorruptFileError as e:
                 damaged_here = True
-                snap = backups.newest_good(sid, n)
-                msg = f"{name}：{n} 已损坏，无法读取（{e.detail}）。"
-                if snap is not None:
-                    msg += (f"最近的完好备份是 {snap.id}（{snap.label}，{reason_label(snap.reason)}）；"
-                            f"恢复命令：creditcheck restore {snap.id} --section {sid} --data \"{rep.data_dir}\"")
-                else:
-                    msg += "没有找到它的完好备份；请勿删除该文件，联系技术人员尝试修复。"
-                rep.add(ERROR, "科室数据", msg)
+                rep.add(ERROR, "科室数据", _damaged_message(rep, backups, sid, n, f"{name}：{n}", e.detail,
+                                                          f" --section {sid}"))
                 continue
             except StorageError as e:
                 rep.add(ERROR, "科室数据", f"{name}：{e}")
