@@ -184,8 +184,16 @@ class CreditCheckApp(App[None]):
             self.notify("已接管，本窗口现在可以修改", timeout=5)
             self._refresh_screen()
 
-        self.push_screen(ConfirmModal(
-            "接管数据", self.ctx.read_only_reason + "\n\n请确认那台电脑上的程序已经关闭，再接管。", yes="接管"), answer)
+        store = self.ctx.store
+        holder = getattr(store, "lock_holder", None)
+        why = getattr(store, "lock_stale_reason", None)
+        if holder and why:
+            body = (f"本科室的数据登记为{holder}。\n这个占用看来已失效：{why}。\n\n"
+                    "请确认那台电脑上的程序已经关闭，再接管。接管后本窗口可以修改；"
+                    "对方的程序若其实还开着，它之后的保存会被拒绝，不会覆盖您的修改。")
+        else:
+            body = self.ctx.read_only_reason + "\n\n请确认那台电脑上的程序已经关闭，再接管。"
+        self.push_screen(ConfirmModal("接管数据", body, yes="接管"), answer)
 
     def _apply_settings(self, new: Settings) -> bool:
         """换上新设置；数据文件夹变了就打开新仓库、重读目录和日历。返回文件夹是否变了。"""
@@ -351,17 +359,33 @@ class CreditCheckApp(App[None]):
         now = self.ctx.now()
         copied: list[int] = []
 
+        class NothingToCopy(InputError):
+            pass
+
         def mutate(sm) -> None:  # type: ignore[no-untyped-def]
             copied.extend(copy_from_previous(prev, sm, self.ctx.catalog, now))
             if not copied:
-                raise InputError(f"{prev.month.label}没有可沿用的材料（或本月对应各项已有内容）")
+                raise NothingToCopy("")
 
-        names = lambda: "、".join(f"第{i}项" for i in copied)  # noqa: E731
-        if self._change(mutate, "已沿用上月材料"):
-            self.notify(f"已从{prev.month.label}沿用：{names()}。请逐项核对后标记完成。", timeout=8)
+        try:
+            session.change(mutate)
+        except NothingToCopy:
+            # 不是错误：说明为什么没有可沿用的，什么也没改
+            why = (f"{prev.month.label}没有记录，没有可沿用的材料。" if not prev.entries else
+                   f"{prev.month.label}没有可沿用的制度文件清单、学习记录或信易批推进情况，"
+                   "或本月这些项目已经有内容（已有的不会被覆盖）。")
+            self.notify(why, title="沿用上月", severity="warning", timeout=8)
+            return
+        except CreditCheckError as e:
+            self.notify(str(e), title="未保存", severity="error", timeout=10)
+            return
+        names = "、".join(f"第{i}项" for i in copied)
+        self.notify(f"已从{prev.month.label}沿用：{names}。请逐项核对后标记完成。", title="已沿用上月材料", timeout=8)
+        self._refresh_screen()
 
     def action_submit_month(self) -> None:
         from creditcheck import review
+        from creditcheck.models import ReviewState
         from creditcheck.scoring import score
 
         from .confirm import ConfirmModal
@@ -370,9 +394,16 @@ class CreditCheckApp(App[None]):
             return
         assert self.session is not None
         sm = self.session.sm
+        if sm.review is ReviewState.SUBMITTED:
+            at = sm.submitted_at
+            when = f"已于{at.month}月{at.day}日 {at.hour:02d}:{at.minute:02d}提交" if at else "已提交"
+            self.notify(f"{sm.month.label}{when}，正在等待体系科审核，不用再提交。", title="已提交", timeout=8)
+            return
         sc = score(self.ctx.catalog, sm)
         left = sc.total - sc.done
         body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
+        if sm.review is ReviewState.RETURNED and sm.last_return_comment:
+            body += f"\n体系科退回意见：{sm.last_return_comment}（请确认已按意见修改）"
         if left:
             body += f"\n还有 {left} 项未完成，提交后体系科可能退回修改。"
         body += "\n\n提交后由体系科审核。确定提交吗？"

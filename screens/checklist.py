@@ -142,9 +142,6 @@ class ChecklistScreen(Screen[None]):
             return bool(ind.counts)
         if action == "import_ledger":
             return bool(ind.ledger)
-        if action == "step":
-            step = int(parameters[0]) if parameters else 1  # type: ignore[call-overload]
-            return 0 <= self.index + step < len(self.indicators) or None
         return True
 
     # ── 显示 ──
@@ -206,7 +203,11 @@ class ChecklistScreen(Screen[None]):
                 done = entry is not None and entry.status in (Status.DONE, Status.NOT_APPLICABLE)
                 moved = "" if due.effective_due == due.due else f"（{due.due.day}日不是工作日，提前）"
                 if done:
-                    state = "[$success]已完成[/]"
+                    late = next((o for o in self.session.obligations()
+                                 if o.indicator_id == ind.id and o.event_id is None and o.rule == str(rule)
+                                 and o.on_time is False), None)
+                    state = (f"[$warning]逾期完成（{_day(late.done_at)}完成）[/]" if late is not None
+                             else "[$success]已完成[/]")
                 else:
                     level, fb = warning_level(due.effective_due, now, ctx.calendar, ctx.settings.horizon_days)
                     state = f"[${LEVEL_VAR[level]}]{level.value}[/]"
@@ -386,6 +387,25 @@ class ChecklistScreen(Screen[None]):
         new = self.index + step
         if 0 <= new < len(self.indicators):
             self.index = new
+            return
+        # 到头了：说一句，而不是毫无反应
+        left = self._unfinished()
+        where = "已是最后一项" if step > 0 else "已是第一项"
+        if left:
+            names = "、".join(f"第{i}项" for i in left[:5]) + ("等" if len(left) > 5 else "")
+            self.notify(f"{where}。还有 {len(left)} 项未完成：{names}；按 G 跳转。", timeout=6)
+        else:
+            self.notify(f"{where}。本月各项都已完成：按 Esc 回首页，E 导出 Word 报送材料，U 提交体系科。", timeout=8)
+
+    def _unfinished(self) -> list[int]:
+        """本科室尚未完成（也不是不适用）的指标序号。"""
+        sm = self.session.sm
+        out = []
+        for ind in self.indicators:
+            e = sm.entries.get(ind.id)
+            if e is None or e.status not in (Status.DONE, Status.NOT_APPLICABLE):
+                out.append(ind.id)
+        return out
 
     def action_jump(self) -> None:
         sm = self.session.sm
@@ -413,7 +433,11 @@ class ChecklistScreen(Screen[None]):
 
         def do() -> None:
             if self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, Status.DONE, now)):
-                self.notify(f"第{ind.id}项已标记为已完成", timeout=3)
+                if self._unfinished():
+                    self.notify(f"第{ind.id}项已标记为已完成", timeout=3)
+                else:
+                    self.notify(f"第{ind.id}项已标记为已完成。本月各项都已完成：按 Esc 回首页，"
+                                "E 导出 Word 报送材料，U 提交体系科。", timeout=8)
 
         if entry is None or not (entry.evidence or entry.events or entry.note or entry.counts):
             self.app.push_screen(
@@ -608,6 +632,10 @@ class ChecklistScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _day(d) -> str:  # type: ignore[no-untyped-def]
+    return f"{d.month}月{d.day}日" if d is not None else ""
 
 
 def _ledger_importer():  # type: ignore[no-untyped-def]

@@ -70,6 +70,7 @@ class HomeScreen(Screen[None]):
             yield Static("", id="progress-label")
             yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="score-bar")
             yield Static("", id="score-label")
+        yield Static("", id="next-step")
         with Vertical(id="deadline-panel"):
             yield Static("期限提醒（上下键选择，回车打开该指标）", classes="panel-title")
             yield OptionList(id="deadlines")
@@ -131,6 +132,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#progress-label", Static).update(f"已完成 {sc.done}/{sc.total} 项{prog}{na}")
         self.query_one("#score-bar", ProgressBar).update(total=100, progress=sc.weighted)
         self.query_one("#score-label", Static).update(f"得分 {sc.weighted:.1f}")
+        step = self._next_step(sm, sc)
+        box = self.query_one("#next-step", Static)
+        box.update(f"[b $primary]下一步：[/]{step}" if step else "")
+        box.display = bool(step)
 
         obligations = session.obligations()
         shown = list(obligations)
@@ -144,6 +149,24 @@ class HomeScreen(Screen[None]):
         )
         self.query_one("#quota", Static).update(f"配额进度：{quota}" if lines else "")
         self.query_one("#quota", Static).display = bool(lines)
+
+    def _next_step(self, sm, sc) -> str:  # type: ignore[no-untyped-def]
+        """首页告诉专人接下来做什么：还没开始时从哪里开始，做完了怎样导出、提交。
+
+        只读、已锁定、已提交、退回修改时不写（横幅、报送状态和退回意见已经说明）。"""
+        if self.ctx.read_only or sm.locked or sm.review in (ReviewState.SUBMITTED, ReviewState.APPROVED,
+                                                            ReviewState.RETURNED):
+            return ""
+        if sc.done >= sc.total:
+            return "各项都已完成。按 E 导出 Word 报送材料，核对后按 U 提交体系科审核。"
+        if not sm.entries:
+            session = self.app.session  # type: ignore[attr-defined]
+            prev = sm.month.prev()
+            copy = any(m.month == prev and m.entries for m in session.all_months())
+            return ("本月还没有记录。按 C 逐项自查：看要求，按 A 添加佐证材料，按 D 标记完成"
+                    + ("；上月的制度文件清单等可按 P 沿用。" if copy else "。"))
+        left = sc.total - sc.done
+        return f"按 C 继续逐项自查，还有 {left} 项未完成；全部完成后按 E 导出 Word、按 U 提交。"
 
     def _earlier_open(self, session, now: datetime) -> list[Obligation]:  # type: ignore[no-untyped-def]
         """本月之前、尚未审核通过的月份里仍未完成的事项（如上月的来函还没处理）。"""

@@ -64,9 +64,10 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         s = self.ctx.settings
         title = "首次使用：请完成本机设置" if self.first_run else "设置"
         yield Plain(f" 信用状况监测自查  {title}", id="topbar")
-        yield Plain(
-            "选好本机所属科室，填写科室专人的姓名和电话，然后按 Ctrl+S 保存。这些内容以后可以在首页按 S 修改。",
-            classes="intro")
+        intro = ("选好本机所属科室，填写科室专人的姓名和电话，然后按 Ctrl+S 保存。这些内容以后可以在首页按 S 修改。"
+                 if self.first_run else
+                 "改好后按 Ctrl+S 保存，立即生效（换科室、换数据文件夹都不用重新启动）；Esc 不保存返回。")
+        yield Plain(intro, classes="intro")
         sections = self.ctx.catalog.sections
         default_dir = self.ctx.default_data_dir or self.ctx.data_dir
         with Horizontal(id="setup-body"):
