@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,7 +31,7 @@ from creditcheck.review import ACTION_LABELS
 from creditcheck.workcal import WorkCalendar
 
 from .context import AppContext
-from .text import AppFooter, Plain, cell_safe, pad, short_dt
+from .text import AppFooter, Plain, cell_safe, clip, pad, short_dt
 
 STATE_VAR = {
     CellState.DONE: "success",
@@ -118,11 +119,29 @@ class CoordinatorScreen(Screen[None]):
     def compose_top(self) -> ComposeResult:
         yield Static("", id="topbar", markup=False)
 
+    REFRESH_SECONDS = 120
+    """开着总览、审核、排名时多久重读一次各科室的记录（科室在别的电脑上提交、修改后，这里自动看到）。"""
+
     def on_mount(self) -> None:
         session = getattr(self.app, "session", None)
         if not self._month_given and session is not None:
             self.month = session.month
         self.refresh_view()
+        self.set_interval(self.REFRESH_SECONDS, self.poll)
+
+    def poll(self) -> None:
+        """定时重读；有科室新提交时提示一句。对话框开着（不在最前面）时不动，等回到本屏幕再刷新。"""
+        if not self.is_current:
+            return
+        before = {r.section_id: r.review for r in self.overview.rows} if self.overview else {}
+        self.refresh_view()
+        if self.overview is None or not before:
+            return
+        new = [r.name for r in self.overview.rows
+               if r.review is ReviewState.SUBMITTED and before.get(r.section_id) is not ReviewState.SUBMITTED]
+        if new:
+            where = "" if self.KIND == "审核" else "，按 R 审核"
+            self.notify(f"{'、'.join(new)}刚刚提交了{self.month.label}的材料{where}。", title="新的提交", timeout=15)
 
     def on_screen_resume(self) -> None:
         if self.overview is not None:
@@ -315,14 +334,20 @@ def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = Non
     events = entry.events if entry else []
     if ind.event_kinds:
         lines += ["", f"事件（{len(events)} 件）："]
+        rows = []
         for ev in events:
             due_at = ev.due_at
             if due_at is None and cal is not None:
                 computed = event_due(ind, ev, cal)
                 due_at = computed[0] if computed else None
-            due = f"  期限 {short_dt(due_at)}" if due_at else ""
-            done = f"  完成 {short_dt(ev.done_at)}" if ev.done_at else "  未完成"
-            lines.append(f"  {EVENT_KINDS.get(ev.kind, ev.kind)}  {ev.title}  发生 {short_dt(ev.occurred_at)}{due}{done}")
+            rows.append([cell_safe(EVENT_KINDS.get(ev.kind, ev.kind)), clip(ev.title, 36),
+                         f"发生 {short_dt(ev.occurred_at)}", f"期限 {short_dt(due_at)}" if due_at else "",
+                         f"完成 {short_dt(ev.done_at)}" if ev.done_at else "未完成"])
+        # 各列按显示宽度补齐（汉字占两格），几件事上下对齐
+        widths = [max(cell_len(r[i]) for r in rows) for i in range(4)] if rows else []
+        for r in rows:
+            cols = [pad(text, w) for text, w in zip(r[:4], widths, strict=True) if w] + [r[4]]
+            lines.append("  " + "  ".join(cols))
         if not events:
             lines.append("  （无）")
     overdue = [o for o in row.overdue if o.indicator_id == ind.id]
@@ -369,7 +394,7 @@ class ReviewScreen(CoordinatorScreen):
                 short_dt(r.submitted_at) if r.submitted_at else "",
                 cell(r.completion_label, justify="right"),
                 cell(f"{r.score.weighted:.1f}", justify="right"),
-                self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted"),
+                self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted", justify="right"),
                 cell_safe(last_comment(r.record)),
                 key=r.section_id,
             )
@@ -406,6 +431,9 @@ class ReviewScreen(CoordinatorScreen):
             ReviewState.APPROVED: "已审核通过并锁定；确需修改时按 U 重新打开（须写理由）。",
             ReviewState.RETURNED: "已退回修改，等待科室重新提交。",
         }[r.review]
+        comment = last_comment(r.record)
+        if comment and r.review is not ReviewState.DRAFT:
+            hint += f"\n{comment}"  # 表格里放不下的长意见，在这里写全
         box.update(f"{r.section.name}：{hint}")
         self.refresh_bindings()
 
@@ -560,10 +588,11 @@ class RankingScreen(CoordinatorScreen):
             table.add_row(
                 cell(str(r.rank), justify="right"),
                 cell_safe(r.name),
-                self._styled(f"{r.score.weighted:.1f}", "success" if r.score.weighted >= 100 else "foreground"),
+                self._styled(f"{r.score.weighted:.1f}", "success" if r.score.weighted >= 100 else "foreground",
+                             justify="right"),
                 cell(r.completion_label, justify="right"),
                 cell_safe(r.timeliness_label),
-                self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted"),
+                self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted", justify="right"),
                 self._styled(r.review.value, REVIEW_VAR[r.review]),
                 key=r.section_id,
             )
