@@ -295,7 +295,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             ev = r.get("event")
             if ev is not None and ev not in EVENT_KINDS:
                 raise CatalogError(f"{w}：未知事件类型“{ev}”（可用：{'、'.join(EVENT_KINDS)}）")
-            if rule.is_event_rule and rule.kind is not RuleKind.IMMEDIATE and ev is None and rule.kind is not RuleKind.MONTH_END:
+            if rule.is_event_rule and ev is None and rule.kind not in (RuleKind.IMMEDIATE, RuleKind.MONTH_END, RuleKind.YEAR_END):
                 raise CatalogError(f"{w}：规则 {rule} 需要指明事件类型 event")
             rules.append(RuleSpec(rule, str(r.get("what", "")), ev))
         weight = _req(ind, "weight", w, (int, float))

@@ -80,6 +80,7 @@ class DeadlineRule:
         """由事件触发（许可决定、来函、活动……）而不是按月报送的规则。"""
         return self.kind in (
             RuleKind.NATURAL_DAYS, RuleKind.WORKING_DAYS, RuleKind.HOURS, RuleKind.MONTH_END, RuleKind.IMMEDIATE,
+            RuleKind.YEAR_END,
         )
 
     @property

@@ -94,7 +94,8 @@ def _fill_indicator(
         _write_file(p, kind, f"{section_name} {month.label} {ind.short}\n（演示材料，内容为示例）")
         if is_current and rng.random() < 0.35:
             continue  # 本月还有一部分材料没附上
-        ev = attach(str(p), now=t, kind=kind.upper() if kind != "txt" else "台账", effective_date=month.day(20),
+        material = "台账" if kind == "txt" else (ind.materials[0] if ind.materials else "其他")
+        ev = attach(str(p), now=t, kind=material, effective_date=month.day(20),
                     note="演示材料")
         checklist.add_evidence(sm, catalog, iid, ev, t)
 
@@ -121,7 +122,8 @@ def _fill_indicator(
             checklist.set_status(sm, catalog, iid, Status.NOT_APPLICABLE, t,
                                  reason="本科室信易批案例已于上半年报送，本月无新进展")
         elif roll < 0.3:
-            checklist.set_status(sm, catalog, iid, Status.DONE, t)
+            # 本月已完成的事项在 20 日下午办完（早于 26 日的期限），演示“按时完成”
+            checklist.set_status(sm, catalog, iid, Status.DONE, min(t, _at(month.day(20), 16, 0)))
         elif roll < 0.8 or sm.entry(iid).evidence:
             checklist.set_status(sm, catalog, iid, Status.IN_PROGRESS, t, note="正在整理材料")
     if iid == 3:

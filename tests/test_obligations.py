@@ -177,3 +177,11 @@ def test_quota_counts_reported_articles_only(catalog: Catalog, cal: WorkCalendar
                         done_at=datetime(2026, 11, 21, 9, 0))
     [line] = [q for q in quota_lines(catalog, "office", [sm], NOV) if q.indicator_id == 4]
     assert line.text == "信用动态 1/1（本月），已达到要求"
+
+
+def test_xinyi_case_is_due_by_year_end(catalog: Catalog, cal: WorkCalendar) -> None:
+    sm = month(catalog)
+    ev = checklist.add_event(sm, catalog, cal, 6, "case", "容缺受理：信用良好企业先批后补", datetime(2026, 11, 10, 9), NOW)
+    assert ev.due_at == date(2026, 12, 31)  # 年底前完成应用案例并报体系科审核
+    [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.event_id == ev.id]
+    assert o.rule == "year-end" and o.level is Level.OK and not o.done
