@@ -395,9 +395,21 @@ class CreditCheckApp(App[None]):
         assert self.session is not None
         sm = self.session.sm
         if sm.review is ReviewState.SUBMITTED:
+            # 已提交、尚未审核：不用再提交；发现还要修改时可以撤回，改好后再按 U 提交
             at = sm.submitted_at
             when = f"已于{at.month}月{at.day}日 {at.hour:02d}:{at.minute:02d}提交" if at else "已提交"
-            self.notify(f"{sm.month.label}{when}，正在等待体系科审核，不用再提交。", title="已提交", timeout=8)
+            who = self.ctx.settings.person
+
+            def withdraw(yes: bool | None) -> None:
+                if yes:
+                    self._change(lambda s: review.withdraw(s, who, self.ctx.now()),
+                                 f"{sm.month.label}已撤回，修改后按 U 重新提交")
+
+            self.push_screen(ConfirmModal(
+                "已提交",
+                f"{sm.month.label}{when}，正在等待体系科审核，不用再提交。\n\n"
+                "如果发现还要修改，可以撤回提交：撤回后修改，改好再按 U 提交。要撤回吗？",
+                yes="撤回提交", no="不撤回"), withdraw)
             return
         sc = score(self.ctx.catalog, sm)
         left = sc.total - sc.done

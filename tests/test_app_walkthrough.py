@@ -56,10 +56,19 @@ async def test_home_says_what_to_do_next(tmp_path: Path) -> None:
         assert app.session.sm.review is ReviewState.SUBMITTED
         assert not app.screen.query_one("#next-step", Static).display
 
-        await press(pilot, "u")  # 已提交：不再问“确定提交吗”，直接说明
-        assert isinstance(app.screen, HomeScreen)
-        assert any("不用再提交" in m for m in messages(app)), messages(app)
+        await press(pilot, "u")  # 已提交：不再问“确定提交吗”，说明不用再提交，并可撤回
+        assert isinstance(app.screen, ConfirmModal)
+        body = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "不用再提交" in body and "撤回" in body
+        await press(pilot, "n")  # 不撤回
+        assert isinstance(app.screen, HomeScreen) and app.session.sm.review is ReviewState.SUBMITTED
         assert not any("不能再次提交" in m for m in messages(app))
+        await press(pilot, "u")
+        await press(pilot, "y")  # 撤回提交
+        assert app.session.sm.review is ReviewState.DRAFT
+        assert [r.action for r in app.session.sm.history] == ["submit", "withdraw"]
+        saved = Store(tmp_path / "data", read_only=True).load_month("office", Month(2026, 11))
+        assert saved.review is ReviewState.DRAFT  # 撤回已存盘
 
 
 async def test_next_step_mentions_copy_when_last_month_has_records(tmp_path: Path) -> None:
