@@ -119,10 +119,6 @@ class Indicator:
             return "event"
         return "monthly"
 
-    @property
-    def rules_label(self) -> str:
-        return "；".join(r.rule.label for r in self.rules)
-
 
 @dataclass(frozen=True)
 class Catalog:
@@ -166,10 +162,6 @@ class Catalog:
     @property
     def coordinator(self) -> Section | None:
         return next((s for s in self.sections if s.coordinator), None)
-
-    @property
-    def total_weight(self) -> float:
-        return sum(i.weight for i in self.indicators)
 
     def to_json(self) -> list[dict[str, Any]]:
         out = []

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from .catalog import EVENT_KINDS, Catalog
@@ -190,7 +190,3 @@ def _copy_ev(ev: Evidence) -> Evidence:
     new = copy.copy(ev)
     new.id = new_id()
     return new
-
-
-def effective_day(d: date | datetime) -> date:
-    return d.date() if isinstance(d, datetime) else d

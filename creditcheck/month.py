@@ -65,6 +65,3 @@ class Month:
 
     def prev(self) -> Month:
         return self.shift(-1)
-
-    def contains(self, day: date) -> bool:
-        return day.year == self.year and day.month == self.month

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from .catalog import EVENT_KINDS, Catalog, Indicator
 from .models import Event, SectionMonth, Status
 from .month import Month
-from .rules import DEFAULT_HORIZON, Level, RuleKind, compute_due, is_on_time, warning_level
+from .rules import DEFAULT_HORIZON, Level, compute_due, is_on_time, warning_level
 from .workcal import WorkCalendar
 
 
@@ -61,22 +61,12 @@ class QuotaLine:
         return self.done >= self.required
 
 
-def _event_start(ev: Event) -> datetime | date:
-    return ev.occurred_at
-
-
-def _monthly_done_at(entry_status: Status, completed_at: datetime | None, month: Month) -> datetime | date | None:
-    if entry_status in (Status.DONE, Status.NOT_APPLICABLE):
-        return completed_at or month.first_day
-    return None
-
-
 def event_due(ind: Indicator, ev: Event, cal: WorkCalendar) -> tuple[date | datetime, bool] | None:
     """事件按目录规则的期限；该指标对此类事件没有期限规则时为 None。"""
     spec = ind.rule_for_event(ev.kind)
     if spec is None:
         return None
-    due = compute_due(_event_start(ev), spec.rule, cal)
+    due = compute_due(ev.occurred_at, spec.rule, cal)
     return due.effective_due, due.fallback
 
 
@@ -95,16 +85,16 @@ def obligations_for(
         completed = entry.completed_at if entry else None
         for spec in ind.monthly_rules:
             due = compute_due(sm.month, spec.rule, cal)
-            done_at = _monthly_done_at(status, completed, sm.month)
-            if done_at is not None and completed is None:
-                done_at = due.effective_due  # 没有记录完成时间的旧数据按期内完成计
+            done_at: date | datetime | None = None
+            if status in (Status.DONE, Status.NOT_APPLICABLE):
+                done_at = completed or due.effective_due  # 没有记录完成时间的旧数据按期内完成计
             out.append(_make(sm, ind, spec.what or ind.short, str(spec.rule), due.due, due.effective_due,
                              done_at, due.fallback, now, cal, horizon))
         for ev in entry.events if entry else ():
             ev_spec = ind.rule_for_event(ev.kind)
             if ev_spec is None:
                 continue
-            due = compute_due(_event_start(ev), ev_spec.rule, cal)
+            due = compute_due(ev.occurred_at, ev_spec.rule, cal)
             label = EVENT_KINDS.get(ev.kind, ev.kind)
             what = f"{label}：{ev.title}" if ev.title else label
             out.append(_make(sm, ind, what, str(ev_spec.rule), due.due, due.effective_due,
@@ -184,11 +174,3 @@ def timeliness(obligations: Iterable[Obligation], today: date) -> tuple[int, int
         elif eff_day < today:
             due += 1
     return met, due
-
-
-def uses_fallback(obligations: Iterable[Obligation]) -> bool:
-    return any(o.fallback for o in obligations)
-
-
-def rule_kinds_in(ind: Indicator) -> set[RuleKind]:
-    return {r.rule.kind for r in ind.rules}

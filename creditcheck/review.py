@@ -19,8 +19,6 @@ from datetime import datetime
 from .errors import InputError
 from .models import ReviewRecord, ReviewState, SectionMonth
 
-SECTION_ACTIONS = ("submit", "withdraw")
-"""科室自己的操作，写在科室的月度文件里。"""
 DECISION_ACTIONS = ("approve", "return", "reopen")
 """体系科的决定，写在体系科的审核文件里。"""
 

@@ -92,12 +92,12 @@ class WorkCalendar:
             return DayInfo(day, day.weekday() < 5, "", "用户导入", False)
         return DayInfo(day, day.weekday() < 5, "", SOURCE_WEEKDAY, True)
 
+    def __post_init__(self) -> None:
+        # 每判断一天都要问“这一年有没有导入安排”：年份集合只算一次
+        self._override_years = frozenset(d.year for d in self.overrides)
+
     def _year_overridden(self, year: int) -> bool:
         return year in self._override_years
-
-    @property
-    def _override_years(self) -> set[int]:
-        return {d.year for d in self.overrides}
 
     def is_workday(self, day: date) -> bool:
         return self.info(day).workday

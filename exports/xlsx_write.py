@@ -307,10 +307,6 @@ def _cell_value(v: Any, is_date: bool) -> Any:
     return v
 
 
-def _fmt_rate(r: Any) -> str:
-    return "—" if r is None else f"{r * 100:.2f}%"
-
-
 def export_section_month_xlsx(
     catalog: Catalog,
     sm: SectionMonth,

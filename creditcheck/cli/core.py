@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..dates import format_date
 from ..errors import InputError
 from ..rules import DeadlineRule, compute_due, parse_from
 from ..workcal import (
@@ -135,7 +134,6 @@ def calendar_show(year: int, data: Path | None) -> None:
     for info in cal.year_schedule(year):
         kind = "上班" if info.workday else "放假"
         click.echo(f"{info.day.isoformat()}  周{week[info.day.weekday()]}  {kind}  {info.name or '':<6}  来源：{info.source}")
-    _ = format_date
 
 
 def register(main: click.Group) -> None:
