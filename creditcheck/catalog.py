@@ -343,12 +343,15 @@ def _version_file(data_dir: Path, version: str) -> Path:
     return versions_dir(data_dir) / f"{safe}.toml"
 
 
-def archive_user_catalog(data_dir: Path) -> Path | None:
-    """把数据文件夹里的用户目录按版本存档（已存档则不动）。返回存档路径；没有用户目录时为 None。"""
+def archive_user_catalog(data_dir: Path, loaded: Catalog | None = None) -> Path | None:
+    """把数据文件夹里的用户目录按版本存档（已存档则不动）。返回存档路径；没有用户目录时为 None。
+
+    ``loaded`` 为刚从该文件加载的目录时直接用它的版本号，不再解析一遍。
+    """
     src = user_catalog_path(data_dir)
     if not src.is_file():
         return None
-    cat = load_file(src)
+    cat = loaded if loaded is not None and loaded.path == str(src) else load_file(src)
     dst = _version_file(data_dir, cat.version)
     if not dst.exists():
         dst.parent.mkdir(parents=True, exist_ok=True)

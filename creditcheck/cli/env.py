@@ -87,8 +87,9 @@ class Env:
 def load_env(data: Path | None) -> Env:
     settings = read_settings()
     data_dir = resolve_data_dir(data, settings)
+    catalog = load_catalog(data_dir)
     try:
-        archive_user_catalog(data_dir)  # 用户目录按版本存档，旧月份仍能按当时的版本显示
+        archive_user_catalog(data_dir, catalog)  # 用户目录按版本存档，旧月份仍能按当时的版本显示
     except OSError:
         pass  # 只读的共享文件夹：存档留给能写的电脑去做，不妨碍本次使用
-    return Env(data_dir, load_catalog(data_dir), load_calendar(data_dir), settings, now())
+    return Env(data_dir, catalog, load_calendar(data_dir), settings, now())
