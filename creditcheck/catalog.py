@@ -343,8 +343,10 @@ def _version_file(data_dir: Path, version: str) -> Path:
     return versions_dir(data_dir) / f"{safe}.toml"
 
 
-def archive_user_catalog(data_dir: Path, loaded: Catalog | None = None) -> Path | None:
-    """把数据文件夹里的用户目录按版本存档（已存档则不动）。返回存档路径；没有用户目录时为 None。
+def archive_copy(data_dir: Path, loaded: Catalog | None = None) -> tuple[Path, bytes | None] | None:
+    """数据文件夹里的用户目录按版本存档时的存档文件，与要写入的内容（UTF-8，去掉 BOM；这个版本
+    已存档时为 None）；没有用户目录时整个为 None。只算出要写什么，写盘由存储层做
+    （``storage.catalogs.archive_user_catalog``，经唯一的原子写入）。
 
     ``loaded`` 为刚从该文件加载的目录时直接用它的版本号，不再解析一遍。
     """
@@ -353,12 +355,9 @@ def archive_user_catalog(data_dir: Path, loaded: Catalog | None = None) -> Path 
         return None
     cat = loaded if loaded is not None and loaded.path == str(src) else load_file(src)
     dst = _version_file(data_dir, cat.version)
-    if not dst.exists():
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_suffix(".tmp")
-        tmp.write_text(src.read_text(encoding="utf-8-sig"), encoding="utf-8")
-        tmp.replace(dst)
-    return dst
+    if dst.exists():
+        return dst, None
+    return dst, src.read_text(encoding="utf-8-sig").encode("utf-8")
 
 
 def known_catalogs(data_dir: Path | None) -> list[Catalog]:

@@ -206,6 +206,10 @@ class ReviewRecord:
     ``seen``：记下这一步时已知的“对方”记录条数（科室的一步记已知的体系科决定数，体系科的决定记
     已知的科室记录数）。两边的记录分存两处、来自不同电脑（时钟可能不准），合并时据此排出先后，
     见 ``creditcheck.review.merge_histories``。旧数据没有这一项（None），按时间排。
+
+    ``id``：每一步唯一的编号（uuid4 十六进制）。合并、去重只看编号，从不按“操作 + 人 + 时间”
+    认作同一条：同一个人在同一分钟里撤回、提交、再撤回是三步，一步也不能丢。旧数据没有编号，
+    读取时按内容和它在记录里的先后推出一个固定的编号（``history_from_dicts``），每次读出都相同。
     """
 
     action: str
@@ -213,24 +217,61 @@ class ReviewRecord:
     by: str = ""
     comment: str = ""
     seen: int | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"action": self.action, "at": _iso(self.at), "by": self.by, "comment": self.comment}
+        d: dict[str, Any] = {"id": self.id, "action": self.action, "at": _iso(self.at), "by": self.by,
+                             "comment": self.comment}
         if self.seen is not None:
             d["seen"] = self.seen
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ReviewRecord:
+    def from_dict(cls, d: dict[str, Any], occurrence: int = 0) -> ReviewRecord:
+        """``occurrence``：没有编号的旧记录是同样内容的第几条（从 0 起），用来推出固定的编号。"""
         at = _dt(d["at"])
         assert at is not None
         seen = d.get("seen")
-        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None)
+        rid = d.get("id")
+        if not isinstance(rid, str) or not rid:
+            rid = legacy_record_id(d, occurrence)
+        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None,
+                   rid)
+
+
+def _legacy_content(d: dict[str, Any]) -> str:
+    at = _dt(d.get("at"))
+    return "\x1f".join([str(d.get("action", "")), at.isoformat(timespec="seconds") if at else "",
+                        str(d.get("by", "")), str(d.get("comment", ""))])
+
+
+def legacy_record_id(d: dict[str, Any], occurrence: int = 0) -> str:
+    """没有编号的旧审核记录的固定编号：由内容与“同样内容的第几条”推出，每次读取都相同。"""
+    import hashlib
+
+    digest = hashlib.sha256(f"{_legacy_content(d)}\x1f{occurrence}".encode()).hexdigest()
+    return "v1" + digest[:30]
+
+
+def history_from_dicts(items: Any) -> list[ReviewRecord]:
+    """一串审核记录（JSON）→ ReviewRecord；没有编号的旧记录按内容与先后得到固定的编号。"""
+    out: list[ReviewRecord] = []
+    counts: dict[str, int] = {}
+    for d in items or []:
+        n = 0
+        if not d.get("id"):
+            key = _legacy_content(d)
+            n = counts.get(key, 0)
+            counts[key] = n + 1
+        out.append(ReviewRecord.from_dict(d, n))
+    return out
 
 
 @dataclass
 class SectionMonth:
-    """一个科室一个月的全部自查记录。``ledgers`` 保存台账导入的摘要（行数、计数、比率）。"""
+    """一个科室一个月的全部自查记录。``ledgers`` 保存台账导入的摘要（行数、计数、比率）。
+
+    ``rev`` / ``saved_at`` 由存储层填写（``to_dict`` 不含它们：那是盘上那一版的标记，不是内容）。"""
 
     section_id: str
     month: Month
@@ -241,6 +282,10 @@ class SectionMonth:
     ledgers: dict[str, dict[str, Any]] = field(default_factory=dict)
     person: str = ""
     phone: str = ""
+    rev: int = 0
+    """读出（或上次保存）时盘上记录的修订号；0 表示还没有保存过。保存时核对（见 storage 的 save_month）。"""
+    saved_at: datetime | None = None
+    """读出（或上次保存）时盘上记录的保存时间；与 ``rev`` 一起认定“还是读出时的那一版”。"""
 
     def entry(self, indicator_id: int) -> IndicatorEntry:
         """该指标的记录；还没有时新建一条（未开始）。"""
@@ -295,8 +340,10 @@ class SectionMonth:
             catalog_version=str(d.get("catalog_version", "")),
             entries={int(k): IndicatorEntry.from_dict(v) for k, v in d.get("entries", {}).items()},
             review=ReviewState(d.get("review", ReviewState.DRAFT.value)),
-            history=[ReviewRecord.from_dict(r) for r in d.get("history", [])],
+            history=history_from_dicts(d.get("history", [])),
             ledgers=dict(d.get("ledgers", {})),
             person=d.get("person", ""),
             phone=d.get("phone", ""),
+            rev=int(d.get("rev") or 0),
+            saved_at=_dt(d.get("saved_at")),
         )

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from .errors import InputError
@@ -56,18 +56,17 @@ def step(state: ReviewState, action: str) -> ReviewState | None:
     return rule[1]
 
 
-def record_key(r: ReviewRecord) -> tuple[str, datetime, str, str]:
-    """判断两条记录是否同一条（导入、合并时去重）。"""
-    return (r.action, r.at, r.by, r.comment)
+def record_key(r: ReviewRecord) -> str:
+    """判断两条记录是否同一条（导入、合并时去重）：只看记录的编号，从不按操作、人和时间认作同一条。"""
+    return r.id
 
 
 def _unique(records: Iterable[ReviewRecord]) -> list[ReviewRecord]:
-    seen: set[tuple[str, datetime, str, str]] = set()
+    seen: set[str] = set()
     out: list[ReviewRecord] = []
     for r in records:
-        k = record_key(r)
-        if k not in seen:
-            seen.add(k)
+        if r.id not in seen:
+            seen.add(r.id)
             out.append(r)
     return out
 
@@ -123,6 +122,69 @@ def effective_state(history: Iterable[ReviewRecord], initial: ReviewState = Revi
     return state if any_record else initial
 
 
+def apply(state: ReviewState, action: str, comment: str = "", month_label: str = "本月") -> ReviewState:
+    """状态机的一步（纯函数）：状态 ``state`` 下做 ``action``（带意见或理由 ``comment``）之后的状态。
+
+    这一步不允许（或缺少必填的意见、理由）时抛 ``ReviewError``，说明写成给用户看的中文。
+    提交、撤回、审核通过、退回修改、重新打开都经过这里，界面、命令行与存储层不另写规则。
+    """
+    if action not in TRANSITIONS:
+        raise ReviewError(f"不认识的审核操作“{action}”（可用：{'、'.join(TRANSITIONS)}）")
+    nxt = step(state, action)
+    if nxt is None:
+        raise ReviewError({
+            "submit": f"{month_label}当前为“{state.value}”，不能再次提交",
+            "withdraw": "只有“已提交”且尚未审核的月份可以撤回",
+            "approve": f"只有“已提交”的月份可以审核，当前为“{state.value}”",
+            "return": f"只有“已提交”的月份可以退回，当前为“{state.value}”",
+            "reopen": "只有“审核通过”的月份需要重新打开",
+        }[action])
+    if action == "return" and not comment.strip():
+        raise ReviewError("退回修改时必须填写意见")
+    if action == "reopen" and not comment.strip():
+        raise ReviewError("重新打开已审核通过的月份必须填写理由")
+    return nxt
+
+
+def admit_section_save(
+    month_label: str,
+    current: Sequence[ReviewRecord],
+    new: Sequence[ReviewRecord],
+    *,
+    touched: bool,
+    initial: ReviewState = ReviewState.DRAFT,
+    unknown_decisions: bool = False,
+) -> ReviewState:
+    """科室保存一个月之前的核对（纯函数，存储层在锁内、按盘上最新的记录调用）。
+
+    ``current``：盘上最新的、合并了体系科决定的审核记录；``new``：这次保存新加的科室的操作
+    （提交、撤回）；``touched``：科室填写的内容有没有改；``unknown_decisions``：要保存的副本里有
+    体系科那边没有的决定（例如刚从备份恢复过审核文件）。
+
+    返回这次保存之后的状态；不允许时抛 ``ReviewConflictError``（调用方什么也不写）：
+    本月已审核通过（锁定）时既不能改内容，也不能提交或撤回；新的一步在最新状态下不允许时拒绝。
+    """
+    if unknown_decisions:
+        raise ReviewConflictError(
+            f"{month_label}的审核记录与体系科那边的不一致（可能刚从备份恢复过），刚才的修改未保存；"
+            "请切换到别的月份再切回来（重新读取）后再修改")
+    state = effective_state(current, initial)
+    if state is ReviewState.APPROVED and (touched or new):
+        appr = last_decision(current)
+        who_when = f"{actor_label(appr)}于 {appr.at:%Y-%m-%d %H:%M} " if appr else "体系科"
+        raise ReviewConflictError(
+            f"{month_label}已由{who_when}审核通过并锁定，刚才的修改未保存；如需修改请联系体系科重新打开")
+    for r in new:
+        nxt = step(state, r.action)
+        if nxt is None:
+            last = last_decision(current)
+            why = f"{describe(last)}。" if last else ""
+            raise ReviewConflictError(
+                f"{why}{month_label}现为“{state.value}”，刚才的{ACTION_LABELS.get(r.action, r.action)}未保存")
+        state = nxt
+    return state
+
+
 def last_decision(history: Iterable[ReviewRecord]) -> ReviewRecord | None:
     """最近一条体系科的决定。"""
     found = None
@@ -154,48 +216,34 @@ def _append(sm: SectionMonth, action: str, by: str, now: datetime, comment: str)
     sm.history.append(ReviewRecord(action, now, by, comment, seen))
 
 
+def _do(sm: SectionMonth, action: str, by: str, now: datetime, comment: str = "") -> None:
+    sm.review = apply(sm.review, action, comment, sm.month.label)
+    _append(sm, action, by, now, comment.strip() if action in ("return", "reopen") else comment)
+
+
 def submit(sm: SectionMonth, by: str, now: datetime, comment: str = "") -> None:
     """科室提交本月材料（未提交或被退回时可提交）。"""
-    if sm.review not in (ReviewState.DRAFT, ReviewState.RETURNED):
-        raise ReviewError(f"{sm.month.label}当前为“{sm.review.value}”，不能再次提交")
-    sm.review = ReviewState.SUBMITTED
-    _append(sm, "submit", by, now, comment)
+    _do(sm, "submit", by, now, comment)
 
 
 def withdraw(sm: SectionMonth, by: str, now: datetime) -> None:
     """科室撤回尚未审核的提交。"""
-    if sm.review is not ReviewState.SUBMITTED:
-        raise ReviewError("只有“已提交”且尚未审核的月份可以撤回")
-    sm.review = ReviewState.DRAFT
-    _append(sm, "withdraw", by, now, "")
+    _do(sm, "withdraw", by, now)
 
 
 def approve(sm: SectionMonth, by: str, now: datetime, comment: str = "") -> None:
     """体系科审核通过；此后本月对科室锁定。"""
-    if sm.review is not ReviewState.SUBMITTED:
-        raise ReviewError(f"只有“已提交”的月份可以审核，当前为“{sm.review.value}”")
-    sm.review = ReviewState.APPROVED
-    _append(sm, "approve", by, now, comment)
+    _do(sm, "approve", by, now, comment)
 
 
 def return_for_changes(sm: SectionMonth, by: str, now: datetime, comment: str) -> None:
     """体系科退回修改，必须写明意见；意见显示在该科室的首页。"""
-    if sm.review is not ReviewState.SUBMITTED:
-        raise ReviewError(f"只有“已提交”的月份可以退回，当前为“{sm.review.value}”")
-    if not comment.strip():
-        raise ReviewError("退回修改时必须填写意见")
-    sm.review = ReviewState.RETURNED
-    _append(sm, "return", by, now, comment.strip())
+    _do(sm, "return", by, now, comment)
 
 
 def reopen(sm: SectionMonth, by: str, now: datetime, reason: str) -> None:
     """重新打开已审核通过的月份，理由写入审核记录（并由存储层记入审计日志）。"""
-    if sm.review is not ReviewState.APPROVED:
-        raise ReviewError("只有“审核通过”的月份需要重新打开")
-    if not reason.strip():
-        raise ReviewError("重新打开已审核通过的月份必须填写理由")
-    sm.review = ReviewState.RETURNED
-    _append(sm, "reopen", by, now, reason.strip())
+    _do(sm, "reopen", by, now, reason)
 
 
 DECIDE = {"approve": approve, "return": return_for_changes, "reopen": reopen}

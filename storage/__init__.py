@@ -10,18 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .atomic import CorruptFileError, StorageError
+    from .catalogs import archive_user_catalog
+    from .identity import Identity
     from .notices import DamagedFileError, FutureSchemaError, Notice, ReadOnlyError
     from .store import SaveResult, Store
 
 _WHERE = {
-    "Store": "store", "SaveResult": "store",
+    "Store": "store", "SaveResult": "store", "Identity": "identity", "archive_user_catalog": "catalogs",
     "StorageError": "atomic", "CorruptFileError": "atomic",
     "DamagedFileError": "notices", "FutureSchemaError": "notices", "Notice": "notices", "ReadOnlyError": "notices",
 }
 
 __all__ = [
     "Store", "SaveResult", "StorageError", "CorruptFileError", "DamagedFileError", "FutureSchemaError",
-    "ReadOnlyError", "Notice",
+    "ReadOnlyError", "Notice", "Identity", "archive_user_catalog",
 ]
 
 

@@ -1,4 +1,4 @@
-"""TinyDB 的存储类：UTF-8 读取后即关闭文件；写入临时文件、fsync、os.replace 原子替换。
+"""读写数据文件的底层：唯一的原子写入（``write_bytes_atomic``）、UTF-8 读取，以及 TinyDB 的存储类。
 
 TinyDB 自带的 JSONStorage 原地改写文件（进程中途被杀就损坏）、用本机默认编码（中文 Windows
 上是 cp936），所以这里不用它。
@@ -6,6 +6,7 @@ TinyDB 自带的 JSONStorage 原地改写文件（进程中途被杀就损坏）
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -88,45 +89,68 @@ def read_json(path: Path) -> Any | None:
         raise CorruptFileError(path, f"JSON 格式错误，第{e.lineno}行") from None
 
 
-def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float = 0.05) -> None:
-    """原子写入：同一文件夹下的临时文件 → flush → fsync → os.replace → fsync 文件夹。"""
+REPLACE_RETRIES = 10
+"""Windows 上目标文件被短暂占用时 os.replace 的尝试次数。"""
+REPLACE_DELAY = 0.05
+"""两次尝试之间等待的秒数（共约半秒）。"""
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, retries: int = REPLACE_RETRIES, delay: float = REPLACE_DELAY) -> None:
+    """数据文件夹里唯一的整文件写入方式（JSON、文本、备份恢复的副本、目录存档都经过这里）：
+
+    同一文件夹下名字唯一的临时文件（mkstemp）→ 写入 → flush → fsync → os.replace 到目标
+    （Windows 上目标被杀毒软件、备份工具、资源管理器预览短暂占用时稍等重试）→ fsync 文件夹。
+    任何一步失败都删掉临时文件、原文件保持原样，抛出写明文件的中文 ``StorageError``。
+    """
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StorageError(f"无法创建数据文件夹：{folder}（{os_reason(e)}）") from None
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
         raise StorageError(f"数据文件夹不可写：{folder}（{os_reason(e)}）") from None
     tmp = Path(tmp_name)
     try:
-        if os.name == "posix":
-            os.fchmod(fd, file_mode(path))
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"写入失败：{path}（{os_reason(e)}）") from None
-    for attempt in range(retries):
+        try:
+            if os.name == "posix":
+                os.fchmod(fd, file_mode(path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:
+            raise StorageError(f"写入失败：{path}（{os_reason(e)}）") from None
+        _replace(tmp, path, retries, delay)
+    except BaseException:
+        # 失败（包括被中断）时不留下临时文件；原文件没有动过
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(folder)
+
+
+def _replace(tmp: Path, path: Path, retries: int, delay: float) -> None:
+    for attempt in range(max(1, retries)):
         try:
             os.replace(tmp, path)
-            break
+            return
         except PermissionError:
             # Windows：目标文件被其他程序（杀毒软件、备份工具、资源管理器预览）短暂占用
-            if attempt == retries - 1 or sys.platform != "win32":
+            if attempt >= retries - 1 or sys.platform != "win32":
                 raise StorageError(
-                    f"无法替换数据文件 {path}：文件被其他程序占用。已写好的内容保存在 {tmp}，未丢失。"
+                    f"无法替换数据文件 {path}：文件被其他程序占用，原文件保持不变；请关闭占用它的程序后重试"
                 ) from None
             time.sleep(delay)
         except OSError as e:
-            raise StorageError(
-                f"无法替换数据文件 {path}（{os_reason(e)}）。已写好的内容保存在 {tmp}，未丢失。"
-            ) from None
-    fsync_dir(folder)
+            raise StorageError(f"无法替换数据文件 {path}（{os_reason(e)}），原文件保持不变") from None
+
+
+def write_json_atomic(path: Path, data: Any, *, retries: int = REPLACE_RETRIES, delay: float = REPLACE_DELAY) -> None:
+    """原子写入一个 JSON 文件（UTF-8、紧凑），见 ``write_bytes_atomic``。"""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_bytes_atomic(path, payload, retries=retries, delay=delay)
 
 
 class AtomicJSONStorage(Storage):
@@ -152,18 +176,8 @@ class AtomicJSONStorage(Storage):
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """原子写入一个 UTF-8 文本文件（节假日 CSV 等）。"""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    if os.name == "posix":
-        os.fchmod(fd, file_mode(path))
-    with os.fdopen(fd, "wb") as f:
-        f.write(text.encode("utf-8"))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp_name, path)
-    fsync_dir(folder)
+    """原子写入一个 UTF-8 文本文件（节假日 CSV、目录存档等），见 ``write_bytes_atomic``。"""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def append_line_durable(path: Path, line: str) -> None:

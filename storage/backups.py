@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,11 +29,11 @@ from creditcheck.oserrors import os_reason
 from .atomic import (
     CorruptFileError,
     StorageError,
-    file_mode,
     fsync_dir,
     read_json,
     write_json_atomic,
 )
+from .atomic import write_bytes_atomic as write_bytes_atomic  # 旧的导入位置仍然可用
 
 KEEP_LAST = 20
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
@@ -84,24 +83,6 @@ def id_label(backup_id: str) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        if os.name == "posix":
-            os.fchmod(fd, file_mode(path))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"写入失败：{path}（{os_reason(e)}）") from None
-    fsync_dir(folder)
 
 
 def _valid_content(name: str, data: bytes) -> bool:

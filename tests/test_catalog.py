@@ -146,8 +146,9 @@ def test_user_catalog_bad_encoding(tmp_path: Path) -> None:
 
 
 def test_month_keeps_its_catalogue_version(tmp_path: Path) -> None:
-    from creditcheck.catalog import archive_user_catalog, catalog_for_month
+    from creditcheck.catalog import catalog_for_month
     from creditcheck.month import Month
+    from storage.catalogs import archive_user_catalog
 
     new = _mutated('version = "2022.1"', 'version = "2026.2"').replace('effective = "2022-01"', 'effective = "2026-07"')
     new = new.replace("weight = 10\nrecurring = true", "weight = 30\nrecurring = true", 1)

@@ -61,8 +61,9 @@ def test_merge_review_orders_and_replays(catalog):
     ours = SectionMonth("commerce", MONTH, catalog.version)
     review.submit(ours, "刘琛", T[0])
     review.return_for_changes(ours, "体系科", T[1], "补材料")
-    theirs = SectionMonth("commerce", MONTH, catalog.version)
-    review.submit(theirs, "刘琛", T[0])
+    # 数据包里带着同一条提交（同一个编号）：合并时认作一条。记录只按编号认同，不按“操作 + 人 + 时间”
+    theirs = SectionMonth("commerce", MONTH, catalog.version, review=ReviewState.SUBMITTED,
+                          history=[ours.history[0]])
     history, state = merge_review(ours, theirs)
     assert [h.action for h in history] == ["submit", "return"] and state is ReviewState.RETURNED
     theirs.review = ReviewState.RETURNED

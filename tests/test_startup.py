@@ -18,6 +18,7 @@ from creditcheck.cli.launch import plain_launch_args
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from screens.app import CreditCheckApp
+from storage_helpers import on_latest
 from storage.notices import LOCKED, ReadOnlyError
 from storage.store import Store
 
@@ -100,10 +101,19 @@ def test_console_script_help_and_version_unchanged() -> None:
 
 
 # ── 推迟取锁 ──
+_DATA: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _where(tmp_path: Path) -> None:
+    _DATA[:] = [tmp_path / "data"]
+
+
 def _sm(note: str) -> SectionMonth:
+    """一次在盘上最新一版之上的修改（保存是比较并交换；这里关心的是取锁与备份）。"""
     sm = SectionMonth("commerce", NOV, "2022.1")
     sm.entry(1).note = note
-    return sm
+    return on_latest(sm, _DATA[0])
 
 
 def test_deferred_store_reads_before_the_lock(data_dir: Path) -> None:

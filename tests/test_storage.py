@@ -57,7 +57,10 @@ def test_replace_retried_on_windows_then_succeeds(tmp_path: Path, monkeypatch: p
     assert json.loads((tmp_path / "a.json").read_text("utf-8")) == {"x": 1}
 
 
-def test_replace_that_keeps_failing_keeps_the_temp_and_says_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replace_that_keeps_failing_removes_the_temp_and_keeps_the_old_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 行为有意改变（issue 10/13）：以前把临时文件留下“未丢失”，日积月累成了没人清理的 .tmp；
+    # 现在任何失败都删掉临时文件，原文件保持原样，调用方（界面）手里的内容仍在，可以重试。
     target = tmp_path / "2026.json"
     target.write_text('{"old": true}', encoding="utf-8")
 
@@ -69,10 +72,8 @@ def test_replace_that_keeps_failing_keeps_the_temp_and_says_where(tmp_path: Path
     with pytest.raises(StorageError) as ei:
         write_json_atomic(target, {"new": True}, retries=3, delay=0.001)
     msg = str(ei.value)
-    assert "被其他程序占用" in msg and "未丢失" in msg
-    temps = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert len(temps) == 1 and str(temps[0]) in msg
-    assert json.loads(temps[0].read_text("utf-8")) == {"new": True}
+    assert msg == f"无法替换数据文件 {target}：文件被其他程序占用，原文件保持不变；请关闭占用它的程序后重试"
+    assert [p.name for p in tmp_path.iterdir()] == ["2026.json"]
     assert json.loads(target.read_text("utf-8")) == {"old": True}
 
 

@@ -311,10 +311,12 @@ def test_disk_full_during_write_keeps_the_old_file(data_dir: Path) -> None:
         try:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 200, len(before) + 200))
-            sm = SectionMonth("office", NOV, "2022.1", person="新的")
+            child = Store(data_dir)
+            sm = child.load_month("office", NOV, "2022.1")
+            sm.person = "新的"
             sm.entry(1).note = "很长的说明" * 2000
             try:
-                Store(data_dir).save_month(sm)
+                child.save_month(sm)
                 os.write(w, b"saved")
             except StorageError as e:
                 os.write(w, str(e).encode())

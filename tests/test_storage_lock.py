@@ -16,6 +16,7 @@ import pytest
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from storage import Store
+from storage_helpers import on_latest
 from storage.atomic import StorageError
 from storage.locking import os_user
 from storage.notices import LOCKED, PREVIOUS_CRASH, STALE_LOCK, TAKEN_OVER, ReadOnlyError
@@ -24,10 +25,19 @@ NOV = Month(2026, 11)
 posix_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="需要 fork")
 
 
+_DATA: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _where(data_dir: Path) -> None:
+    _DATA[:] = [data_dir]
+
+
 def _sm(sid: str = "office", note: str = "") -> SectionMonth:
+    """一次在盘上最新一版之上的修改（这些测试关心锁，不关心旧副本；旧副本见 test_storage_cas.py）。"""
     sm = SectionMonth(sid, NOV, "2022.1")
     sm.entry(1).note = note
-    return sm
+    return on_latest(sm, _DATA[0])
 
 
 def _holder(data_dir: Path, sid: str = "office") -> dict:
@@ -142,8 +152,9 @@ def test_heartbeat_is_refreshed_on_save(data_dir: Path) -> None:
     s = Store(data_dir, section_id="office")
     h = _holder(data_dir)
     old = (datetime.now() - timedelta(hours=1)).isoformat(timespec="seconds")
-    assert s._lock is not None and s._lock._mine is not None
-    s._lock._mine.heartbeat = old
+    lock = s._session._lock
+    assert lock is not None and lock._mine is not None
+    lock._mine.heartbeat = old
     s.save_month(_sm(note="x"))
     assert _holder(data_dir)["heartbeat"] > old and _holder(data_dir)["token"] == h["token"]
     s.close()

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, archive_user_catalog, catalog_for_month, load_catalog
+from ..catalog import Catalog, catalog_for_month, load_catalog
+from ..errors import CreditCheckError
 from ..locations import default_data_dir, settings_path
 from ..month import Month
 from ..settings import Settings
@@ -88,8 +89,10 @@ def load_env(data: Path | None) -> Env:
     settings = read_settings()
     data_dir = resolve_data_dir(data, settings)
     catalog = load_catalog(data_dir)
+    from storage.catalogs import archive_user_catalog
+
     try:
         archive_user_catalog(data_dir, catalog)  # 用户目录按版本存档，旧月份仍能按当时的版本显示
-    except OSError:
+    except (OSError, CreditCheckError):
         pass  # 只读的共享文件夹：存档留给能写的电脑去做，不妨碍本次使用
     return Env(data_dir, catalog, load_calendar(data_dir), settings, now())
