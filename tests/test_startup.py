@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from app_support import configured, make_ctx
 from click.testing import CliRunner
+from storage_helpers import on_latest
 from textual.widgets import Static
 
 from creditcheck.cli.launch import plain_launch_args
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from screens.app import CreditCheckApp
-from storage_helpers import on_latest
 from storage.notices import LOCKED, ReadOnlyError
 from storage.store import Store
 

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from storage_helpers import on_latest
 
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from storage import Store
-from storage_helpers import on_latest
 from storage.atomic import StorageError
 from storage.locking import os_user
 from storage.notices import LOCKED, PREVIOUS_CRASH, STALE_LOCK, TAKEN_OVER, ReadOnlyError
