@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from creditcheck.catalog import Catalog
-from creditcheck.errors import CreditCheckError
+from creditcheck.errors import CreditCheckError, StaleRecordError
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
@@ -96,6 +96,14 @@ class MonthSession:
         draft.phone = self.ctx.settings.phone or draft.phone
         try:
             result = self.ctx.store.save_month(draft, actor=self.ctx.settings.person)
+        except StaleRecordError as e:
+            # 别处在此期间保存过这个月：换上盘上最新的一版，请用户在它之上再改一次（什么也没写）
+            self._notices()
+            try:
+                self.sm = self._load(self.month)
+            except (CreditCheckError, OSError):
+                pass
+            raise SaveError("该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。") from e
         except CreditCheckError as e:
             self._notices()
             from creditcheck.review import ReviewConflictError

@@ -166,3 +166,29 @@ def test_two_processes_lose_no_acknowledged_save(data_dir: Path) -> None:
     assert len(audit) == 1 + len(acked) and [r["rev"] for r in audit] == list(range(1, len(acked) + 2))
     raw = json.loads(_file(data_dir).read_text("utf-8"))
     assert raw["months"]["1"]["rev"] == final.rev
+
+
+def test_app_session_reloads_after_a_stale_save(tmp_path: Path) -> None:
+    from app_support import configured, make_ctx
+
+    from screens.session import MonthSession, SaveError
+
+    data = tmp_path / "data"
+    with Store(data) as s:
+        sm = SectionMonth("commerce", NOV, "2022.1")
+        sm.entry(1).note = "原来的"
+        s.save_month(sm)
+    ctx = make_ctx(tmp_path, settings=configured(), store=Store(data, actor="张三"))
+    session = MonthSession(ctx, NOV)
+    assert session.sm.entry(1).note == "原来的"
+    with Store(data, actor="别处") as other:  # 期间别处保存了一次
+        theirs = other.load_month("commerce", NOV)
+        theirs.entry(2).note = "别处的"
+        other.save_month(theirs)
+    with pytest.raises(SaveError) as e:
+        session.change(lambda m: setattr(m.entry(1), "note", "本窗口的"))
+    assert str(e.value) == "该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。"
+    assert (session.sm.entry(1).note, session.sm.entry(2).note) == ("原来的", "别处的")  # 已重新载入
+    session.change(lambda m: setattr(m.entry(1), "note", "本窗口的"))  # 再改一次：成功，两处的都在
+    final = Store(data, read_only=True).load_month("commerce", NOV)
+    assert (final.entry(1).note, final.entry(2).note) == ("本窗口的", "别处的")
