@@ -14,6 +14,14 @@
   ``_meta`` 写明文件种类、科室、年份（与月份）；月记录带修订号 ``rev`` 与保存人 ``saved_by``；
   审计日志改为只追加的 ``audit-<年>.jsonl``（每次保存一行，含全部改动）。台账仍按年分文件。
 
+第 2 版之内的补充（不改版本号，旧程序读新文件、新程序读旧文件都不受影响）：
+
+- 审核记录（月度文件的 ``history``、审核文件的 ``decisions``）每条带唯一编号 ``id``（uuid4 十六进制），
+  合并、去重只看编号。旧记录没有编号：读取时按内容与“同样内容的第几条”推出固定的编号
+  （``review_records``），每次读出都相同；下一次写这个文件时编号一并写下。
+- 月度记录的 ``rev`` 与 ``saved_at`` 是保存时“比较并交换”的版本标记；旧记录没有 ``rev`` 时按 0 算
+  （第 1 版升级时补为 1）。
+
 打开旧版本文件时在内存中逐版升级；取得本科室占用时先备份再写回升级后的文件。
 比当前版本更新的文件（由新版程序写入）只读打开，绝不覆盖。
 """
@@ -24,6 +32,8 @@ import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from creditcheck.models import ReviewRecord, history_from_dicts
 
 from . import audit as audit_log
 from .atomic import CorruptFileError, read_json
@@ -130,3 +140,8 @@ def migrate_audit_v1(section_dir: Path, year: int, section_id: str) -> int:
     write_text_atomic(new, text)
     old.replace(old.with_name(old.name + ".v1"))
     return len(records)
+
+
+def review_records(items: Any) -> list[ReviewRecord]:
+    """文件里的一串审核记录 → ReviewRecord；没有编号的旧记录得到固定的编号（见模块说明）。"""
+    return history_from_dicts(items)

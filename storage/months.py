@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from creditcheck.errors import StaleRecordError
-from creditcheck.models import ReviewRecord, ReviewState, SectionMonth, history_from_dicts
+from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
 
 from .atomic import AtomicJSONStorage, StorageError
 from .files import DataFiles
 from .identity import Clock, Identity
 from .layout import MONTH_FILE, YEAR_FILE, Layout
-from .migrations import MONTHS, meta_record
+from .migrations import MONTHS, meta_record, review_records
 from .notices import DAMAGED, DamagedFileError, Notice
 from .reviews import Decisions
 from .session import Session
@@ -218,7 +218,7 @@ def revision_of(doc: dict[str, Any] | None) -> tuple[int, datetime | None]:
 
 def history_of(doc: dict[str, Any] | None) -> list[ReviewRecord]:
     try:
-        return history_from_dicts((doc or {}).get("history") or [])
+        return review_records((doc or {}).get("history") or [])
     except (KeyError, TypeError, ValueError, AttributeError, AssertionError):
         return []
 

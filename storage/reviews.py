@@ -26,13 +26,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from creditcheck.models import ReviewRecord, ReviewState, SectionMonth, history_from_dicts
+from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
 from creditcheck.oserrors import os_reason
 
 from .atomic import CorruptFileError, StorageError, read_json, write_json_atomic
 from .identity import Clock, Identity
 from .layout import REVIEWS_KEY, Layout, safe_id
+from .migrations import review_records
 from .notices import DAMAGED, FUTURE_SCHEMA, REVIEW, Notice, ReadOnlyError
 from .session import Session
 
@@ -94,7 +95,7 @@ def read_decisions(path: Path) -> DecisionsFile:
     except (TypeError, ValueError):
         return DecisionsFile(path, damaged=True, detail="格式版本无法识别")
     try:
-        records = history_from_dicts(raw.get("decisions", []))
+        records = review_records(raw.get("decisions", []))
     except (KeyError, TypeError, ValueError, AttributeError, AssertionError) as e:
         if version > SCHEMA:
             return DecisionsFile(path, raw=raw, future=version)
