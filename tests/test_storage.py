@@ -297,3 +297,39 @@ def test_future_schema_file_is_read_only_and_never_overwritten(data_dir: Path) -
         store.save_month(sm)
     assert path.read_bytes() == original
     store.close()
+
+
+# ── 时钟与身份由外面传入；审计记录只在一处起头 ──
+
+def test_clock_and_identity_are_injected_everywhere(data_dir: Path) -> None:
+    from datetime import datetime
+
+    from creditcheck import review
+    from storage import Identity
+
+    fixed = datetime(2026, 11, 28, 9, 30, 15, 123456)
+    who = Identity("王芳", user="wangf", host="PC-办公室-01")
+    with Store(data_dir, now=lambda: fixed, identity=who) as store:
+        sm = store.load_month("office", NOV, "2022.1")
+        sm.entry(1).note = "本月已学习"
+        store.save_month(sm)
+        store.save_ledger("office", NOV, "licence", [{"a": 1}])
+        assert store.backup("manual").id == "20261128-093015"
+        sm = store.load_month("office", NOV)
+        review.submit(sm, "王芳", fixed)
+        store.save_month(sm)
+        store.record_decision("office", NOV, "return", "李玲", comment="补材料")
+    header = {"at": "2026-11-28T09:30:15", "user": "wangf", "host": "PC-办公室-01", "section": "office"}
+    records = Store(data_dir, read_only=True).audit("office", 2026)
+    assert len(records) == 3
+    for rec in records:
+        assert {k: rec[k] for k in header} == header and list(rec)[:5] == ["at", "who", "user", "host", "section"]
+    assert records[0]["who"] == "王芳"
+    decision = Store(data_dir, read_only=True).review_audit(2026)[-1]
+    assert {k: decision[k] for k in header} == {**header, "section": "office"} and decision["who"] == "李玲"
+    doc = json.loads((data_dir / "sections/office/2026-11.json").read_text("utf-8"))["months"]["1"]
+    assert (doc["saved_at"], doc["saved_by"]) == ("2026-11-28T09:30:15", "王芳")
+    reviews = json.loads((data_dir / "reviews/office-2026-11.json").read_text("utf-8"))
+    assert reviews["decisions"][-1]["recorded_at"] == "2026-11-28T09:30:15"
+    assert (reviews["decisions"][-1]["user"], reviews["decisions"][-1]["host"]) == ("wangf", "PC-办公室-01")
+    assert reviews["decisions"][-1]["at"] == "2026-11-28T09:30:15"
