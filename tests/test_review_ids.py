@@ -15,9 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from coordination_data import MONTH, save_records
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from creditcheck import review
 from creditcheck.cli import main
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth, history_from_dicts
+from creditcheck.review import ReviewError, effective_state
 from storage import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -130,8 +134,6 @@ def test_old_records_without_ids_keep_every_step_and_get_stable_ids(catalog, dat
     # 在旧记录之上提交：旧的几步一步不少，编号就此写进文件
     with Store(data_dir) as s:
         sm = s.load_month("office", MONTH)
-        from creditcheck import review
-
         review.submit(sm, "王芳", datetime(2026, 11, 28, 10, 0))
         s.save_month(sm)
     stored = json.loads(path.read_text("utf-8"))["months"]["1"]["history"]
@@ -164,3 +166,39 @@ def test_v1_fixture_still_loads(data_dir):
     for sm in months:
         assert all(r.id for r in sm.history)
         assert sm.rev >= 1
+
+
+# ───────────── 随机的一串操作，经真实的文件 ─────────────
+
+_STEPS = st.lists(st.sampled_from(["submit", "withdraw", "approve", "return", "reopen"]), min_size=1, max_size=8)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=_STEPS)
+def test_random_steps_in_one_minute_are_all_stored(tmp_path_factory, steps: list[str]) -> None:
+    """同一分钟里随机的提交、撤回、审核：每一步要么被拒绝（什么也不写），要么写下并且读回来就是那个状态。"""
+    data_dir = tmp_path_factory.mktemp("data")
+    now = datetime(2026, 11, 28, 10, 0)
+    section, coord = Store(data_dir, actor="王芳"), Store(data_dir, actor="李玲")
+    section.save_month(SectionMonth("office", MONTH, "2022.1"))
+    expected = ReviewState.DRAFT
+    accepted: list[str] = []
+    for action in steps:
+        try:
+            if action in ("submit", "withdraw"):
+                sm = section.load_month("office", MONTH)
+                getattr(review, action)(sm, "王芳", now)
+                section.save_month(sm)
+            else:
+                coord.record_decision("office", MONTH, action, "李玲", now, "意见")
+        except ReviewError:
+            assert review.step(expected, action) is None
+            continue
+        expected = review.step(expected, action)  # type: ignore[assignment]
+        accepted.append(action)
+        stored = Store(data_dir, read_only=True).load_month("office", MONTH)
+        assert stored.review is expected
+    final = Store(data_dir, read_only=True).load_month("office", MONTH)
+    assert [r.action for r in final.history] == accepted
+    assert effective_state(final.history) is expected
+    assert len({r.id for r in final.history}) == len(accepted)
