@@ -11,9 +11,11 @@ from creditcheck.month import Month
 
 @dataclass
 class MonthSaved(Message):
-    """某个月的记录已保存到磁盘；首页据此重算进度与期限。"""
+    """某个月的记录已保存到磁盘（或换了月份、重读了）；App 据此让前台屏幕重算进度与期限。"""
 
     month: Month
+    redraw: bool = False
+    """前台屏幕要不要重画：保存它的屏幕自己已经画过时为 False。"""
 
 
 @dataclass
