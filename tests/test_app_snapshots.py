@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_support import configured, make_app, make_ctx, seed_warnings
+from app_support import configured, make_app, make_ctx, seed_warnings, settle
 
 from screens.app import CreditCheckApp
 
@@ -24,7 +24,7 @@ def _open(indicator_id: int):  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
         pilot.app.open_checklist(indicator_id)
-        await pilot.pause(0.3)  # 文件状态在后台线程里检查
+        await settle(pilot)  # 文件状态在后台线程里检查
 
     return run_before
 

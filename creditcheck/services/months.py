@@ -9,10 +9,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from creditcheck.errors import CreditCheckError
-from creditcheck.ledger import LedgerResult
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
@@ -20,6 +19,9 @@ from creditcheck.oserrors import os_reason
 
 from .stamps import Stamp, section_stamp
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from creditcheck.ledger import LedgerResult
 
 R = TypeVar("R")
 

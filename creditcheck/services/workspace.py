@@ -60,11 +60,20 @@ class Workspace:
     """打开仓库（数据文件夹, 科室 id, 专人）：首次设置后取得本科室的占用锁、换文件夹或科室时用。"""
     default_data_dir: Path | None = None
     """本机默认数据文件夹，首次设置时作为建议值。"""
-    base_catalog: Catalog = field(init=False, repr=False)
-    """启动（或换数据文件夹）时加载的目录，即当前施行的版本。"""
+    _base: Catalog | None = field(init=False, repr=False, default=None)
 
-    def __post_init__(self) -> None:
-        self.base_catalog = self.catalog
+    @property
+    def base_catalog(self) -> Catalog:
+        """当前施行的目录版本：第一次用到时的 ``catalog``（启动或换数据文件夹时加载的那个）。
+
+        翻到旧月份时 ``catalog`` 换成那个月的版本，这个不变。"""
+        if self._base is None:
+            self._base = self.catalog
+        return self._base
+
+    @base_catalog.setter
+    def base_catalog(self, catalog: Catalog) -> None:
+        self._base = catalog
 
     @property
     def today(self) -> date:
