@@ -15,7 +15,22 @@ from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.filenames import clean_path_text
 
 if TYPE_CHECKING:
+    from creditcheck.month import Month
+    from creditcheck.settings import Settings
+
     from .app import CreditCheckApp
+
+
+def on_app(do: Callable[[CreditCheckApp], None], *, session: bool = True, edit: bool = False,
+           ) -> Callable[[CreditCheckApp], None]:
+    """把这里的一个操作做成 App 的动作：先确认打开了月份（``session``）、能修改（``edit``），不能时已说明。"""
+
+    def action(app: CreditCheckApp) -> None:
+        if (not session or has_session(app)) and (not edit or can_edit(app)):
+            do(app)
+
+    action.__doc__ = do.__doc__
+    return action
 
 
 def copy_previous(app: CreditCheckApp) -> None:
@@ -263,3 +278,99 @@ def take_over(app: CreditCheckApp) -> None:
     else:
         body = ctx.read_only_reason + "\n\n请确认那台电脑上的程序已经关闭，再接管。"
     app.push_screen(ConfirmModal("接管数据", body, yes="接管"), answer)
+
+
+# ── 守卫与设置 ──
+def has_session(app: CreditCheckApp) -> bool:
+    """打开了月份没有（首次设置完成之前没有）；没有时说明。"""
+    if app.session is None:
+        app.notify("请先完成本机设置", severity="warning")
+    return app.session is not None
+
+
+def can_edit(app: CreditCheckApp) -> bool:
+    """本窗口能不能修改本月：只读（别处占用）或已审核通过锁定时，先说明，不打开表单（免得填完才知道存不了）。"""
+    ctx = app.ctx
+    if ctx.read_only:
+        take = "；对方的程序看来已关闭时，可在首页按 Ctrl+T 接管" if ctx.lock_stale else ""
+        app.notify(ctx.read_only_reason + take, title="只读，不能修改", severity="warning", timeout=10)
+        return False
+    if app.session is not None and app.session.sm.locked:
+        app.notify("本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。", title="不能修改",
+                   severity="warning", timeout=8)
+        return False
+    return True
+
+
+def first_open_indicator(app: CreditCheckApp) -> int | None:
+    """逐项自查从哪一项开始：第一个既没完成、也没标为不适用的本科室指标。"""
+    from creditcheck.models import Status
+
+    entries = app.current.sm.entries
+    for ind in app.ctx.catalog.assigned(app.ctx.settings.section_id):
+        e = entries.get(ind.id)
+        if e is None or e.status not in (Status.DONE, Status.NOT_APPLICABLE):
+            return ind.id
+    return None
+
+
+def open_settings(app: CreditCheckApp) -> None:
+    """设置对话框；保存后换上新设置（数据文件夹或科室变了就重新打开数据），重读本月。"""
+    from .messages import SettingsSaved
+    from .setup import SetupScreen
+
+    def done(new: Settings | None) -> None:
+        if new is None:
+            return
+        changed = app.apply_settings(new)
+        if app.session is not None:
+            app.open_month(app.session.month)
+        else:
+            app.start()
+        app.notify("设置已保存" + ("，已改用新的数据文件夹" if changed else ""), timeout=4)
+        app.post_message(SettingsSaved(changed))
+
+    app.push_screen(SetupScreen(app.ctx, first_run=False), done)
+
+
+# ── 体系科与心跳 ──
+def open_coordinator(app: CreditCheckApp, name: str) -> None:
+    """打开体系科的总览、审核或排名（O / R / K）；三个屏幕共用一个读取器。"""
+    from creditcheck.services.overview import OverviewService
+
+    from .coordinator import SCREENS
+
+    ctx = app.ctx
+    if not ctx.is_coordinator:
+        app.notify("本机不是体系科，没有这个功能", severity="warning")
+        return
+    if app.overview_service is None:
+        app.overview_service = OverviewService(ctx.store, ctx.catalog, ctx.calendar, ctx.data_dir)
+
+    def decided(section_id: str, month: Month) -> None:
+        # 是本机科室正打开的这个月时重读它：首页立即用上新的审核状态，之后的保存也不会覆盖它
+        if section_id == ctx.settings.section_id and app.session is not None and app.session.month == month:
+            app.reload_month()
+
+    month = app.session.month if app.session is not None else None
+    app.push_screen(SCREENS[name](ctx, month, overview=app.overview_service, on_decided=decided))
+
+
+def heartbeat(app: CreditCheckApp) -> None:
+    """在后台线程里：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示（审核文件没变时不读）。"""
+
+    def beat() -> None:
+        try:
+            app.ctx.store.heartbeat()
+        except (CreditCheckError, OSError):
+            pass  # 心跳失败不影响使用；下次保存时存储层会说明
+        session = app.session
+        try:
+            news = session.refresh_review() if session is not None else None
+        except (CreditCheckError, OSError):
+            return  # 读不到时下次再看；保存时存储层还会再核对一次
+        if news:
+            app.call_from_thread(app.notify, news, title="体系科审核", severity="warning", timeout=30)
+            app.call_from_thread(app.month_changed)
+
+    app.run_worker(beat, thread=True, exclusive=True, group="heartbeat", exit_on_error=False)
