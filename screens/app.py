@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -21,7 +22,7 @@ from creditcheck.services.months import MonthSession
 from . import actions
 from .context import AppContext
 from .keys import key_display
-from .messages import MonthSaved, SettingsSaved
+from .messages import MonthLoading, MonthSaved, SettingsSaved
 
 if TYPE_CHECKING:
     from creditcheck.models import SectionMonth
@@ -61,6 +62,8 @@ class CreditCheckApp(App[None]):
         """第一屏画好后调用一次（入口用它在启动后重新打开垃圾回收）。"""
         self.session: MonthSession | None = None
         """当前打开的月份（首页与逐项自查共用）。"""
+        self._wanted: Month | None = None
+        """正在后台读取的月份（连按 ] 时从它往后数）。"""
         self.overview_service: OverviewService | None = None
         """体系科三个屏幕共用的读取器（文件没变的科室不重读）；换设置时作废。"""
 
@@ -130,6 +133,31 @@ class CreditCheckApp(App[None]):
             return False
         self.month_changed()
         return True
+
+    def switch_month(self, month: Month) -> None:
+        """换到另一个月份：在后台线程里读取（首页先写“正在读取……”），读好后换上并重画。"""
+        self._wanted = month
+        self.screen.post_message(MonthLoading(month))
+        self._load_month(month)
+
+    @work(thread=True, group="month", exit_on_error=False)
+    def _load_month(self, month: Month) -> None:
+        try:
+            session = MonthSession(self.ctx, month, on_notice=self._storage_notice, activate=False)
+        except CreditCheckError as e:
+            self.call_from_thread(self.notify, str(e), title="数据读取失败", severity="error", timeout=15)
+            self.call_from_thread(self._month_loaded, None)
+            return
+        self.call_from_thread(self._month_loaded, session)
+
+    def _month_loaded(self, session: MonthSession | None) -> None:
+        if session is not None and session.month == self._wanted:  # 连按几次 ]：只换上最后要的那个月
+            self.session = session
+        if self.session is not None and (session is None or session.month == self._wanted):
+            self._wanted = None
+            self.session.activate = True
+            self.ctx.catalog = self.session.catalog  # 这个月按它填报时所用的目录版本显示
+            self.month_changed()
 
     def reload_month(self) -> None:
         if self.session is None:
@@ -205,11 +233,11 @@ class CreditCheckApp(App[None]):
 
     def action_month(self, delta: int) -> None:
         if actions.has_session(self):
-            self.open_month(self.current.month.shift(delta))
+            self.switch_month((self._wanted or self.current.month).shift(delta))
 
     def action_this_month(self) -> None:
         if actions.has_session(self):
-            self.open_month(Month.of(self.ctx.today))
+            self.switch_month(Month.of(self.ctx.today))
 
     action_settings = actions.on_app(actions.open_settings, session=False)
     action_take_over = actions.on_app(actions.take_over, session=False)

@@ -22,7 +22,7 @@ from creditcheck.scoring import score
 
 from .app import CreditCheckApp
 from .context import AppContext
-from .messages import MonthSaved
+from .messages import MonthLoading, MonthSaved
 from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
 
 MONTH_GROUP = Binding.Group("上月/下月", compact=True)
@@ -93,6 +93,10 @@ class HomeScreen(Screen[None]):
 
     def on_month_saved(self, _: MonthSaved) -> None:
         self.refresh_view()
+
+    def on_month_loading(self, message: MonthLoading) -> None:
+        """换月时数据在后台读取：先在月份处说明，读好后整页换成新月份（按键照常可用）。"""
+        self.query_one("#month-label", Static).update(f"[b]{message.month.label}[/b]（正在读取……）")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "coordinator":

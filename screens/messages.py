@@ -23,3 +23,10 @@ class SettingsSaved(Message):
     """本机设置已保存（科室、专人、数据文件夹、字体方案）；App 据此重新打开数据。"""
 
     data_dir_changed: bool
+
+
+@dataclass
+class MonthLoading(Message):
+    """正在后台读取另一个月份（[ ] 换月、T 回到本月）；App 发给前台屏幕，首页在月份处写“正在读取……”。"""
+
+    month: Month

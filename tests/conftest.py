@@ -57,3 +57,11 @@ def _close_stores(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-d
             store.close()
         except Exception:  # noqa: BLE001 - 测试自己已关闭或故意弄坏的仓库：收尾不应掩盖测试结果
             pass
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """输入框的光标不闪：闪烁按真实时间翻转，机器一忙，快照和按位置的断言就会随时间变化。"""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

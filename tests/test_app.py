@@ -318,8 +318,7 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
         assert "已逾期（4项）" in joined and "今日到期（1项）" in joined and "即将到期（1项）" in joined
         assert "11月30日（周一）" in joined  # 来函：1个工作日，周五收到 → 周一
         assert "第8项缺少市场主体数量" in str(app.screen.query_one("#notices", Static).render())
-        await pilot.press("right_square_bracket", "right_square_bracket")  # 2027年1月：节假日未知
-        await pilot.pause()
+        await press(pilot, "right_square_bracket", "right_square_bracket")  # 2027年1月：节假日未知（后台读取）
         assert "2027年节假日安排未导入" in str(app.screen.query_one("#notices", Static).render())
         # 回车打开逾期的那一项
         await press(pilot, "t")

@@ -42,8 +42,12 @@ def test_home_each_warning_level(snap_compare, tmp_path: Path) -> None:  # type:
 
 def test_home_calendar_fallback(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """2027年1月：节假日安排未知，按周一至周五计算并提示。"""
-    assert snap_compare(_warned_app(tmp_path), press=["right_square_bracket", "right_square_bracket"],
-                        terminal_size=SIZE)
+    async def two_months_on(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)  # 换月在后台线程里读取
+
+    assert snap_compare(_warned_app(tmp_path), run_before=two_months_on, terminal_size=SIZE)
 
 
 def test_checklist_monthly(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -78,7 +78,7 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
         await pilot.pause()
         for iid in (2, 4, 8, 10):
             app.open_checklist(iid)
-            await pilot.pause()
+            await wait_until(pilot, lambda: "返回" in footer_keys(app), "底栏画好")  # 底栏在下一次重绘时排好
             keys = footer_keys(app)
             assert "返回" in keys and "帮助" in keys and "标记完成" in keys, keys
             assert all(right <= 80 for _, right in keys.values()), keys

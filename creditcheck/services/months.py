@@ -39,9 +39,14 @@ class MonthSession:
     ``all_months()`` 读科室的全部月份；科室文件夹里的文件没有变化（文件戳相同）时用上次读到的，
     ``reads`` 数着真正读盘的次数（首页一次刷新只读一次，没有改动时不读）。"""
 
-    def __init__(self, ws: Workspace, month: Month, on_notice: Callable[[str], None] | None = None) -> None:
+    def __init__(self, ws: Workspace, month: Month, on_notice: Callable[[str], None] | None = None, *,
+                 activate: bool = True) -> None:
         self.ws = ws
         self.month = month
+        self.activate = activate
+        """读出后是否把 ``ws.catalog`` 换成这个月的目录版本（在后台线程里预读时为 False，换上时由界面去换）。"""
+        self.catalog = ws.base_catalog
+        """这个月所用的目录版本。"""
         self.on_notice = on_notice
         """存储层需要告诉用户的事（文件损坏已移开、占用被接管……）交给界面显示。"""
         self.reads = 0
@@ -62,7 +67,10 @@ class MonthSession:
             self.deliver_notices()
         stored = sm.catalog_version if (sm.entries or sm.history) else ""
         cat = ws.catalog_for(sm.month, stored)
-        ws.catalog = cat  # 每个月按它填报时所用的目录版本显示、计算和导出
+        if month == self.month:  # 上个月（沿用上月材料）只读来看，不换目录
+            self.catalog = cat
+            if self.activate:
+                ws.catalog = cat  # 每个月按它填报时所用的目录版本显示、计算和导出
         if not stored:
             sm.catalog_version = cat.version
         if not sm.person:
@@ -79,6 +87,7 @@ class MonthSession:
                 self.on_notice(str(n))
 
     def reload(self) -> None:
+        self.activate = True
         self.sm = self._load(self.month)
 
     def previous(self) -> SectionMonth:
