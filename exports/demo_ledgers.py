@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,25 +94,3 @@ def _fill_template(kind: str, path: Path, rows: list[list[Any]]) -> Path:
             ws.cell(row=r, column=c, value=v)
     wb.save(path)
     return path
-
-
-def demo_ledgers(data_dir: Path, store: object, catalog: object, cal: object, now: datetime,
-                 sections: tuple[str, ...] = ("commerce", "social", "construction")) -> list[Path]:
-    """为几个业务科室本月写台账文件并导入（走与界面、命令行相同的导入路径）。返回写出的文件。"""
-    from .ledger_io import import_ledger, store_import
-
-    month = Month.of(now.date())
-    folder = data_dir / "台账（演示）"
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for n, sid in enumerate(sections):
-        for kind, writer in (("licence", write_demo_licence_ledger), ("commitment", write_demo_commitment_ledger)):
-            path = folder / f"{sid}-{kind}-{month}.xlsx"
-            writer(path, month, now.date(), seed=7 + n)
-            result = import_ledger(path, kind, catalog, cal, now)  # type: ignore[arg-type]
-            sm = store.load_month(sid, month)  # type: ignore[attr-defined]
-            if sm.locked:
-                continue
-            store_import(store, sm, result, path, now)  # type: ignore[arg-type]
-            written.append(path)
-    return written

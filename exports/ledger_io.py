@@ -1,17 +1,14 @@
-"""台账文件 → 检查结果：命令行与界面共用的纯 Python 入口（界面可在后台线程里调用）。
+"""台账文件 → 检查结果：纯 Python 入口（可在后台线程里调用），不碰数据文件夹。
 
     result = import_ledger(path, "licence", catalog, cal, today)
-    sm = store.load_month(section_id, month)
-    if sm.ledgers.get("licence"):  # 已导入过：界面先请用户确认替换，命令行要 --force
-        ...
-    store_import(store, sm, result, path, now)
+
+存入数据文件夹的唯一路径在应用层：``creditcheck.services.ledgers``（``record_import`` / ``import_ledger``）。
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
 
 from creditcheck.catalog import Catalog
 from creditcheck.ledger import LedgerReadError, LedgerResult, check_rows, spec_for
@@ -19,7 +16,7 @@ from creditcheck.workcal import WorkCalendar
 
 from .xlsx_read import LedgerWorkbook
 
-__all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "store_import", "summary_for"]
+__all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "summary_for"]
 
 
 def _day(today: date | datetime) -> date:
@@ -73,31 +70,3 @@ def summary_for(result: LedgerResult, path: Path | str, now: date | datetime) ->
     """``SectionMonth.ledgers[kind]`` 的内容。"""
     at = now.isoformat(timespec="seconds") if isinstance(now, datetime) else now.isoformat()
     return result.summary(Path(path).name, at)
-
-
-class _LedgerStore(Protocol):
-    def save_ledger(self, section_id: str, month: Any, kind: str, rows: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None: ...
-    def save_month(self, sm: Any, actor: str = "") -> Any: ...
-
-
-def store_import(store: _LedgerStore, sm: Any, result: LedgerResult, path: Path | str, now: datetime) -> dict[str, Any]:
-    """把一次导入存进数据文件夹：各行（每行带自己的问题 ``_issues``）存台账文件，摘要存入 ``sm.ledgers[kind]`` 并保存该月。
-
-    替换前的确认由调用方负责（界面弹窗确认，命令行要 --force）。``sm`` 为 ``SectionMonth``。
-    """
-    imported_at = now.isoformat(timespec="seconds")
-    name = Path(path).name
-    meta = {
-        "file": name,
-        "sheet": result.sheet,
-        "imported_at": imported_at,
-        "header_row": result.header_row,
-        "rule": result.rule,
-        "problems": len(result.problems),
-        "notes": list(result.notes),
-    }
-    store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta)
-    summary = result.summary(name, imported_at)
-    sm.ledgers[result.kind] = summary
-    store.save_month(sm)
-    return summary

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -28,6 +28,7 @@ from creditcheck.models import Event, Evidence, Status
 from creditcheck.obligations import event_due
 from creditcheck.rules import Level, compute_due, is_on_time, warning_level
 
+from .app import CreditCheckApp
 from .choice import ChoiceModal
 from .confirm import ConfirmModal
 from .context import AppContext
@@ -36,6 +37,7 @@ from .event_form import EventInput, EventModal, check_not_future, parse_moment
 from .evidence_form import EvidenceInput, EvidenceModal
 from .messages import MonthSaved
 from .prompt import PromptModal
+from .session import MonthSession
 from .text import (
     LEVEL_VAR,
     AppFooter,
@@ -61,6 +63,9 @@ STATE_VAR = {"ok": "success", "missing": "error", "changed": "warning", "unreada
 
 class ChecklistScreen(Screen[None]):
     """逐项自查页。"""
+
+    app = getters.app(CreditCheckApp)
+    """本应用（有类型：本月记录、能否修改、打开逐项自查……）。"""
 
     BINDINGS = [
         Binding("escape", "back", "返回"),
@@ -95,8 +100,8 @@ class ChecklistScreen(Screen[None]):
         self.set_reactive(ChecklistScreen.index, start)
 
     @property
-    def session(self):  # type: ignore[no-untyped-def]
-        return self.app.session  # type: ignore[attr-defined]
+    def session(self) -> MonthSession:
+        return self.app.current
 
     @property
     def ind(self) -> Indicator:
@@ -425,7 +430,7 @@ class ChecklistScreen(Screen[None]):
                                          hint="上下键选择，回车确定；也可直接按指标序号；Esc 取消"), go)
 
     def action_mark_done(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         entry = self.session.sm.entries.get(ind.id)
@@ -448,7 +453,7 @@ class ChecklistScreen(Screen[None]):
             do()
 
     def action_set_status(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         now = self.ctx.now()
@@ -472,7 +477,7 @@ class ChecklistScreen(Screen[None]):
         self.app.push_screen(ChoiceModal(f"第{ind.id}项的状态", options, current), chosen)
 
     def action_note(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         entry = self.session.sm.entries.get(ind.id)
@@ -483,7 +488,7 @@ class ChecklistScreen(Screen[None]):
         ))
 
     def action_add_evidence(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         ctx = self.ctx
@@ -498,7 +503,7 @@ class ChecklistScreen(Screen[None]):
                                            ctx.export_dir))
 
     def action_add_event(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         kinds = ind.event_kinds
@@ -533,7 +538,7 @@ class ChecklistScreen(Screen[None]):
         return str(key.value) if key is not None else None
 
     def action_finish_event(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         ev_id = self._selected("#events")
@@ -571,7 +576,7 @@ class ChecklistScreen(Screen[None]):
             self.notify(f"已用默认程序打开 {ev.file_name}", timeout=3)
 
     def action_remove(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         now = self.ctx.now()
@@ -600,7 +605,7 @@ class ChecklistScreen(Screen[None]):
         self.app.push_screen(ConfirmModal("删除", body, yes="删除", danger=True), confirmed)
 
     def action_counts(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         if not ind.counts:
@@ -622,13 +627,13 @@ class ChecklistScreen(Screen[None]):
         self.app.push_screen(CountsModal(ind.counts, dict(entry.counts) if entry else {}, commit))
 
     def action_import_ledger(self) -> None:
-        if not self.app.can_edit():  # type: ignore[attr-defined]
+        if not self.app.can_edit():
             return
         ind = self.ind
         if _ledger_importer() is None:
             self.notify(f"请在命令行运行：creditcheck ledger import 文件.xlsx --kind {ind.ledger}", timeout=8)
             return
-        self.app.import_ledger(ind.ledger or "")  # type: ignore[attr-defined]
+        self.app.import_ledger(ind.ledger or "")
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,8 +20,9 @@ from creditcheck.obligations import Obligation, open_obligations
 from creditcheck.rules import Level
 from creditcheck.scoring import score
 
+from .app import CreditCheckApp
 from .context import AppContext
-from .messages import MonthSaved
+from .messages import MonthLoading, MonthSaved
 from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
 
 MONTH_GROUP = Binding.Group("上月/下月", compact=True)
@@ -36,6 +37,9 @@ REVIEW_VAR = {
 
 class HomeScreen(Screen[None]):
     """首页。"""
+
+    app = getters.app(CreditCheckApp)
+    """本应用（有类型：本月记录、能否修改、打开逐项自查……）。"""
 
     BINDINGS = [
         Binding("c", "app.checklist", "逐项自查"),
@@ -90,6 +94,10 @@ class HomeScreen(Screen[None]):
     def on_month_saved(self, _: MonthSaved) -> None:
         self.refresh_view()
 
+    def on_month_loading(self, message: MonthLoading) -> None:
+        """换月时数据在后台读取：先在月份处说明，读好后整页换成新月份（按键照常可用）。"""
+        self.query_one("#month-label", Static).update(f"[b]{message.month.label}[/b]（正在读取……）")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "coordinator":
             return self.ctx.is_coordinator
@@ -100,7 +108,7 @@ class HomeScreen(Screen[None]):
     # ── 刷新 ──
     def refresh_view(self) -> None:
         self._width = self.app.size.width
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.app.current
         sm = session.sm
         ctx = self.ctx
         sec = ctx.section
@@ -160,7 +168,7 @@ class HomeScreen(Screen[None]):
         if sc.done >= sc.total:
             return "各项都已完成。按 E 导出 Word 报送材料，核对后按 U 提交体系科审核。"
         if not sm.entries:
-            session = self.app.session  # type: ignore[attr-defined]
+            session = self.app.current
             prev = sm.month.prev()
             copy = any(m.month == prev and m.entries for m in session.all_months())
             return ("本月还没有记录。按 C 逐项自查：看要求，按 A 添加佐证材料，按 D 标记完成"
@@ -216,7 +224,7 @@ class HomeScreen(Screen[None]):
         """一行：截止时间（按等级着色）、指标、事项；按窗口宽度截断，中文按 2 格算。"""
         ind = self.ctx.catalog.indicator(o.indicator_id)
         month = ""
-        if o.month is not None and o.month != self.app.session.month:  # type: ignore[attr-defined]
+        if o.month is not None and o.month != self.app.current.month:
             month = f"（{o.month.month}月）"
         width = max(60, self.app.size.width - 6)
         due = pad(short_due(o.effective_due), 18)
@@ -255,7 +263,7 @@ class HomeScreen(Screen[None]):
     def open_item(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
         if oid:
-            self.app.open_checklist(int(oid.split(":")[0]))  # type: ignore[attr-defined]
+            self.app.open_checklist(int(oid.split(":")[0]))
 
 
 def _var(level: Level) -> str:

@@ -11,9 +11,11 @@ from creditcheck.month import Month
 
 @dataclass
 class MonthSaved(Message):
-    """某个月的记录已保存到磁盘；首页据此重算进度与期限。"""
+    """某个月的记录已保存到磁盘（或换了月份、重读了）；App 据此让前台屏幕重算进度与期限。"""
 
     month: Month
+    redraw: bool = False
+    """前台屏幕要不要重画：保存它的屏幕自己已经画过时为 False。"""
 
 
 @dataclass
@@ -21,3 +23,10 @@ class SettingsSaved(Message):
     """本机设置已保存（科室、专人、数据文件夹、字体方案）；App 据此重新打开数据。"""
 
     data_dir_changed: bool
+
+
+@dataclass
+class MonthLoading(Message):
+    """正在后台读取另一个月份（[ ] 换月、T 回到本月）；App 发给前台屏幕，首页在月份处写“正在读取……”。"""
+
+    month: Month

@@ -100,9 +100,9 @@ async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no
 
 
 async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    """按键，再等界面处理完（推出的对话框、换的屏幕都已画好）。"""
+    """按键，再等界面处理完（推出的对话框、换的屏幕都已画好，后台线程里的读写也已做完）。"""
     await pilot.press(*keys)
-    await pilot.pause()
+    await settle(pilot)
 
 
 @asynccontextmanager
@@ -115,3 +115,29 @@ async def checklist_pilot(tmp_path: Path, indicator: int, size: tuple[int, int] 
         app.open_checklist(indicator)
         await pilot.pause()
         yield app, pilot
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """等界面安定：待处理的消息处理完，后台线程（读取、保存、导出）都做完，它们发回的消息也处理完。
+
+    界面把读写数据文件夹放在后台线程里；测试等的是这个条件，而不是一段固定的时间。"""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(pilot, condition, what: str = "", timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """等到 ``condition()`` 为真（画面上的位置在下一次重绘后才更新、滚动有动画）；超过期限才算失败。
+
+    期限很宽，只为不让坏掉的测试一直挂着；机器再忙，条件一满足就往下走。"""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"等了 {timeout:.0f} 秒仍未满足：{what}")
+        await pilot.app.animator.wait_until_complete()
+        await asyncio.sleep(0.02)
+        await pilot.pause()

@@ -14,6 +14,7 @@ from app_support import (
     open_store,
     press,
     seed_warnings,
+    settle,
     type_into,
 )
 from textual.widgets import Input, Static
@@ -153,11 +154,8 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         await press(pilot, "e")
         out = tmp_path / "docs" / "11月报送.docx"
         await type_into(pilot, "#value", str(out))
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if out.exists() and app.screen.__class__.__name__ == "TaskModal" and app.screen.finished:
-                break
+        await press(pilot, "enter")  # 在后台线程里生成；press 等它做完
+        assert app.screen.__class__.__name__ == "TaskModal" and app.screen.finished
         assert app.screen.result == out
         assert str(out) in str(app.screen.query_one("#status", Static).render())
         await pilot.press("o")  # 打开所在文件夹
@@ -190,7 +188,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         await pilot.pause()
         table = app2.screen.query_one("#evidence")
         assert table.row_count == 1
-        await pilot.pause(0.2)
+        await settle(pilot)  # 文件状态在后台线程里检查
         assert "正常" in str(table.get_row_at(0)[3])
     app2.ctx.store.close()
 
@@ -255,7 +253,7 @@ async def test_missing_evidence_path_needs_confirmation(tmp_path: Path) -> None:
         await press(pilot, "ctrl+s")
         await press(pilot, "y")
         assert isinstance(app.screen, ChecklistScreen)
-        await pilot.pause(0.2)
+        await settle(pilot)  # 文件状态在后台线程里检查
         assert "文件缺失" in str(app.screen.query_one("#evidence").get_row_at(0)[3])
     app.ctx.store.close()
     ev = load(tmp_path).entries[2].evidence[0]
@@ -320,8 +318,7 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
         assert "已逾期（4项）" in joined and "今日到期（1项）" in joined and "即将到期（1项）" in joined
         assert "11月30日（周一）" in joined  # 来函：1个工作日，周五收到 → 周一
         assert "第8项缺少市场主体数量" in str(app.screen.query_one("#notices", Static).render())
-        await pilot.press("right_square_bracket", "right_square_bracket")  # 2027年1月：节假日未知
-        await pilot.pause()
+        await press(pilot, "right_square_bracket", "right_square_bracket")  # 2027年1月：节假日未知（后台读取）
         assert "2027年节假日安排未导入" in str(app.screen.query_one("#notices", Static).render())
         # 回车打开逾期的那一项
         await press(pilot, "t")
@@ -342,8 +339,7 @@ async def test_help_and_palette(tmp_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await press(pilot, "ctrl+p")
-        await pilot.press(*"逐项")
-        await pilot.pause(0.3)
+        await press(pilot, *"逐项")  # 命令面板在后台查找
         await press(pilot, "enter")
         assert isinstance(app.screen, ChecklistScreen)
     app.ctx.store.close()
@@ -356,6 +352,10 @@ async def test_coordinator_keys_only_for_coordinator(tmp_path: Path) -> None:
         assert app.ctx.is_coordinator
         assert "O 总览" in str(app.screen.query_one("#topbar", Static).render())
         await press(pilot, "o")
+        from screens.coordinator import OverviewScreen
+
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.screen.overview is not None and len(app.screen.overview.rows) == 10
     app.ctx.store.close()
     plain = make_app(tmp_path, settings=configured())
     async with plain.run_test(size=(120, 36)) as pilot:

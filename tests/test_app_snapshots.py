@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_support import configured, make_app, make_ctx, seed_warnings
+from app_support import configured, make_app, make_ctx, seed_warnings, settle
 
 from screens.app import CreditCheckApp
 
@@ -24,7 +24,7 @@ def _open(indicator_id: int):  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
         pilot.app.open_checklist(indicator_id)
-        await pilot.pause(0.3)  # 文件状态在后台线程里检查
+        await settle(pilot)  # 文件状态在后台线程里检查
 
     return run_before
 
@@ -42,8 +42,12 @@ def test_home_each_warning_level(snap_compare, tmp_path: Path) -> None:  # type:
 
 def test_home_calendar_fallback(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """2027年1月：节假日安排未知，按周一至周五计算并提示。"""
-    assert snap_compare(_warned_app(tmp_path), press=["right_square_bracket", "right_square_bracket"],
-                        terminal_size=SIZE)
+    async def two_months_on(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)  # 换月在后台线程里读取
+
+    assert snap_compare(_warned_app(tmp_path), run_before=two_months_on, terminal_size=SIZE)
 
 
 def test_checklist_monthly(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

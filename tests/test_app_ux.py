@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app_support import NOW, checklist_pilot, configured, make_app, press, seed_warnings, type_into
+from app_support import (
+    NOW,
+    checklist_pilot,
+    configured,
+    make_app,
+    press,
+    seed_warnings,
+    settle,
+    type_into,
+    wait_until,
+)
 from textual.widgets import Button, DataTable, Input, Static
 
 from creditcheck import checklist
@@ -68,7 +78,7 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
         await pilot.pause()
         for iid in (2, 4, 8, 10):
             app.open_checklist(iid)
-            await pilot.pause()
+            await wait_until(pilot, lambda: "返回" in footer_keys(app), "底栏画好")  # 底栏在下一次重绘时排好
             keys = footer_keys(app)
             assert "返回" in keys and "帮助" in keys and "标记完成" in keys, keys
             assert all(right <= 80 for _, right in keys.values()), keys
@@ -137,18 +147,21 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
         await press(pilot, "n")
         assert isinstance(app.screen, EventModal)
         ok = app.screen.query_one("#ok", Button)
+        await wait_until(pilot, lambda: ok.region.height > 0, "对话框已排好版")
         assert 0 <= ok.region.y and ok.region.bottom <= 24, ok.region
-        # 最后一栏（备注）获得焦点时滚入视野
+        # 最后一栏（备注）获得焦点时滚入视野（滚动在下一次重绘时、可能带动画）
         await type_into(pilot, "#note", "备注")
         note = app.screen.query_one("#note", Input)
         form = app.screen.query_one(".form")
-        assert form.region.y <= note.region.y and note.region.bottom <= form.region.bottom
+        await wait_until(pilot, lambda: form.region.y <= note.region.y and note.region.bottom <= form.region.bottom,
+                         "备注一栏滚入表单的可见范围")
         await pilot.press("escape")  # 填过内容：先问
         await pilot.pause()
         await press(pilot, "y")
         await press(pilot, "a")
         assert isinstance(app.screen, EvidenceModal)
         ok = app.screen.query_one("#ok", Button)
+        await wait_until(pilot, lambda: ok.region.height > 0, "对话框已排好版")
         assert ok.region.bottom <= 24, ok.region
 
 
@@ -289,11 +302,8 @@ async def test_evidence_state_column_not_cut(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         app.open_checklist(2)
-        for _ in range(40):
-            await pilot.pause(0.05)
-            table = app.screen.query_one("#evidence", DataTable)
-            if str(table.get_cell_at((0, 3))) != "检查中":
-                break
+        await settle(pilot)  # 文件状态在后台线程里检查
+        table = app.screen.query_one("#evidence", DataTable)
         assert str(table.get_cell_at((0, 3))) == "文件缺失"
         assert table.columns["state"].width >= 8  # type: ignore[index]
         assert table.virtual_size.width <= table.size.width
@@ -328,13 +338,9 @@ async def test_palette_no_match_is_chinese(tmp_path: Path) -> None:
         await pilot.press(*"zzzz")
         from textual.command import CommandList
 
-        texts: list[str] = []
-        for _ in range(40):
-            await pilot.pause(0.05)
-            ol = app.screen.query_one(CommandList)
-            texts = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
-            if texts:
-                break
+        await settle(pilot)  # 命令面板在后台查找
+        ol = app.screen.query_one(CommandList)
+        texts = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
         assert any("没有找到" in t for t in texts), texts
         assert not any("No matches" in t for t in texts)
         await pilot.press("enter")  # 没找到时回车打开帮助
@@ -392,21 +398,15 @@ async def test_export_to_new_folder_and_to_a_folder(tmp_path: Path) -> None:
         await press(pilot, "i")
         target = tmp_path / "新建 文件夹" / "子目录" / "期限.ics"
         await type_into(pilot, "#value", f'"{target}"')  # 资源管理器“复制为路径”带引号
-        await pilot.press("enter")
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if getattr(app.screen, "finished", False):
-                break
+        await press(pilot, "enter")  # 在后台线程里写文件；press 等它做完
+        assert getattr(app.screen, "finished", False)
         assert target.is_file()
         await press(pilot, "escape")
         await press(pilot, "i")
         folder = tmp_path / "新建 文件夹"
         await type_into(pilot, "#value", str(folder))
-        await pilot.press("enter")
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if getattr(app.screen, "finished", False):
-                break
+        await press(pilot, "enter")  # 在后台线程里写文件；press 等它做完
+        assert getattr(app.screen, "finished", False)
         made = list(folder.glob("*.ics"))
         assert len(made) == 1 and made[0].name.startswith("信用自查期限提醒"), made
         assert not (tmp_path / "新建 文件夹.ics").exists()
@@ -418,11 +418,8 @@ async def test_failed_ledger_import_reopens_with_the_path(tmp_path: Path) -> Non
     async with checklist_pilot(tmp_path, 2, size=SMALL) as (app, pilot):
         await press(pilot, "l")
         await type_into(pilot, "#value", str(bad))
-        await pilot.press("enter")
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if getattr(app.screen, "finished", False):
-                break
+        await press(pilot, "enter")  # 在后台线程里写文件；press 等它做完
+        assert getattr(app.screen, "finished", False)
         assert "不是 Excel" in error_text(app)
         await press(pilot, "escape")
         assert isinstance(app.screen, PromptModal)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app_support import NOW, checklist_pilot, configured, make_app, press, seed_warnings
+from app_support import NOW, checklist_pilot, configured, make_app, press, seed_warnings, settle
 from textual.widgets import Static
 
 from creditcheck import checklist, review
@@ -199,7 +199,7 @@ async def test_review_screen_picks_up_new_submissions(tmp_path: Path) -> None:
             store.save_month(sm)
 
         screen.poll()  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)  # 在后台线程里比文件戳、重读
         row = next(r for r in screen.overview.rows if r.section_id == "social")  # type: ignore[attr-defined]
         assert row.review is ReviewState.SUBMITTED
         assert any("社会事务科刚刚提交了2026年11月的材料" in m for m in messages(app)), messages(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_support import settle
 from coordination_data import MONTH, NOW, save_records
 from textual.app import App
 from textual.widgets import DataTable, Input, Sparkline
@@ -70,7 +71,7 @@ def _text(widget) -> str:
 async def test_overview_matrix_and_detail(ctx):
     app = CoordinatorHarness(ctx, OverviewScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, OverviewScreen)
         table = screen.query_one("#matrix", DataTable)
@@ -85,7 +86,7 @@ async def test_overview_matrix_and_detail(ctx):
         assert detail.startswith("建设项目科  第10项 异议处理和信用修复：逾期")
         assert "期限 11月25日" in detail
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         modal = app.screen
         assert isinstance(modal, IndicatorDetailModal)
         body = _text(modal.query_one("#detail"))
@@ -93,17 +94,17 @@ async def test_overview_matrix_and_detail(ctx):
         assert "异议协同处理函  某公司异议协同处理函  发生 11-24 09:00  期限 11-25  未完成" in body
         assert "逾期事项：" in body
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         # 不负责的格子不打开
         await pilot.press("left")  # 第9项，建设项目科负责
         await pilot.press("up", "left", "left")  # 社会事务科第7项：不负责
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         # 换月
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         assert screen.month == Month(2026, 12)
         assert "2026年12月" in _text(screen.query_one("#topbar"))
         assert _row(screen.query_one("#matrix", DataTable), 4)[6] == "未"
@@ -112,15 +113,15 @@ async def test_overview_matrix_and_detail(ctx):
 async def test_switch_between_coordinator_screens(ctx):
     app = CoordinatorHarness(ctx, OverviewScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RankingScreen) and app.screen.month == MONTH
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, (OverviewScreen, ReviewScreen, RankingScreen))
 
 
@@ -134,7 +135,7 @@ def _load(data_dir: Path, sid: str):
 async def test_review_approve_reopen_return(ctx, data_dir):
     app = CoordinatorHarness(ctx, ReviewScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         table = screen.query_one("#review", DataTable)
         assert table.cursor_row == 2  # 第一个待审核的：商事登记科
@@ -142,28 +143,28 @@ async def test_review_approve_reopen_return(ctx, data_dir):
         assert _row(table, 1)[6] == "退回修改：请补充学习记录"
         # 已提交的不能重新打开（按键无效）
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         # 审核通过：确认后写盘
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         sm = _load(data_dir, "commerce")
         assert sm.review is ReviewState.APPROVED
         assert (sm.history[-1].action, sm.history[-1].by, sm.history[-1].at) == ("approve", "李玲", NOW)
         assert _row(table, 2)[1] == "审核通过"
         # 重新打开：理由为空时对话框不关，显示原因
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         prompt = app.screen
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is prompt
         assert "必须填写理由" in _text(prompt.query_one("#error"))
         prompt.query_one("#value", Input).value = "台账数据有误需更正"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         sm = _load(data_dir, "commerce")
         assert sm.review is ReviewState.RETURNED
@@ -171,21 +172,21 @@ async def test_review_approve_reopen_return(ctx, data_dir):
         assert _row(table, 2)[6] == "重新打开：台账数据有误需更正"
         # 审核记录里看得到理由
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HistoryModal)
         history = _text(app.screen.query_one("#history"))
         assert "2026-11-28 10:00  重新打开  李玲  理由：台账数据有误需更正" in history
         assert "2026-11-25 09:30  提交  刘琛" in history
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         # 退回修改：体系建设科（第6行）
         await pilot.press("down", "down", "down")
         assert table.cursor_row == 5
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#value", Input).value = "第7项活动资料请在48小时内补报"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         sm = _load(data_dir, "system")
         assert sm.review is ReviewState.RETURNED
         assert sm.last_return_comment == "第7项活动资料请在48小时内补报"
@@ -197,17 +198,17 @@ async def test_review_writes_other_sections_when_window_holds_own_lock(catalog, 
     assert not own.read_only
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, store=own), ReviewScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("a", "y")
-        await pilot.pause()
+        await settle(pilot)
     assert _load(data_dir, "commerce").review is ReviewState.APPROVED
     # 本科室（体系建设科）的月份用本窗口自己的仓库写
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, store=own), ReviewScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#review", DataTable).cursor_row == 5
         await pilot.press("a", "y")
-        await pilot.pause()
+        await settle(pilot)
     assert _load(data_dir, "system").review is ReviewState.APPROVED
 
 
@@ -215,9 +216,9 @@ async def test_review_read_only_refuses(catalog, cal, data_dir):
     save_records(catalog, data_dir)
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, read_only=True), ReviewScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("a", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert any("只读" in str(n.message) for n in app._notifications)
     assert _load(data_dir, "commerce").review is ReviewState.SUBMITTED
 
@@ -228,7 +229,7 @@ async def test_review_read_only_refuses(catalog, cal, data_dir):
 async def test_ranking_table_and_trends(ctx):
     app = CoordinatorHarness(ctx, RankingScreen)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         table = screen.query_one("#ranking", DataTable)
         ranks = [(_row(table, n)[0], _row(table, n)[1]) for n in range(table.row_count)]
@@ -267,7 +268,7 @@ def test_sparkline_data_is_on_an_absolute_scale():
 def test_snapshots(snap_compare, catalog, cal, data_dir, screen_cls, press):
     save_records(catalog, data_dir)
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir), screen_cls)
-    assert snap_compare(app, press=press, terminal_size=SIZE)
+    assert snap_compare(app, press=press, terminal_size=SIZE, run_before=settle)
 
 
 # ───────────── 在真正的 App 里 ─────────────
@@ -279,32 +280,32 @@ async def test_in_the_real_app_keys_and_own_month_reload(catalog, tmp_path):
     save_records(catalog, tmp_path / "data")
     app = make_app(tmp_path, settings=configured("system", "李玲"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         home = app.screen
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is home
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         review_screen = app.screen
         assert isinstance(review_screen, ReviewScreen)
         # 体系建设科自己的本月（第6行）审核通过：首页所用的本月记录随之更新，不会被之后的保存覆盖
         review_screen.query_one("#review", DataTable).move_cursor(row=5)
         await pilot.press("a", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert app.session.sm.review is ReviewState.APPROVED
         # 其他科室（商事登记科）由另开的仓库写入，本窗口只占用本科室
         review_screen.query_one("#review", DataTable).move_cursor(row=2)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#value", Input).value = "请补充第6项材料"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RankingScreen)
     assert _load(tmp_path / "data", "system").review is ReviewState.APPROVED
     assert _load(tmp_path / "data", "commerce").last_return_comment == "请补充第6项材料"

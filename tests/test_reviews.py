@@ -403,7 +403,7 @@ def test_section_set_status_on_approved_month_is_refused_by_the_domain_too(catal
 
 
 async def test_open_section_app_sees_decisions_and_refuses_edits_after_approval(catalog, tmp_path):
-    from app_support import configured, make_app
+    from app_support import configured, make_app, settle
     from textual.widgets import Static
 
     from screens.session import SaveError
@@ -417,8 +417,8 @@ async def test_open_section_app_sees_decisions_and_refuses_edits_after_approval(
         assert app.session.sm.review is ReviewState.SUBMITTED
         # 体系科在自己的电脑上退回（科室的程序一直开着、占用着本科室）
         Store(data_dir).record_decision("commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料")
-        app._heartbeat()  # 每两分钟一次的检查
-        await pilot.pause()
+        app._heartbeat()  # 每两分钟一次的检查（在后台线程里）
+        await settle(pilot)
         assert app.session.sm.review is ReviewState.RETURNED
         assert any("退回修改，意见：请补充第6项推进情况的材料" in str(n.message) for n in app._notifications)
         assert "请补充第6项推进情况的材料" in str(app.screen.query_one("#notices", Static).render())

@@ -30,9 +30,8 @@ def calendar_ics(section_text: str | None, month_text: str | None, out: Path, da
     例：creditcheck calendar ics -o 期限提醒.ics
         creditcheck calendar ics --section 商事登记科 --month 2026-11 -o 商事登记科11月.ics
     """
-    from storage.store import Store
-
-    from ..obligations import obligations_for, open_obligations
+    from ..services import documents
+    from ..services.stores import reading_store
 
     env = load_env(data)
     if section_text:
@@ -46,13 +45,10 @@ def calendar_ics(section_text: str | None, month_text: str | None, out: Path, da
         out = out.with_name(out.name + ".ics")
     if not out.parent.expanduser().is_dir():
         raise InputError(f"文件夹不存在：{out.parent}")
-    store = Store(env.data_dir, read_only=True)
-    sm = store.load_month(section.id, month, env.catalog.version)
-    items = open_obligations(obligations_for(env.catalog, env.calendar, sm, env.now, env.settings.horizon_days))
-    from exports.ics import write_ics
-
-    path = write_ics(out.expanduser(), items, env.catalog, now=env.now,
-                     name=f"信用自查期限（{section.short}）")
+    items = documents.open_deadlines(reading_store(env.data_dir), env.catalog, env.calendar, section.id, month,
+                                     env.now, env.settings.horizon_days)
+    path = documents.export_calendar(out.expanduser(), items, env.catalog, env.now,
+                                     name=f"信用自查期限（{section.short}）")
     if items:
         click.echo(f"已写出 {len(items)} 项未完成的期限：{path}")
         click.echo("用 Outlook、WPS 日历或手机日历“导入”这个文件即可，每项会在前一天提醒。")

@@ -15,10 +15,8 @@ from ..month import Month
 from .common import Env, data_option, echo_json, friendly_errors, load_env
 
 if TYPE_CHECKING:
-    from storage.store import Store
 
     from ..coordination import Overview
-    from ..models import SectionMonth
 
 
 # ───────────────────────── 公共 ─────────────────────────
@@ -28,23 +26,13 @@ def _month(text: str) -> Month:
     return Month.parse(text)
 
 
-def load_records(store: Store, env: Env, month: Month) -> list[SectionMonth]:
-    """各科室截至本月 12 个月内的记录（趋势要用）；目录外的科室文件夹忽略。"""
-    first = month.shift(-11)
-    out: list[SectionMonth] = []
-    for section in env.catalog.sections:
-        out.extend(m for m in store.months(section.id) if first <= m.month <= month)
-    return out
-
-
 def build(env: Env, month: Month) -> Overview:
-    from storage.store import Store
+    """本月总览（与界面的体系科屏幕同一个读取器：services.overview）。"""
+    from ..services.overview import OverviewService
+    from ..services.stores import reading_store
 
-    from ..coordination import build_overview
-
-    store = Store(env.data_dir, read_only=True)
-    return build_overview(env.catalog, env.calendar, month, load_records(store, env, month), env.now,
-                          catalog_for=env.catalog_for)
+    service = OverviewService(reading_store(env.data_dir), env.catalog, env.calendar, env.data_dir)
+    return service.overview(month, env.now)
 
 
 def _is_coordinator(env: Env) -> bool:
@@ -152,35 +140,20 @@ _month_opt = click.option("--month", "month_text", required=True, help="统计�
 def _review_action(action: str, section_text: str, month_text: str, comment: str, data: Path | None) -> None:
     """submit / withdraw 写科室的月度文件（写入时短暂取得该科室的锁）；approve / return / reopen 是体系科的
     决定，只写体系科的审核文件（reviews/），不需要科室的锁：科室正开着程序时也能审核。"""
-    from storage.store import Store
-
     from .. import review
+    from ..services.reviews import DONE_TEXT, review_action
+    from ..services.stores import writing_store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = _month(month_text)
-    decision = action in review.DECISION_ACTIONS
-    if decision and not _is_coordinator(env):
+    if action in review.DECISION_ACTIONS and not _is_coordinator(env):
         raise InputError("只有体系科（汇总审核）可以审核、退回或重新打开；本机未设为体系科"
                          "（在界面的设置中把本机科室选为体系建设科，或开启“体系科（汇总审核）”）")
     actor = _actor(env)
-    store = Store(env.data_dir, actor=actor)
-    if not store.month_path(section.id, month).exists() and not any(m.month == month for m in store.months(section.id)):
-        raise InputError(f"没有{section.short}{month.label}的自查记录（数据文件夹：{env.data_dir}）")
-    done = {
-        "submit": "已提交", "withdraw": "已撤回提交", "approve": "已审核通过（本月对科室锁定）",
-        "return": "已退回修改", "reopen": "已重新打开（理由已记入审核记录与审计日志）",
-    }[action]
-    if decision:
-        sm = store.record_decision(section.id, month, action, actor, env.now, comment, env.catalog.version)
-    else:
-        sm = store.load_month(section.id, month, env.catalog.version)
-        if action == "submit":
-            review.submit(sm, actor, env.now, comment)
-        else:
-            review.withdraw(sm, actor, env.now)
-        store.save_month(sm, actor=actor)
-    click.echo(f"{section.short}{month.label}：{done}。当前状态：{sm.review.value}")
+    sm = review_action(writing_store(env.data_dir, actor), env.catalog, section.id, month, action, actor, env.now,
+                       comment)
+    click.echo(f"{section.short}{month.label}：{DONE_TEXT[action]}。当前状态：{sm.review.value}")
 
 
 def _review_command(name: str, comment_help: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
@@ -232,16 +205,15 @@ def reopen_cmd(section_text: str, month_text: str, comment: str, data: Path | No
 @_review_command("show")
 def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
     """显示某科室某月的审核状态与全部审核记录（提交、退回意见、重新打开的理由……）。"""
-    from storage.store import Store
-
     from ..review import ACTION_LABELS
+    from ..services.reviews import month_history
+    from ..services.stores import reading_store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = _month(month_text)
-    store = Store(env.data_dir, read_only=True)
-    sm = store.load_month(section.id, month)
-    for n in store.take_notices():
+    sm, notices = month_history(reading_store(env.data_dir), section.id, month)
+    for n in notices:
         click.echo(f"注意：{n}", err=True)
     click.echo(f"{section.short}{month.label}：{sm.review.value}")
     if not sm.history:

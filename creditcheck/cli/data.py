@@ -91,10 +91,10 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
         encoding="utf-8",
     )
     make_demo(target, moment, catalog, cal)
-    from exports.demo_ledgers import demo_ledgers
-    from storage import Store
+    from ..services.ledgers import import_demo_ledgers
+    from ..services.stores import writing_store
 
-    demo_ledgers(target, Store(target, actor="演示数据", backup_on_open=False), catalog, cal, moment)
+    import_demo_ledgers(target, writing_store(target, "演示数据", backup_on_open=False), catalog, cal, moment)
     click.echo(f"演示数据已生成：{target}")
     if no_tui:
         click.echo(f"查看：creditcheck --data \"{target}\"    体检：creditcheck doctor --data \"{target}\"")
@@ -114,14 +114,13 @@ def backup(ctx: click.Context, data: Path | None, sections: tuple[str, ...]) -> 
 
     例：creditcheck backup --data "Z:\\信用自查"
     """
-    from storage import Store
+    from ..services.backups import backup_now
 
     data_dir = _data_dir(ctx, data)
     if not (data_dir / "sections").is_dir():
         fail(f"数据文件夹 {data_dir} 里还没有任何科室的数据，无需备份")
     settings = read_settings()
-    store = Store(data_dir, actor=settings.person)
-    result = store.backup("manual", _section_ids(data_dir, sections))
+    result = backup_now(data_dir, settings.person, _section_ids(data_dir, sections))
     if result.id is None:
         click.echo("自上次备份以来数据没有改动，无需再备份。")
     else:
@@ -148,17 +147,13 @@ def restore(ctx: click.Context, when: str | None, data: Path | None, sections: t
 
     例：creditcheck restore 2026-11-28 --section 办公室
     """
-    from storage import Store
-    from storage.backups import reason_label
+    from ..services import backups
 
     data_dir = _data_dir(ctx, data)
     settings = read_settings()
     ids = _section_ids(data_dir, sections)
     if when is None:
-        store = Store(data_dir, read_only=True)
-        items = store.backups()
-        if ids is not None:
-            items = [b for b in items if any(s in b.sections for s in ids)]
+        items = backups.list_backups(data_dir, ids)
         if not items:
             click.echo(f"还没有任何备份（{data_dir / 'backups'}）。")
             return
@@ -166,14 +161,11 @@ def restore(ctx: click.Context, when: str | None, data: Path | None, sections: t
         click.echo("  编号                  时间                 原因              科室与文件数")
         for b in items:
             secs = "，".join(f"{_folder_label(data_dir, s)} {len(f)}个" for s, f in sorted(b.sections.items()))
-            click.echo(f"  {b.id:<20}  {b.label:<19}  {reason_label(b.reason):<10}  {secs}")
+            click.echo(f"  {b.id:<20}  {b.label:<19}  {backups.reason_label(b.reason):<10}  {secs}")
         click.echo("恢复：creditcheck restore 编号（或日期时间）")
         return
-    store = Store(data_dir, actor=settings.person)
-    result = store.restore(when, ids)
-    from storage.backups import id_label
-
-    click.echo(f"已恢复到备份 {result.target}（{id_label(result.target)}）。")
+    result = backups.restore(data_dir, settings.person, when, ids)
+    click.echo(f"已恢复到备份 {result.target}（{backups.id_label(result.target)}）。")
     if result.pre_backup:
         click.echo(f"恢复前的数据已备份为 {result.pre_backup}；如需撤销：creditcheck restore {result.pre_backup}")
     for p in result.restored:

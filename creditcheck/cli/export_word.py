@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import CreditCheckError
 from ..month import Month
+from ..services.documents import LEDGER_KINDS_LISTED
 from .common import data_option, fail, friendly_errors, load_env
 
-LEDGER_KINDS_LISTED = ("commitment", "code-errors")
-"""报送材料里逐条列出的台账（“双公示”台账只列计数和比率）。"""
+__all__ = ["LEDGER_KINDS_LISTED", "register", "submission"]
 
 
 @click.command("submission")
@@ -32,13 +31,13 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
 
     例：creditcheck export submission --section 商事登记科 --month 2026-11
     """
-    from exports.submission import default_filename, export_submission
-    from storage.store import Store
+    from ..services import documents
+    from ..services.stores import writing_store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
-    name = default_filename(env.catalog, section.id, month)
+    name = documents.submission_file_name(env.catalog, section.id, month)
     if output is None:
         out = Path.cwd() / name
     elif output.is_dir():
@@ -49,28 +48,15 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
         fail(f"输出文件应以 .docx 结尾：{out}")
     if out.exists() and not force:
         fail(f"文件已存在：{out}。如需覆盖，请加 --force；或用 -o 指定另一个文件名")
-    if template is None and env.settings.template:
-        template = Path(env.settings.template).expanduser()
-
-    try:  # 导出前备份本科室有改动的数据文件（失败不妨碍导出，只提示）
-        Store(env.data_dir, backup_on_open=False).backup("export", sections=[section.id])
-    except CreditCheckError as e:
-        click.echo(f"注意：导出前备份未完成：{e}", err=True)
-    store = Store(env.data_dir, read_only=True)
-    sm = store.load_month(section.id, month, env.catalog.version)
-    rows: dict[str, list[dict]] = {}
-    for kind in LEDGER_KINDS_LISTED:
-        got = store.load_ledger(section.id, month, kind)
-        if got:
-            rows[kind] = got
-    if not sm.entries:
+    done = documents.export_submission(writing_store(env.data_dir, backup_on_open=False), env.catalog, env.data_dir,
+                                       env.calendar, env.settings, section.id, month, out, env.now,
+                                       template=template.expanduser() if template else None)
+    if done.backup_error:  # 导出前备份本科室有改动的数据文件（失败不妨碍导出，只提示）
+        click.echo(f"注意：导出前备份未完成：{done.backup_error}", err=True)
+    if not done.sm.entries:
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
-    year = [m for m in store.months(section.id) if m.month.year == month.year and m.month < month]
-    catalog = env.catalog_for(month, sm.catalog_version)
-    path = export_submission(catalog, env.calendar, sm, env.settings, out, now=env.now,
-                             template=template, ledger_rows=rows, year_months=year)
-    n = len(catalog.assigned(section.id))
-    click.echo(f"已生成报送材料：{path}（{section.name}{month.label}，{n}项指标）")
+    n = len(done.catalog.assigned(section.id))
+    click.echo(f"已生成报送材料：{done.path}（{section.name}{month.label}，{n}项指标）")
 
 
 def register(main: click.Group) -> None:

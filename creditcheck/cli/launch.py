@@ -3,7 +3,7 @@
 这里把各层接在一起：读设置、定数据文件夹、加载目录与日历、打开本科室的仓库，再把这些注入界面。
 本模块不导入 click 和各子命令模块：直接启动界面时只加载首页用得到的东西，尽快画出首页。
 本科室的占用锁和“打开时备份”推迟到首页画好之后（见 ``Store(defer_lock=True)`` 与
-``CreditCheckApp._open_session``）；在那之前的任何写入都会先完成这一步，所以保证不变：
+``CreditCheckApp.home_painted``）；在那之前的任何写入都会先完成这一步，所以保证不变：
 同一科室的第二个窗口只读并说明占用者，第一次保存之前已经备份。
 """
 
@@ -15,22 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import CreditCheckError
+from ..services.stores import open_store
+
+__all__ = ["BENCH_EXIT_ENV", "DEMO_MARKER", "open_store", "run_app"]
 
 BENCH_EXIT_ENV = "CREDITCHECK_EXIT_AFTER_PAINT"
 """基准测试用：为 1 时首页第一次画好后立即退出。"""
-
-
-def open_store(data_dir: Path, section_id: str = "", actor: str = "", *, defer_lock: bool = False):  # type: ignore[no-untyped-def]
-    """本科室的仓库：有科室时取得占用锁（另一处正在用时只读）；首次设置前不加锁。
-
-    ``defer_lock``：先只读地打开，占用锁与打开时的备份留到 ``store.open_session()``（或第一次写入）时再做。
-    """
-    from storage.store import Store
-
-    if section_id:
-        return Store(data_dir, section_id=section_id, actor=actor, defer_lock=defer_lock)
-    return Store(data_dir)
-
 
 DEMO_MARKER = "演示数据-请勿存放真实数据.txt"
 """``creditcheck demo`` 在演示数据文件夹里放的说明文件；有它的文件夹总以演示身份打开，不改本机设置。"""
@@ -99,9 +89,7 @@ def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], Non
     try:
         app.run(headless=bench)
     finally:
-        close = getattr(ctx.store, "close", None)
-        if close is not None:
-            close()
+        ctx.store.close()
 
 
 def _persist(new) -> None:  # type: ignore[no-untyped-def]

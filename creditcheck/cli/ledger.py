@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import CreditCheckError, InputError
+from ..errors import CreditCheckError
 from ..filenames import safe_file_name
 from ..ledger import LedgerResult
 from ..month import Month
@@ -82,10 +82,10 @@ def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate:
 
     文件读得了就以 0 退出（不论有无问题）；读不了时给出原因并以非 0 退出。
     """
-    from exports.ledger_io import check_file
+    from ..services.ledgers import check_ledger
 
     env = load_env(data)
-    result = check_file(file, kind, env.catalog, env.calendar, env.today, sheet)
+    result = check_ledger(file, kind, env.catalog, env.calendar, env.today, sheet)
     if as_json:
         echo_json(result.to_json())
         for note in result.notes:
@@ -124,34 +124,20 @@ def import_cmd(
     file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, data: Path | None
 ) -> None:
     """导入本科室某月的台账 FILE：检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
-    from exports.ledger_io import import_ledger, store_import
-    from storage.store import Store
-
-    from ..checklist import LockedMonthError
-    from ..ledger import spec_for
+    from ..services.ledgers import import_ledger
+    from ..services.stores import writing_store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
-    spec = spec_for(kind)
-    store = Store(env.data_dir)
-    sm = store.load_month(section.id, month, env.catalog.version)
-    if sm.locked:
-        raise LockedMonthError(f"{month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
-    old = sm.ledgers.get(kind)
-    if old and not force:
-        raise InputError(
-            f"{section.short}{month.label}已导入过{spec.title}（{old.get('file', '')}，"
-            f"{str(old.get('imported_at', '')).replace('T', ' ')[:16]} 导入，{old.get('rows', '?')} 行）；"
-            "如要用这次的文件替换，请加 --force"
-        )
-    if section.id not in env.catalog.indicator(spec.indicator_id).sections:
+    done = import_ledger(writing_store(env.data_dir), env.catalog, env.calendar, section.id, month, kind, file,
+                         env.now, sheet=sheet, force=force, actor=env.settings.person)
+    if not done.responsible:
+        spec = done.result.spec
         click.echo(f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。", err=True)
-    result = import_ledger(file, kind, env.catalog, env.calendar, env.today, sheet)
-    store_import(store, sm, result, file, env.now)
-    _print_result(result, str(file))
-    verb = "替换" if old else "导入"
-    click.echo(f"\n已{verb}：{section.short} {month.label} {spec.title}，{result.row_count} 行。")
+    _print_result(done.result, str(file))
+    verb = "替换" if done.replaced else "导入"
+    click.echo(f"\n已{verb}：{section.short} {month.label} {done.result.spec.title}，{done.result.row_count} 行。")
 
 
 @ledger_group.command(name="template")
@@ -178,28 +164,16 @@ def template_cmd(kind: str, out: Path, data: Path | None) -> None:
 @friendly_errors
 def export_ledgers(section_text: str, month_text: str, out: Path | None, data: Path | None) -> None:
     """导出科室某月的工作台账（.xlsx）：首页“概况”为计数与比率，之后每种台账一页。"""
-    from exports.xlsx_write import export_section_month_xlsx
-    from storage.store import Store
-
-    from ..ledger import KINDS
+    from ..services.ledgers import export_ledgers as write_ledgers
+    from ..services.stores import reading_store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
-    store = Store(env.data_dir)
-    sm = store.load_month(section.id, month, env.catalog.version)
-    ledgers = {}
-    for kind in KINDS:
-        rows = store.load_ledger(section.id, month, kind)
-        if rows is not None:
-            ledgers[kind] = rows
-    if not ledgers and not sm.ledgers:
-        raise InputError(f"{section.short}{month.label}还没有导入任何台账（先用 creditcheck ledger import 导入）")
     if out is None:
         out = Path(safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx")
-    path = export_section_month_xlsx(env.catalog, sm, ledgers, out)
-    n = sum(len(r) for r in ledgers.values())
-    click.echo(f"已导出：{path}（{len(ledgers)} 种台账，共 {n} 行）")
+    path, kinds, n = write_ledgers(reading_store(env.data_dir), env.catalog, section.id, month, out)
+    click.echo(f"已导出：{path}（{kinds} 种台账，共 {n} 行）")
 
 
 def register(main: click.Group) -> None:

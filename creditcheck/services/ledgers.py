@@ -1,0 +1,163 @@
+"""台账：检查一份 Excel 台账、导入到某科室某月（唯一的存储形状）、导出科室月度工作台账。
+
+一次导入存两样东西，界面与命令行完全相同：
+- 台账文件（``ledger-<种类>-<年>.json``）里该月的各行（每行带自己的问题 ``_issues``）和 ``meta``：
+  ``file``、``sheet``、``imported_at``、``header_row``、``rule``（所用期限规则）、``problems``（问题个数）、
+  ``notes``（读表时的注意事项）；
+- 月度记录的 ``ledgers[种类]``：计数、比率与来源（``LedgerResult.summary``），报送材料与自查清单据此显示。
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from creditcheck.catalog import Catalog
+from creditcheck.checklist import LockedMonthError
+from creditcheck.errors import InputError
+from creditcheck.ledger import KINDS, LedgerResult, spec_for
+from creditcheck.models import SectionMonth
+from creditcheck.month import Month
+from creditcheck.workcal import WorkCalendar
+
+if TYPE_CHECKING:
+    from storage.store import Store
+
+
+def check_ledger(path: Path | str, kind: str, catalog: Catalog | None, cal: WorkCalendar,
+                 today: date | datetime, sheet: str | None = None) -> LedgerResult:
+    """读取并检查一份台账（不存）。读不了时抛出 LedgerReadError（一行中文）。"""
+    from exports.ledger_io import check_file
+
+    return check_file(path, kind, catalog, cal, today, sheet)
+
+
+def read_ledger(path: Path | str, kind: str, catalog: Catalog | None, cal: WorkCalendar,
+                today: date | datetime, sheet: str | None = None) -> LedgerResult:
+    """读取并检查一份台账，保留整理后的各行（``result.rows``）供存入数据文件夹。"""
+    from exports.ledger_io import import_ledger
+
+    return import_ledger(path, kind, catalog, cal, today, sheet)
+
+
+def ledger_meta(result: LedgerResult, path: Path | str, now: datetime) -> dict[str, Any]:
+    """台账文件里该月记录的 ``meta``（唯一的形状，见模块说明）。"""
+    return {
+        "file": Path(path).name,
+        "sheet": result.sheet,
+        "imported_at": now.isoformat(timespec="seconds"),
+        "header_row": result.header_row,
+        "rule": result.rule,
+        "problems": len(result.problems),
+        "notes": list(result.notes),
+    }
+
+
+def record_import(store: Store, sm: SectionMonth, result: LedgerResult, path: Path | str, now: datetime,
+                  actor: str = "") -> dict[str, Any]:
+    """把一次导入的各行存进台账文件，并把摘要放进 ``sm.ledgers``（由调用方随后保存 ``sm``）。
+
+    锁定的月份不存（抛出 LockedMonthError）。返回摘要。"""
+    if sm.locked:
+        raise LockedMonthError(f"{sm.month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
+    meta = ledger_meta(result, path, now)
+    store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta, actor=actor)
+    summary = result.summary(meta["file"], meta["imported_at"])
+    sm.ledgers[result.kind] = summary
+    return summary
+
+
+@dataclass
+class LedgerImport:
+    """一次导入的结果。"""
+
+    result: LedgerResult
+    summary: dict[str, Any]
+    sm: SectionMonth
+    """保存后的月度记录。"""
+    replaced: dict[str, Any] | None
+    """被替换的上一次导入的摘要；第一次导入时为 None。"""
+    responsible: bool
+    """按指标目录，这种台账的指标是否由该科室负责（不负责时仍照常导入，只提醒）。"""
+
+
+def previous_import(sm: SectionMonth, kind: str, section_short: str, force: bool) -> dict[str, Any] | None:
+    """该月已导入过同种台账时：``force`` 为真返回它（将被替换），否则抛出说明如何替换的中文错误。"""
+    old = sm.ledgers.get(kind)
+    if old and not force:
+        raise InputError(
+            f"{section_short}{sm.month.label}已导入过{spec_for(kind).title}（{old.get('file', '')}，"
+            f"{str(old.get('imported_at', '')).replace('T', ' ')[:16]} 导入，{old.get('rows', '?')} 行）；"
+            "如要用这次的文件替换，请加 --force"
+        )
+    return dict(old) if old else None
+
+
+def import_ledger(store: Store, catalog: Catalog, cal: WorkCalendar, section_id: str, month: Month, kind: str,
+                  path: Path | str, now: datetime, *, sheet: str | None = None, force: bool = False,
+                  actor: str = "") -> LedgerImport:
+    """导入某科室某月的台账：检查、存各行、更新并保存该月的记录（命令行用；界面经由 ``MonthSession``）。"""
+    spec = spec_for(kind)
+    section = catalog.section_by_id(section_id)
+    sm = store.load_month(section_id, month, catalog.version)
+    if sm.locked:
+        raise LockedMonthError(f"{month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
+    old = previous_import(sm, kind, section.short, force)
+    result = read_ledger(path, kind, catalog, cal, now.date(), sheet)
+    summary = record_import(store, sm, result, path, now, actor)
+    store.save_month(sm, actor=actor)
+    responsible = section_id in catalog.indicator(spec.indicator_id).sections
+    return LedgerImport(result, summary, sm, old, responsible)
+
+
+def load_ledgers(store: Store, section_id: str, month: Month, kinds: tuple[str, ...] = KINDS,
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """某科室某月已导入的台账各行（没有导入的种类不在结果里）。"""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds:
+        rows = store.load_ledger(section_id, month, kind)
+        if rows:
+            out[kind] = rows
+    return out
+
+
+def export_ledgers(store: Store, catalog: Catalog, section_id: str, month: Month, out: Path) -> tuple[Path, int, int]:
+    """导出科室某月的工作台账（.xlsx）。返回（路径, 台账种数, 总行数）；一种也没导入时抛出中文错误。"""
+    from exports.xlsx_write import export_section_month_xlsx
+
+    section = catalog.section_by_id(section_id)
+    sm = store.load_month(section_id, month, catalog.version)
+    ledgers = {}
+    for kind in KINDS:
+        rows = store.load_ledger(section_id, month, kind)
+        if rows is not None:
+            ledgers[kind] = rows
+    if not ledgers and not sm.ledgers:
+        raise InputError(f"{section.short}{month.label}还没有导入任何台账（先用 creditcheck ledger import 导入）")
+    path = export_section_month_xlsx(catalog, sm, ledgers, out)
+    return Path(path), len(ledgers), sum(len(r) for r in ledgers.values())
+
+
+def import_demo_ledgers(data_dir: Path, store: Store, catalog: Catalog, cal: WorkCalendar, now: datetime,
+                        sections: tuple[str, ...] = ("commerce", "social", "construction")) -> list[Path]:
+    """为几个业务科室本月写演示台账文件并导入（走与界面、命令行相同的导入路径）。返回写出的文件。"""
+    from exports.demo_ledgers import write_demo_commitment_ledger, write_demo_licence_ledger
+
+    month = Month.of(now.date())
+    folder = data_dir / "台账（演示）"
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for n, sid in enumerate(sections):
+        for kind, writer in (("licence", write_demo_licence_ledger), ("commitment", write_demo_commitment_ledger)):
+            path = folder / f"{sid}-{kind}-{month}.xlsx"
+            writer(path, month, now.date(), seed=7 + n)
+            result = read_ledger(path, kind, catalog, cal, now)
+            sm = store.load_month(sid, month)
+            if sm.locked:
+                continue
+            record_import(store, sm, result, path, now)
+            store.save_month(sm)
+            written.append(path)
+    return written

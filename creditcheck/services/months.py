@@ -1,0 +1,178 @@
+"""某科室某个月的记录：读出、在副本上修改、立即保存；保存失败时原记录不变，界面保留用户填写的内容。
+
+业务规则都在 creditcheck.checklist / review 里；这里只负责“改一份副本 → 写盘 → 成功后换上”，
+以及按月份选目录版本、把存储层的提示交给界面。界面的首页、逐项自查和命令行都经由这里读写本科室的月份。
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from creditcheck.errors import CreditCheckError, StaleRecordError
+from creditcheck.models import SectionMonth
+from creditcheck.month import Month
+from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
+from creditcheck.oserrors import os_reason
+
+from .stamps import Stamp, section_stamp
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from creditcheck.ledger import LedgerResult
+
+R = TypeVar("R")
+
+QUIET_NOTICES = ("locked", "stale-lock")
+"""这两种存储提示由只读横幅说明，不再另外弹出。"""
+
+
+class SaveError(CreditCheckError):
+    """保存失败（只读、磁盘错误……）；消息为中文。"""
+
+
+class MonthSession:
+    """本机科室某个月的记录。
+
+    ``all_months()`` 读科室的全部月份；科室文件夹里的文件没有变化（文件戳相同）时用上次读到的，
+    ``reads`` 数着真正读盘的次数（首页一次刷新只读一次，没有改动时不读）。"""
+
+    def __init__(self, ws: Workspace, month: Month, on_notice: Callable[[str], None] | None = None, *,
+                 activate: bool = True) -> None:
+        self.ws = ws
+        self.month = month
+        self.activate = activate
+        """读出后是否把 ``ws.catalog`` 换成这个月的目录版本（在后台线程里预读时为 False，换上时由界面去换）。"""
+        self.catalog = ws.base_catalog
+        """这个月所用的目录版本。"""
+        self.on_notice = on_notice
+        """存储层需要告诉用户的事（文件损坏已移开、占用被接管……）交给界面显示。"""
+        self.reads = 0
+        """真正读取科室全部月份的次数（基准测试与测试用）。"""
+        self._months: tuple[Stamp, list[SectionMonth]] | None = None
+        self.sm = self._load(month)
+
+    # ── 读 ──
+    def _load(self, month: Month) -> SectionMonth:
+        ws = self.ws
+        sid = ws.settings.section_id
+        base = ws.base_catalog
+        try:
+            sm = ws.store.load_month(sid, month, base.version)
+        except OSError as e:
+            raise SaveError(f"读取数据失败：{os_reason(e)}") from None
+        finally:
+            self.deliver_notices()
+        stored = sm.catalog_version if (sm.entries or sm.history) else ""
+        cat = ws.catalog_for(sm.month, stored)
+        if month == self.month:  # 上个月（沿用上月材料）只读来看，不换目录
+            self.catalog = cat
+            if self.activate:
+                ws.catalog = cat  # 每个月按它填报时所用的目录版本显示、计算和导出
+        if not stored:
+            sm.catalog_version = cat.version
+        if not sm.person:
+            sm.person = ws.settings.person
+            sm.phone = ws.settings.phone
+        return sm
+
+    def deliver_notices(self) -> None:
+        """存储层攒下的提示（文件损坏已移开、占用被接管……）交给 ``on_notice``。"""
+        if self.on_notice is None:
+            return
+        for n in self.ws.store.take_notices():
+            if n.kind not in QUIET_NOTICES:
+                self.on_notice(str(n))
+
+    def reload(self) -> None:
+        self.activate = True
+        self.sm = self._load(self.month)
+
+    def previous(self) -> SectionMonth:
+        return self._load(self.month.prev())
+
+    def all_months(self) -> list[SectionMonth]:
+        """该科室已保存的各月（本月用内存中的最新记录）。文件没变时不重读。"""
+        sid = self.ws.settings.section_id
+        store = self.ws.store
+        stamp = section_stamp(store, sid)
+        if self._months is None or self._months[0] != stamp:
+            try:
+                months = store.months(sid)
+            except (CreditCheckError, OSError):
+                months = []
+            self.reads += 1
+            self._months = (stamp, months)
+        out = [m for m in self._months[1] if m.month != self.month]
+        out.append(self.sm)
+        return sorted(out, key=lambda m: m.month)
+
+    def obligations(self) -> list[Obligation]:
+        ws = self.ws
+        return obligations_for(ws.catalog, ws.calendar, self.sm, ws.now(), ws.settings.horizon_days)
+
+    def quota_lines(self) -> list[QuotaLine]:
+        return quota_lines(self.ws.catalog, self.ws.settings.section_id, self.all_months(), self.month)
+
+    def refresh_review(self) -> str | None:
+        """体系科在此期间作了新决定时换上新的审核状态，返回给用户看的一句话；没变化时不读文件。"""
+        return self.ws.store.refresh_review(self.sm)
+
+    # ── 写 ──
+    def import_ledger(self, kind: str, path: Path, sheet: str | None = None) -> LedgerResult:
+        """导入本月的一份 Excel 台账（与命令行 ``ledger import`` 存成同样的记录）。可在后台线程里调用。"""
+        from .ledgers import read_ledger, record_import
+
+        ws = self.ws
+        now = ws.now()
+        result = read_ledger(path, kind, ws.catalog, ws.calendar, now.date(), sheet)
+        self.change(lambda draft: record_import(ws.store, draft, result, path, now, ws.settings.person))
+        return result
+
+    def change(self, mutate: Callable[[SectionMonth], R]) -> R:
+        """在副本上执行修改并保存；任何一步出错都抛出中文错误，已保存的记录不受影响。"""
+        ws = self.ws
+        if ws.store.open_session():
+            # 仓库是推迟打开的（首页画好后才取锁）而这是取锁后的第一次修改：按锁内的盘上内容重读
+            self.sm = self._load(self.month)
+        if ws.read_only:
+            raise SaveError("只读：" + ws.read_only_reason)
+        draft = copy.deepcopy(self.sm)
+        outcome = mutate(draft)
+        draft.person = ws.settings.person or draft.person
+        draft.phone = ws.settings.phone or draft.phone
+        try:
+            result = ws.store.save_month(draft, actor=ws.settings.person)
+        except StaleRecordError as e:
+            # 别处在此期间保存过这个月：换上盘上最新的一版，请用户在它之上再改一次（什么也没写）
+            self.deliver_notices()
+            try:
+                self.sm = self._load(self.month)
+            except (CreditCheckError, OSError):
+                pass
+            raise SaveError("该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。") from e
+        except CreditCheckError as e:
+            self.deliver_notices()
+            from creditcheck.review import ReviewConflictError
+
+            if isinstance(e, ReviewConflictError):
+                # 体系科在此期间作了决定（如已审核通过并锁定）：换上最新的审核状态，原样说明
+                try:
+                    ws.store.refresh_review(self.sm)
+                except (CreditCheckError, OSError):
+                    pass
+                raise SaveError(f"{e}。") from None
+            raise SaveError(f"保存失败：{e}。您填写的内容仍在，可稍后重试。") from None
+        except OSError as e:
+            raise SaveError(
+                f"保存失败：{os_reason(e)}（{getattr(e, 'filename', '') or ws.data_dir}）。"
+                "您填写的内容仍在，可稍后重试。"
+            ) from None
+        self.sm = draft
+        for n in result.notices or []:
+            if self.on_notice is not None:
+                self.on_notice(str(n))
+        self.deliver_notices()
+        return outcome

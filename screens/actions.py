@@ -1,0 +1,376 @@
+"""首页与逐项自查里本月的操作：沿用上月、提交与撤回、导出 Word 与日历、导入台账、接管占用。
+
+每个操作只做界面上的事（问路径、确认、显示进度和结果）；读写数据文件夹都交给应用层
+（creditcheck/services/），并在后台线程里做（``TaskModal``），画面照常响应按键。
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.filenames import clean_path_text
+
+if TYPE_CHECKING:
+    from creditcheck.month import Month
+    from creditcheck.settings import Settings
+
+    from .app import CreditCheckApp
+
+
+def on_app(do: Callable[[CreditCheckApp], None], *, session: bool = True, edit: bool = False,
+           ) -> Callable[[CreditCheckApp], None]:
+    """把这里的一个操作做成 App 的动作：先确认打开了月份（``session``）、能修改（``edit``），不能时已说明。"""
+
+    def action(app: CreditCheckApp) -> None:
+        if (not session or has_session(app)) and (not edit or can_edit(app)):
+            do(app)
+
+    action.__doc__ = do.__doc__
+    return action
+
+
+def copy_previous(app: CreditCheckApp) -> None:
+    """把上月可沿用的材料（制度文件清单、学习记录、信易批推进情况）抄到本月还空着的项目。"""
+    from creditcheck.checklist import copy_from_previous
+
+    session = app.session
+    assert session is not None
+    try:
+        prev = session.previous()
+    except CreditCheckError as e:
+        app.notify(str(e), severity="error")
+        return
+    now = app.ctx.now()
+    copied: list[int] = []
+
+    class NothingToCopy(InputError):
+        pass
+
+    def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+        copied.extend(copy_from_previous(prev, sm, app.ctx.catalog, now))
+        if not copied:
+            raise NothingToCopy("")
+
+    try:
+        session.change(mutate)
+    except NothingToCopy:
+        # 不是错误：说明为什么没有可沿用的，什么也没改
+        why = (f"{prev.month.label}没有记录，没有可沿用的材料。" if not prev.entries else
+               f"{prev.month.label}没有可沿用的制度文件清单、学习记录或信易批推进情况，"
+               "或本月这些项目已经有内容（已有的不会被覆盖）。")
+        app.notify(why, title="沿用上月", severity="warning", timeout=8)
+        return
+    except CreditCheckError as e:
+        app.notify(str(e), title="未保存", severity="error", timeout=10)
+        return
+    names = "、".join(f"第{i}项" for i in copied)
+    app.notify(f"已从{prev.month.label}沿用：{names}。请逐项核对后标记完成。", title="已沿用上月材料", timeout=8)
+    app.month_changed()
+
+
+def submit_month(app: CreditCheckApp) -> None:
+    """提交本月（先确认）；已提交、尚未审核时改为问要不要撤回。"""
+    from creditcheck import review
+    from creditcheck.models import ReviewState
+    from creditcheck.scoring import score
+
+    from .confirm import ConfirmModal
+
+    session = app.session
+    assert session is not None
+    sm = session.sm
+    ctx = app.ctx
+    if sm.review is ReviewState.SUBMITTED:
+        # 已提交、尚未审核：不用再提交；发现还要修改时可以撤回，改好后再按 U 提交
+        at = sm.submitted_at
+        when = f"已于{at.month}月{at.day}日 {at.hour:02d}:{at.minute:02d}提交" if at else "已提交"
+        who = ctx.settings.person
+
+        def withdraw(yes: bool | None) -> None:
+            if yes:
+                app.change(lambda s: review.withdraw(s, who, ctx.now()), f"{sm.month.label}已撤回，修改后按 U 重新提交")
+
+        app.push_screen(ConfirmModal(
+            "已提交",
+            f"{sm.month.label}{when}，正在等待体系科审核，不用再提交。\n\n"
+            "如果发现还要修改，可以撤回提交：撤回后修改，改好再按 U 提交。要撤回吗？",
+            yes="撤回提交", no="不撤回"), withdraw)
+        return
+    sc = score(ctx.catalog, sm)
+    left = sc.total - sc.done
+    body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
+    if sm.review is ReviewState.RETURNED and sm.last_return_comment:
+        body += f"\n体系科退回意见：{sm.last_return_comment}（请确认已按意见修改）"
+    if left:
+        body += f"\n还有 {left} 项未完成，提交后体系科可能退回修改。"
+    body += "\n\n提交后由体系科审核。确定提交吗？"
+    now = ctx.now()
+    by = ctx.settings.person
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            app.change(lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核")
+
+    app.push_screen(ConfirmModal("提交本月", body, yes="提交"), answer)
+
+
+# ── 导出 ──
+def target_path(text: str, suffix: str, default_name: str = "") -> Path:
+    """用户写的保存路径；只写了文件夹（已有的文件夹，或以 \\ / 结尾）时存到其中，用默认文件名。"""
+    t = clean_path_text(text)
+    if not t:
+        raise InputError("请填写保存路径")
+    p = Path(t).expanduser()
+    if default_name and (t.endswith(("/", "\\")) or p.is_dir()):
+        p = p / default_name
+    if p.suffix.lower() != suffix:
+        p = p.with_name(p.name + suffix)
+    return p
+
+
+def ask_save_path(app: CreditCheckApp, title: str, default: Path, suffix: str, then: Callable[[Path], None]) -> None:
+    """问保存路径：文件夹不存在时替用户新建；文件已存在时先确认覆盖。"""
+    from .confirm import ConfirmModal
+    from .path_input import PathSuggester
+    from .prompt import PromptModal
+
+    def check(text: str) -> None:
+        p = target_path(text, suffix, default.name)
+        if not p.parent.is_dir():  # 写了一个还没有的文件夹：替用户新建（失败时说明原因，输入留在框里）
+            from .text import os_reason
+
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise InputError(f"文件夹 {p.parent} 不存在，也无法新建（{os_reason(e)}）") from None
+
+    def chosen(text: str | None) -> None:
+        if text is None:
+            return
+        path = target_path(text, suffix, default.name)
+        if path.exists():
+            app.push_screen(
+                ConfirmModal("文件已存在", f"{path}\n已经存在。要覆盖它吗？（若该文件正在 Word/WPS 中打开，请先关闭）",
+                             yes="覆盖", danger=True),
+                lambda yes: then(path) if yes else None,
+            )
+        else:
+            then(path)
+
+    app.push_screen(PromptModal(title, "保存到", str(default),
+                                hint="可改路径或文件名；右方向键接受补全；文件夹不存在时自动新建。",
+                                commit=check, suggester=PathSuggester(), ok="保存", guard=False), chosen)
+
+
+def export_word(app: CreditCheckApp) -> None:
+    """导出本月的 Word 报送材料：与命令行 ``export submission`` 是同一个实现（services.documents）。"""
+    from creditcheck.services import documents
+
+    from .task import TaskModal
+
+    session = app.session
+    assert session is not None
+    ctx = app.ctx
+    sid, month = session.sm.section_id, session.month
+    name = documents.submission_file_name(ctx.catalog, sid, month)
+
+    def run(path: Path) -> None:
+        def job() -> Path:
+            return documents.export_submission(ctx.store, ctx.base_catalog, ctx.data_dir, ctx.calendar, ctx.settings,
+                                               sid, month, path, ctx.now()).path
+
+        app.push_screen(TaskModal("导出 Word 报送材料", job, ctx.open, "正在生成 Word 文件，请稍候……"))
+
+    ask_save_path(app, "导出 Word 报送材料", ctx.export_dir / name, ".docx", run)
+
+
+def export_ics(app: CreditCheckApp) -> None:
+    """把本月的期限导出成日历文件（.ics）。"""
+    from creditcheck.services import documents
+
+    from .task import TaskModal
+
+    session = app.session
+    assert session is not None
+    ctx = app.ctx
+    sm = session.sm
+    sec = ctx.section
+    name = documents.calendar_file_name(sec.short if sec else sm.section_id, sm.month)
+
+    def run(path: Path) -> None:
+        obligations = session.obligations()
+
+        def job() -> Path:
+            return documents.export_calendar(path, obligations, ctx.catalog, ctx.now())
+
+        app.push_screen(TaskModal("导出日历提醒", job, ctx.open, "正在写日历文件……"))
+
+    ask_save_path(app, "导出日历提醒（.ics）", ctx.export_dir / name, ".ics", run)
+
+
+def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) -> None:
+    """导入 Excel 台账：在线程里读、检查并存入（services.ledgers，与命令行 ``ledger import`` 同一种记录）。
+
+    读不了（不是 Excel、表头不对……）时，关掉说明后重新打开路径对话框，刚才写的路径还在，改一下再导入。"""
+    from .path_input import PathSuggester
+    from .prompt import PromptModal
+    from .task import TaskModal
+
+    session = app.session
+    assert session is not None
+    ctx = app.ctx
+
+    def chosen(text: str | None) -> None:
+        if not text:
+            return
+        path = Path(clean_path_text(text)).expanduser()
+
+        def job() -> Path:
+            session.import_ledger(kind, path)
+            return path
+
+        def finished(result: Path | None) -> None:
+            app.month_changed()
+            if result is None:
+                import_ledger(app, kind, text)
+
+        app.push_screen(TaskModal("导入台账", job, ctx.open, "正在读取并检查 Excel 台账……",
+                                  "已导入并检查完毕（行数、问题和各项比率见本页“台账”一栏）："), finished)
+
+    def check(text: str) -> None:
+        p = Path(clean_path_text(text)).expanduser()
+        if not p.is_file():
+            raise InputError(f"文件不存在：{p}")
+
+    app.push_screen(PromptModal("导入台账", "Excel 台账文件（.xlsx；右方向键接受路径补全）",
+                                initial if initial is not None else str(ctx.export_dir) + os.sep,
+                                commit=check, suggester=PathSuggester(), ok="导入", guard=False), chosen)
+
+
+def take_over(app: CreditCheckApp) -> None:
+    """接管失效的占用（对方程序已不在运行）：先说明占用者和失效的原因，确认后接管。"""
+    from .confirm import ConfirmModal
+
+    ctx = app.ctx
+    if not ctx.lock_stale:
+        return
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            ctx.store.take_over()
+        except CreditCheckError as e:
+            app.notify(str(e), severity="error", timeout=10)
+            return
+        app.notify("已接管，本窗口现在可以修改", timeout=5)
+        app.month_changed()
+
+    holder, why = ctx.store.lock_holder, ctx.store.lock_stale_reason
+    if holder and why:
+        body = (f"本科室的数据登记为{holder}。\n这个占用看来已失效：{why}。\n\n"
+                "请确认那台电脑上的程序已经关闭，再接管。接管后本窗口可以修改；"
+                "对方的程序若其实还开着，它之后的保存会被拒绝，不会覆盖您的修改。")
+    else:
+        body = ctx.read_only_reason + "\n\n请确认那台电脑上的程序已经关闭，再接管。"
+    app.push_screen(ConfirmModal("接管数据", body, yes="接管"), answer)
+
+
+# ── 守卫与设置 ──
+def has_session(app: CreditCheckApp) -> bool:
+    """打开了月份没有（首次设置完成之前没有）；没有时说明。"""
+    if app.session is None:
+        app.notify("请先完成本机设置", severity="warning")
+    return app.session is not None
+
+
+def can_edit(app: CreditCheckApp) -> bool:
+    """本窗口能不能修改本月：只读（别处占用）或已审核通过锁定时，先说明，不打开表单（免得填完才知道存不了）。"""
+    ctx = app.ctx
+    if ctx.read_only:
+        take = "；对方的程序看来已关闭时，可在首页按 Ctrl+T 接管" if ctx.lock_stale else ""
+        app.notify(ctx.read_only_reason + take, title="只读，不能修改", severity="warning", timeout=10)
+        return False
+    if app.session is not None and app.session.sm.locked:
+        app.notify("本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。", title="不能修改",
+                   severity="warning", timeout=8)
+        return False
+    return True
+
+
+def first_open_indicator(app: CreditCheckApp) -> int | None:
+    """逐项自查从哪一项开始：第一个既没完成、也没标为不适用的本科室指标。"""
+    from creditcheck.models import Status
+
+    entries = app.current.sm.entries
+    for ind in app.ctx.catalog.assigned(app.ctx.settings.section_id):
+        e = entries.get(ind.id)
+        if e is None or e.status not in (Status.DONE, Status.NOT_APPLICABLE):
+            return ind.id
+    return None
+
+
+def open_settings(app: CreditCheckApp) -> None:
+    """设置对话框；保存后换上新设置（数据文件夹或科室变了就重新打开数据），重读本月。"""
+    from .messages import SettingsSaved
+    from .setup import SetupScreen
+
+    def done(new: Settings | None) -> None:
+        if new is None:
+            return
+        changed = app.apply_settings(new)
+        if app.session is not None:
+            app.open_month(app.session.month)
+        else:
+            app.start()
+        app.notify("设置已保存" + ("，已改用新的数据文件夹" if changed else ""), timeout=4)
+        app.post_message(SettingsSaved(changed))
+
+    app.push_screen(SetupScreen(app.ctx, first_run=False), done)
+
+
+# ── 体系科与心跳 ──
+def open_coordinator(app: CreditCheckApp, name: str) -> None:
+    """打开体系科的总览、审核或排名（O / R / K）；三个屏幕共用一个读取器。"""
+    from creditcheck.services.overview import OverviewService
+
+    from .coordinator import SCREENS
+
+    ctx = app.ctx
+    if not ctx.is_coordinator:
+        app.notify("本机不是体系科，没有这个功能", severity="warning")
+        return
+    if app.overview_service is None:
+        app.overview_service = OverviewService(ctx.store, ctx.catalog, ctx.calendar, ctx.data_dir)
+
+    def decided(section_id: str, month: Month) -> None:
+        # 是本机科室正打开的这个月时重读它：首页立即用上新的审核状态，之后的保存也不会覆盖它
+        if section_id == ctx.settings.section_id and app.session is not None and app.session.month == month:
+            app.reload_month()
+
+    month = app.session.month if app.session is not None else None
+    app.push_screen(SCREENS[name](ctx, month, overview=app.overview_service, on_decided=decided))
+
+
+def heartbeat(app: CreditCheckApp) -> None:
+    """在后台线程里：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示（审核文件没变时不读）。"""
+
+    def beat() -> None:
+        try:
+            app.ctx.store.heartbeat()
+        except (CreditCheckError, OSError):
+            pass  # 心跳失败不影响使用；下次保存时存储层会说明
+        session = app.session
+        try:
+            news = session.refresh_review() if session is not None else None
+        except (CreditCheckError, OSError):
+            return  # 读不到时下次再看；保存时存储层还会再核对一次
+        if news:
+            app.call_from_thread(app.notify, news, title="体系科审核", severity="warning", timeout=30)
+            app.call_from_thread(app.month_changed)
+
+    app.run_worker(beat, thread=True, exclusive=True, group="heartbeat", exit_on_error=False)

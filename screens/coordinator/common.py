@@ -1,0 +1,204 @@
+"""体系科三个屏幕（总览、审核、排名）的共同部分：配色、单元格、读取总览（在后台线程里）、月份与切换。
+
+数字全部来自应用层的 ``OverviewService``（creditcheck/services/overview.py），与 ``creditcheck overview``
+和汇总材料一致。三个屏幕都以 ``Screen(ctx, month, overview=..., on_decided=...)`` 构造；O / R / K 在三者之间切换，
+[ ] 换月，Esc 返回。科室的记录在这里只读；审核决定记在体系科自己的审核文件里，不写科室的文件。
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from creditcheck.coordination import CellState, Overview
+from creditcheck.errors import CreditCheckError
+from creditcheck.models import ReviewState
+from creditcheck.month import Month
+from creditcheck.services.overview import OverviewService
+from creditcheck.services.workspace import reviewer_name
+
+from ..context import AppContext
+from ..text import cell_safe
+
+STATE_VAR = {
+    CellState.DONE: "success",
+    CellState.IN_PROGRESS: "warning",
+    CellState.NOT_STARTED: "foreground",
+    CellState.OVERDUE: "error",
+    CellState.NOT_APPLICABLE: "foreground-muted",
+    CellState.NOT_ASSIGNED: "foreground-muted",
+}
+"""单元格状态对应的主题颜色变量。"""
+
+REVIEW_VAR = {
+    ReviewState.DRAFT: "foreground-muted",
+    ReviewState.SUBMITTED: "primary",
+    ReviewState.APPROVED: "success",
+    ReviewState.RETURNED: "error",
+}
+
+def cell(text: str, style: str = "", justify: Any = "left") -> Text:
+    """表格单元格里的一段文字（不换行、不带行尾换行符，宽度有歧义的符号已替换）。"""
+    return Text(cell_safe(text), style=style, justify=justify, end="", no_wrap=True)
+
+
+def symbol(state: CellState) -> str:
+    """矩阵里的一个字；“不负责”用全角横线，与汉字同宽，列才对得齐。"""
+    return "－" if state is CellState.NOT_ASSIGNED else state.symbol
+
+
+LEGEND = "  ".join(
+    f"[${STATE_VAR[s]}]{symbol(s)}[/]={s.value}" for s in CellState
+)
+"""图例（Content 标记）。"""
+
+
+def reviewer(ctx: AppContext) -> str:
+    """审核记录里的“由谁”：专人姓名，没有时为体系科简称。"""
+    return reviewer_name(ctx.settings, ctx.catalog)
+
+
+_MONTH_GROUP = Binding.Group("上月/下月", compact=True)
+
+LOADING = "（正在读取各科室的记录……）"
+"""读取时顶栏上的说明。"""
+
+
+class CoordinatorScreen(Screen[None]):
+    """三个体系科屏幕的共同部分：月份、顶栏、在后台读取总览、切换与返回。"""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回"),
+        Binding("left_square_bracket", "month(-1)", "上月", key_display="[", group=_MONTH_GROUP),
+        Binding("right_square_bracket", "month(1)", "下月", key_display="]", group=_MONTH_GROUP),
+        Binding("o", "switch('OverviewScreen')", "总览", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding("r", "switch('ReviewScreen')", "审核", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding("k", "switch('RankingScreen')", "排名", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
+    ]
+    DEFAULT_CSS = """
+    CoordinatorScreen #coord-status { height: auto; margin: 0 1; color: $text-muted; }
+    CoordinatorScreen DataTable { height: auto; max-height: 1fr; margin: 1 1 0 1; }
+    CoordinatorScreen .coord-legend { height: auto; margin: 0 1; }
+    """
+    KIND = ""
+    """顶栏上的屏幕名。"""
+
+    def __init__(self, ctx: AppContext, month: Month | None = None, *, overview: OverviewService | None = None,
+                 on_decided: Callable[[str, Month], None] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.month = month or Month.of(ctx.today)
+        """正在看的统计月份。"""
+        self.service = overview or OverviewService(ctx.store, ctx.catalog, ctx.calendar, ctx.data_dir)
+        """读各科室记录的应用层服务（比较文件戳，没变的科室不重读）；三个屏幕之间共用一个。"""
+        self.on_decided = on_decided
+        """记下一个审核决定后调用（科室 id, 月份）：本机科室自己的这个月时，App 据此重读本月。"""
+        self.overview: Overview | None = None
+        self.loading = False
+        """正在后台读取。"""
+
+    def compose_top(self) -> ComposeResult:
+        yield Static("", id="topbar", markup=False)
+
+    REFRESH_SECONDS = 120
+    """开着总览、审核、排名时多久看一次各科室的文件有没有变化（变了才重读）。"""
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.set_interval(self.REFRESH_SECONDS, self.poll)
+
+    def poll(self) -> None:
+        """定时检查；文件变了才重读，有科室新提交时提示一句。对话框开着（不在最前面）时不动。"""
+        if self.is_current and not self.loading:
+            self._load(self.month, announce=True)
+
+    def on_screen_resume(self) -> None:
+        if self.overview is not None:
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
+        self._load(self.month)
+
+    def _load(self, month: Month, announce: bool = False) -> None:
+        self.loading = True
+        self.service.catalog = self.ctx.catalog
+        self._topbar()
+        self._read(month, announce, self.overview if announce else None)
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def _read(self, month: Month, announce: bool, before: Overview | None) -> None:
+        try:
+            if announce and before is not None and before.month == month and not self.service.changed():
+                ov = before  # 没有文件变化：一个文件也不读
+            else:
+                ov = self.service.overview(month, self.ctx.now())
+        except (CreditCheckError, OSError) as e:
+            self.app.call_from_thread(self._failed, month, str(e))
+            return
+        self.app.call_from_thread(self._loaded, month, ov, before)
+
+    def _failed(self, month: Month, message: str) -> None:
+        if month == self.month:
+            self.loading = False
+            self._topbar()
+        self.notify(message, title="读取失败", severity="error", timeout=8)
+
+    def _loaded(self, month: Month, ov: Overview, before: Overview | None) -> None:
+        if month != self.month or not self.is_attached:
+            return  # 读的时候已经换了月份或离开了本屏幕：这份结果不用了
+        self.loading = False
+        self._topbar()
+        if ov is before:
+            return
+        self.overview = ov
+        self.render_overview(ov)
+        if before is None:
+            return
+        was = {r.section_id: r.review for r in before.rows}
+        new = [r.name for r in ov.rows
+               if r.review is ReviewState.SUBMITTED and was.get(r.section_id) is not ReviewState.SUBMITTED]
+        if new:
+            where = "" if self.KIND == "审核" else "，按 R 审核"
+            self.notify(f"{'、'.join(new)}刚刚提交了{self.month.label}的材料{where}。", title="新的提交", timeout=15)
+
+    def _topbar(self) -> None:
+        this = "（本月）" if self.month == Month.of(self.ctx.today) else ""
+        self.query_one("#topbar", Static).update(
+            f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
+            + (LOADING if self.loading else "")
+        )
+
+    def render_overview(self, ov: Overview) -> None:  # pragma: no cover - 子类实现
+        raise NotImplementedError
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_month(self, step: int) -> None:
+        self.month = self.month.shift(step)
+        self.refresh_view()
+
+    def action_switch(self, name: str) -> None:
+        from . import SCREENS
+
+        cls = SCREENS[name]
+        if isinstance(self, cls):
+            return
+        self.app.switch_screen(cls(self.ctx, self.month, overview=self.service, on_decided=self.on_decided))
+
+    def _theme(self, var: str) -> str:
+        return self.app.theme_variables.get(var, "")
+
+    def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
+        style = self._theme(var)
+        return cell(text, f"bold {style}" if bold else style, justify)
+
+
