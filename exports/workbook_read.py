@@ -66,10 +66,12 @@ class LedgerBook(Protocol):
 
 
 def calamine_available() -> bool:
-    """这台电脑上能否用 python-calamine（只查找，不导入）。"""
-    import importlib.util
-
-    return importlib.util.find_spec("python_calamine") is not None
+    """这台电脑上能否用 python-calamine（只在读台账时调用：会导入它）。"""
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def reader_engine(engine: str | None = None) -> str:
@@ -229,7 +231,7 @@ class CalamineBook:
                 member = sheet_member(zf, self.sheet, self.file_name)
                 if member is not None:
                     return xlsx_read.scan_sheet(zf, member)
-        ranges = ws.merged_cell_ranges or []
+        ranges = getattr(ws, "merged_cell_ranges", None) or []  # 较旧的 python-calamine 没有
         merges = sorted(
             {(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges if (r1, c1) != (r2, c2)}
         )

@@ -229,9 +229,14 @@ def write_annotated(
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(src)
+    from .workbook_read import detect_format
+
+    if detect_format(src) == "xlsx":
+        with warnings.catch_warnings(), Path(src).open("rb") as fh:  # 文件对象：.et 等扩展名 openpyxl 不认
+            warnings.simplefilter("ignore")
+            wb = load_workbook(fh)
+    else:
+        wb = _workbook_from_rows(Path(src), sheet)
     if sheet is not None and sheet in wb.sheetnames:
         ws = wb[sheet]
     else:
@@ -261,6 +266,36 @@ def write_annotated(
         cell.comment = cm
     _summary_sheet(wb, ws.title, plist, header_cols)
     return _save(wb, out)
+
+
+_BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _workbook_from_rows(src: Path, sheet: str | None) -> Workbook:
+    """.xls、.ods、.csv 的标注副本：把读到的值按原来的行列写进一个新的 .xlsx（原格式的样式不保留）。"""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from creditcheck.ledger import UNCACHED_FORMULA, Merged
+
+    from .workbook_read import open_ledger
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    with open_ledger(src, sheet) as book:
+        ws.title = (book.sheet.translate(_BAD_TITLE)[:31]).strip("'") or "台账"
+        for row_no, cells in book.rows():
+            for i, v in enumerate(cells, 1):
+                if isinstance(v, Merged):
+                    v = v.value
+                if v is None or v == "" or v is UNCACHED_FORMULA:
+                    continue
+                cell = ws.cell(row=row_no, column=i, value=v)
+                if isinstance(v, (date, datetime)):
+                    cell.number_format = DATE_FORMAT
+    return wb
 
 
 def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
