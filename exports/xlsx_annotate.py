@@ -34,6 +34,7 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _S_ATTR = re.compile(rb'\bs="(\d+)"')
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_REL_TAG = re.compile(rb"<Relationship\b([^>]*?)/?>")
 _XF = re.compile(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)
 _AFTER_LEGACY = {b"legacyDrawingHF", b"drawingHF", b"picture", b"oleObjects", b"controls",
                  b"webPublishItems", b"tableParts", b"extLst"}
@@ -133,16 +134,49 @@ class _Parts:
         self.member = member
         self.rels_path = posixpath.join(posixpath.dirname(member), "_rels", posixpath.basename(member) + ".rels")
         self.sheet_rels = zin.read(self.rels_path) if self.rels_path in names else None
-        if self.sheet_rels is not None and (b"/comments" in self.sheet_rels or b"vmlDrawing" in self.sheet_rels):
-            raise _Unsupported("has comments")
         self.xml = zin.read(member)
-        if b"<sheetData" not in self.xml or b"legacyDrawing" in self.xml:
+        if b"<sheetData" not in self.xml:
             raise _Unsupported("sheet xml")
+        self.old_comments: dict[str, tuple[str, str, int, int]] = {}
+        self.old_parts: tuple[str, str, bytes] | None = None
+        if b"legacyDrawing" in self.xml or (self.sheet_rels and b"/comments" in self.sheet_rels):
+            self._read_old_comments(zin)
         self.styles = zin.read("xl/styles.xml")
         if b"<cellXfs" not in self.styles or b"<fills" not in self.styles or b"<fonts" not in self.styles:
             raise _Unsupported("styles")
         self.content_types = zin.read("[Content_Types].xml")
         self.wb_rels = zin.read("xl/_rels/workbook.xml.rels")
+
+    def _read_old_comments(self, zin: zipfile.ZipFile) -> None:
+        """工作表已有批注（如模板表头的填写说明）：读出来，与新批注合在一起重写批注部件和 VML。"""
+        from openpyxl.comments.comment_sheet import CommentSheet
+        from openpyxl.xml.functions import fromstring
+
+        targets: dict[str, str] = {}
+        for m in _REL_TAG.finditer(self.sheet_rels or b""):
+            a = dict(_ATTR.findall(m.group(1)))
+            kind = a.get(b"Type", b"").rsplit(b"/", 1)[-1].decode()
+            if kind not in ("comments", "vmlDrawing"):
+                continue
+            target = unescape(a.get(b"Target", b"").decode("utf-8", "replace"))
+            if kind in targets or a.get(b"TargetMode") == b"External":
+                raise _Unsupported("several " + kind)
+            base = posixpath.dirname(self.member)
+            targets[kind] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        comments, vml = targets.get("comments"), targets.get("vmlDrawing")
+        if comments is None or vml is None or comments not in self.names or vml not in self.names:
+            raise _Unsupported("legacy drawing without comments")
+        try:
+            sheet = CommentSheet.from_tree(fromstring(zin.read(comments)))
+            for ref, c in sheet.comments:
+                self.old_comments[ref] = (c.text or "", c.author or "", int(c.width), int(c.height))
+            vml_data = zin.read(vml)
+            fromstring(vml_data)  # Excel 写的 VML 有时不是合格的 XML：那就改用 openpyxl 完整读写
+        except _Unsupported:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise _Unsupported("comments unreadable") from e
+        self.old_parts = (comments, vml, vml_data)
 
     # ── 样式 ──
     def _append(self, tag: bytes, items: list[bytes]) -> int:
@@ -290,16 +324,24 @@ class _Parts:
 
     # ── 批注 ──
     def _comments(self) -> tuple[bytes, bytes]:
+        """批注部件与 VML（原有的批注保留；同一格原来有批注时，新说明接在后面）。"""
         from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
-        from openpyxl.xml.functions import tostring
+        from openpyxl.xml.functions import fromstring, tostring
 
+        notes = dict(self.old_comments)
+        for (r, c), ps in self.by_cell.items():
+            ref = f"{_letters(c)}{r}"
+            text = "\n".join(f"{p.column}：{p.message}" for p in ps)
+            old = notes.get(ref)
+            notes[ref] = ((old[0] + "\n" if old else "") + text, "creditcheck", 300, min(60 + 40 * len(ps), 400))
         records = []
-        for (r, c), ps in sorted(self.by_cell.items()):
-            rec = CommentRecord(ref=f"{_letters(c)}{r}", author="creditcheck", height=min(60 + 40 * len(ps), 400), width=300)
-            rec.text.t = "\n".join(f"{p.column}：{p.message}" for p in ps)
+        for ref, (text, author, width, height) in notes.items():
+            rec = CommentRecord(ref=ref, author=author, height=height, width=width)
+            rec.text.t = text
             records.append(rec)
         cs = CommentSheet.from_comments(records)
-        return tostring(cs.to_tree()), cs.write_shapes(None)
+        vml_root = fromstring(self.old_parts[2]) if self.old_parts else None
+        return tostring(cs.to_tree()), cs.write_shapes(vml_root)
 
     def _free(self, pattern: str) -> str:
         n = 1
@@ -362,7 +404,11 @@ class _Parts:
         sheet_dir = posixpath.dirname(self.member)
         ct = self.content_types
         extra: dict[str, bytes] = {}
-        if self.by_cell:
+        if self.by_cell and self.old_parts is not None:  # 已有批注部件：原地重写
+            comments_xml, vml = self._comments()
+            extra[self.old_parts[0]] = comments_xml
+            extra[self.old_parts[1]] = vml
+        elif self.by_cell:
             comments_xml, vml = self._comments()
             comments_path = self._free("xl/comments{}.xml")
             vml_path = self._free("xl/drawings/commentsDrawing{}.vml")
