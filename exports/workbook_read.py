@@ -339,6 +339,13 @@ class CsvBook:
         self.sheet = path.stem or self.file_name
         self.notes: list[str] = []
         try:
+            size = path.stat().st_size
+            limit = xlsx_read.MAX_UNCOMPRESSED
+            if size > limit:
+                raise LedgerReadError(
+                    f"“{self.file_name}”有 {size // (1024 * 1024)} MiB，超过 {limit // (1024 * 1024)} MiB 的上限，"
+                    "已拒绝读取（台账不应这么大；请拆分后再导入）"
+                )
             data = path.read_bytes()
         except PermissionError:
             raise LedgerReadError(f"无法打开“{self.file_name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试") from None

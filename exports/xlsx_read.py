@@ -148,7 +148,9 @@ def _check_zip(zf: zipfile.ZipFile, name: str, ods_ok: bool = False) -> str:
     if "xl/workbook.bin" in names:
         raise LedgerReadError(f"“{name}”是 Excel 二进制工作簿（.xlsb），本程序不读这种格式。{SAVE_AS_XLSX}")
     if "content.xml" in names and "mimetype" in names and ods_ok:
-        if b"opendocument.spreadsheet" not in zf.read("mimetype")[:200]:
+        with zf.open("mimetype") as f:  # 只解压开头：不可信的部件可能是压缩炸弹
+            mimetype = f.read(200)
+        if b"opendocument.spreadsheet" not in mimetype:
             raise LedgerReadError(f"“{name}”是 OpenDocument 文档，但不是表格（.ods）。{SAVE_AS_XLSX}")
         fmt = "ods"
     elif "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):

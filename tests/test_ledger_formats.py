@@ -395,6 +395,17 @@ def test_csv_undecodable_and_sheet_option(tmp_path: Path, catalog: Catalog, cal:
     assert "CSV 文件只有一张表，已忽略指定的工作表“Sheet1”" in r.notes
 
 
+def test_oversized_csv_is_refused_before_reading(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exports import xlsx_read
+
+    p = write_csv(tmp_path / "big.csv", [lic(行政许可决定文书号=f"{i}号") for i in range(200)])
+    monkeypatch.setattr(xlsx_read, "MAX_UNCOMPRESSED", 16 * 1024)
+    with pytest.raises(LedgerReadError, match="超过 0 MiB 的上限"):
+        check_file(p, "licence", catalog, cal, TODAY)
+
+
 def test_text_file_with_xlsx_name_is_still_refused(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
     p = tmp_path / "a.xlsx"
     p.write_text("行政相对人名称\n某公司\n", encoding="utf-8")
