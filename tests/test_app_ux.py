@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -142,7 +143,15 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
         await type_into(pilot, "#note", "备注")
         note = app.screen.query_one("#note", Input)
         form = app.screen.query_one(".form")
-        assert form.region.y <= note.region.y and note.region.bottom <= form.region.bottom
+
+        def note_in_view() -> bool:
+            return form.region.y <= note.region.y and note.region.bottom <= form.region.bottom
+
+        # 滚入视野可能是动画：等到条件成立（有期限），不靠固定的等待时间
+        deadline = time.monotonic() + 10
+        while not note_in_view() and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        assert note_in_view(), (form.region, note.region)
         await pilot.press("escape")  # 填过内容：先问
         await pilot.pause()
         await press(pilot, "y")
