@@ -1,7 +1,11 @@
-"""台账检查的速度与内存：5万行双公示台账，``ledger check`` 对比 openpyxl 只读逐行读取同一文件。
+"""台账检查的速度与内存：5万行双公示台账。
 
-目标：吞吐量之比（检查 / 单纯读取）≥ 0.6；检查的峰值内存 ≤ 150 MiB。
-两项各在一个新的子进程里跑，子进程报告自己的用时与峰值常驻内存（resource.getrusage）。
+同一次运行里、各在一个新的子进程中测：
+- 单纯用 openpyxl 只读模式逐行读取同一文件（对照）；
+- ``ledger check``（默认读法 python-calamine）：吞吐量至少为对照的 5 倍，峰值内存 ≤ 150 MiB；
+- 标注副本（``ledger check --annotate`` 的写出部分）：用时不超过检查的 2 倍。
+子进程报告自己的用时（墙钟与 CPU 时间）与峰值常驻内存（resource.getrusage，含 Rust 分配的内存）。
+两核机器上多人同时工作时墙钟时间主要量的是邻居，所以“倍数”按 CPU 时间判定，墙钟倍数一并列出。
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROWS = 50_000
-TARGET_RATIO = 0.6
+TARGET_RATIO = 5.0
 TARGET_MIB = 150
+TARGET_ANNOTATE = 2.0
 
 _BASELINE = r"""
 import json, resource, sys, time
@@ -29,7 +34,8 @@ for row in ws.iter_rows(values_only=True):
     n += 1
 wb.close()
 dt = time.perf_counter() - t0
-print(json.dumps({"seconds": dt, "rows": n, "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "rows": n, "maxrss": ru.ru_maxrss}))
 """
 
 _CHECK = r"""
@@ -41,8 +47,17 @@ from creditcheck.workcal import load_calendar
 from exports.ledger_io import check_file
 r = check_file(sys.argv[1], "licence", load_builtin(), load_calendar(None), date(2026, 11, 28))
 dt = time.perf_counter() - t0
-print(json.dumps({"seconds": dt, "rows": r.row_count, "problems": len(r.problems),
-                  "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+cpu = ru.ru_utime + ru.ru_stime
+out = {"seconds": dt, "cpu": cpu, "rows": r.row_count, "problems": len(r.problems), "maxrss": ru.ru_maxrss}
+if len(sys.argv) > 2:
+    from exports.xlsx_write import write_annotated
+    t1 = time.perf_counter()
+    write_annotated(sys.argv[1], r.problems, sys.argv[2], sheet=r.sheet, header_row=r.header_row)
+    out["annotate"] = time.perf_counter() - t1
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out["annotate_cpu"] = ru.ru_utime + ru.ru_stime - cpu
+print(json.dumps(out))
 """
 
 
@@ -91,14 +106,18 @@ def make_ledger(path: Path, rows: int = ROWS) -> None:
     wb.save(path)
 
 
-def _run(script: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+def _run(script: str, *args: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _mib(maxrss: float) -> float:
     # Linux 上 ru_maxrss 以 KiB 计，macOS 以字节计
     return maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def _ok(good: bool) -> str:
+    return "达标" if good else "未达标"
 
 
 def main() -> None:
@@ -108,15 +127,27 @@ def main() -> None:
         size = path.stat().st_size / 1024 / 1024
         base = _run(_BASELINE, path)
         mine = _run(_CHECK, path)
-    base_tp = ROWS / base["seconds"]
-    mine_tp = ROWS / mine["seconds"]
-    ratio = mine_tp / base_tp
+        annotated = _run(_CHECK, path, Path(tmp) / "annotated.xlsx")
+    ratio = base["cpu"] / mine["cpu"]
+    wall_ratio = base["seconds"] / mine["seconds"]
     mib = _mib(mine["maxrss"])
+    ann = annotated["annotate_cpu"] / annotated["cpu"]
     print(f"台账：{ROWS} 行，文件 {size:.1f} MiB")
-    print(f"openpyxl 只读逐行读取：{base['seconds']:.2f} 秒（{base_tp:,.0f} 行/秒），峰值内存 {_mib(base['maxrss']):.0f} MiB")
-    print(f"ledger check：{mine['seconds']:.2f} 秒（{mine_tp:,.0f} 行/秒），发现 {int(mine['problems'])} 个问题")
-    print(f"吞吐量之比 {ratio:.2f}（目标 ≥ {TARGET_RATIO}）{'达标' if ratio >= TARGET_RATIO else '未达标'}")
-    print(f"检查的峰值内存 {mib:.0f} MiB（目标 ≤ {TARGET_MIB} MiB）{'达标' if mib <= TARGET_MIB else '未达标'}")
+    print(
+        f"openpyxl 只读逐行读取：CPU {base['cpu']:.2f} 秒（{ROWS / base['cpu']:,.0f} 行/秒），"
+        f"墙钟 {base['seconds']:.2f} 秒，峰值内存 {_mib(base['maxrss']):.0f} MiB"
+    )
+    print(
+        f"ledger check：CPU {mine['cpu']:.2f} 秒（{ROWS / mine['cpu']:,.0f} 行/秒），"
+        f"墙钟 {mine['seconds']:.2f} 秒，发现 {int(mine['problems'])} 个问题"
+    )
+    print(f"吞吐量之比 {ratio:.1f} 倍（墙钟 {wall_ratio:.1f} 倍；目标 ≥ {TARGET_RATIO:g} 倍）{_ok(ratio >= TARGET_RATIO)}")
+    print(f"检查的峰值内存 {mib:.0f} MiB（目标 ≤ {TARGET_MIB} MiB）{_ok(mib <= TARGET_MIB)}")
+    print(
+        f"标注副本：CPU {annotated['annotate_cpu']:.2f} 秒（墙钟 {annotated['annotate']:.2f} 秒），"
+        f"为同一进程里检查（CPU {annotated['cpu']:.2f} 秒）的 {ann:.2f} 倍"
+        f"（目标 ≤ {TARGET_ANNOTATE:g} 倍）{_ok(ann <= TARGET_ANNOTATE)}"
+    )
 
 
 if __name__ == "__main__":

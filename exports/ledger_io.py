@@ -1,4 +1,4 @@
-"""台账文件 → 检查结果：纯 Python 入口（可在后台线程里调用），不碰数据文件夹。
+"""台账文件（.xlsx/.xls/.ods/.csv，见 ``exports.workbook_read``）→ 检查结果：纯 Python 入口（可在后台线程里调用），不碰数据文件夹。
 
     result = import_ledger(path, "licence", catalog, cal, today)
 
@@ -14,7 +14,7 @@ from creditcheck.catalog import Catalog
 from creditcheck.ledger import LedgerReadError, LedgerResult, check_rows, spec_for
 from creditcheck.workcal import WorkCalendar
 
-from .xlsx_read import LedgerWorkbook
+from .workbook_read import open_ledger
 
 __all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "summary_for"]
 
@@ -35,7 +35,7 @@ def check_file(
 ) -> LedgerResult:
     """读取并检查一份台账。读不了时抛出 LedgerReadError（一行中文）；读得了就返回结果（问题在结果里）。"""
     spec_for(kind)
-    with LedgerWorkbook(path, sheet) as book:
+    with open_ledger(path, sheet) as book:
         try:
             result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows)
         except LedgerReadError as e:

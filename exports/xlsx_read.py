@@ -21,7 +21,10 @@ from typing import Any
 from creditcheck.ledger import UNCACHED_FORMULA, LedgerReadError, Merged
 from creditcheck.oserrors import os_reason
 
-__all__ = ["LedgerReadError", "LedgerWorkbook", "inspect_file", "MAX_UNCOMPRESSED", "EMPTY_RUN_LIMIT"]
+__all__ = ["LedgerReadError", "LedgerWorkbook", "inspect_file", "MAX_UNCOMPRESSED", "EMPTY_RUN_LIMIT", "SAVE_AS_XLSX"]
+
+SAVE_AS_XLSX = "请在 WPS 或 Excel 中打开，点“文件 → 另存为”，保存类型选“Excel 工作簿(*.xlsx)”，再导入另存的文件"
+"""读不了的文件一律告诉用户怎样另存为 .xlsx。"""
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 """解压后总大小上限（字节）：一个科室的台账远小于此。"""
@@ -32,6 +35,8 @@ MAX_MEMBERS = 5000
 EMPTY_RUN_LIMIT = 1000
 """连续这么多行空行之后不再往下读。"""
 
+TEXT_SUFFIXES = ("", ".csv", ".txt", ".tsv", ".xls", ".et")
+"""内容是文字时按 CSV 读的扩展名（有些系统把制表符分隔的文字存成 .xls）；.xlsx 等其他扩展名的文字文件拒绝。"""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SCAN_CHUNK = 1 << 20
 _SCAN_OVERLAP = 16384
@@ -41,8 +46,11 @@ def _shorten(path: Path) -> str:
     return path.name or str(path)
 
 
-def inspect_file(path: Path) -> None:
-    """在 openpyxl 读取之前检查文件；不是可读的 .xlsx 时抛出 LedgerReadError（中文说明）。"""
+def inspect_file(path: Path, accept: tuple[str, ...] = ("xlsx",)) -> str:
+    """读取之前按文件内容（不看扩展名）检查文件，返回格式："xlsx"（含 .xlsm）、"xls"、"ods" 或 "csv"。
+
+    不在 ``accept`` 里的格式、读不了的文件抛出 LedgerReadError（中文说明）。WPS 的 .et 文件
+    其实是 .xls 或 .xlsx，按内容认出。"""
     name = _shorten(path)
     try:
         if path.is_dir():
@@ -59,20 +67,23 @@ def inspect_file(path: Path) -> None:
     if size == 0:
         raise LedgerReadError(f"“{name}”是空文件（0 字节），不是 Excel 工作簿")
     if head.startswith(_OLE_MAGIC):
-        _explain_ole(path, name)
+        _explain_ole(path, name, "xls" in accept)
+        return "xls"
     if not head.startswith(b"PK"):
-        _explain_not_zip(head, name)
+        _explain_not_zip(head, name, "csv" in accept and path.suffix.lower() in TEXT_SUFFIXES)
+        return "csv"
     try:
         with zipfile.ZipFile(path) as zf:
-            _check_zip(zf, name)
+            return _check_zip(zf, name, "ods" in accept)
     except LedgerReadError:
         raise
     except Exception:  # noqa: BLE001 - 不可信文件：zip 目录损坏、不支持的压缩版本……
         raise LedgerReadError(f"“{name}”已损坏，无法作为 Excel 工作簿打开（请在 Excel 或 WPS 中打开后另存为 .xlsx）") from None
 
 
-def _explain_ole(path: Path, name: str) -> None:
-    """旧式复合文档：加密的 .xlsx、Excel 97-2003 的 .xls 或 Word 的 .doc。"""
+def _explain_ole(path: Path, name: str, xls_ok: bool = False) -> None:
+    """旧式复合文档：加密的 .xlsx、Excel 97-2003 的 .xls（WPS 的 .et 也常是它）或 Word 的 .doc。
+    是可读的 .xls 且 ``xls_ok`` 时返回，否则抛出说明。"""
     try:
         with path.open("rb") as f:
             data = f.read(64 * 1024 * 1024)
@@ -85,28 +96,34 @@ def _explain_ole(path: Path, name: str) -> None:
         )
     if "WordDocument".encode("utf-16-le") in data:
         raise LedgerReadError(f"“{name}”是 Word 文档，不是 Excel 台账")
+    is_xls = "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data
+    if not is_xls:
+        raise LedgerReadError(f"“{name}”不是本程序能读的表格格式（可能是 WPS 专有格式）。{SAVE_AS_XLSX}")
+    if xls_ok:
+        return
     raise LedgerReadError(
-        f"“{name}”是旧版 Excel 97-2003 格式（.xls），本程序只读 .xlsx。"
-        "请在 Excel 或 WPS 中打开，选“另存为”→“Excel 工作簿（*.xlsx）”后再导入"
+        f"“{name}”是旧版 Excel 97-2003 格式（.xls），这台电脑上没有读取它的组件（python-calamine）。{SAVE_AS_XLSX}"
     )
 
 
-def _explain_not_zip(head: bytes, name: str) -> None:
+def _explain_not_zip(head: bytes, name: str, text_ok: bool = False) -> None:
+    """不是 zip 的文件：文本（``text_ok`` 时按 CSV 读，返回）、网页、PDF……"""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     low = text[:512].lower()
     if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<html" in low or b"<table" in low:
         raise LedgerReadError(
-            f"“{name}”其实是网页（HTML/XML）格式的表格（一些系统导出的“.xls”就是这样），"
-            "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入"
+            f"“{name}”其实是网页（HTML/XML）格式的表格（一些系统导出的“.xls”就是这样）。{SAVE_AS_XLSX}"
         )
     if head.startswith(b"%PDF"):
         raise LedgerReadError(f"“{name}”是 PDF 文件，不是 Excel 工作簿")
     if _looks_like_text(head):
+        if text_ok:
+            return
         raise LedgerReadError(
             f"“{name}”是文本文件（如 CSV），不是 Excel 工作簿。请在 Excel 或 WPS 中打开，"
             "另存为“Excel 工作簿（*.xlsx）”后再导入"
         )
-    raise LedgerReadError(f"“{name}”不是 Excel 工作簿（.xlsx），无法读取")
+    raise LedgerReadError(f"“{name}”不是 Excel 工作簿，无法读取。{SAVE_AS_XLSX}")
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -121,21 +138,32 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
+def _check_zip(zf: zipfile.ZipFile, name: str, ods_ok: bool = False) -> str:
+    """zip 格式的文件：.xlsx/.xlsm 返回 "xlsx"，OpenDocument 表格（``ods_ok`` 时）返回 "ods"。"""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise LedgerReadError(f"“{name}”内部的部件多达{len(infos)}个，不像正常的台账，已拒绝读取")
     names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+    fmt = "xlsx"
+    if "xl/workbook.bin" in names:
+        raise LedgerReadError(f"“{name}”是 Excel 二进制工作簿（.xlsb），本程序不读这种格式。{SAVE_AS_XLSX}")
+    if "content.xml" in names and "mimetype" in names and ods_ok:
+        with zf.open("mimetype") as f:  # 只解压开头：不可信的部件可能是压缩炸弹
+            mimetype = f.read(200)
+        if b"opendocument.spreadsheet" not in mimetype:
+            raise LedgerReadError(f"“{name}”是 OpenDocument 文档，但不是表格（.ods）。{SAVE_AS_XLSX}")
+        fmt = "ods"
+    elif "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
         if "word/document.xml" in names:
             raise LedgerReadError(f"“{name}”是 Word 文档（.docx），不是 Excel 台账")
         if any(n.startswith("ppt/") for n in names):
             raise LedgerReadError(f"“{name}”是 PowerPoint 演示文稿，不是 Excel 台账")
         if "content.xml" in names and "mimetype" in names:
             raise LedgerReadError(
-                f"“{name}”是 OpenDocument 表格（.ods），请在 WPS 或 LibreOffice 中另存为 .xlsx 后再导入"
+                f"“{name}”是 OpenDocument 表格（.ods），这台电脑上没有读取它的组件（python-calamine）。"
+                "请在 WPS 或 LibreOffice 中另存为 .xlsx 后再导入"
             )
-        raise LedgerReadError(f"“{name}”是压缩包，但不是 Excel 工作簿（缺少工作簿部件）")
+        raise LedgerReadError(f"“{name}”是压缩包，但不是 Excel 工作簿（缺少工作簿部件）。{SAVE_AS_XLSX}")
     total = 0
     for info in infos:
         total += info.file_size
@@ -161,6 +189,7 @@ def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
                     f"“{name}”的部件 {info.filename} 含有 DOCTYPE/实体声明（正常的 Excel 文件不会有），"
                     "可能是恶意构造的文件，已拒绝读取"
                 )
+    return fmt
 
 
 # ───────────────────────── 工作表 XML 预扫描 ─────────────────────────
@@ -247,6 +276,9 @@ def _wrap(e: BaseException, name: str, where: str = "") -> LedgerReadError:
     )
 
 
+_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
 class LedgerWorkbook:
     """一个打开的台账工作簿（只读）。用 ``with`` 打开，``rows()`` 逐行给出（Excel 行号, 单元格值）。"""
 
@@ -255,12 +287,17 @@ class LedgerWorkbook:
         self.file_name = _shorten(self.path)
         self.notes: list[str] = []
         inspect_file(self.path)
+        self._fh: Any = None
         try:
             import openpyxl
 
+            source: Any = self.path
+            if self.path.suffix.lower() not in _OPENPYXL_SUFFIXES:
+                # openpyxl 只认 .xlsx/.xlsm 扩展名；内容是 .xlsx 的 .et 等文件交给它文件对象
+                source = self._fh = self.path.open("rb")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self.wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
+                self.wb = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
         except LedgerReadError:
             raise
         except Exception as e:  # noqa: BLE001 - 不可信文件：任何解析错误都变成中文说明
@@ -307,6 +344,10 @@ class LedgerWorkbook:
             except Exception:  # noqa: BLE001
                 pass
             self.wb = None
+        fh = getattr(self, "_fh", None)
+        if fh is not None:
+            fh.close()
+            self._fh = None
 
     def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
         """逐行给出（Excel 行号, 值的元组）；空行照样给出（由检查跳过），连续空行过多时停止。"""
@@ -410,7 +451,7 @@ def _patch(
         for c in uncached_cols:
             while len(cells) < c:
                 cells.append(None)
-            if cells[c - 1] is None:
+            if cells[c - 1] is None or cells[c - 1] == "":
                 cells[c - 1] = UNCACHED_FORMULA
     if covered:
         for c1, c2, ar, ac, ref in covered:
@@ -420,6 +461,6 @@ def _patch(
             while len(cells) < c2:
                 cells.append(None)
             for c in range(c1, c2 + 1):
-                if cells[c - 1] is None:
+                if cells[c - 1] is None or cells[c - 1] == "":
                     cells[c - 1] = Merged(value, ref)
     return tuple(cells)

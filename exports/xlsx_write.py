@@ -184,12 +184,17 @@ def write_template(kind: str, out: Path | str) -> Path:
     return _save(wb, out)
 
 
-def _save(wb: Workbook, out: Path | str) -> Path:
-    """补上 .xlsx 后缀，再原子地写入（见 save_workbook）。"""
+def _xlsx_name(out: Path | str) -> Path:
+    """没有后缀时补上 .xlsx。"""
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx") if path.suffix == "" else path
-    return save_workbook(wb, path)
+    return path
+
+
+def _save(wb: Workbook, out: Path | str) -> Path:
+    """补上 .xlsx 后缀，再原子地写入（见 save_workbook）。"""
+    return save_workbook(wb, _xlsx_name(out))
 
 
 def save_workbook(wb: Workbook, path: Path | str) -> Path:
@@ -229,9 +234,20 @@ def write_annotated(
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(src)
+    from .workbook_read import detect_format
+
+    plist = list(problems)
+    fmt = detect_format(src)
+    if fmt == "xlsx":
+        fast = _annotate_fast(Path(src), plist, out, sheet)
+        if fast is not None:
+            return fast
+    if fmt == "xlsx":
+        with warnings.catch_warnings(), Path(src).open("rb") as fh:  # 文件对象：.et 等扩展名 openpyxl 不认
+            warnings.simplefilter("ignore")
+            wb = load_workbook(fh)
+    else:
+        wb = _workbook_from_rows(Path(src), sheet)
     if sheet is not None and sheet in wb.sheetnames:
         ws = wb[sheet]
     else:
@@ -246,7 +262,6 @@ def write_annotated(
             header_cols[name] = c.column
     fills = {"error": PatternFill("solid", fgColor=ERROR_FILL), "late": PatternFill("solid", fgColor=LATE_FILL)}
     by_cell: dict[tuple[int, int], list[Problem]] = {}
-    plist = list(problems)
     for p in plist:
         col = p.col + 1 if p.col is not None else header_cols.get(p.column, 1)
         by_cell.setdefault(_anchor(ws, p.row, col), []).append(p)
@@ -261,6 +276,60 @@ def write_annotated(
         cell.comment = cm
     _summary_sheet(wb, ws.title, plist, header_cols)
     return _save(wb, out)
+
+
+def _annotate_fast(src: Path, problems: list[Problem], out: Path | str, sheet: str | None) -> Path | None:
+    """.xlsx 的标注副本：直接改部件（exports.xlsx_annotate），原子地写到 ``out``；结构不常见时返回 None。"""
+    import os
+    import tempfile
+
+    from .xlsx_annotate import annotate_xlsx
+
+    path = _xlsx_name(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        done = annotate_xlsx(src, problems, Path(tmp), sheet=sheet, summary_title=SUMMARY_SHEET,
+                             error_fill=ERROR_FILL, late_fill=LATE_FILL)
+        if done is None:
+            Path(tmp).unlink(missing_ok=True)
+            return None
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+_BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _workbook_from_rows(src: Path, sheet: str | None) -> Workbook:
+    """.xls、.ods、.csv 的标注副本：把读到的值按原来的行列写进一个新的 .xlsx（原格式的样式不保留）。"""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from creditcheck.ledger import UNCACHED_FORMULA, Merged
+
+    from .workbook_read import open_ledger
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    with open_ledger(src, sheet) as book:
+        ws.title = (book.sheet.translate(_BAD_TITLE)[:31]).strip("'") or "台账"
+        for row_no, cells in book.rows():
+            for i, v in enumerate(cells, 1):
+                if isinstance(v, Merged):
+                    v = v.value
+                if v is None or v == "" or v is UNCACHED_FORMULA:
+                    continue
+                cell = ws.cell(row=row_no, column=i, value=v)
+                if isinstance(v, (date, datetime)):
+                    cell.number_format = DATE_FORMAT
+    return wb
 
 
 def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:

@@ -246,7 +246,7 @@ def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) ->
         if not p.is_file():
             raise InputError(f"文件不存在：{p}")
 
-    app.push_screen(PromptModal("导入台账", "Excel 台账文件（.xlsx；右方向键接受路径补全）",
+    app.push_screen(PromptModal("导入台账", "台账文件（.xlsx/.xls/.et/.ods/.csv；右方向键接受路径补全）",
                                 initial if initial is not None else str(ctx.export_dir) + os.sep,
                                 commit=check, suggester=PathSuggester(), ok="导入", guard=False), chosen)
 

@@ -78,7 +78,8 @@ def test_check_unreadable_file_exits_non_zero_with_one_line(tmp_path: Path, data
         capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120,
     )
     assert r.returncode != 0
-    assert r.stderr.startswith("错误：“a.csv”是文本文件") and "Traceback" not in r.stderr
+    # CSV 现在照样读（工作表名取文件名），只是找不到表头
+    assert r.stderr.startswith("错误：工作表“a”：找不到双公示（行政许可）台账的表头") and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
 

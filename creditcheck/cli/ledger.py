@@ -78,7 +78,7 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
 @data_option
 @friendly_errors
 def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate: Path | None, data: Path | None) -> None:
-    """检查一份台账 FILE（.xlsx）：逐行列出问题（行号、列、内容、说明），并计算上报率、及时率、合规率。
+    """检查一份台账 FILE（.xlsx、.xls、.et、.ods 或 .csv）：逐行列出问题（行号、列、内容、说明），并计算上报率、及时率、合规率。
 
     文件读得了就以 0 退出（不论有无问题）；读不了时给出原因并以非 0 退出。
     """
