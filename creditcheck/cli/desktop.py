@@ -165,14 +165,14 @@ def start(ctx: click.Context, data: Path | None) -> None:
     data = data or root.get("data")
     mode = read_settings().launch_mode
     if mode == "browser":
-        from .web import NO_WEB_EXTRA, web
+        from .web import NO_WEB_EXTRA, web_cmd
 
         try:
             import textual_serve  # noqa: F401
         except ImportError:
             click.echo(NO_WEB_EXTRA + "；这次先在终端窗口中打开。")
         else:
-            ctx.invoke(web, data=data)
+            ctx.invoke(web_cmd, data=data)
             return
     from .launch import launch
 

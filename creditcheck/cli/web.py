@@ -66,7 +66,7 @@ def patched_textual_js() -> bytes:
 
 
 def _page_file(name: str) -> str:
-    return resources.files("creditcheck.cli").joinpath("web_page", name).read_text(encoding="utf-8")
+    return resources.files("creditcheck.cli").joinpath("web_page").joinpath(name).read_text(encoding="utf-8")
 
 
 def bind_loopback(port: int = 0) -> socket.socket:
@@ -105,7 +105,6 @@ class WebServer:
 
     def make_app(self) -> web.Application:
         from aiohttp import web
-
         from textual_serve.download_manager import DownloadManager
 
         self.downloads = DownloadManager()
@@ -181,7 +180,6 @@ class WebServer:
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         from aiohttp import WSMsgType, web
-
         from textual_serve.app_service import AppService
 
         if request.headers.get("Origin") != self.origin:
@@ -193,8 +191,11 @@ class WebServer:
             return max(10, min(int(value), 1000)) if value.isdigit() else default
 
         await websocket.prepare(request)
+        async def close() -> None:
+            await websocket.close()
+
         service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                             close=websocket.close, download_manager=self.downloads)
+                             close=close, download_manager=self.downloads)
         self._session_started(service)
         try:
             await service.start(size("width", 120), size("height", 36))
@@ -303,13 +304,13 @@ def serve_in_browser(data: Path | None, *, open_browser: bool = True, linger: fl
     click.echo("浏览器模式已结束。")
 
 
-@click.command()
+@click.command(name="web")
 @data_option
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器，只显示地址。")
 @click.option("--linger", type=float, default=5.0, hidden=True)
 @click.pass_context
 @friendly_errors
-def web(ctx: click.Context, data: Path | None, no_browser: bool, linger: float) -> None:
+def web_cmd(ctx: click.Context, data: Path | None, no_browser: bool, linger: float) -> None:
     """在本机浏览器的标签页里使用程序（不熟悉终端窗口时用）。
 
     只在本机（127.0.0.1）开一个空闲端口，别的电脑连不上；网页不向本机以外请求任何东西。
@@ -322,4 +323,4 @@ def web(ctx: click.Context, data: Path | None, no_browser: bool, linger: float) 
 
 
 def register(main: click.Group) -> None:
-    main.add_command(web)
+    main.add_command(web_cmd)

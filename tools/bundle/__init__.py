@@ -41,11 +41,11 @@ try:
     from packaging.utils import canonicalize_name, parse_wheel_filename
     from packaging.version import Version
 except ModuleNotFoundError:  # pragma: no cover - 只有 pip 的环境
-    from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
-    from pip._vendor.packaging.specifiers import SpecifierSet  # type: ignore[no-redef]
-    from pip._vendor.packaging.tags import Tag, compatible_tags, cpython_tags  # type: ignore[no-redef]
-    from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename  # type: ignore[no-redef]
-    from pip._vendor.packaging.version import Version  # type: ignore[no-redef]
+    from pip._vendor.packaging.requirements import Requirement  # type: ignore
+    from pip._vendor.packaging.specifiers import SpecifierSet  # type: ignore
+    from pip._vendor.packaging.tags import Tag, compatible_tags, cpython_tags  # type: ignore
+    from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename  # type: ignore
+    from pip._vendor.packaging.version import Version  # type: ignore
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = Path(__file__).resolve().parent / "files"
