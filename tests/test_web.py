@@ -227,6 +227,32 @@ def test_closing_the_tab_ends_the_app_and_releases_the_lock(served: Served, demo
     assert served.proc.wait(timeout=DEADLINE) == 0
 
 
+def test_quitting_in_the_app_closes_the_page_and_the_server(served: Served, demo_data: Path) -> None:
+    """在程序里按 Q：程序退出、网页显示“已退出”（WebSocket 被服务端关闭）、服务随之结束。"""
+
+    async def session() -> str:
+        async with aiohttp.ClientSession() as client, client.ws_connect(
+            served.ws_url + "?width=120&height=36", origin=served.origin
+        ) as ws:
+            end = time.monotonic() + DEADLINE
+            sent = False
+            while True:
+                assert time.monotonic() < end, "按 Q 之后程序没有退出"
+                if not sent and lock_in_use(demo_data):
+                    await ws.send_json(["stdin", "q"])
+                    sent = True
+                try:
+                    message = await ws.receive(timeout=0.5)
+                except asyncio.TimeoutError:
+                    continue
+                if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                    return "closed" if sent else "closed too early"
+
+    assert asyncio.run(session()) == "closed"
+    wait_for(lambda: lock_released(demo_data), "释放占用锁")
+    assert served.proc.wait(timeout=DEADLINE) == 0
+
+
 # ── 真实的无头 Chromium ──
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
