@@ -187,6 +187,25 @@ def test_start_follows_the_launch_mode_setting(mode: str, tmp_path: Path, monkey
     assert calls == [(mode, tmp_path / "d")]
 
 
+def test_without_the_web_extra_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDITCHECK_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # 没装 [web] 扩展
+    result = CliRunner().invoke(main, ["web", "--no-browser", "--data", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    assert result.output.strip() == ('错误：浏览器模式需要 web 扩展，请先安装：pip install "creditcheck[web]"'
+                                     "（离线安装包已包含）")
+    # 桌面图标设成浏览器模式却没有扩展：说明一句，改在终端窗口中打开
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text(
+        json.dumps(Settings(section_id="office", person="李四", launch_mode="browser").to_dict()), encoding="utf-8")
+    calls: list[object] = []
+    monkeypatch.setattr("creditcheck.cli.launch.launch", calls.append)
+    result = CliRunner().invoke(main, ["start"])
+    assert result.exit_code == 0, result.output
+    assert "这次先在终端窗口中打开" in result.output
+    assert calls == [None]
+
+
 def test_unknown_launch_mode_falls_back_to_terminal() -> None:
     assert Settings.from_dict({"launch_mode": "kiosk"}).launch_mode == "terminal"
     assert Settings.from_dict({}).launch_mode == "terminal"
