@@ -80,6 +80,20 @@ def bind_loopback(port: int = 0) -> socket.socket:
     return sock
 
 
+STOP_TIMEOUT = 30.0
+"""程序收到退出指令后最多等多久（秒）；还不退出就结束进程（占用锁会在下次打开时按失效处理）。"""
+
+
+async def stop_app(service: Any) -> None:
+    """让一个标签页的程序像按 Q 一样正常退出（释放占用锁）；卡住不退时结束进程。"""
+    try:
+        await asyncio.wait_for(asyncio.shield(service.stop()), STOP_TIMEOUT)
+    except asyncio.TimeoutError:
+        process = getattr(service, "_process", None)
+        if process is not None and process.returncode is None:
+            process.kill()
+
+
 class WebServer:
     """一个本机网页服务：每个标签页一个程序进程（textual-serve 的 AppService）。"""
 
@@ -224,7 +238,7 @@ class WebServer:
 
     async def _stop(self, service: Any) -> None:
         try:
-            await service.stop()
+            await stop_app(service)
         finally:
             self.sessions.discard(service)
             if not self.sessions:
@@ -260,7 +274,7 @@ class WebServer:
         finally:
             for service in list(self.sessions):
                 with contextlib.suppress(Exception):
-                    await service.stop()
+                    await stop_app(service)
             await runner.cleanup()
 
 
