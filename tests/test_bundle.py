@@ -121,6 +121,9 @@ def test_zip_layout_and_installers(tmp_path: Path, wheelhouse: Path) -> None:
         assert "@VERSION@" not in script and "@PYTHONS@" not in script
         assert "3.10–3.13" in script
     assert "py -%%V" in bat and ".venv" in bat
+    # 汉字的 GBK 第二字节不与 cmd 的特殊字符相撞（万一 cmd 没按双字节解析，也不会把它当成 | 或 ^）
+    risky = [c for c in set(bat) if ord(c) > 127 and any(b in b'|&<>^()%!"\\' for b in c.encode("gbk"))]
+    assert risky == []
     assert mode & 0o111  # install.sh 解压后可执行
     for heading in ("一、先请信息技术人员准备 Python", "二、安装（两步）", "四、升级", "五、卸载"):
         assert heading in readme
