@@ -283,10 +283,12 @@ def build(*, root: Path = ROOT, out_dir: Path | None = None, targets: list[str] 
         project = build_project_wheel(root, work / "project")
         shutil.copy2(project, wheelhouse / project.name)
         requirement = f"{name}[{','.join(EXTRAS)}]=={version}"
+        # 直接指向刚打出的 wheel：索引上即使有同名的包，也不会被拿来顶替
+        local = f"{name}[{','.join(EXTRAS)}] @ {(wheelhouse / project.name).as_uri()}"
         for target in chosen:
             for python in pythons:
                 print(f"{target.label} · Python {python}", flush=True)
-                download(requirement, target, python, wheelhouse, work)
+                download(local, target, python, wheelhouse, work)
         for target in chosen:
             for python in pythons:
                 verify(wheelhouse, requirement, target, python)
