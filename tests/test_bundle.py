@@ -75,8 +75,12 @@ def test_verify_checks_wheel_tags_and_python_version(wheelhouse: Path) -> None:
     with pytest.raises(BundleError, match="缺少 webby"):
         verify(wheelhouse, "app[web]==1.0", TARGETS["linux_x86_64"], "3.13")
     fake_wheel(wheelhouse, "colour", "1.0", requires_python=">=3.13")
-    with pytest.raises(BundleError, match="要求 Python >=3.13"):
+    with pytest.raises(BundleError, match="colour-1.0-py3-none-any.whl 要求 Python >=3.13，包里没有适合的版本"):
         verify(wheelhouse, "app==1.0", TARGETS["win_amd64"], "3.12")
+    # 新版本不再支持旧的 Python 时，用包里为它准备的旧版本
+    fake_wheel(wheelhouse, "colour", "0.9", requires_python=">=3.10")
+    assert "colour==0.9" in verify(wheelhouse, "app==1.0", TARGETS["win_amd64"], "3.12")
+    assert "colour==1.0" in verify(wheelhouse, "app==1.0", TARGETS["win_amd64"], "3.13")
 
 
 def test_targets_allow_the_glibc_of_uos_and_kylin() -> None:

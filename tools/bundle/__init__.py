@@ -16,6 +16,7 @@ Python 3.10–3.13 各一套（纯 Python 的 wheel 各平台共用一份）；�
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -199,11 +200,16 @@ def _wheel_index(wheelhouse: Path) -> dict[str, list[tuple[Path, str, frozenset[
     return index
 
 
+@functools.cache
 def _requires(wheel: Path) -> tuple[list[str], str]:
     with zipfile.ZipFile(wheel) as zf:
         meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
         msg = Parser().parsestr(zf.read(meta).decode("utf-8"))
     return msg.get_all("Requires-Dist") or [], msg.get("Requires-Python") or ""
+
+
+def _fits_python(requires_python: str, python: str) -> bool:
+    return not requires_python or SpecifierSet(requires_python).contains(f"{python}.0", prereleases=True)
 
 
 def verify(wheelhouse: Path, root_requirement: str, target: Target, python: str) -> list[str]:
@@ -223,11 +229,15 @@ def verify(wheelhouse: Path, root_requirement: str, target: Target, python: str)
                       if t & tags and specs[name].contains(v, prereleases=True)]
         if not candidates:
             raise BundleError(f"{target.label} Python {python}：缺少 {name}{specs[name]}（包里没有适合这个平台的 wheel）")
-        version, wheel = max(candidates)
+        # 同一个包的新版本可能不再支持旧的 Python（如 platformdirs 4.14 要求 3.11）：pip 会为 3.10 另下旧版本
+        fitting = [(v, w) for v, w in candidates if _fits_python(_requires(w)[1], python)]
+        if not fitting:
+            newest = max(candidates)[1]
+            raise BundleError(
+                f"{target.label} Python {python}：{newest.name} 要求 Python {_requires(newest)[1]}，包里没有适合的版本")
+        version, wheel = max(fitting)
         chosen[name] = (str(version), wheel)
-        requires, requires_python = _requires(wheel)
-        if requires_python and not SpecifierSet(requires_python).contains(f"{python}.0", prereleases=True):
-            raise BundleError(f"{target.label} Python {python}：{wheel.name} 要求 Python {requires_python}")
+        requires, _ = _requires(wheel)
         for extra in ["", *req.extras]:
             key = (name, str(version), extra)
             if key in walked:
