@@ -10,6 +10,12 @@ FONT_PROFILES = {
     "system": "系统自带（仿宋、楷体、黑体、宋体）",
 }
 
+LAUNCH_MODES = {
+    "terminal": "终端窗口（Windows Terminal 或命令行窗口）",
+    "browser": "浏览器标签页（不熟悉终端时用）",
+}
+"""桌面图标的打开方式（``creditcheck start`` 按它启动）。"""
+
 
 @dataclass
 class Settings:
@@ -31,6 +37,8 @@ class Settings:
     """为真时本机以体系科（汇总审核）身份使用；本机科室为体系科时自动开启。"""
     bureau: str = "济南市历城区行政审批服务局"
     """局名，用于汇总材料标题。"""
+    launch_mode: str = "terminal"
+    """桌面图标的打开方式：terminal（终端窗口）或 browser（本机浏览器标签页，见 ``creditcheck web``）。"""
 
     @property
     def configured(self) -> bool:
@@ -45,6 +53,8 @@ class Settings:
         s = cls(**{k: v for k, v in d.items() if k in names})
         if s.font_profile not in FONT_PROFILES:
             s.font_profile = "standard"
+        if s.launch_mode not in LAUNCH_MODES:
+            s.launch_mode = "terminal"
         try:
             s.horizon_days = max(0, int(s.horizon_days))
         except (TypeError, ValueError):

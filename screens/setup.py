@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from creditcheck.filenames import clean_path_text
-from creditcheck.settings import FONT_PROFILES, Settings
+from creditcheck.settings import FONT_PROFILES, LAUNCH_MODES, Settings
 
 from .confirm import DiscardGuard
 from .context import AppContext
@@ -93,6 +93,9 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
                 )
                 yield form_row("提前提醒", Input(str(s.horizon_days), id="horizon", type="integer", max_length=2))
                 yield Plain("到期前几个工作日开始列入“即将到期”。", classes="hint")
+                if not self.first_run:  # 首次设置不问：默认在终端窗口打开
+                    yield Static("桌面图标打开方式", classes="field-label")
+                    yield OptionList(*[Option(label, id=key) for key, label in LAUNCH_MODES.items()], id="launch")
                 yield Plain("", id="error", classes="error")
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("保存（Ctrl+S）", id="save", variant="primary")
@@ -110,6 +113,8 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
             ol.highlighted = 0
         font = self.query_one("#font", OptionList)
         font.highlighted = list(FONT_PROFILES).index(s.font_profile) if s.font_profile in FONT_PROFILES else 0
+        for launch in self.query("#launch").results(OptionList):
+            launch.highlighted = list(LAUNCH_MODES).index(s.launch_mode) if s.launch_mode in LAUNCH_MODES else 0
         ol.focus()
         self._show_full_name()
         self.remember_inputs()
@@ -199,6 +204,9 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
             return self._error("提前提醒天数应在 0 到 30 之间", "#horizon")
         font = self.query_one("#font", OptionList)
         font_key = list(FONT_PROFILES)[font.highlighted or 0]
+        launch_mode = self.ctx.settings.launch_mode
+        for launch in self.query("#launch").results(OptionList):
+            launch_mode = list(LAUNCH_MODES)[launch.highlighted or 0]
         default_dir = self.ctx.default_data_dir
         same_as_default = default_dir is not None and folder.resolve() == default_dir.expanduser().resolve()
         new = dataclasses.replace(
@@ -209,6 +217,7 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
             data_dir="" if same_as_default else str(folder),
             font_profile=font_key,
             horizon_days=horizon,
+            launch_mode=launch_mode,
         )
         try:
             self.ctx.save_settings(new)

@@ -72,9 +72,9 @@ def _register() -> None:
     if _registered:
         return
     _registered = True
-    from . import app, coordinator, core, data, export_word, ledger
+    from . import app, coordinator, core, data, desktop, export_word, ledger, web
 
-    for mod in (core, data, app, export_word, ledger, coordinator):
+    for mod in (core, data, app, export_word, ledger, coordinator, web, desktop):
         mod.register(main)
     _localize(main)
 
