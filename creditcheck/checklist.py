@@ -12,18 +12,16 @@ from typing import TypeVar
 from .catalog import EVENT_KINDS, Catalog
 from .dates import check_completion
 from .errors import InputError
+from .freeze import LockedMonthError as LockedMonthError
+from .freeze import ensure_editable
 from .models import Event, Evidence, IndicatorEntry, SectionMonth, Status, new_id
 from .obligations import event_due
 from .workcal import WorkCalendar
 
 
-class LockedMonthError(InputError):
-    """本月已审核通过并锁定。"""
-
-
 def _guard(sm: SectionMonth) -> None:
-    if sm.locked:
-        raise LockedMonthError(f"{sm.month.label}已审核通过并锁定；如需修改，请体系科重新打开（需填写理由）")
+    """已提交（待审核）或审核通过的月份不能修改：提交即冻结（见 ``creditcheck.freeze``）。"""
+    ensure_editable(sm)
 
 
 def _entry(sm: SectionMonth, catalog: Catalog, indicator_id: int) -> IndicatorEntry:

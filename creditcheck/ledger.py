@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from .catalog import Catalog
-from .creditcode import ALPHABET, check_char, validate
+from .creditcode import ALPHABET, check_char, structure_problem, validate
 from .dates import parse_date
 from .errors import CreditCheckError
 from .rules import DeadlineRule, compute_due
@@ -537,7 +537,7 @@ class _CodeChecker:
         hit = self.cache.get(v)
         if hit is not None:
             return hit
-        if len(v) == 18 and set(v) <= _ALPHA_SET and check_char(v) == v[17]:
+        if len(v) == 18 and set(v) <= _ALPHA_SET and check_char(v) == v[17] and not structure_problem(v):
             msg = ""
         else:
             r = validate(v)

@@ -213,11 +213,15 @@ class ReviewRecord:
     by: str = ""
     comment: str = ""
     seen: int | None = None
+    fingerprint: str = ""
+    """提交和审核通过时所见内容的指纹（``creditcheck.freeze.content_fingerprint``）；旧数据为空。"""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"action": self.action, "at": _iso(self.at), "by": self.by, "comment": self.comment}
         if self.seen is not None:
             d["seen"] = self.seen
+        if self.fingerprint:
+            d["fingerprint"] = self.fingerprint
         return d
 
     @classmethod
@@ -225,7 +229,8 @@ class ReviewRecord:
         at = _dt(d["at"])
         assert at is not None
         seen = d.get("seen")
-        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None)
+        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None,
+                   str(d.get("fingerprint", "") or ""))
 
 
 @dataclass

@@ -22,7 +22,8 @@ _PERMITS = [("食品经营许可", "普通"), ("建筑工程施工许可", "普�
             ("民办学校办学许可", "普通"), ("公共场所卫生许可", "普通"), ("道路运输经营许可", "普通")]
 
 
-def make_code(rng: random.Random, prefix: str = "9137011") -> str:
+def make_code(rng: random.Random, prefix: str = "91370112") -> str:
+    """结构合法的演示代码（GB 32100-2015）：默认为工商登记的企业（91）、历城区（370112），主体标识码随机。"""
     body = prefix + "".join(rng.choice(ALPHABET) for _ in range(17 - len(prefix)))
     return body + check_char(body)
 
