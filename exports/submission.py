@@ -20,9 +20,9 @@ from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
 from creditcheck.models import Event, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.obligations import Obligation, obligations_for, quota_lines
+from creditcheck.completion import CellState, assess
+from creditcheck.obligations import Obligation, quota_lines
 from creditcheck.rules import Level, RuleKind
-from creditcheck.scoring import score
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar
 
@@ -154,7 +154,9 @@ class SubmissionWriter:
         self.phone = sm.phone or settings.phone
         self.indicators = catalog.assigned(sm.section_id)
         self.obligations: dict[int, list[Obligation]] = defaultdict(list)
-        for o in obligations_for(catalog, cal, sm, now, settings.horizon_days):
+        # 本月的事实（义务、各指标完成情况、得分）：与首页、总览同一计算
+        self.standing = assess(catalog, cal, sm, now, year_months or (), settings.horizon_days)
+        for o in self.standing.obligations:
             self.obligations[o.indicator_id].append(o)
         self.by_event = {o.event_id: o for obs in self.obligations.values() for o in obs if o.event_id}
         months = [m for m in (year_months or []) if m.month != sm.month] + [sm]
@@ -214,13 +216,16 @@ class SubmissionWriter:
 
     def _summary(self, doc: Any) -> None:
         sm = self.sm
-        sc = score(self.catalog, sm)
-        statuses = [_status_text(sm.entries.get(i.id)) for i in self.indicators]
+        sc = self.standing.score
+        states = [self.standing.indicator(i.id).state for i in self.indicators]
         n_over = sum(len(self._flags(i)[0]) for i in self.indicators)
         text = (
             f"本科室{sm.month.label}负责信用状况监测指标{len(self.indicators)}项："
-            f"已完成{statuses.count(Status.DONE)}项，进行中{statuses.count(Status.IN_PROGRESS)}项，"
-            f"未开始{statuses.count(Status.NOT_STARTED)}项，不适用{statuses.count(Status.NOT_APPLICABLE)}项"
+            f"已完成{states.count(CellState.DONE)}项，"
+            + (f"已确认但尚有未办结事项{states.count(CellState.CONFIRMED_OPEN)}项，"
+               if CellState.CONFIRMED_OPEN in states else "")
+            + f"进行中{states.count(CellState.IN_PROGRESS)}项，逾期{states.count(CellState.OVERDUE)}项，"
+            f"未开始{states.count(CellState.NOT_STARTED)}项，不适用{states.count(CellState.NOT_APPLICABLE)}项"
         )
         text += f"；逾期未完成事项{n_over}项。" if n_over else "；无逾期未完成事项。"
         text += f"按目录权重计算，完成得分{sc.weighted:.1f}分（不适用的指标不计入）。"
@@ -231,7 +236,7 @@ class SubmissionWriter:
             entry = sm.entries.get(ind.id)
             st = _status_text(entry)
             open_over, late = self._flags(ind)
-            state = st.value
+            state = self.standing.indicator(ind.id).state.value
             if open_over:
                 state += "\n（逾期）"
                 shaded.append(n)
@@ -253,7 +258,11 @@ class SubmissionWriter:
         doc.heading(2, "责任要求")
         doc.paragraph(ind.requirement)
         doc.paragraph([("期限要求：", "b"), ("；".join(f"{r.what}（{r.rule.label}）" if r.what else r.rule.label
-                                                   for r in ind.rules) + "。", "")])
+                                                   for r in ind.plan_rules) + "。", "")])
+        if ind.reminder_rules:
+            # 本软件自己的提醒（目录 reminder = true）不是实施方案的期限要求，单独注明
+            doc.paragraph([("本软件提醒（非实施方案规定的期限）：", "b"),
+                           ("；".join(r.what or r.rule.label for r in ind.reminder_rules) + "。", "")])
         if ind.materials:
             doc.paragraph([("报送材料：", "b"), ("、".join(ind.materials) + "。", "")])
         doc.heading(2, "完成情况")
@@ -266,7 +275,11 @@ class SubmissionWriter:
 
     def _done(self, doc: Any, ind: Indicator, entry: IndicatorEntry) -> None:
         st = entry.status
-        if st is Status.DONE:
+        standing = self.standing.indicator(ind.id)
+        if st is Status.DONE and standing.state is not CellState.DONE:
+            # 专人已确认，但本月该办结的事项没有全部办结：如实写出，不算完成
+            doc.paragraph(f"完成状态：{standing.label}，不计为完成。")
+        elif st is Status.DONE:
             when = f"，完成时间{_long_time(entry.completed_at)}" if entry.completed_at else ""
             doc.paragraph(f"完成状态：已完成{when}。")
         elif st is Status.NOT_APPLICABLE:

@@ -411,7 +411,7 @@ class CreditCheckApp(App[None]):
                 "如果发现还要修改，可以撤回提交：撤回后修改，改好再按 U 提交。要撤回吗？",
                 yes="撤回提交", no="不撤回"), withdraw)
             return
-        sc = score(self.ctx.catalog, sm)
+        sc = score(self.ctx.catalog, sm, self.ctx.calendar, self.ctx.now(), self.session.all_months())
         left = sc.total - sc.done
         body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
         if sm.review is ReviewState.RETURNED and sm.last_return_comment:

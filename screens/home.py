@@ -18,7 +18,6 @@ from textual.widgets.option_list import Option
 from creditcheck.models import ReviewState
 from creditcheck.obligations import Obligation, open_obligations
 from creditcheck.rules import Level
-from creditcheck.scoring import score
 
 from .context import AppContext
 from .messages import MonthSaved
@@ -126,7 +125,7 @@ class HomeScreen(Screen[None]):
         extra = f"，{submitted.month}月{submitted.day}日提交" if submitted and sm.review is ReviewState.SUBMITTED else ""
         self.query_one("#review-state", Static).update(f"报送状态：[${var}]{sm.review.value}[/]{extra}")
 
-        sc = score(cat, sm)
+        sc = session.standing().score
         na = f"，不适用 {sc.not_applicable} 项" if sc.not_applicable else ""
         prog = f"，进行中 {sc.in_progress} 项" if sc.in_progress else ""
         self.query_one("#progress-label", Static).update(f"已完成 {sc.done}/{sc.total} 项{prog}{na}")

@@ -13,6 +13,7 @@ from creditcheck.catalog import Catalog
 from creditcheck.errors import CreditCheckError
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
+from creditcheck.completion import MonthStanding, assess
 from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
 from creditcheck.oserrors import os_reason
 
@@ -137,7 +138,12 @@ class MonthSession:
 
     def obligations(self) -> list[Obligation]:
         return obligations_for(self.ctx.catalog, self.ctx.calendar, self.sm, self.ctx.now(),
-                               self.ctx.settings.horizon_days)
+                               self.ctx.settings.horizon_days, records=self.all_months())
+
+    def standing(self) -> MonthStanding:
+        """本月的事实：义务、各指标完成情况、得分（与总览、文档同一计算）。"""
+        return assess(self.ctx.catalog, self.ctx.calendar, self.sm, self.ctx.now(), self.all_months(),
+                      self.ctx.settings.horizon_days)
 
     def quota_lines(self) -> list[QuotaLine]:
         return quota_lines(self.ctx.catalog, self.ctx.settings.section_id, self.all_months(), self.month)

@@ -129,7 +129,8 @@ def test_every_code_column_is_checked() -> None:
     bad = GOOD[:17] + "0"
     r = run([lic(许可机关统一社会信用代码=bad, 数据来源单位统一社会信用代码="123")])
     cols = {p.column: p.message for p in r.problems}
-    assert "校验位错误" in cols["许可机关统一社会信用代码"] and "应为 3" in cols["许可机关统一社会信用代码"]
+    assert "校验位不符" in cols["许可机关统一社会信用代码"] and "第18位应为 3" in cols["许可机关统一社会信用代码"]
+    assert "建议写作" not in cols["许可机关统一社会信用代码"]
     assert "应为18位" in cols["数据来源单位统一社会信用代码"]
 
 
