@@ -23,7 +23,15 @@ from datetime import date, datetime, time
 from .catalog import EVENT_KINDS, Catalog, Indicator, RuleSpec
 from .models import Event, IndicatorEntry, SectionMonth, Status
 from .month import Month
-from .rules import DEFAULT_HORIZON, DeadlineRule, Level, RuleKind, compute_due, is_on_time, warning_level
+from .rules import (
+    DEFAULT_HORIZON,
+    DeadlineRule,
+    Level,
+    RuleKind,
+    compute_due,
+    is_on_time,
+    warning_level,
+)
 from .workcal import WorkCalendar
 
 

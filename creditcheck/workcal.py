@@ -192,7 +192,7 @@ def parse_csv(text: str, source: str = "用户导入") -> list[DayRule]:
         cells = [c.strip() for c in row]
         if not cells or not any(cells) or cells[0].startswith("#"):
             continue
-        if lineno == 1 and cells[0] in ("日期", "date"):
+        if cells[0] in ("日期", "date"):  # 表头（整年替换的文件在说明行之后）
             continue
         if len(cells) < 2:
             raise InputError(f"第{lineno}行应为“日期,类型”，实际为：{','.join(cells)}")

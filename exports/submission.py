@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
+from creditcheck.completion import CellState, assess
 from creditcheck.dates import format_date, format_datetime
 from creditcheck.evidence import STATE_LABELS, evidence_state
 from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
 from creditcheck.models import Event, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.completion import CellState, assess
 from creditcheck.obligations import Obligation, quota_lines
 from creditcheck.rules import Level, RuleKind
 from creditcheck.settings import Settings

@@ -35,6 +35,7 @@ from .text import AppFooter, Plain, cell_safe, clip, pad, short_dt
 
 STATE_VAR = {
     CellState.DONE: "success",
+    CellState.CONFIRMED_OPEN: "warning",
     CellState.IN_PROGRESS: "warning",
     CellState.NOT_STARTED: "foreground",
     CellState.OVERDUE: "error",

@@ -103,7 +103,6 @@ class HomeScreen(Screen[None]):
         sm = session.sm
         ctx = self.ctx
         sec = ctx.section
-        cat = ctx.catalog
         now = ctx.now()
         narrow = self.app.size.width < NARROW  # 80 列：顶栏一行放不下电话和体系科的按键说明，收短
         who = f"{ctx.settings.person}" + (f"（{ctx.settings.phone}）" if ctx.settings.phone and not narrow else "")

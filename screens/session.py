@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from creditcheck.catalog import Catalog
+from creditcheck.completion import MonthStanding, assess
 from creditcheck.errors import CreditCheckError
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
-from creditcheck.completion import MonthStanding, assess
 from creditcheck.obligations import Obligation, QuotaLine, obligations_for, quota_lines
 from creditcheck.oserrors import os_reason
 

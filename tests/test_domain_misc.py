@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creditcheck.creditcode import ALPHABET, DEPARTMENTS, check_char, is_valid, structure_problem, validate
+from creditcheck.creditcode import (
+    ALPHABET,
+    DEPARTMENTS,
+    check_char,
+    is_valid,
+    structure_problem,
+    validate,
+)
 from creditcheck.dates import check_completion, format_date, parse_date, parse_datetime, parse_time
 from creditcheck.errors import InputError
 from creditcheck.month import Month

@@ -11,10 +11,15 @@ from creditcheck import checklist, review
 from creditcheck.catalog import Catalog
 from creditcheck.errors import InputError
 from creditcheck.evidence import CHANGED, MISSING, OK, EvidenceMissing, attach, evidence_state
-from creditcheck.models import ReviewState, SectionMonth, Status
+from creditcheck.models import Evidence, ReviewState, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.models import Evidence
-from creditcheck.obligations import ObligationState, obligations_for, open_obligations, quota_lines, timeliness
+from creditcheck.obligations import (
+    ObligationState,
+    obligations_for,
+    open_obligations,
+    quota_lines,
+    timeliness,
+)
 from creditcheck.rules import Level
 from creditcheck.scoring import score
 from creditcheck.workcal import WorkCalendar

@@ -42,7 +42,8 @@ def catalog(as_json: bool, data: Path | None) -> None:
             group = ind.group
             click.echo(f"\n【{group}】")
         names = "、".join(cat.section_by_id(s).short for s in ind.sections)
-        rules = "，".join(f"{r.rule.label}（{r.rule}）" for r in ind.rules)
+        rules = "，".join(f"{r.rule.label}（{r.rule}）" + ("［本软件提醒，非实施方案期限］" if r.reminder else "")
+                         for r in ind.rules)
         click.echo(f"{ind.id:>2}. {ind.title}")
         click.echo(f"    责任科室：{names}")
         click.echo(f"    期限：{rules}")

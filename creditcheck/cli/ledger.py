@@ -84,8 +84,11 @@ def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate:
     """
     from exports.ledger_io import check_file
 
+    from ..ledger import load_ledger_specs
+
     env = load_env(data)
-    result = check_file(file, kind, env.catalog, env.calendar, env.today, sheet)
+    result = check_file(file, kind, env.catalog, env.calendar, env.today, sheet,
+                        spec=load_ledger_specs(env.data_dir)[kind])
     if as_json:
         echo_json(result.to_json())
         for note in result.notes:
@@ -118,26 +121,28 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
 @click.option("--force", is_flag=True, help="该月已导入过同种台账时，用这次的替换。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：rows_in_month、rows_other_months、counts、rates、problems。")
 @data_option
 @friendly_errors
 def import_cmd(
-    file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, data: Path | None
+    file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, as_json: bool,
+    data: Path | None,
 ) -> None:
-    """导入本科室某月的台账 FILE：检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
+    """导入本科室某月的台账 FILE：只收该月的行（按许可决定日期、承诺日期或发现日期），其他月份的行
+    放在一边并说明行数；检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
     from exports.ledger_io import import_ledger, store_import
     from storage.store import Store
 
-    from ..checklist import LockedMonthError
-    from ..ledger import spec_for
+    from ..freeze import ensure_editable
+    from ..ledger import load_ledger_specs
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
-    spec = spec_for(kind)
+    spec = load_ledger_specs(env.data_dir)[kind]
     store = Store(env.data_dir)
     sm = store.load_month(section.id, month, env.catalog.version)
-    if sm.locked:
-        raise LockedMonthError(f"{month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
+    ensure_editable(sm)  # 已提交（待审核）或审核通过的月份不能再导入：先撤回提交
     old = sm.ledgers.get(kind)
     if old and not force:
         raise InputError(
@@ -147,11 +152,17 @@ def import_cmd(
         )
     if section.id not in env.catalog.indicator(spec.indicator_id).sections:
         click.echo(f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。", err=True)
-    result = import_ledger(file, kind, env.catalog, env.calendar, env.today, sheet)
+    result = import_ledger(file, kind, env.catalog, env.calendar, env.today, sheet, month=month, spec=spec)
     store_import(store, sm, result, file, env.now)
-    _print_result(result, str(file))
     verb = "替换" if old else "导入"
-    click.echo(f"\n已{verb}：{section.short} {month.label} {spec.title}，{result.row_count} 行。")
+    if as_json:
+        echo_json(result.to_json())
+        for note in result.notes:
+            click.echo(f"注意：{note}", err=True)
+        return
+    _print_result(result, str(file))
+    other = f"；另有 {result.rows_other_months} 行属于其他月份，已放在一边" if result.rows_other_months else ""
+    click.echo(f"\n已{verb}：{section.short} {month.label} {spec.title}，{result.row_count} 行{other}。")
 
 
 @ledger_group.command(name="template")
