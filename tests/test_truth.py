@@ -21,7 +21,12 @@ from creditcheck.catalog import Catalog, CatalogError, load_builtin, parse_catal
 from creditcheck.cli import main
 from creditcheck.completion import CellState, assess, open_for_confirmation, scoring_rule_text
 from creditcheck.coordination import build_overview
-from creditcheck.freeze import LockedMonthError, content_changed_note, content_fingerprint, is_editable
+from creditcheck.freeze import (
+    LockedMonthError,
+    content_changed_note,
+    content_fingerprint,
+    is_editable,
+)
 from creditcheck.models import Evidence, SectionMonth, Status
 from creditcheck.month import Month
 from creditcheck.obligations import ObligationState, obligations_for
@@ -435,7 +440,11 @@ def test_id_numbers_are_checked_with_gb_11643(tmp_path: Path, cal) -> None:
 
 
 def test_a_city_template_with_other_columns_needs_no_code_change(data_dir: Path, tmp_path: Path, cal) -> None:
-    from creditcheck.ledger import builtin_columns_text, load_ledger_specs, validate_ledger_columns_file
+    from creditcheck.ledger import (
+        builtin_columns_text,
+        load_ledger_specs,
+        validate_ledger_columns_file,
+    )
     from exports.ledger_io import check_file
 
     custom = builtin_columns_text() + '\n[[licence]]\nname = "事项编码"\nrequired = true\nwidth = 20\n'
