@@ -197,8 +197,9 @@ class SubmissionWriter:
     def _flags(self, ind: Indicator) -> tuple[list[Obligation], list[Obligation]]:
         """（逾期未完成的义务，逾期完成的义务）。"""
         obs = self.obligations.get(ind.id, [])
-        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE]
-        late = [o for o in obs if o.done and o.on_time is False]
+        # 本软件自己的提醒（目录 reminder）不是方案的期限，不列为逾期
+        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE and not o.reminder]
+        late = [o for o in obs if o.done and o.on_time is False and not o.reminder]
         return open_over, late
 
     def _due_label(self, ind: Indicator) -> str:
@@ -217,15 +218,16 @@ class SubmissionWriter:
     def _summary(self, doc: Any) -> None:
         sm = self.sm
         sc = self.standing.score
-        states = [self.standing.indicator(i.id).state for i in self.indicators]
+        statuses = [_status_text(sm.entries.get(i.id)) for i in self.indicators]
+        confirmed_open = sum(1 for i in self.indicators if statuses[self.indicators.index(i)] is Status.DONE
+                             and self.standing.indicator(i.id).state is not CellState.DONE)
         n_over = sum(len(self._flags(i)[0]) for i in self.indicators)
         text = (
             f"本科室{sm.month.label}负责信用状况监测指标{len(self.indicators)}项："
-            f"已完成{states.count(CellState.DONE)}项，"
-            + (f"已确认但尚有未办结事项{states.count(CellState.CONFIRMED_OPEN)}项，"
-               if CellState.CONFIRMED_OPEN in states else "")
-            + f"进行中{states.count(CellState.IN_PROGRESS)}项，逾期{states.count(CellState.OVERDUE)}项，"
-            f"未开始{states.count(CellState.NOT_STARTED)}项，不适用{states.count(CellState.NOT_APPLICABLE)}项"
+            f"已完成{statuses.count(Status.DONE) - confirmed_open}项，"
+            + (f"已确认但尚有未办结事项{confirmed_open}项（不计为完成），" if confirmed_open else "")
+            + f"进行中{statuses.count(Status.IN_PROGRESS)}项，"
+            f"未开始{statuses.count(Status.NOT_STARTED)}项，不适用{statuses.count(Status.NOT_APPLICABLE)}项"
         )
         text += f"；逾期未完成事项{n_over}项。" if n_over else "；无逾期未完成事项。"
         text += f"按目录权重计算，完成得分{sc.weighted:.1f}分（不适用的指标不计入）。"
@@ -236,7 +238,10 @@ class SubmissionWriter:
             entry = sm.entries.get(ind.id)
             st = _status_text(entry)
             open_over, late = self._flags(ind)
-            state = self.standing.indicator(ind.id).state.value
+            standing = self.standing.indicator(ind.id)
+            state = st.value
+            if st is Status.DONE and standing.state is not CellState.DONE:
+                state = f"已确认（尚有{len(standing.open)}项未办结）"  # 不计为完成
             if open_over:
                 state += "\n（逾期）"
                 shaded.append(n)
@@ -278,7 +283,7 @@ class SubmissionWriter:
         standing = self.standing.indicator(ind.id)
         if st is Status.DONE and standing.state is not CellState.DONE:
             # 专人已确认，但本月该办结的事项没有全部办结：如实写出，不算完成
-            doc.paragraph(f"完成状态：{standing.label}，不计为完成。")
+            doc.paragraph(f"完成状态：已确认（尚有 {len(standing.open)} 项未办结），不计为完成。")
         elif st is Status.DONE:
             when = f"，完成时间{_long_time(entry.completed_at)}" if entry.completed_at else ""
             doc.paragraph(f"完成状态：已完成{when}。")

@@ -21,6 +21,7 @@ from textual.command import CommandPalette
 
 from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.filenames import clean_path_text, safe_file_name
+from creditcheck.models import ReviewState
 from creditcheck.month import Month
 
 from .context import AppContext
@@ -258,7 +259,7 @@ class CreditCheckApp(App[None]):
             return False
         return True
 
-    def can_edit(self) -> bool:
+    def can_edit(self, submitting: bool = False) -> bool:
         """本窗口能不能修改本月：只读（别处占用）或已审核通过锁定时，先说明，不打开表单（免得填完才知道存不了）。"""
         if self.ctx.read_only:
             take = "；对方的程序看来已关闭时，可在首页按 Ctrl+T 接管" if self.ctx.lock_stale else ""
@@ -267,6 +268,10 @@ class CreditCheckApp(App[None]):
         if self.session is not None and self.session.sm.locked:
             self.notify("本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。", title="不能修改",
                         severity="warning", timeout=8)
+            return False
+        if not submitting and self.session is not None and self.session.sm.review is ReviewState.SUBMITTED:
+            # 提交即冻结：说明已提交，并提出先撤回（与 U 在已提交时的做法一样）
+            self.action_submit_month()
             return False
         return True
 
@@ -385,12 +390,11 @@ class CreditCheckApp(App[None]):
 
     def action_submit_month(self) -> None:
         from creditcheck import review
-        from creditcheck.models import ReviewState
         from creditcheck.scoring import score
 
         from .confirm import ConfirmModal
 
-        if not self._has_session() or not self.can_edit():
+        if not self._has_session() or not self.can_edit(submitting=True):
             return
         assert self.session is not None
         sm = self.session.sm
