@@ -368,6 +368,27 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     )
 
 
+def validate_catalog_file(path: Path) -> list[str]:
+    """检查一份用户目录（供 ``doctor``）：读不了、格式或条目有误时返回那一条错误；读得了时再看几处
+    明显的疏漏（没有体系科、指标没有责任科室、权重全为0）。返回中文问题清单，空表示没有问题。"""
+    try:
+        cat = load_file(path)
+    except CatalogError as e:
+        return [str(e)]
+    out: list[str] = []
+    where = f"目录文件 {path}"
+    if cat.coordinator is None:
+        out.append(f"{where}：没有标明体系科（coordinator = true），汇总与审核无人负责")
+    for ind in cat.indicators:
+        if not ind.sections:
+            out.append(f"{where}：指标 {ind.id} 没有责任科室")
+        if not ind.rules:
+            out.append(f"{where}：指标 {ind.id} 没有期限规则")
+    if cat.indicators and not any(i.weight for i in cat.indicators):
+        out.append(f"{where}：所有指标的权重都是0，得分无法计算")
+    return out
+
+
 def groups(indicators: Iterable[Indicator]) -> list[tuple[str, list[Indicator]]]:
     out: dict[str, list[Indicator]] = {}
     for i in indicators:

@@ -518,3 +518,33 @@ def test_word_submission_does_not_print_the_reminder_as_a_plan_deadline(tmp_path
     assert any(p.startswith("本软件提醒（非实施方案规定的期限）：") and "零存量" in p for p in paras)
     # 已确认但活动材料（48小时）未报：文档如实写出，不写“已完成”
     assert any(p.startswith("完成状态：已确认（尚有 1 项未办结），不计为完成") for p in paras), ev.id
+
+
+def test_fingerprint_survives_the_real_store_submit_and_approve(data_dir: Path, catalog) -> None:
+    from storage.reviews import save_with_decisions
+
+    store = Store(data_dir)
+    sm = store.load_month("office", NOV, catalog.version)
+    checklist.add_evidence(sm, catalog, 1, _material(date(2026, 11, 20), datetime(2026, 11, 20, 9)), NOW)
+    review.submit(sm, "王五", NOW)
+    save_with_decisions(store, sm)
+    merged = store.record_decision("office", NOV, "approve", "体系科李玲", datetime(2026, 11, 28, 11, 0))
+    again = Store(data_dir).load_month("office", NOV, catalog.version)
+    assert again.history[-1].action == "approve" and again.history[-1].fingerprint
+    assert again.history[-1].fingerprint == merged.history[-1].fingerprint == content_fingerprint(again)
+    assert content_changed_note(again) is None
+
+
+def test_validate_catalog_file(tmp_path: Path) -> None:
+    from creditcheck.catalog import builtin_text, validate_catalog_file
+
+    good = tmp_path / "catalog.toml"
+    good.write_text(builtin_text(), encoding="utf-8")
+    assert validate_catalog_file(good) == []
+    bad = tmp_path / "bad.toml"
+    bad.write_text(builtin_text().replace('coordinator = true\n', ''), encoding="utf-8")
+    assert validate_catalog_file(bad) == [f"目录文件 {bad}：没有标明体系科（coordinator = true），汇总与审核无人负责"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text(builtin_text().replace('scope = "section"', 'scope = "全局"'), encoding="utf-8")
+    [msg] = validate_catalog_file(broken)
+    assert "scope 应为" in msg
