@@ -176,7 +176,7 @@ def copy_from_previous(prev: SectionMonth, cur: SectionMonth, catalog: Catalog, 
         if dst.evidence or dst.note:
             continue
         dst.note = src.note
-        dst.evidence = [_copy_ev(ev) for ev in src.evidence]
+        dst.evidence = [_copy_ev(ev, now) for ev in src.evidence]
         if dst.status is Status.NOT_STARTED:
             dst.status = Status.IN_PROGRESS
         dst.updated_at = now
@@ -184,7 +184,10 @@ def copy_from_previous(prev: SectionMonth, cur: SectionMonth, catalog: Catalog, 
     return copied
 
 
-def _copy_ev(ev: Evidence) -> Evidence:
+def _copy_ev(ev: Evidence, now: datetime) -> Evidence:
+    """沿用的材料算本月的材料：日期记为沿用的这一刻（专人决定沿用时即视为本月报送了这份材料）。"""
     new = copy.copy(ev)
     new.id = new_id()
+    new.effective_date = now.date()
+    new.attached_at = now
     return new

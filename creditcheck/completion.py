@@ -105,7 +105,7 @@ class IndicatorStanding:
         return self.state not in (CellState.NOT_APPLICABLE, CellState.NOT_ASSIGNED)
 
 
-def _blocking(o: Obligation, month_last: datetime | None = None) -> bool:
+def _blocking(o: Obligation) -> bool:
     """本月该办结而未办结：不是提醒、不是不适用、没办结，且已逾期或期限在本月底之前。"""
     if o.reminder or o.done:
         return False

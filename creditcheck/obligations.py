@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from .catalog import EVENT_KINDS, Catalog, Indicator, RuleSpec
@@ -296,8 +296,6 @@ def _quota(catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, ind: Indicator
     ob = _make(sm, ind, what, str(spec.rule), due, eff, done_at, fallback, now, cal, horizon, kind="quota",
                met_by=f"{label} {min(len(events), need)}/{need}{scope}" if done_at else "", na_reason=na_reason,
                reminder=spec.reminder)
-    from dataclasses import replace
-
     return replace(ob, progress=(len(events), need), pace=pace)
 
 
@@ -307,19 +305,19 @@ def _make(
     cal: WorkCalendar, horizon: int, event_id: str | None = None, *, kind: str, met_by: str = "",
     na_reason: str | None = None, reminder: bool = False,
 ) -> Obligation:
-    common = dict(event_id=event_id, month=sm.month, kind=kind, reminder=reminder)
     if done_at is not None:
         on_time = is_on_time(done_at, eff)
         state = ObligationState.ON_TIME if on_time else ObligationState.LATE
         return Obligation(sm.section_id, ind.id, what, rule, due, eff, done_at, None, on_time, fallback,
-                          state=state, met_by=met_by, **common)  # type: ignore[arg-type]
+                          event_id, sm.month, kind, state, met_by=met_by, reminder=reminder)
     if na_reason is not None:
         return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, None, None, fallback,
-                          state=ObligationState.NOT_APPLICABLE, reason=na_reason, **common)  # type: ignore[arg-type]
+                          event_id, sm.month, kind, ObligationState.NOT_APPLICABLE, reason=na_reason,
+                          reminder=reminder)
     level, fb = warning_level(eff, now, cal, horizon)
     state = ObligationState.OVERDUE if level is Level.OVERDUE else ObligationState.NOT_DUE
-    return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, level, None,
-                      fallback or fb, state=state, **common)  # type: ignore[arg-type]
+    return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, level, None, fallback or fb,
+                      event_id, sm.month, kind, state, reminder=reminder)
 
 
 def open_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:

@@ -174,8 +174,10 @@ class HomeScreen(Screen[None]):
         for m in session.all_months():
             if m.month >= session.month or m.review is ReviewState.APPROVED:
                 continue
+            # 往月的年度配额与本月的是同一件事，本软件的提醒过了当月就不再提
             out += [o for o in obligations_for(self.ctx.catalog, self.ctx.calendar, m, now,
-                                                self.ctx.settings.horizon_days) if not o.done]
+                                                self.ctx.settings.horizon_days)
+                    if not o.done and not o.reminder and not o.rule.endswith("/year")]
         return out
 
     def _fill_deadlines(self, obligations: list[Obligation]) -> None:
