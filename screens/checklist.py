@@ -170,8 +170,8 @@ class ChecklistScreen(Screen[None]):
         if status is Status.DONE and standing.state is not CellState.DONE:
             # 专人已确认，但本月该办结的事项没有全部办结：如实说明，不计为完成
             var = "error" if standing.state is CellState.OVERDUE else "warning"
-            label = "有事项已逾期" if standing.state is CellState.OVERDUE else standing.label
-            truth = f"  [${var}]{escape(label)}，不计为完成[/]"
+            late = "，其中有逾期" if standing.state is CellState.OVERDUE else ""
+            truth = f"  [${var}]已确认（尚有 {len(standing.open)} 项未办结{late}），不计为完成[/]"
         self.query_one("#ind-title", Static).update(
             f"[b]{ind.id}. {escape(ind.title)}[/b]\n"
             f"[$foreground-muted]{escape(ind.group)}  权重 {ind.weight:g}[/]    状态：{status_markup(status)}{truth}"
@@ -202,6 +202,7 @@ class ChecklistScreen(Screen[None]):
         sm = self.session.sm
         lines: list[str] = []
         quota = {(q.indicator_id, q.event_kind): q for q in self.session.quota_lines()}
+        obligations = self.session.obligations()  # 算一次：每条按月规则都要看它的义务
         fallback_years: set[int] = set()
         for spec in ind.rules:
             rule = spec.rule
@@ -210,7 +211,7 @@ class ChecklistScreen(Screen[None]):
                 due = compute_due(sm.month, rule, ctx.calendar)
                 moved = "" if due.effective_due == due.due else f"（{due.due.day}日不是工作日，提前）"
                 # 按月材料由本月日期的材料、台账或计数办结（见 creditcheck.obligations），不由状态决定
-                ob = next((o for o in self.session.obligations()
+                ob = next((o for o in obligations
                            if o.indicator_id == ind.id and o.kind == "monthly" and o.rule == str(rule)), None)
                 if ob is not None and ob.met:
                     state = (f"[$warning]逾期完成（{_day(ob.done_at)}，{escape(ob.met_by)}）[/]"
