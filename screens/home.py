@@ -127,6 +127,9 @@ class HomeScreen(Screen[None]):
         sc = session.standing().score
         na = f"，不适用 {sc.not_applicable} 项" if sc.not_applicable else ""
         prog = f"，进行中 {sc.in_progress} 项" if sc.in_progress else ""
+        if sc.confirmed_open or sc.overdue:  # 已确认但未办结、逾期的不算完成，说出来
+            prog += f"，已确认未办结 {sc.confirmed_open} 项" if sc.confirmed_open else ""
+            prog += f"，逾期 {sc.overdue} 项" if sc.overdue else ""
         self.query_one("#progress-label", Static).update(f"已完成 {sc.done}/{sc.total} 项{prog}{na}")
         self.query_one("#score-bar", ProgressBar).update(total=100, progress=sc.weighted)
         self.query_one("#score-label", Static).update(f"得分 {sc.weighted:.1f}")
