@@ -215,7 +215,10 @@ def assess(
 ) -> MonthStanding:
     """一个科室一个月的事实（义务 → 指标完成情况 → 得分、及时率）。``records`` 见 ``obligations_for``。"""
     obs = tuple(obligations_for(catalog, cal, sm, now, horizon, records=records))
-    inds = {ind.id: standing(ind, sm, obs, catalog.late_credit) for ind in catalog.indicators}
+    by_ind: dict[int, list[Obligation]] = {}
+    for o in obs:
+        by_ind.setdefault(o.indicator_id, []).append(o)
+    inds = {ind.id: standing(ind, sm, by_ind.get(ind.id, ()), catalog.late_credit) for ind in catalog.indicators}
     sc = score_of(catalog, (inds[i.id] for i in catalog.assigned(sm.section_id)))
     met, due = timeliness(obs)
     return MonthStanding(sm.section_id, obs, inds, sc, met, due)

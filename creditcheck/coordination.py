@@ -310,17 +310,20 @@ def build_overview(
     for r in records:
         by_key[(r.section_id, r.month)] = r
     months = trend_months(month)
+    all_records = list(by_key.values())
+    bureau_scope = any(spec.scope == "bureau" for ind in catalog.indicators for spec in ind.quota_rules)
     rows: list[SectionRow] = []
     for section in catalog.sections:
         rec = by_key.get((section.id, month))
         stored = rec is not None
         if rec is None:
             rec = SectionMonth(section.id, month, catalog.version)
-        all_records = list(by_key.values())
-        row = _row(catalog, cal, section, rec, stored, now, all_records)
+        # 按年配额要数全年的事件：按科室计时只需本科室的记录，全局合计时要各科室的
+        pool = all_records if bureau_scope else [r for r in all_records if r.section_id == section.id]
+        row = _row(catalog, cal, section, rec, stored, now, pool)
         trend = tuple(
             assess(_catalog_of(catalog, catalog_for, by_key[(section.id, m)]), cal, by_key[(section.id, m)], now,
-                   all_records).score.weighted
+                   pool).score.weighted
             if (section.id, m) in by_key else None
             for m in months
         )

@@ -192,7 +192,7 @@ def _quota_events(spec: RuleSpec, ind: Indicator, sm: SectionMonth, records: Ite
     pool: dict[str, Event] = {}
     sections = set(ind.sections) if spec.scope == "bureau" else {sm.section_id}
     for rec in (sm, *records):
-        if rec.section_id not in sections:
+        if rec.section_id not in sections or not (lo.year <= rec.month.year <= hi.year):
             continue
         if rec.section_id == sm.section_id and rec.month == sm.month and rec is not sm:
             continue  # 本月以传入的记录为准

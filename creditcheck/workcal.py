@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -45,8 +46,11 @@ class DayRule:
     source: str = ""
 
 
+@functools.lru_cache(maxsize=8192)
 def _package_lookup(day: date) -> tuple[bool, str] | None:
-    """chinese-calendar 的结论；该年份不在包的范围内时返回 None。"""
+    """chinese-calendar 的结论；该年份不在包的范围内时返回 None。
+
+    结果按日缓存：包每次查询都要在整张节假日表上找最早、最晚的日子，汇总时同一天会被问上千次。"""
     try:
         import chinese_calendar as cc  # 延迟导入：只有真正算日子时才加载
     except ImportError:  # pragma: no cover - 依赖缺失时退回兜底
@@ -81,6 +85,12 @@ class WorkCalendar:
     replaced_years: frozenset[int] = frozenset()
 
     def info(self, day: date) -> DayInfo:
+        hit = self._info_cache.get(day)
+        if hit is None:
+            hit = self._info_cache[day] = self._info(day)
+        return hit
+
+    def _info(self, day: date) -> DayInfo:
         rule = self.overrides.get(day)
         if rule is not None:
             return DayInfo(day, rule.workday, rule.name, rule.source or "用户导入", False)
@@ -98,6 +108,8 @@ class WorkCalendar:
     def __post_init__(self) -> None:
         # 每判断一天都要问“这一年有没有导入安排”：年份集合只算一次
         self._override_years = frozenset(d.year for d in self.overrides) | frozenset(self.replaced_years)
+        # 汇总时同一天会被问上千次：结论按日缓存（日历组装好后不再改）
+        self._info_cache: dict[date, DayInfo] = {}
 
     def _year_overridden(self, year: int) -> bool:
         return year in self._override_years
