@@ -459,6 +459,11 @@ def test_a_city_template_with_other_columns_needs_no_code_change(data_dir: Path,
     # 命令行按数据文件夹的列定义检查
     out = CliRunner().invoke(main, ["ledger", "check", str(f), "--json", "--data", str(data_dir)])
     assert json.loads(out.stdout)["problems"][0]["column"] == "事项编码"
+    # 空白模板也按数据文件夹的列生成
+    tpl = tmp_path / "模板.xlsx"
+    assert CliRunner().invoke(main, ["ledger", "template", "-o", str(tpl), "--data", str(data_dir)]).exit_code == 0
+    header = [c.value for c in openpyxl.load_workbook(tpl).worksheets[0][1]]
+    assert header[-1] == "事项编码" and "证件号码" in header
     bad = tmp_path / "bad.toml"
     bad.write_text('[[licence]]\nname = "许可决定日期"\nvalidator = "phone"\n', encoding="utf-8")
     [msg] = validate_ledger_columns_file(bad)

@@ -173,11 +173,14 @@ def import_cmd(
 def template_cmd(kind: str, out: Path, data: Path | None) -> None:
     """生成空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，附“填写说明”页。
 
-    （--data 与其他命令一致，可写可不写：模板不读数据文件夹。）
+    数据文件夹里有 ledger_columns.toml 时，“双公示”模板按它的列生成。
     """
     from exports.xlsx_write import write_template
 
-    path = write_template(kind, out)
+    from ..ledger import load_ledger_specs
+    from .common import resolve_data_dir
+
+    path = write_template(kind, out, load_ledger_specs(resolve_data_dir(data))[kind])
     click.echo(f"已生成模板：{path}")
 
 
