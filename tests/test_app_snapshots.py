@@ -24,7 +24,9 @@ def _open(indicator_id: int):  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
         pilot.app.open_checklist(indicator_id)
-        await pilot.pause(0.3)  # 文件状态在后台线程里检查
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # 文件状态在后台线程里检查：等它做完，而不是等一段时间
+        await pilot.pause()
 
     return run_before
 
@@ -98,6 +100,8 @@ def test_small_event_form(snap_compare, tmp_path: Path) -> None:  # type: ignore
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _open(10)(pilot)
         await pilot.press("n")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(_warned_app(tmp_path), run_before=run_before, terminal_size=SMALL)
