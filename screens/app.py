@@ -566,10 +566,13 @@ class CreditCheckApp(App[None]):
             from .task import TaskModal
 
             def job() -> Path:
+                from creditcheck.ledger import load_ledger_specs
                 from exports.ledger_io import import_ledger
 
                 now = ctx.now()
-                result = import_ledger(path, kind, ctx.catalog, ctx.calendar, now.date())
+                # 只收本月的行（与 creditcheck ledger import --month 一致），列定义取数据文件夹的
+                result = import_ledger(path, kind, ctx.catalog, ctx.calendar, now.date(), month=session.month,
+                                       spec=load_ledger_specs(ctx.data_dir)[kind])
                 imported_at = now.isoformat(timespec="seconds")
                 meta = {"file": path.name, "sheet": result.sheet, "imported_at": imported_at,
                         "header_row": result.header_row,

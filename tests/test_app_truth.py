@@ -45,3 +45,34 @@ async def test_editing_a_submitted_month_explains_and_offers_to_withdraw(tmp_pat
         assert app.session.sm.review is ReviewState.DRAFT
     with Store(tmp_path / "data", read_only=True) as store:
         assert store.load_month("commerce", NOV).review is ReviewState.DRAFT
+
+
+async def test_app_ledger_import_keeps_the_months_rows(tmp_path: Path) -> None:
+    import time
+
+    import openpyxl
+    from app_support import checklist_pilot, type_into
+    from ledger_helpers import H, lic
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(H)
+    ws.append(lic())
+    ws.append(lic(行政许可决定文书号="9月1号", 许可决定日期=datetime(2026, 9, 15), 有效期自=datetime(2026, 9, 15),
+                  上报日期=datetime(2026, 9, 20)))
+    f = tmp_path / "双公示 台账.xlsx"
+    wb.save(f)
+    async with checklist_pilot(tmp_path, 2) as (app, pilot):
+        await press(pilot, "l")
+        await type_into(pilot, "#value", str(f))
+        await pilot.press("enter")
+        deadline = time.monotonic() + 60
+        while not getattr(app.screen, "finished", False) and time.monotonic() < deadline:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.session is not None
+        summary = app.session.sm.ledgers["licence"]
+        assert summary["rows"] == 1 and summary["rows_other_months"] == 1
+    rows = Store(tmp_path / "data", read_only=True).load_ledger("commerce", NOV, "licence")
+    assert rows is not None and len(rows) == 1
