@@ -58,13 +58,25 @@ class Section:
         return t in (self.id, self.name, self.short, *self.aliases)
 
 
+QUOTA_SCOPES = {"section": "每个责任科室各自计数", "bureau": "全局（各责任科室合计）计数"}
+"""配额的计数口径（目录字段 ``scope``）。"""
+
+
 @dataclass(frozen=True)
 class RuleSpec:
-    """指标的一条期限要求：规则、适用的事件类型（为空时按月报送）与说明。"""
+    """指标的一条期限要求：规则、适用的事件类型（为空时按月报送）与说明。
+
+    ``reminder``：不是实施方案规定的期限，只是本软件自己的提醒（文档不得把它印成方案的“期限要求”）。
+    ``by``：配额的到期规则（如信用动态“每月26日前”写 ``by = "monthly:26"``）；不写时按月配额到月底、
+    按年配额到年底。``scope``：配额按科室计（section，默认）还是全局合计（bureau）。
+    """
 
     rule: DeadlineRule
     what: str
     event: str | None = None
+    reminder: bool = False
+    by: DeadlineRule | None = None
+    scope: str = "section"
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,16 @@ class Indicator:
     def quota_rules(self) -> tuple[RuleSpec, ...]:
         return tuple(r for r in self.rules if r.rule.kind is RuleKind.QUOTA)
 
+    @property
+    def plan_rules(self) -> tuple[RuleSpec, ...]:
+        """实施方案规定的期限要求（不含本软件自己的提醒 ``reminder``）：文档的“期限要求”只印这些。"""
+        return tuple(r for r in self.rules if not r.reminder)
+
+    @property
+    def reminder_rules(self) -> tuple[RuleSpec, ...]:
+        """本软件自己的提醒（不是方案的期限要求）。"""
+        return tuple(r for r in self.rules if r.reminder)
+
     def rule_for_event(self, kind: str) -> RuleSpec | None:
         for r in self.rules:
             if r.event == kind and r.rule.is_event_rule:
@@ -129,6 +151,8 @@ class Catalog:
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
     path: str = "内置目录"
+    late_credit: float = 1.0
+    """逾期完成的指标计分的比例（0–1）：1 为照记满分（逾期只影响及时率），0.5 为记一半。"""
     _by_id: dict[int, Indicator] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -174,6 +198,7 @@ class Catalog:
                     "short": i.short,
                     "sections": [self.section_by_id(s).name for s in i.sections],
                     "rules": [str(r.rule) for r in i.rules],
+                    "reminders": [str(r.rule) for r in i.reminder_rules],
                     "weight": i.weight,
                     "materials": list(i.materials),
                 }
@@ -289,7 +314,25 @@ def parse_catalog(text: str, origin: str) -> Catalog:
                 raise CatalogError(f"{w}：未知事件类型“{ev}”（可用：{'、'.join(EVENT_KINDS)}）")
             if rule.is_event_rule and ev is None and rule.kind not in (RuleKind.IMMEDIATE, RuleKind.MONTH_END, RuleKind.YEAR_END):
                 raise CatalogError(f"{w}：规则 {rule} 需要指明事件类型 event")
-            rules.append(RuleSpec(rule, str(r.get("what", "")), ev))
+            reminder = r.get("reminder", False)
+            if not isinstance(reminder, bool):
+                raise CatalogError(f"{w}：reminder 应为 true 或 false")
+            by: DeadlineRule | None = None
+            if r.get("by") is not None:
+                if rule.kind is not RuleKind.QUOTA:
+                    raise CatalogError(f"{w}：只有配额规则可以写 by（到期规则）")
+                try:
+                    by = DeadlineRule.parse(str(r["by"]))
+                except CreditCheckError as e:
+                    raise CatalogError(f"{w}：by {e}") from None
+                if by.kind not in (RuleKind.MONTHLY, RuleKind.MONTH_END, RuleKind.YEAR_END):
+                    raise CatalogError(f"{w}：配额的 by 只能是 monthly:D、month-end 或 year-end")
+                if by.kind is RuleKind.MONTHLY and rule.per == "year":
+                    raise CatalogError(f"{w}：按年配额的 by 不能是 monthly:D")
+            scope = str(r.get("scope", "section"))
+            if scope not in QUOTA_SCOPES:
+                raise CatalogError(f"{w}：scope 应为 section（按科室）或 bureau（全局合计），实际为“{scope}”")
+            rules.append(RuleSpec(rule, str(r.get("what", "")), ev, reminder, by, scope))
         weight = _req(ind, "weight", w, (int, float))
         if weight < 0:
             raise CatalogError(f"{w}：权重不能为负数")
@@ -310,6 +353,9 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             )
         )
     indicators.sort(key=lambda i: i.id)
+    late_credit = data.get("late_credit", 1.0)
+    if isinstance(late_credit, bool) or not isinstance(late_credit, (int, float)) or not 0 <= late_credit <= 1:
+        raise CatalogError(f"{where} 的 late_credit 应为 0 到 1 之间的数（逾期完成计分的比例）")
     return Catalog(
         version=version,
         effective=effective,
@@ -318,7 +364,29 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         sections=tuple(sections),
         indicators=tuple(indicators),
         path=origin,
+        late_credit=float(late_credit),
     )
+
+
+def validate_catalog_file(path: Path) -> list[str]:
+    """检查一份用户目录（供 ``doctor``）：读不了、格式或条目有误时返回那一条错误；读得了时再看几处
+    明显的疏漏（没有体系科、指标没有责任科室、权重全为0）。返回中文问题清单，空表示没有问题。"""
+    try:
+        cat = load_file(path)
+    except CatalogError as e:
+        return [str(e)]
+    out: list[str] = []
+    where = f"目录文件 {path}"
+    if cat.coordinator is None:
+        out.append(f"{where}：没有标明体系科（coordinator = true），汇总与审核无人负责")
+    for ind in cat.indicators:
+        if not ind.sections:
+            out.append(f"{where}：指标 {ind.id} 没有责任科室")
+        if not ind.rules:
+            out.append(f"{where}：指标 {ind.id} 没有期限规则")
+    if cat.indicators and not any(i.weight for i in cat.indicators):
+        out.append(f"{where}：所有指标的权重都是0，得分无法计算")
+    return out
 
 
 def groups(indicators: Iterable[Indicator]) -> list[tuple[str, list[Indicator]]]:

@@ -12,18 +12,16 @@ from typing import TypeVar
 from .catalog import EVENT_KINDS, Catalog
 from .dates import check_completion
 from .errors import InputError
+from .freeze import LockedMonthError as LockedMonthError
+from .freeze import ensure_editable
 from .models import Event, Evidence, IndicatorEntry, SectionMonth, Status, new_id
 from .obligations import event_due
 from .workcal import WorkCalendar
 
 
-class LockedMonthError(InputError):
-    """本月已审核通过并锁定。"""
-
-
 def _guard(sm: SectionMonth) -> None:
-    if sm.locked:
-        raise LockedMonthError(f"{sm.month.label}已审核通过并锁定；如需修改，请体系科重新打开（需填写理由）")
+    """已提交（待审核）或审核通过的月份不能修改：提交即冻结（见 ``creditcheck.freeze``）。"""
+    ensure_editable(sm)
 
 
 def _entry(sm: SectionMonth, catalog: Catalog, indicator_id: int) -> IndicatorEntry:
@@ -178,7 +176,7 @@ def copy_from_previous(prev: SectionMonth, cur: SectionMonth, catalog: Catalog, 
         if dst.evidence or dst.note:
             continue
         dst.note = src.note
-        dst.evidence = [_copy_ev(ev) for ev in src.evidence]
+        dst.evidence = [_copy_ev(ev, now) for ev in src.evidence]
         if dst.status is Status.NOT_STARTED:
             dst.status = Status.IN_PROGRESS
         dst.updated_at = now
@@ -186,7 +184,10 @@ def copy_from_previous(prev: SectionMonth, cur: SectionMonth, catalog: Catalog, 
     return copied
 
 
-def _copy_ev(ev: Evidence) -> Evidence:
+def _copy_ev(ev: Evidence, now: datetime) -> Evidence:
+    """沿用的材料算本月的材料：日期记为沿用的这一刻（专人决定沿用时即视为本月报送了这份材料）。"""
     new = copy.copy(ev)
     new.id = new_id()
+    new.effective_date = now.date()
+    new.attached_at = now
     return new

@@ -5,10 +5,10 @@
 都从这里取数，所以它们给出的数字一定一致。
 
 口径（界面与文档照此说明）：
-- 单元格状态：不负责（该科室不负责此指标）> 完成 > 不适用 > 逾期（未完成，且该指标有一项义务已过有效期限）
-  > 进行中 > 未开始。
-- 得分：``scoring.score`` 的加权得分（已完成记满分，不适用不计入）。
-- 及时率：``obligations.timeliness``，按时完成数 / 应完成数；没有到期事项时记为 100%，显示为“—”。
+- 单元格状态、得分、及时率：都来自 ``completion.assess``（见那里的计分规则）：不负责；不适用；
+  逾期（有义务已逾期未办结）；已确认（尚有 N 项未办结）；完成（本月该办结的全部办结且专人已确认）；
+  进行中；未开始。
+- 及时率：按时完成数 / 应完成数；没有到期事项时记为 100%，显示为“—”。
 - 排名：得分高者在前；得分相同看及时率；再相同按目录中的科室顺序排列，名次并列（1、1、3）。
 - 趋势：截至本月的 12 个月得分，某月没有记录时为 None。
 - 已报送：审核状态为“已提交”或“审核通过”；“未提交”和“退回修改”都算未报送。
@@ -16,50 +16,23 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from .catalog import Catalog, Indicator, Section
-from .models import ReviewRecord, ReviewState, SectionMonth, Status
+from .completion import CellState, IndicatorStanding, Score, assess, scoring_rule_text, standing
+from .models import ReviewRecord, ReviewState, SectionMonth
 from .month import Month
-from .obligations import Obligation, obligations_for, timeliness
+from .obligations import Obligation
 from .review import effective_state, merge_histories
-from .rules import Level
-from .scoring import Score, score
 from .workcal import WorkCalendar
 
 TREND_MONTHS = 12
 
 
-class CellState(str, enum.Enum):
-    """总览矩阵中一格（科室 × 指标）的状态。"""
-
-    DONE = "完成"
-    IN_PROGRESS = "进行中"
-    NOT_STARTED = "未开始"
-    OVERDUE = "逾期"
-    NOT_APPLICABLE = "不适用"
-    NOT_ASSIGNED = "不负责"
-
-    @property
-    def symbol(self) -> str:
-        """命令行矩阵里的一个字（“-”表示不负责）。"""
-        return _SYMBOLS[self]
-
-
-_SYMBOLS = {
-    CellState.DONE: "完",
-    CellState.IN_PROGRESS: "进",
-    CellState.NOT_STARTED: "未",
-    CellState.OVERDUE: "逾",
-    CellState.NOT_APPLICABLE: "无",
-    CellState.NOT_ASSIGNED: "-",
-}
-
-LEGEND = "完=完成  进=进行中  未=未开始  逾=逾期  无=不适用  -=不负责"
+LEGEND = "完=完成  确=已确认但尚有未办结事项  进=进行中  未=未开始  逾=逾期  无=不适用  -=不负责"
 
 SUBMITTED_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)
 
@@ -70,6 +43,13 @@ class Cell:
     indicator_id: int
     state: CellState
     overdue: tuple[Obligation, ...] = ()
+    open: tuple[Obligation, ...] = ()  # 本月该办结而未办结的义务
+    label_text: str = ""
+
+    @property
+    def label(self) -> str:
+        """“已确认（尚有 N 项未办结）”这样的完整说法。"""
+        return self.label_text or self.state.value
 
 
 @dataclass(frozen=True)
@@ -138,6 +118,7 @@ class IndicatorCompletion:
     not_started: int
     overdue: int
     not_applicable: int
+    confirmed_open: int = 0
 
     @property
     def required(self) -> int:
@@ -221,8 +202,11 @@ class Overview:
                     "id": r.section_id,
                     "name": r.name,
                     "cells": {str(i): r.cells[i].state.value for i in ids},
+                    "cell_labels": {str(i): r.cells[i].label for i in ids},
+                    "open_items": {str(i): len(r.cells[i].open) for i in ids if r.cells[i].open},
                     "required": r.score.total,
                     "done": r.score.done,
+                    "confirmed_open": r.score.confirmed_open,
                     "overdue_indicators": r.overdue_cells,
                     "overdue_items": [_obligation_json(o) for o in r.overdue],
                     "score": r.score.weighted,
@@ -243,6 +227,7 @@ class Overview:
                     "required": c.required,
                     "done": c.done,
                     "in_progress": c.in_progress,
+                    "confirmed_open": c.confirmed_open,
                     "not_started": c.not_started,
                     "overdue": c.overdue,
                     "not_applicable": c.not_applicable,
@@ -253,6 +238,7 @@ class Overview:
             "average_score": self.average_score,
             "not_submitted": [r.section_id for r in self.not_submitted],
             "bulletin": self.bulletin,
+            "scoring_rule": scoring_rule_text(self.catalog),
         }
 
 
@@ -269,36 +255,20 @@ def _obligation_json(o: Obligation) -> dict[str, Any]:
 # ───────────────────────── 计算 ─────────────────────────
 
 
-def cell_state(ind: Indicator, record: SectionMonth, obligations: Iterable[Obligation]) -> Cell:
+def cell_state(ind: Indicator, record: SectionMonth, obligations: Iterable[Obligation], late_credit: float = 1.0) -> Cell:
     """一格的状态。``obligations`` 为该科室本月的全部义务（函数只看本指标的）。"""
-    sid = record.section_id
-    if sid not in ind.sections:
-        return Cell(sid, ind.id, CellState.NOT_ASSIGNED)
-    entry = record.entries.get(ind.id)
-    status = entry.status if entry else Status.NOT_STARTED
-    if status is Status.DONE:
-        return Cell(sid, ind.id, CellState.DONE)
-    if status is Status.NOT_APPLICABLE:
-        return Cell(sid, ind.id, CellState.NOT_APPLICABLE)
-    late = tuple(o for o in obligations if o.indicator_id == ind.id and _is_overdue(o))
-    if late:
-        return Cell(sid, ind.id, CellState.OVERDUE, late)
-    if status is Status.IN_PROGRESS:
-        return Cell(sid, ind.id, CellState.IN_PROGRESS)
-    return Cell(sid, ind.id, CellState.NOT_STARTED)
+    return _cell(standing(ind, record, obligations, late_credit))
 
 
-def _is_overdue(o: Obligation) -> bool:
-    return not o.done and o.level is Level.OVERDUE
+def _cell(st: IndicatorStanding) -> Cell:
+    return Cell(st.section_id, st.indicator.id, st.state, st.overdue, st.open, st.label)
 
 
 def _row(catalog: Catalog, cal: WorkCalendar, section: Section, record: SectionMonth, stored: bool,
-         now: datetime) -> SectionRow:
-    obs = obligations_for(catalog, cal, record, now)
-    cells = {ind.id: cell_state(ind, record, obs) for ind in catalog.indicators}
-    met, due = timeliness(obs, now.date())
-    overdue = tuple(o for o in obs if _is_overdue(o))
-    return SectionRow(section, record, stored, cells, score(catalog, record), overdue, met, due)
+         now: datetime, records: Iterable[SectionMonth] = ()) -> SectionRow:
+    ms = assess(catalog, cal, record, now, records)
+    cells = {ind.id: _cell(ms.indicators[ind.id]) for ind in catalog.indicators}
+    return SectionRow(section, record, stored, cells, ms.score, ms.overdue, ms.on_time, ms.due)
 
 
 def assign_ranks(rows: Iterable[SectionRow]) -> dict[str, int]:
@@ -340,15 +310,20 @@ def build_overview(
     for r in records:
         by_key[(r.section_id, r.month)] = r
     months = trend_months(month)
+    all_records = list(by_key.values())
+    bureau_scope = any(spec.scope == "bureau" for ind in catalog.indicators for spec in ind.quota_rules)
     rows: list[SectionRow] = []
     for section in catalog.sections:
         rec = by_key.get((section.id, month))
         stored = rec is not None
         if rec is None:
             rec = SectionMonth(section.id, month, catalog.version)
-        row = _row(catalog, cal, section, rec, stored, now)
+        # 按年配额要数全年的事件：按科室计时只需本科室的记录，全局合计时要各科室的
+        pool = all_records if bureau_scope else [r for r in all_records if r.section_id == section.id]
+        row = _row(catalog, cal, section, rec, stored, now, pool)
         trend = tuple(
-            score(_catalog_of(catalog, catalog_for, by_key[(section.id, m)]), by_key[(section.id, m)]).weighted
+            assess(_catalog_of(catalog, catalog_for, by_key[(section.id, m)]), cal, by_key[(section.id, m)], now,
+                   pool).score.weighted
             if (section.id, m) in by_key else None
             for m in months
         )
@@ -386,6 +361,7 @@ def _indicator_completion(catalog: Catalog, rows: list[SectionRow]) -> tuple[Ind
                 not_started=counts[CellState.NOT_STARTED],
                 overdue=counts[CellState.OVERDUE],
                 not_applicable=counts[CellState.NOT_APPLICABLE],
+                confirmed_open=counts[CellState.CONFIRMED_OPEN],
             )
         )
     return tuple(out)

@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from .catalog import Catalog
-from .creditcode import ALPHABET, check_char, validate
+from .creditcode import ALPHABET, check_char, structure_problem, validate
 from .dates import parse_date
 from .errors import CreditCheckError
+from .month import Month
 from .rules import DeadlineRule, compute_due
 from .workcal import WorkCalendar
 
@@ -31,7 +33,9 @@ class LedgerReadError(CreditCheckError):
 
 # ───────────────────────── 列定义 ─────────────────────────
 
-TEXT, CODE, ENUM, DATE, DATE_OR_LONG = "text", "code", "enum", "date", "date-or-long"
+TEXT, CODE, ENUM, DATE, DATE_OR_LONG, ID_NUMBER = "text", "code", "enum", "date", "date-or-long", "id-number"
+VALIDATORS = (TEXT, CODE, ENUM, DATE, DATE_OR_LONG, ID_NUMBER)
+ID_CARD_TYPES = ("身份证", "居民身份证")
 LONG_TERM = ("长期", "长期有效")
 
 
@@ -47,6 +51,7 @@ class Column:
     past_only: bool = False
     hint: str = ""
     in_header: bool = False  # 单元格可以空，但表头必须有这一列
+    type_column: str = ""  # 证件号码（id-number）对应的证件类型列
 
     @property
     def header_required(self) -> bool:
@@ -69,6 +74,7 @@ class LedgerSpec:
     event: str | None = None
     default_rule: str | None = None
     unique: str | None = None
+    date_column: str = ""  # 决定该行属于哪个月、期限从哪天起算的日期列
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -87,42 +93,98 @@ LICENCE_CATEGORIES = ("普通", "特许", "认可", "核准", "登记", "其他"
 PERFORMANCE = ("已履约", "未履约", "履约中")
 CODE_PROBLEMS = ("重码", "错码")
 
-LICENCE = LedgerSpec(
-    kind="licence",
-    title="双公示（行政许可）台账",
-    sheet_title="双公示（行政许可）",
-    indicator_id=2,
-    event="licence",
-    default_rule="natural-days:15",
-    unique="行政许可决定文书号",
-    columns=(
-        Column("行政相对人名称", True, width=28),
-        Column("行政相对人类别", False, ENUM, SUBJECT_TYPES, width=18),
-        Column("统一社会信用代码", False, CODE, width=22, hint="类别为自然人时可不填", in_header=True),
-        Column("法定代表人", width=12),
-        Column("行政许可决定文书名称", width=26),
-        Column("行政许可决定文书号", True, width=24),
-        Column("许可类别", True, width=10),
-        Column("许可证书名称", width=20),
-        Column("许可编号", width=20),
-        Column("许可内容", width=30),
-        Column("许可决定日期", True, DATE, width=13, past_only=True),
-        Column("有效期自", True, DATE, width=13),
-        Column("有效期至", False, DATE_OR_LONG, width=13, hint="可填日期、长期或留空"),
-        Column("许可机关", True, width=24),
-        Column("许可机关统一社会信用代码", True, CODE, width=22),
-        Column("数据来源单位", width=24),
-        Column("数据来源单位统一社会信用代码", False, CODE, width=22),
-        Column("上报日期", False, DATE, width=13, past_only=True, hint="上传市信用平台的日期"),
-        Column("备注", width=20),
-    ),
-)
+LEDGER_COLUMNS_FILE = "ledger_columns.toml"
+"""“双公示”台账的列定义：内置于本包；数据文件夹下的同名文件取而代之（各地市模板的列不尽相同）。"""
+
+
+class LedgerColumnsError(CreditCheckError):
+    """列定义文件有误；消息写明文件与第几列。"""
+
+
+def parse_licence_columns(text: str, origin: str) -> tuple[Column, ...]:
+    """解析“双公示”台账的列定义（TOML 的 ``[[licence]]`` 表）；问题以“文件 + 第几列 + 问题”报出。"""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise LedgerColumnsError(f"列定义文件 {origin} 格式有误：{e}") from None
+    items = data.get("licence")
+    if not isinstance(items, list) or not items:
+        raise LedgerColumnsError(f"列定义文件 {origin} 没有 [[licence]] 列")
+    cols: list[Column] = []
+    seen: set[str] = set()
+    for n, c in enumerate(items, start=1):
+        w = f"列定义文件 {origin} 第{n}列"
+        if not isinstance(c, dict):
+            raise LedgerColumnsError(f"{w} 格式不对")
+        name = c.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise LedgerColumnsError(f"{w} 缺少列名 name")
+        name = name.strip()
+        if name in seen:
+            raise LedgerColumnsError(f"{w}：列名“{name}”重复")
+        seen.add(name)
+        validator = c.get("validator", TEXT)
+        if validator not in VALIDATORS:
+            raise LedgerColumnsError(f"{w}（{name}）：validator 应为 {'、'.join(VALIDATORS)} 之一，实际为“{validator}”")
+        choices = c.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(x, str) for x in choices):
+            raise LedgerColumnsError(f"{w}（{name}）：choices 应为文字列表")
+        if validator == ENUM and not choices:
+            raise LedgerColumnsError(f"{w}（{name}）：validator 为 enum 时要写 choices")
+        for key in ("required", "in_header", "past_only"):
+            if not isinstance(c.get(key, False), bool):
+                raise LedgerColumnsError(f"{w}（{name}）：{key} 应为 true 或 false")
+        width = c.get("width", 16)
+        if isinstance(width, bool) or not isinstance(width, int) or not 4 <= width <= 80:
+            raise LedgerColumnsError(f"{w}（{name}）：width 应为 4 到 80 之间的整数")
+        cols.append(Column(
+            name, bool(c.get("required", False)), validator, tuple(choices), width,
+            bool(c.get("past_only", False)), str(c.get("hint", "")), bool(c.get("in_header", False)),
+            str(c.get("type_column", "")),
+        ))
+    names = {c.name for c in cols}
+    for c in cols:
+        if c.type == ID_NUMBER and c.type_column and c.type_column not in names:
+            raise LedgerColumnsError(f"列定义文件 {origin}（{c.name}）：证件类型列“{c.type_column}”不在列定义中")
+    if "许可决定日期" not in names:
+        raise LedgerColumnsError(f"列定义文件 {origin} 缺少“许可决定日期”列（期限从这一天起算，不能没有）")
+    return tuple(cols)
+
+
+def builtin_columns_text() -> str:
+    from importlib import resources
+
+    return resources.files("creditcheck").joinpath(LEDGER_COLUMNS_FILE).read_text(encoding="utf-8")
+
+
+def _licence_spec(columns: tuple[Column, ...]) -> LedgerSpec:
+    return LedgerSpec(
+        kind="licence",
+        title="双公示（行政许可）台账",
+        sheet_title="双公示（行政许可）",
+        indicator_id=2,
+        event="licence",
+        default_rule="natural-days:15",
+        unique="行政许可决定文书号",
+        date_column="许可决定日期",
+        columns=columns,
+    )
+
+
+LICENCE = _licence_spec(parse_licence_columns(builtin_columns_text(), "内置 creditcheck/ledger_columns.toml"))
 
 COMMITMENT = LedgerSpec(
     kind="commitment",
     title="信用承诺和履约践诺台账",
     sheet_title="信用承诺和履约践诺",
     indicator_id=3,
+    date_column="承诺日期",
     columns=(
         Column("承诺主体名称", True, width=28),
         Column("统一社会信用代码", True, CODE, width=22),
@@ -142,6 +204,7 @@ CODE_ERRORS = LedgerSpec(
     indicator_id=5,
     event="code-error",
     default_rule="month-end",
+    date_column="发现日期",
     columns=(
         # 重错码清单里的代码本来就可能是错的，所以这一列不按校验位检查。
         Column("统一社会信用代码", True, TEXT, width=22),
@@ -155,6 +218,41 @@ CODE_ERRORS = LedgerSpec(
 
 SPECS: dict[str, LedgerSpec] = {s.kind: s for s in (LICENCE, COMMITMENT, CODE_ERRORS)}
 KINDS = tuple(SPECS)
+
+
+def user_columns_path(data_dir: Path) -> Path:
+    return data_dir / LEDGER_COLUMNS_FILE
+
+
+def load_ledger_specs(data_dir: Path | None = None) -> dict[str, LedgerSpec]:
+    """各种台账的定义：数据文件夹有 ``ledger_columns.toml`` 时，“双公示”台账的列按它，否则按内置。"""
+    if data_dir is None:
+        return dict(SPECS)
+    path = user_columns_path(data_dir)
+    if not path.is_file():
+        return dict(SPECS)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LedgerColumnsError(f"列定义文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
+    except OSError as e:
+        raise LedgerColumnsError(f"列定义文件 {path} 无法读取：{e.strerror or e}") from None
+    out = dict(SPECS)
+    out["licence"] = _licence_spec(parse_licence_columns(text, str(path)))
+    return out
+
+
+def validate_ledger_columns_file(path: Path) -> list[str]:
+    """检查一份列定义文件（供 ``doctor``）：返回中文问题清单，空表示没有问题。"""
+    try:
+        parse_licence_columns(path.read_text(encoding="utf-8-sig"), str(path))
+    except UnicodeDecodeError:
+        return [f"列定义文件 {path} 不是 UTF-8 编码，请另存为 UTF-8"]
+    except OSError as e:
+        return [f"列定义文件 {path} 无法读取：{e.strerror or e}"]
+    except LedgerColumnsError as e:
+        return [str(e)]
+    return []
 
 
 def spec_for(kind: str) -> LedgerSpec:
@@ -221,7 +319,7 @@ def ratio(num: int | None, den: int | None) -> float | None:
 RATE_LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
     # 比率键 -> (名称, 分子说明, 分母说明)
     "licence": {
-        "reported": ("上报率", "已上报", "已作出许可决定"),
+        "reported": ("上报率", "已上报", "应上报（已作出许可决定，不含未到期）"),
         "timely": ("及时率", "按时上报", "已上报"),
         "compliant": ("合规率", "已上报且无问题", "已上报"),
     },
@@ -231,19 +329,22 @@ RATE_LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "compliant": ("合规率", "无问题", "已归集"),
     },
     "code-errors": {
-        "reported": ("清理率", "已处理", "发现的重错码"),
+        "reported": ("清理率", "已处理", "应处理（发现的重错码，不含未到期）"),
         "timely": ("及时率", "当月处理", "已处理"),
         "compliant": ("合规率", "已处理且无问题", "已处理"),
     },
 }
 
 COUNT_LABELS: dict[str, dict[str, str]] = {
-    "licence": {"decided": "许可决定", "uploaded": "已上报", "on_time": "按时上报", "compliant": "合规"},
-    "commitment": {"decided": "台账记录", "uploaded": "已归集", "on_time": "按时", "compliant": "合规"},
-    "code-errors": {"decided": "发现", "uploaded": "已处理", "on_time": "当月处理", "compliant": "合规"},
+    "licence": {"decided": "许可决定", "not_due": "未到期未上报", "due": "应上报", "uploaded": "已上报",
+                "on_time": "按时上报", "compliant": "合规"},
+    "commitment": {"decided": "台账记录", "not_due": "未到期", "due": "应归集", "uploaded": "已归集", "on_time": "按时",
+                   "compliant": "合规"},
+    "code-errors": {"decided": "发现", "not_due": "未到期未处理", "due": "应处理", "uploaded": "已处理",
+                    "on_time": "当月处理", "compliant": "合规"},
 }
 
-_RATE_PARTS = {"reported": ("uploaded", "decided"), "timely": ("on_time", "uploaded"), "compliant": ("compliant", "uploaded")}
+_RATE_PARTS = {"reported": ("uploaded", "due"), "timely": ("on_time", "uploaded"), "compliant": ("compliant", "uploaded")}
 
 
 def rate_lines(kind: str, counts: dict[str, Any], rates: dict[str, Any]) -> list[str]:
@@ -252,7 +353,7 @@ def rate_lines(kind: str, counts: dict[str, Any], rates: dict[str, Any]) -> list
     for key, (name, num_label, den_label) in RATE_LABELS[kind].items():
         num_key, den_key = _RATE_PARTS[key]
         r = rates.get(key)
-        num, den = counts.get(num_key), counts.get(den_key)
+        num, den = counts.get(num_key), counts.get(den_key, counts.get("decided"))  # 旧摘要没有 due
         if num is None:
             out.append(f"{name}：不适用（本台账没有逐条期限）")
             continue
@@ -280,10 +381,16 @@ class LedgerResult:
     missing_columns: list[str] = field(default_factory=list)
     rule: str = ""
     file: str = ""
+    month: str = ""  # 按月导入时的统计月份（2026-11）
+    rows_other_months: int = 0  # 按月导入时，许可决定日期等不在该月、被放在一边的行数
 
     @property
     def spec(self) -> LedgerSpec:
         return SPECS[self.kind]
+
+    @property
+    def rows_in_month(self) -> int:
+        return self.row_count
 
     @property
     def errors(self) -> int:
@@ -296,6 +403,9 @@ class LedgerResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "rows": self.row_count,
+            "month": self.month or None,
+            "rows_in_month": self.row_count,
+            "rows_other_months": self.rows_other_months,
             "problems": [p.to_json() for p in self.problems],
             "counts": dict(self.counts),
             "rates": dict(self.rates),
@@ -309,6 +419,7 @@ class LedgerResult:
             "sheet": self.sheet,
             "imported_at": imported_at,
             "rows": self.row_count,
+            "rows_other_months": self.rows_other_months,
             "counts": dict(self.counts),
             "rates": dict(self.rates),
             "problems": len(self.problems),
@@ -537,7 +648,7 @@ class _CodeChecker:
         hit = self.cache.get(v)
         if hit is not None:
             return hit
-        if len(v) == 18 and set(v) <= _ALPHA_SET and check_char(v) == v[17]:
+        if len(v) == 18 and set(v) <= _ALPHA_SET and check_char(v) == v[17] and not structure_problem(v):
             msg = ""
         else:
             r = validate(v)
@@ -578,8 +689,12 @@ class LedgerChecker:
         cal: WorkCalendar,
         rule: DeadlineRule | None,
         keep_rows: bool = False,
+        month: Month | None = None,
     ) -> None:
         self.spec = spec
+        self.month = month
+        self.other_months = 0
+        self.not_due = 0
         self.header = header
         self.today = today
         self.cal = cal
@@ -636,6 +751,9 @@ class LedgerChecker:
             raw[col.name] = v
         if not nonblank:
             return
+        if self.month is not None and self._other_month(raw):
+            self.other_months += 1
+            return
         self.row_count += 1
         # 特殊单元格：未缓存的公式、合并单元格
         for name, v in raw.items():
@@ -654,6 +772,7 @@ class LedgerChecker:
         for col, _i in self.present:
             v = raw[col.name]
             values[col.name] = self._cell(row_no, col, v, probs)
+        self._id_numbers(row_no, raw, values, probs)
         kind = self.spec.kind
         if kind == "licence":
             late = self._licence(row_no, raw, values, probs)
@@ -669,6 +788,29 @@ class LedgerChecker:
         if self.keep_rows:
             self.rows.append(self._record(row_no, cells, raw, values, probs))
 
+    def _other_month(self, raw: dict[str, Any]) -> bool:
+        """该行的日期（许可决定日期……）读得出且不在导入的月份里。读不出的行照常检查、报问题。"""
+        v = raw.get(self.spec.date_column)
+        if v is None or v is UNCACHED_FORMULA:
+            return False
+        if isinstance(v, Merged):
+            v = v.value
+        d = self.parse_date(v)
+        return isinstance(d, date) and (d.year, d.month) != (self.month.year, self.month.month)  # type: ignore[union-attr]
+
+    def _id_numbers(self, row_no: int, raw: dict[str, Any], values: dict[str, Any], probs: list[Problem]) -> None:
+        """证件号码：证件类型为身份证（或没有证件类型、号码像身份证）时按 GB 11643 校验。"""
+        for col, _i in self.present:
+            if col.type != ID_NUMBER or not values.get(col.name):
+                continue
+            number = str(values[col.name])
+            id_type = str(values.get(col.type_column) or "") if col.type_column else ""
+            looks_like_id = len(number) in (15, 18) and number[:-1].isdigit()
+            if id_type in ID_CARD_TYPES or (not id_type and looks_like_id):
+                msg = id_card_problem(number)
+                if msg:
+                    probs.append(self._p(row_no, col.name, raw.get(col.name), msg))
+
     def _p(self, row: int, name: str, v: Any, message: str, kind: str = "error") -> Problem:
         return Problem(row, name, show(v), message, self.col_of.get(name), kind)
 
@@ -679,7 +821,7 @@ class LedgerChecker:
             if col.required:
                 probs.append(self._p(row_no, col.name, v, "必填项为空"))
             return None
-        if t == TEXT:
+        if t in (TEXT, ID_NUMBER):
             return _text(v)
         if t == CODE:
             msg = self.check_code(v)
@@ -717,6 +859,8 @@ class LedgerChecker:
         # 统一社会信用代码：类别为自然人时可不填
         if v.get("统一社会信用代码") is None and v.get("行政相对人类别") != "自然人":
             probs.append(self._p(row_no, "统一社会信用代码", None, "必填项为空（行政相对人类别为自然人时才可不填）"))
+        if v.get("行政相对人类别") == "自然人" and "证件号码" in self.col_of and not v.get("证件号码"):
+            probs.append(self._p(row_no, "证件号码", None, "行政相对人类别为自然人时应填写证件号码"))
         self._dup(row_no, "行政许可决定文书号", v.get("行政许可决定文书号"), raw.get("行政许可决定文书号"), probs)
         decided, reported = v.get("许可决定日期"), v.get("上报日期")
         start, end = v.get("有效期自"), v.get("有效期至")
@@ -738,16 +882,18 @@ class LedgerChecker:
                 else:
                     late.append(self._p(
                         row_no, "上报日期", raw.get("上报日期"),
-                        f"迟报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()} 前上报，"
+                        f"迟报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()}（含当日）前上报，"
                         f"实际 {reported.isoformat()} 上报",
                         "late",
                     ))
             elif not has_report and self.today > due:
                 late.append(self._p(
                     row_no, "上报日期", None,
-                    f"逾期未上报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()} 前上报",
+                    f"逾期未上报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()}（含当日）前上报",
                     "late",
                 ))
+            elif not has_report:
+                self.not_due += 1  # 尚未到期：不计入上报率的分母，到期仍未上报才是问题
         if on_time and has_report:
             self.on_time += 1
         if has_report and not probs:
@@ -793,16 +939,18 @@ class LedgerChecker:
                 else:
                     late.append(self._p(
                         row_no, "处理日期", raw.get("处理日期"),
-                        f"未按期清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()} 前处理，"
+                        f"未按期清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()}（含当日）前处理，"
                         f"实际 {handled.isoformat()} 处理",
                         "late",
                     ))
             elif not has_handled and self.today > due:
                 late.append(self._p(
                     row_no, "处理日期", None,
-                    f"逾期未清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()} 前处理",
+                    f"逾期未清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()}（含当日）前处理",
                     "late",
                 ))
+            elif not has_handled:
+                self.not_due += 1
         if on_time and has_handled:
             self.on_time += 1
         if has_handled and not probs:
@@ -845,14 +993,17 @@ class LedgerChecker:
     def finish(self) -> LedgerResult:
         kind = self.spec.kind
         on_time: int | None = self.on_time if self.rule is not None else None
+        due_rows = self.row_count - self.not_due
         counts: dict[str, int | None] = {
             "decided": self.row_count,
+            "not_due": self.not_due,
+            "due": due_rows,
             "uploaded": self.uploaded,
             "on_time": on_time,
             "compliant": self.compliant,
         }
         rates = {
-            "reported": ratio(self.uploaded, self.row_count),
+            "reported": ratio(self.uploaded, due_rows),
             "timely": ratio(on_time, self.uploaded),
             "compliant": ratio(self.compliant, self.uploaded),
         }
@@ -869,6 +1020,8 @@ class LedgerChecker:
             extra_columns=list(self.header.extras),
             missing_columns=list(self.header.missing),
             rule=str(self.rule) if self.rule else "",
+            month=str(self.month) if self.month else "",
+            rows_other_months=self.other_months,
         )
 
 
@@ -881,9 +1034,15 @@ def check_rows(
     catalog: Catalog | None = None,
     rule: DeadlineRule | None = None,
     keep_rows: bool = False,
+    month: Month | None = None,
+    spec: LedgerSpec | None = None,
 ) -> LedgerResult:
-    """检查一张台账：``rows`` 为（Excel 行号, 单元格值序列），含表头行。表头缺必填列时抛出 LedgerReadError。"""
-    spec = spec_for(kind)
+    """检查一张台账：``rows`` 为（Excel 行号, 单元格值序列），含表头行。表头缺必填列时抛出 LedgerReadError。
+
+    ``month``：只收该月的行（按 ``spec.date_column``，如许可决定日期），其他月份的行数记入
+    ``rows_other_months``、不检查不计数。``spec``：数据文件夹里的列定义（``load_ledger_specs``），默认内置。
+    """
+    spec = spec if spec is not None else spec_for(kind)
     it = iter(rows)
     header_cells: list[Sequence[Any]] = []
 
@@ -894,7 +1053,8 @@ def check_rows(
 
     header = find_header(remember(), spec)
     checker = LedgerChecker(
-        spec, header, today=today, cal=cal, rule=rule if rule is not None else rule_for(spec, catalog), keep_rows=keep_rows
+        spec, header, today=today, cal=cal, rule=rule if rule is not None else rule_for(spec, catalog), keep_rows=keep_rows,
+        month=month,
     )
     if keep_rows and header_cells:
         checker.set_header_cells(header_cells[-1])
@@ -907,3 +1067,24 @@ def check_rows(
 def rows_from_lists(table: Iterable[Sequence[Any]], start: int = 1) -> Iterator[tuple[int, Sequence[Any]]]:
     """测试与其他来源用：把若干行（第一行为表头）编上 Excel 行号。"""
     yield from enumerate(table, start=start)
+
+
+def id_card_problem(number: str) -> str:
+    """居民身份证号码（GB 11643）的问题：位数、出生日期、校验码（用 python-stdnum 的 ``cn.ric``）。没有问题时为空串。"""
+    from stdnum import exceptions as stdnum_exc
+    from stdnum.cn import ric
+
+    text = unicodedata.normalize("NFKC", number).strip().upper()
+    try:
+        ric.validate(text)
+    except stdnum_exc.InvalidLength:
+        return f"居民身份证号码应为18位，实际为{len(text)}位"
+    except stdnum_exc.InvalidFormat:
+        return "居民身份证号码格式不对：前17位应为数字，第18位为数字或 X"
+    except stdnum_exc.InvalidChecksum:
+        return "居民身份证号码有误：校验码不符，请对照证件核对整个号码"
+    except stdnum_exc.InvalidComponent:
+        return "居民身份证号码有误：出生日期不存在，请对照证件核对"
+    except stdnum_exc.ValidationError:
+        return "居民身份证号码有误，请对照证件核对"
+    return ""

@@ -218,12 +218,16 @@ class ReviewRecord:
     comment: str = ""
     seen: int | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    fingerprint: str = ""
+    """提交和审核通过时所见内容的指纹（``creditcheck.freeze.content_fingerprint``）；旧数据为空。"""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "action": self.action, "at": _iso(self.at), "by": self.by,
                              "comment": self.comment}
         if self.seen is not None:
             d["seen"] = self.seen
+        if self.fingerprint:
+            d["fingerprint"] = self.fingerprint
         return d
 
     @classmethod
@@ -236,7 +240,7 @@ class ReviewRecord:
         if not isinstance(rid, str) or not rid:
             rid = legacy_record_id(d, occurrence)
         return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None,
-                   rid)
+                   rid, str(d.get("fingerprint", "") or ""))
 
 
 def _legacy_content(d: dict[str, Any]) -> str:

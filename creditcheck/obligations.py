@@ -1,24 +1,66 @@
-"""义务与预警：由目录规则、日历和一个科室的记录算出“什么时候该交什么、现在怎么样”。
+"""义务：由目录规则、日历和记录算出“什么时候该交什么、现在怎么样”——本月的事实就是这些义务。
 
-首页的期限面板、Word 报送材料的“期限”列、汇总的及时率都用这里的结果。不读系统时钟。
+每一项义务是以下之一，各有一个状态（``ObligationState``）：
+
+- 按月报送的材料（``monthly:D``，有效期限为当日或之前最近的工作日）：本月日期的佐证材料、本月导入的
+  同类台账（或该指标的计数已填）即为办结，办结时间取最早的一份；
+- 事件的期限（许可决定、来函、活动、重错码……）：以事件的完成时间办结；
+- 配额（每月、每年至少若干次）：期内记录的该类事件达到数量即办结，办结时间为第 N 件的时间；按月配额
+  按目录的 ``by``（信用动态为每月26日前）到期，按年配额到年底，从10月起数量不足时给出节奏提醒；
+- 本软件自己的提醒（目录里 ``reminder = true``，如第9项的“确认零存量、零增量”）：专人确认即办结，
+  不计入及时率，也不作为指标完成的条件。
+
+首页的期限面板、Word 报送材料、汇总与 ``overview --json`` 都用这里的结果。不读系统时钟。
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 
-from .catalog import EVENT_KINDS, Catalog, Indicator
-from .models import Event, SectionMonth, Status
+from .catalog import EVENT_KINDS, Catalog, Indicator, RuleSpec
+from .models import Event, IndicatorEntry, SectionMonth, Status
 from .month import Month
-from .rules import DEFAULT_HORIZON, Level, compute_due, is_on_time, warning_level
+from .rules import (
+    DEFAULT_HORIZON,
+    DeadlineRule,
+    Level,
+    RuleKind,
+    compute_due,
+    is_on_time,
+    warning_level,
+)
 from .workcal import WorkCalendar
+
+
+class ObligationState(str, enum.Enum):
+    """一项义务在某一时刻的状态。"""
+
+    NOT_DUE = "未到期"
+    ON_TIME = "按时完成"
+    LATE = "逾期完成"
+    OVERDUE = "未完成（已逾期）"
+    NOT_APPLICABLE = "不适用"
+
+    @property
+    def met(self) -> bool:
+        return self in (ObligationState.ON_TIME, ObligationState.LATE)
+
+
+PACE_FROM_MONTH = 10
+"""按年配额从第几个月起在数量不足时提醒节奏（“距年底还有 N 个月”）。"""
 
 
 @dataclass(frozen=True)
 class Obligation:
-    """一项应完成的事：某指标的按月报送，或某个事件的处理期限。"""
+    """一项应完成的事：按月报送的材料、事件的处理期限、配额，或本软件自己的提醒。
+
+    ``kind``：monthly（按月材料）、event（事件）、quota（配额）。``state`` 为此刻的状态；
+    ``reason`` 为不适用的理由；``met_by`` 说明由什么办结（“佐证材料 xx.docx”“双公示台账”……）。
+    ``level`` 为未办结时的预警等级（已办结或不适用时为 None）；``on_time`` 为已办结时是否按时。
+    """
 
     section_id: str
     indicator_id: int
@@ -27,15 +69,38 @@ class Obligation:
     due: date | datetime
     effective_due: date | datetime
     done_at: date | datetime | None
-    level: Level | None  # 已完成时为 None
-    on_time: bool | None  # 未完成时为 None
+    level: Level | None
+    on_time: bool | None
     fallback: bool
     event_id: str | None = None
     month: Month | None = None
+    kind: str = "monthly"
+    state: ObligationState = ObligationState.NOT_DUE
+    reason: str = ""
+    met_by: str = ""
+    reminder: bool = False
+    progress: tuple[int, int] | None = None  # 配额：（已有，要求）
+    pace: str = ""  # 配额的节奏提醒
 
     @property
     def done(self) -> bool:
-        return self.done_at is not None
+        """已办结（不适用的也不再待办）。"""
+        return self.done_at is not None or self.state is ObligationState.NOT_APPLICABLE
+
+    @property
+    def met(self) -> bool:
+        return self.state.met
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is ObligationState.OVERDUE
+
+    @property
+    def state_label(self) -> str:
+        """“不适用（理由）”或状态名。"""
+        if self.state is ObligationState.NOT_APPLICABLE:
+            return f"不适用（{self.reason}）" if self.reason else "不适用"
+        return self.state.value
 
     @property
     def due_label(self) -> str:
@@ -43,6 +108,15 @@ class Obligation:
         if isinstance(d, datetime):
             return f"{d.month}月{d.day}日 {d.hour:02d}:{d.minute:02d}"
         return f"{d.month}月{d.day}日"
+
+    @property
+    def due_day(self) -> date:
+        d = self.effective_due
+        return d.date() if isinstance(d, datetime) else d
+
+    def in_month(self, month: Month) -> bool:
+        """期限在该月底之前（含）：这个月该办结的事。按年配额在12月之前、次月才到期的事件不算。"""
+        return self.due_day <= month.last_day
 
 
 @dataclass(frozen=True)
@@ -70,61 +144,6 @@ def event_due(ind: Indicator, ev: Event, cal: WorkCalendar) -> tuple[date | date
     return due.effective_due, due.fallback
 
 
-def obligations_for(
-    catalog: Catalog,
-    cal: WorkCalendar,
-    sm: SectionMonth,
-    now: datetime,
-    horizon: int = DEFAULT_HORIZON,
-) -> list[Obligation]:
-    """一个科室一个月的全部义务：每条按月报送的规则一项，每个带期限的事件一项。"""
-    out: list[Obligation] = []
-    for ind in catalog.assigned(sm.section_id):
-        entry = sm.entries.get(ind.id)
-        status = entry.status if entry else Status.NOT_STARTED
-        completed = entry.completed_at if entry else None
-        for spec in ind.monthly_rules:
-            due = compute_due(sm.month, spec.rule, cal)
-            done_at: date | datetime | None = None
-            if status in (Status.DONE, Status.NOT_APPLICABLE):
-                done_at = completed or due.effective_due  # 没有记录完成时间的旧数据按期内完成计
-            out.append(_make(sm, ind, spec.what or ind.short, str(spec.rule), due.due, due.effective_due,
-                             done_at, due.fallback, now, cal, horizon))
-        for ev in entry.events if entry else ():
-            ev_spec = ind.rule_for_event(ev.kind)
-            if ev_spec is None:
-                continue
-            due = compute_due(ev.occurred_at, ev_spec.rule, cal)
-            label = EVENT_KINDS.get(ev.kind, ev.kind)
-            what = f"{label}：{ev.title}" if ev.title else label
-            out.append(_make(sm, ind, what, str(ev_spec.rule), due.due, due.effective_due,
-                             ev.done_at, due.fallback, now, cal, horizon, ev.id))
-    return out
-
-
-def _make(
-    sm: SectionMonth, ind: Indicator, what: str, rule: str, due: date | datetime,
-    eff: date | datetime, done_at: date | datetime | None, fallback: bool, now: datetime,
-    cal: WorkCalendar, horizon: int, event_id: str | None = None,
-) -> Obligation:
-    if done_at is not None:
-        return Obligation(sm.section_id, ind.id, what, rule, due, eff, done_at, None,
-                          is_on_time(done_at, eff), fallback, event_id, sm.month)
-    level, fb = warning_level(eff, now, cal, horizon)
-    return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, level, None,
-                      fallback or fb, event_id, sm.month)
-
-
-def open_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
-    """未完成的义务，最紧急的在前。"""
-    items = [o for o in obligations if not o.done]
-    return sorted(items, key=lambda o: (o.level.rank if o.level else 9, _sort_key(o.effective_due)))
-
-
-def _sort_key(v: date | datetime) -> datetime:
-    return v if isinstance(v, datetime) else datetime(v.year, v.month, v.day, 23, 59)
-
-
 QUOTA_NEEDS_DONE = frozenset({"article", "case"})
 """配额只数已完成的：信用动态“每月上报1篇”数已上报的稿件，信易批“形成案例并报审”数已报送的案例；
 诚信宣传活动“每年开展2次”数已开展的活动（活动材料的48小时期限另算）。"""
@@ -134,43 +153,223 @@ def counts_for_quota(ev: Event, kind: str) -> bool:
     return ev.kind == kind and (ev.done_at is not None or kind not in QUOTA_NEEDS_DONE)
 
 
+def quota_time(ev: Event) -> datetime:
+    """事件计入配额的时间：需要完成的（稿件、案例）取完成时间，其余取发生时间。"""
+    if ev.kind in QUOTA_NEEDS_DONE and ev.done_at is not None:
+        return ev.done_at
+    return ev.occurred_at
+
+
+def _end_of(d: date | datetime) -> datetime:
+    return d if isinstance(d, datetime) else datetime.combine(d, time(23, 59, 59))
+
+
+def _day_of(v: date | datetime) -> date:
+    return v.date() if isinstance(v, datetime) else v
+
+
+def quota_period(month: Month, rule: DeadlineRule) -> tuple[date, date]:
+    """配额的统计期间：按月为该月，按年为该年。"""
+    if rule.per == "month":
+        return month.first_day, month.last_day
+    return date(month.year, 1, 1), date(month.year, 12, 31)
+
+
+def quota_due(month: Month, spec: RuleSpec, cal: WorkCalendar) -> tuple[date, date, bool]:
+    """配额的（期限，有效期限，是否兜底）：目录 ``by`` 给出的规则，否则按月到月底、按年到年底。"""
+    by = spec.by
+    if by is None:
+        by = DeadlineRule(RuleKind.MONTH_END) if spec.rule.per == "month" else DeadlineRule(RuleKind.YEAR_END)
+    start: Month | date = month if by.kind is RuleKind.MONTHLY else month.first_day
+    d = compute_due(start, by, cal)
+    return _day_of(d.due), _day_of(d.effective_due), d.fallback
+
+
+def _quota_events(spec: RuleSpec, ind: Indicator, sm: SectionMonth, records: Iterable[SectionMonth],
+                  lo: date, hi: date) -> list[Event]:
+    """期内计入配额的事件（按科室或全局，去重）。"""
+    kind = spec.event or ""
+    pool: dict[str, Event] = {}
+    sections = set(ind.sections) if spec.scope == "bureau" else {sm.section_id}
+    for rec in (sm, *records):
+        if rec.section_id not in sections or not (lo.year <= rec.month.year <= hi.year):
+            continue
+        if rec.section_id == sm.section_id and rec.month == sm.month and rec is not sm:
+            continue  # 本月以传入的记录为准
+        entry = rec.entries.get(ind.id)
+        for ev in entry.events if entry else ():
+            if counts_for_quota(ev, kind) and lo <= quota_time(ev).date() <= hi:
+                pool.setdefault(f"{rec.section_id}/{ev.id}", ev)
+    return sorted(pool.values(), key=quota_time)
+
+
+def _monthly_met_by(ind: Indicator, entry: IndicatorEntry | None, sm: SectionMonth, reminder: bool
+                    ) -> tuple[date | datetime | None, str]:
+    """按月材料由什么办结、何时办结：本月日期的佐证材料、本月导入的同类台账、已填的计数；提醒类由确认办结。"""
+    found: list[tuple[datetime, str]] = []
+    month = sm.month
+    if entry is not None:
+        for ev in entry.evidence:
+            dated = ev.effective_date or (ev.attached_at.date() if ev.attached_at else None)
+            if dated is None or Month.of(dated) != month:
+                continue
+            when = ev.attached_at or datetime.combine(dated, time(0, 0))
+            found.append((when, f"佐证材料 {ev.file_name}"))
+        if ind.counts and all(c.key in entry.counts for c in ind.counts):
+            when_c = entry.completed_at if entry.status is Status.DONE and entry.completed_at else entry.updated_at
+            if when_c is not None:
+                found.append((when_c, "已填报计数"))
+        if reminder and entry.status is Status.DONE and entry.completed_at is not None:
+            found.append((entry.completed_at, "专人确认"))
+    if ind.ledger:
+        summary = sm.ledgers.get(ind.ledger)
+        if summary:
+            try:
+                at = datetime.fromisoformat(str(summary.get("imported_at", "")))
+            except ValueError:
+                at = None
+            if at is not None:
+                from .ledger import SPECS
+
+                title = SPECS[ind.ledger].title if ind.ledger in SPECS else "台账"
+                found.append((at, f"导入{title}"))
+    if not found:
+        return None, ""
+    when, what = min(found, key=lambda x: x[0])
+    return when, what
+
+
+def obligations_for(
+    catalog: Catalog,
+    cal: WorkCalendar,
+    sm: SectionMonth,
+    now: datetime,
+    horizon: int = DEFAULT_HORIZON,
+    records: Iterable[SectionMonth] = (),
+) -> list[Obligation]:
+    """一个科室一个月的全部义务：每条按月报送的规则一项，每个带期限的事件一项，每条配额一项。
+
+    ``records`` 为其他月份（按年配额数全年的事件）和其他科室（全局口径的配额）的记录；不给时只数本月记录。
+    """
+    records = tuple(records)
+    out: list[Obligation] = []
+    for ind in catalog.assigned(sm.section_id):
+        entry = sm.entries.get(ind.id)
+        na_reason = entry.reason if entry and entry.status is Status.NOT_APPLICABLE else None
+        for spec in ind.monthly_rules:
+            due = compute_due(sm.month, spec.rule, cal)
+            done_at, met_by = _monthly_met_by(ind, entry, sm, spec.reminder)
+            out.append(_make(sm, ind, spec.what or ind.short, str(spec.rule), due.due, due.effective_due,
+                             done_at, due.fallback, now, cal, horizon, kind="monthly", met_by=met_by,
+                             na_reason=na_reason, reminder=spec.reminder))
+        for ev in entry.events if entry else ():
+            ev_spec = ind.rule_for_event(ev.kind)
+            if ev_spec is None:
+                continue
+            due = compute_due(ev.occurred_at, ev_spec.rule, cal)
+            label = EVENT_KINDS.get(ev.kind, ev.kind)
+            what = f"{label}：{ev.title}" if ev.title else label
+            # 记下的事件即是实际发生的事：指标标为不适用也照样有期限
+            out.append(_make(sm, ind, what, str(ev_spec.rule), due.due, due.effective_due,
+                             ev.done_at, due.fallback, now, cal, horizon, ev.id, kind="event",
+                             met_by="已办结" if ev.done_at else "", reminder=ev_spec.reminder))
+        for spec in ind.quota_rules:
+            out.append(_quota(catalog, cal, sm, ind, spec, records, now, horizon, na_reason))
+    return out
+
+
+def _quota(catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, ind: Indicator, spec: RuleSpec,
+           records: tuple[SectionMonth, ...], now: datetime, horizon: int, na_reason: str | None) -> Obligation:
+    lo, hi = quota_period(sm.month, spec.rule)
+    due, eff, fallback = quota_due(sm.month, spec, cal)
+    events = _quota_events(spec, ind, sm, records, lo, hi)
+    need = spec.rule.n
+    done_at: datetime | None = quota_time(events[need - 1]) if len(events) >= need else None
+    label = EVENT_KINDS.get(spec.event or "", spec.event or "")
+    scope = "（全局合计）" if spec.scope == "bureau" else ""
+    what = spec.what or f"{label}{spec.rule.label}"
+    pace = ""
+    if spec.rule.per == "year" and done_at is None and sm.month.month >= PACE_FROM_MONTH:
+        left = 12 - sm.month.month
+        when = "距年底不到1个月" if left == 0 else f"距年底还有 {left} 个月"
+        pace = f"{label}全年已有{len(events)}次{scope}，还差{need - len(events)}次，{when}，请抓紧安排"
+    ob = _make(sm, ind, what, str(spec.rule), due, eff, done_at, fallback, now, cal, horizon, kind="quota",
+               met_by=f"{label} {min(len(events), need)}/{need}{scope}" if done_at else "", na_reason=na_reason,
+               reminder=spec.reminder)
+    return replace(ob, progress=(len(events), need), pace=pace)
+
+
+def _make(
+    sm: SectionMonth, ind: Indicator, what: str, rule: str, due: date | datetime,
+    eff: date | datetime, done_at: date | datetime | None, fallback: bool, now: datetime,
+    cal: WorkCalendar, horizon: int, event_id: str | None = None, *, kind: str, met_by: str = "",
+    na_reason: str | None = None, reminder: bool = False,
+) -> Obligation:
+    if done_at is not None:
+        on_time = is_on_time(done_at, eff)
+        state = ObligationState.ON_TIME if on_time else ObligationState.LATE
+        return Obligation(sm.section_id, ind.id, what, rule, due, eff, done_at, None, on_time, fallback,
+                          event_id, sm.month, kind, state, met_by=met_by, reminder=reminder)
+    if na_reason is not None:
+        return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, None, None, fallback,
+                          event_id, sm.month, kind, ObligationState.NOT_APPLICABLE, reason=na_reason,
+                          reminder=reminder)
+    level, fb = warning_level(eff, now, cal, horizon)
+    state = ObligationState.OVERDUE if level is Level.OVERDUE else ObligationState.NOT_DUE
+    return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, level, None, fallback or fb,
+                      event_id, sm.month, kind, state, reminder=reminder)
+
+
+def open_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
+    """未办结的义务（不含不适用），最紧急的在前。"""
+    items = [o for o in obligations if not o.done]
+    return sorted(items, key=lambda o: (o.level.rank if o.level else 9, _sort_key(o.effective_due)))
+
+
+def _sort_key(v: date | datetime) -> datetime:
+    return v if isinstance(v, datetime) else datetime(v.year, v.month, v.day, 23, 59)
+
+
 def quota_lines(catalog: Catalog, section_id: str, months: Iterable[SectionMonth], month: Month) -> list[QuotaLine]:
-    """配额进度与节奏。``months`` 为该科室已有的各月记录（统计当年的事件）。"""
+    """配额进度与节奏。``months`` 为该科室（全局口径时也可含其他科室）已有的各月记录。"""
     months = list(months)
     out: list[QuotaLine] = []
+    base = next((m for m in months if m.section_id == section_id and m.month == month), None)
+    sm = base if base is not None else SectionMonth(section_id, month, catalog.version)
     for ind in catalog.assigned(section_id):
         for spec in ind.quota_rules:
             kind = spec.event or ""
-            if spec.rule.per == "month":
-                pool = [m for m in months if m.month == month]
-            else:
-                pool = [m for m in months if m.month.year == month.year and m.month <= month]
-            done = 0
-            for m in pool:
-                entry = m.entries.get(ind.id)
-                done += sum(1 for ev in (entry.events if entry else []) if counts_for_quota(ev, kind))
+            lo, hi = quota_period(month, spec.rule)
+            done = len(_quota_events(spec, ind, sm, months, lo, hi))
             label = EVENT_KINDS.get(kind, kind)
             need = spec.rule.n
+            scope = "（全局合计）" if spec.scope == "bureau" else ""
             if spec.rule.per == "month":
                 text = f"{label} {done}/{need}（本月）"
             else:
                 left = 12 - month.month
                 pace = "，距年底还有不到1个月" if left == 0 else f"，距年底还有 {left} 个月"
-                text = f"{label} {done}/{need}{'' if done >= need else pace}"
+                text = f"{label} {done}/{need}{scope}{'' if done >= need else pace}"
+                if done < need and month.month >= PACE_FROM_MONTH:
+                    text += "，请抓紧安排"
             if done >= need:
                 text += "，已达到要求"
             out.append(QuotaLine(ind.id, kind, done, need, spec.rule.per, text))
     return out
 
 
-def timeliness(obligations: Iterable[Obligation], today: date) -> tuple[int, int]:
-    """（按时完成数，应完成数）：应完成 = 已完成的，加上期限已过仍未完成的。"""
+def timeliness(obligations: Iterable[Obligation], today: date | None = None) -> tuple[int, int]:
+    """（按时完成数，应完成数）：应完成 = 已办结的，加上已逾期仍未办结的；不含未到期、不适用和本软件的提醒。
+
+    ``today`` 不再使用（状态已按义务算出时的“此刻”定好），保留参数以兼容旧调用。
+    """
     met = due = 0
     for o in obligations:
-        eff_day = o.effective_due.date() if isinstance(o.effective_due, datetime) else o.effective_due
-        if o.done:
+        if o.reminder:
+            continue
+        if o.state is ObligationState.ON_TIME:
+            met += 1
             due += 1
-            met += bool(o.on_time)
-        elif eff_day < today:
+        elif o.state in (ObligationState.LATE, ObligationState.OVERDUE):
             due += 1
     return met, due

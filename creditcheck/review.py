@@ -215,9 +215,13 @@ def describe(record: ReviewRecord) -> str:
 
 
 def _append(sm: SectionMonth, action: str, by: str, now: datetime, comment: str) -> None:
+    from .freeze import content_fingerprint
+
     decision = action in DECISION_ACTIONS
     seen = sum(1 for r in sm.history if is_decision(r) != decision)
-    sm.history.append(ReviewRecord(action, now, by, comment, seen))
+    # 提交和审核通过时记下内容指纹：之后内容若不同，审核界面据此提示（见 creditcheck.freeze）
+    fp = content_fingerprint(sm) if action in ("submit", "approve") else ""
+    sm.history.append(ReviewRecord(action, now, by, comment, seen, fingerprint=fp))
 
 
 def _do(sm: SectionMonth, action: str, by: str, now: datetime, comment: str = "") -> None:

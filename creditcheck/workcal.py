@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -45,8 +46,11 @@ class DayRule:
     source: str = ""
 
 
+@functools.lru_cache(maxsize=8192)
 def _package_lookup(day: date) -> tuple[bool, str] | None:
-    """chinese-calendar 的结论；该年份不在包的范围内时返回 None。"""
+    """chinese-calendar 的结论；该年份不在包的范围内时返回 None。
+
+    结果按日缓存：包每次查询都要在整张节假日表上找最早、最晚的日子，汇总时同一天会被问上千次。"""
     try:
         import chinese_calendar as cc  # 延迟导入：只有真正算日子时才加载
     except ImportError:  # pragma: no cover - 依赖缺失时退回兜底
@@ -73,31 +77,46 @@ _HOLIDAY_NAMES_ZH = {
 
 @dataclass
 class WorkCalendar:
-    """判断工作日。``overrides`` 为用户导入的安排，优先于内置数据。"""
+    """判断工作日。``overrides`` 为用户导入的安排，逐日优先于内置数据（其余日子仍按内置安排）；
+    ``replaced_years`` 为用户以整年替换方式导入的年份：这些年份不再看内置数据，未列出的日子按周一至周五。"""
 
     overrides: dict[date, DayRule] = field(default_factory=dict)
     use_package: bool = True
+    replaced_years: frozenset[int] = frozenset()
 
     def info(self, day: date) -> DayInfo:
+        hit = self._info_cache.get(day)
+        if hit is None:
+            hit = self._info_cache[day] = self._info(day)
+        return hit
+
+    def _info(self, day: date) -> DayInfo:
         rule = self.overrides.get(day)
         if rule is not None:
             return DayInfo(day, rule.workday, rule.name, rule.source or "用户导入", False)
-        if self.use_package and not self._year_overridden(day.year):
+        if self.use_package and day.year not in self.replaced_years:
             hit = _package_lookup(day)
             if hit is not None:
                 workday, name = hit
                 return DayInfo(day, workday, _HOLIDAY_NAMES_ZH.get(name, name), SOURCE_PACKAGE, False)
         if self._year_overridden(day.year):
-            # 用户导入了这一年的安排：未列出的日子按周一至周五，但这是该年安排的一部分，不算兜底。
+            # 用户导入了这一年的安排（内置数据没有这一年，或整年替换）：未列出的日子按周一至周五，
+            # 但这是该年安排的一部分，不算兜底。
             return DayInfo(day, day.weekday() < 5, "", "用户导入", False)
         return DayInfo(day, day.weekday() < 5, "", SOURCE_WEEKDAY, True)
 
     def __post_init__(self) -> None:
         # 每判断一天都要问“这一年有没有导入安排”：年份集合只算一次
-        self._override_years = frozenset(d.year for d in self.overrides)
+        self._override_years = frozenset(d.year for d in self.overrides) | frozenset(self.replaced_years)
+        # 汇总时同一天会被问上千次：结论按日缓存（日历组装好后不再改）
+        self._info_cache: dict[date, DayInfo] = {}
 
     def _year_overridden(self, year: int) -> bool:
         return year in self._override_years
+
+    def builtin_covers(self, year: int) -> bool:
+        """内置数据（chinese-calendar）是否有这一年。"""
+        return self.use_package and _package_lookup(date(year, 1, 1)) is not None
 
     def is_workday(self, day: date) -> bool:
         return self.info(day).workday
@@ -106,7 +125,7 @@ class WorkCalendar:
         """这一年的安排是否已知（内置或导入）。"""
         if self._year_overridden(year):
             return True
-        return self.use_package and _package_lookup(date(year, 1, 1)) is not None
+        return self.builtin_covers(year)
 
     def fallback_warning(self, year: int) -> str:
         return f"{year}年节假日安排未导入，按周一至周五计算"
@@ -185,7 +204,7 @@ def parse_csv(text: str, source: str = "用户导入") -> list[DayRule]:
         cells = [c.strip() for c in row]
         if not cells or not any(cells) or cells[0].startswith("#"):
             continue
-        if lineno == 1 and cells[0] in ("日期", "date"):
+        if cells[0] in ("日期", "date"):  # 表头（整年替换的文件在说明行之后）
             continue
         if len(cells) < 2:
             raise InputError(f"第{lineno}行应为“日期,类型”，实际为：{','.join(cells)}")
@@ -277,36 +296,139 @@ def rules_to_csv(rules: Iterable[DayRule]) -> str:
     return buf.getvalue()
 
 
+REPLACE_MARK = "# 方式：整年替换"
+"""以 ``--replace`` 导入的文件第一行写这一句：该年不再看内置安排。没有这一句的文件逐日合并到内置安排上。"""
+
+
+def is_replace_file(text: str) -> bool:
+    """文件是否声明为整年替换（首个非空行为 ``REPLACE_MARK``）。"""
+    for line in text.lstrip("\ufeff").splitlines():
+        if line.strip():
+            return line.strip().replace(":", "：") == REPLACE_MARK
+    return False
+
+
+def calendar_file_text(rules: Iterable[DayRule], replace: bool = False) -> str:
+    """导入后保存到 ``calendar/<年>.csv`` 的内容；整年替换时首行带 ``REPLACE_MARK``。"""
+    body = rules_to_csv(rules)
+    return f"{REPLACE_MARK}\n{body}" if replace else body
+
+
+def merge_rules(existing: Iterable[DayRule], new: Iterable[DayRule]) -> list[DayRule]:
+    """逐日合并：新导入的日子覆盖已有的同一天，其余日子保留。"""
+    by_day = {r.day: r for r in existing}
+    by_day.update({r.day: r for r in new})
+    return sorted(by_day.values(), key=lambda r: r.day)
+
+
+_SPRING_WINDOW = ((1, 20), (2, 25))  # 春节放假总在1月20日至2月25日之间
+_NATIONAL_DAYS = ((10, 1), (10, 7))
+
+
+def _window_has_off_day(rules: Iterable[DayRule], year: int, window: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+    lo, hi = date(year, *window[0]), date(year, *window[1])
+    return any(not r.workday and lo <= r.day <= hi and r.day.weekday() < 5 for r in rules)
+
+
+def schedule_warnings(rules: Iterable[DayRule], cal: WorkCalendar | None = None, replace: bool = False) -> list[str]:
+    """导入前的提醒：内置数据没有的年份（或整年替换的年份），若文件里没有春节或国庆的放假日，多半不是完整的全年安排。"""
+    rules = list(rules)
+    cal = cal if cal is not None else WorkCalendar()
+    out: list[str] = []
+    for year in sorted({r.day.year for r in rules}):
+        if cal.builtin_covers(year) and not replace:
+            continue
+        mine = [r for r in rules if r.day.year == year]
+        missing = []
+        if not _window_has_off_day(mine, year, _SPRING_WINDOW):
+            missing.append("春节")
+        if not _window_has_off_day(mine, year, _NATIONAL_DAYS):
+            missing.append("国庆节")
+        if missing:
+            what = "、".join(missing)
+            out.append(
+                f"{year}年的安排里没有{what}的放假日，可能不是完整的全年安排"
+                f"（内置数据没有{year}年，未列出的日子将按周一至周五计算），请核对后重新导入"
+                if not cal.builtin_covers(year) else
+                f"{year}年的安排里没有{what}的放假日，整年替换后这些日子将按周一至周五计算，请核对"
+            )
+    return out
+
+
+def validate_calendar_text(text: str, name: str = "节假日文件") -> list[str]:
+    """检查一份节假日安排文件（CSV）的内容：读不懂的行、同一天既放假又上班、明显缺少的节日。
+    返回中文问题清单（空表示没有问题）。供 ``doctor`` 检查数据文件夹 ``calendar/`` 下的文件。"""
+    try:
+        rules = parse_csv(text, source=name)
+    except InputError as e:
+        return [f"{name}：{e}"]
+    out: list[str] = []
+    seen: dict[date, DayRule] = {}
+    for r in rules:
+        prev = seen.get(r.day)
+        if prev is not None and prev.workday != r.workday:
+            out.append(f"{name}：{r.day.isoformat()} 既写了放假又写了上班")
+        seen[r.day] = r
+    out += [f"{name}：{w}" for w in schedule_warnings(rules, replace=is_replace_file(text))]
+    return out
+
+
+def read_calendar_text(path: Path) -> str:
+    """读一份节假日文件（UTF-8，或记事本、Excel 另存的 GBK）。"""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"节假日文件无法读取：{path}（{os_reason(e)}）") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError(f"节假日文件 {path} 既不是 UTF-8 也不是 GBK 编码的文本") from None
+
+
+def validate_calendar_file(path: Path) -> list[str]:
+    """``validate_calendar_text`` 的文件版：读不了时返回一条问题。"""
+    try:
+        text = read_calendar_text(path)
+    except InputError as e:
+        return [str(e)]
+    return validate_calendar_text(text, f"节假日文件 {path.name}")
+
+
 def calendar_dir(data_dir: Path) -> Path:
     return data_dir / "calendar"
 
 
-def load_user_rules(data_dir: Path | None) -> Iterator[DayRule]:
-    """读取数据文件夹 ``calendar/*.csv`` 中用户导入的安排（UTF-8）。"""
+def load_user_files(data_dir: Path | None) -> Iterator[tuple[Path, list[DayRule], bool]]:
+    """数据文件夹 ``calendar/*.csv`` 中用户导入的安排：（文件，各日，是否整年替换）。"""
     if data_dir is None:
         return
     folder = calendar_dir(data_dir)
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.csv")):
+        text = read_calendar_text(path)
         try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise InputError(f"节假日文件无法读取：{path}（{os_reason(e)}）") from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:  # 用记事本或 Excel 另存的 CSV 常是 GBK 编码
-                text = raw.decode("gb18030")
-            except UnicodeDecodeError:
-                raise InputError(f"节假日文件 {path} 既不是 UTF-8 也不是 GBK 编码的文本") from None
-        try:
-            yield from parse_csv(text, source=f"用户导入（{path.name}）")
+            rules = parse_csv(text, source=f"用户导入（{path.name}）")
         except InputError as e:
             raise InputError(f"节假日文件 {path} 有误：{e}") from None
+        yield path, rules, is_replace_file(text)
+
+
+def load_user_rules(data_dir: Path | None) -> Iterator[DayRule]:
+    """读取数据文件夹 ``calendar/*.csv`` 中用户导入的安排（UTF-8 或 GBK）。"""
+    for _path, rules, _replace in load_user_files(data_dir):
+        yield from rules
 
 
 def load_calendar(data_dir: Path | None = None) -> WorkCalendar:
-    """按优先级组装日历：数据文件夹里的用户安排覆盖内置数据。"""
-    overrides = {r.day: r for r in load_user_rules(data_dir)}
-    return WorkCalendar(overrides=overrides)
+    """按优先级组装日历：数据文件夹里的用户安排逐日覆盖内置数据；整年替换的文件替换该年。"""
+    overrides: dict[date, DayRule] = {}
+    replaced: set[int] = set()
+    for _path, rules, replace in load_user_files(data_dir):
+        overrides.update({r.day: r for r in rules})
+        if replace:
+            replaced |= {r.day.year for r in rules}
+    return WorkCalendar(overrides=overrides, replaced_years=frozenset(replaced))

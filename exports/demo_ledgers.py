@@ -22,7 +22,8 @@ _PERMITS = [("食品经营许可", "普通"), ("建筑工程施工许可", "普�
             ("民办学校办学许可", "普通"), ("公共场所卫生许可", "普通"), ("道路运输经营许可", "普通")]
 
 
-def make_code(rng: random.Random, prefix: str = "9137011") -> str:
+def make_code(rng: random.Random, prefix: str = "91370112") -> str:
+    """结构合法的演示代码（GB 32100-2015）：默认为工商登记的企业（91）、历城区（370112），主体标识码随机。"""
     body = prefix + "".join(rng.choice(ALPHABET) for _ in range(17 - len(prefix)))
     return body + check_char(body)
 
@@ -57,12 +58,15 @@ def write_demo_licence_ledger(path: Path, month: Month, today: date, seed: int =
             doc_no = f"历城审批许〔{month.year}〕{100}号"  # 与第一行重复
         if i == n - 1:
             reported = None  # 尚未上报
-        rows.append([
-            name, "法人及非法人组织", code, "张某某", f"{permit}决定书", doc_no, cat, permit,
-            f"JY{month.year}{month.month:02d}{i:04d}", f"准予{permit}", decided, decided,
-            "长期" if i % 3 == 0 else decided.replace(year=decided.year + 5), AUTHORITY, auth_code,
-            AUTHORITY, auth_code, reported, "",
-        ])
+        rows.append({
+            "行政相对人名称": name, "行政相对人类别": "法人及非法人组织", "统一社会信用代码": code,
+            "法定代表人": "张某某", "行政许可决定文书名称": f"{permit}决定书", "行政许可决定文书号": doc_no,
+            "许可类别": cat, "许可证书名称": permit, "许可编号": f"JY{month.year}{month.month:02d}{i:04d}",
+            "许可内容": f"准予{permit}", "许可决定日期": decided, "有效期自": decided,
+            "有效期至": "长期" if i % 3 == 0 else decided.replace(year=decided.year + 5),
+            "许可机关": AUTHORITY, "许可机关统一社会信用代码": auth_code, "当前状态": "有效",
+            "数据来源单位": AUTHORITY, "数据来源单位统一社会信用代码": auth_code, "上报日期": reported,
+        })
     return _fill_template("licence", path, rows)
 
 
@@ -79,8 +83,8 @@ def write_demo_commitment_ledger(path: Path, month: Month, today: date, seed: in
     return _fill_template("commitment", path, rows)
 
 
-def _fill_template(kind: str, path: Path, rows: list[list[Any]]) -> Path:
-    """写一份空白台账模板，再从第 2 行起逐行填入 ``rows``。"""
+def _fill_template(kind: str, path: Path, rows: list[list[Any]] | list[dict[str, Any]]) -> Path:
+    """写一份空白台账模板，再从第 2 行起逐行填入 ``rows``（按列顺序的列表，或按列名的字典）。"""
     from openpyxl import load_workbook
 
     from .xlsx_write import write_template
@@ -89,8 +93,10 @@ def _fill_template(kind: str, path: Path, rows: list[list[Any]]) -> Path:
     wb = load_workbook(path)
     ws = wb.active
     assert ws is not None
+    header = [ws.cell(row=1, column=c).value for c in range(1, ws.max_column + 1)]
     for r, values in enumerate(rows, start=2):
-        for c, v in enumerate(values, start=1):
+        cells = [values.get(str(h), None) for h in header] if isinstance(values, dict) else values
+        for c, v in enumerate(cells, start=1):
             ws.cell(row=r, column=c, value=v)
     wb.save(path)
     return path

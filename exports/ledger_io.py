@@ -11,7 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from creditcheck.catalog import Catalog
-from creditcheck.ledger import LedgerReadError, LedgerResult, check_rows, spec_for
+from creditcheck.ledger import LedgerReadError, LedgerResult, LedgerSpec, check_rows, spec_for
+from creditcheck.month import Month
 from creditcheck.workcal import WorkCalendar
 
 from .workbook_read import open_ledger
@@ -32,12 +33,18 @@ def check_file(
     sheet: str | None = None,
     *,
     keep_rows: bool = False,
+    month: Month | None = None,
+    spec: LedgerSpec | None = None,
 ) -> LedgerResult:
-    """读取并检查一份台账。读不了时抛出 LedgerReadError（一行中文）；读得了就返回结果（问题在结果里）。"""
+    """读取并检查一份台账。读不了时抛出 LedgerReadError（一行中文）；读得了就返回结果（问题在结果里）。
+
+    ``month`` 给出时只收该月的行（见 ``creditcheck.ledger.check_rows``）；``spec`` 为数据文件夹里的列定义。
+    """
     spec_for(kind)
     with open_ledger(path, sheet) as book:
         try:
-            result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows)
+            result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows,
+                                month=month, spec=spec)
         except LedgerReadError as e:
             if str(e).startswith("“"):  # 已写明文件名的读取错误
                 raise
@@ -45,7 +52,14 @@ def check_file(
         result.sheet = book.sheet
         result.file = book.file_name
         result.notes = list(book.notes)
-    if result.row_count == 0:
+    if result.rows_other_months:
+        result.notes.append(
+            f"有 {result.rows_other_months} 行的{(spec or spec_for(kind)).date_column}不在{month.label if month else ''}，"
+            "属于其他月份，已放在一边（不检查、不计数、不导入）"
+        )
+    if result.row_count == 0 and result.rows_other_months:
+        result.notes.append(f"表格里没有{month.label if month else '该月'}的行")
+    elif result.row_count == 0:
         result.notes.append(f"表头（第{result.header_row}行）下面没有数据行")
     if result.missing_columns:
         result.notes.append(f"表格没有这些选填列：{'、'.join(result.missing_columns)}")
@@ -61,9 +75,11 @@ def import_ledger(
     cal: WorkCalendar,
     today: date | datetime,
     sheet: str | None = None,
+    month: Month | None = None,
+    spec: LedgerSpec | None = None,
 ) -> LedgerResult:
-    """检查并保留整理后的各行（``result.rows``），供存入数据文件夹。"""
-    return check_file(path, kind, catalog, cal, today, sheet, keep_rows=True)
+    """检查并保留整理后的各行（``result.rows``），供存入数据文件夹。``month`` 给出时只收该月的行。"""
+    return check_file(path, kind, catalog, cal, today, sheet, keep_rows=True, month=month, spec=spec)
 
 
 def summary_for(result: LedgerResult, path: Path | str, now: date | datetime) -> dict[str, object]:

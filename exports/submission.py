@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
+from creditcheck.completion import CellState, assess
 from creditcheck.dates import format_date, format_datetime
 from creditcheck.evidence import STATE_LABELS, evidence_state
 from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
 from creditcheck.models import Event, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.obligations import Obligation, obligations_for, quota_lines
+from creditcheck.obligations import Obligation, quota_lines
 from creditcheck.rules import Level, RuleKind
-from creditcheck.scoring import score
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar
 
@@ -154,7 +154,9 @@ class SubmissionWriter:
         self.phone = sm.phone or settings.phone
         self.indicators = catalog.assigned(sm.section_id)
         self.obligations: dict[int, list[Obligation]] = defaultdict(list)
-        for o in obligations_for(catalog, cal, sm, now, settings.horizon_days):
+        # 本月的事实（义务、各指标完成情况、得分）：与首页、总览同一计算
+        self.standing = assess(catalog, cal, sm, now, year_months or (), settings.horizon_days)
+        for o in self.standing.obligations:
             self.obligations[o.indicator_id].append(o)
         self.by_event = {o.event_id: o for obs in self.obligations.values() for o in obs if o.event_id}
         months = [m for m in (year_months or []) if m.month != sm.month] + [sm]
@@ -195,8 +197,9 @@ class SubmissionWriter:
     def _flags(self, ind: Indicator) -> tuple[list[Obligation], list[Obligation]]:
         """（逾期未完成的义务，逾期完成的义务）。"""
         obs = self.obligations.get(ind.id, [])
-        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE]
-        late = [o for o in obs if o.done and o.on_time is False]
+        # 本软件自己的提醒（目录 reminder）不是方案的期限，不列为逾期
+        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE and not o.reminder]
+        late = [o for o in obs if o.done and o.on_time is False and not o.reminder]
         return open_over, late
 
     def _due_label(self, ind: Indicator) -> str:
@@ -214,12 +217,16 @@ class SubmissionWriter:
 
     def _summary(self, doc: Any) -> None:
         sm = self.sm
-        sc = score(self.catalog, sm)
+        sc = self.standing.score
         statuses = [_status_text(sm.entries.get(i.id)) for i in self.indicators]
+        confirmed_open = sum(1 for i in self.indicators if statuses[self.indicators.index(i)] is Status.DONE
+                             and self.standing.indicator(i.id).state is not CellState.DONE)
         n_over = sum(len(self._flags(i)[0]) for i in self.indicators)
         text = (
             f"本科室{sm.month.label}负责信用状况监测指标{len(self.indicators)}项："
-            f"已完成{statuses.count(Status.DONE)}项，进行中{statuses.count(Status.IN_PROGRESS)}项，"
+            f"已完成{statuses.count(Status.DONE) - confirmed_open}项，"
+            + (f"已确认但尚有未办结事项{confirmed_open}项（不计为完成），" if confirmed_open else "")
+            + f"进行中{statuses.count(Status.IN_PROGRESS)}项，"
             f"未开始{statuses.count(Status.NOT_STARTED)}项，不适用{statuses.count(Status.NOT_APPLICABLE)}项"
         )
         text += f"；逾期未完成事项{n_over}项。" if n_over else "；无逾期未完成事项。"
@@ -231,7 +238,10 @@ class SubmissionWriter:
             entry = sm.entries.get(ind.id)
             st = _status_text(entry)
             open_over, late = self._flags(ind)
+            standing = self.standing.indicator(ind.id)
             state = st.value
+            if st is Status.DONE and standing.state is not CellState.DONE:
+                state = f"已确认（尚有{len(standing.open)}项未办结）"  # 不计为完成
             if open_over:
                 state += "\n（逾期）"
                 shaded.append(n)
@@ -253,7 +263,11 @@ class SubmissionWriter:
         doc.heading(2, "责任要求")
         doc.paragraph(ind.requirement)
         doc.paragraph([("期限要求：", "b"), ("；".join(f"{r.what}（{r.rule.label}）" if r.what else r.rule.label
-                                                   for r in ind.rules) + "。", "")])
+                                                   for r in ind.plan_rules) + "。", "")])
+        if ind.reminder_rules:
+            # 本软件自己的提醒（目录 reminder = true）不是实施方案的期限要求，单独注明
+            doc.paragraph([("本软件提醒（非实施方案规定的期限）：", "b"),
+                           ("；".join(r.what or r.rule.label for r in ind.reminder_rules) + "。", "")])
         if ind.materials:
             doc.paragraph([("报送材料：", "b"), ("、".join(ind.materials) + "。", "")])
         doc.heading(2, "完成情况")
@@ -266,7 +280,11 @@ class SubmissionWriter:
 
     def _done(self, doc: Any, ind: Indicator, entry: IndicatorEntry) -> None:
         st = entry.status
-        if st is Status.DONE:
+        standing = self.standing.indicator(ind.id)
+        if st is Status.DONE and standing.state is not CellState.DONE:
+            # 专人已确认，但本月该办结的事项没有全部办结：如实写出，不算完成
+            doc.paragraph(f"完成状态：已确认（尚有 {len(standing.open)} 项未办结），不计为完成。")
+        elif st is Status.DONE:
             when = f"，完成时间{_long_time(entry.completed_at)}" if entry.completed_at else ""
             doc.paragraph(f"完成状态：已完成{when}。")
         elif st is Status.NOT_APPLICABLE:

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from creditcheck.completion import scoring_rule_text
 from creditcheck.coordination import Overview, SectionRow
 from creditcheck.dates import format_datetime
 from creditcheck.filenames import safe_file_name
@@ -111,8 +112,8 @@ def _overview_table(ov: Overview) -> Table:
         "overview", "表1　各科室完成情况",
         ["科室", "应完成", "已完成", "逾期", "得分", "排名", "审核状态"],
         rows, [26, 12, 12, 10, 13, 10, 35], "lcccccl", shaded,
-        note=("应完成为本科室负责的指标数（不含不适用）；逾期为未完成且已过期限的指标数；"
-              "得分为按目录权重计算的完成度（百分制）；排名先看得分，得分相同看按时完成率，两者都相同的并列。"),
+        note=("应完成为本科室负责的指标数（不含不适用）；逾期为有事项已过期限仍未办结的指标数；"
+              "排名先看得分，得分相同看按时完成率，两者都相同的并列。" + scoring_rule_text(ov.catalog)),
     )
 
 

@@ -168,11 +168,13 @@ def _instructions(wb: Workbook, spec: LedgerSpec) -> None:
         ws.append(["", "", "每条重错码须在发现的当月处理完毕，处理后填写处理结果与处理日期。"])
 
 
-def write_template(kind: str, out: Path | str) -> Path:
-    """空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，另附“填写说明”页。"""
+def write_template(kind: str, out: Path | str, spec: LedgerSpec | None = None) -> Path:
+    """空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，另附“填写说明”页。
+
+    ``spec`` 为数据文件夹里的列定义（``creditcheck.ledger.load_ledger_specs``），默认内置。"""
     from openpyxl import Workbook
 
-    spec = spec_for(kind)
+    spec = spec if spec is not None else spec_for(kind)
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.filenames import clean_path_text
+from creditcheck.models import ReviewState
 
 if TYPE_CHECKING:
     from creditcheck.month import Month
@@ -22,11 +23,11 @@ if TYPE_CHECKING:
 
 
 def on_app(do: Callable[[CreditCheckApp], None], *, session: bool = True, edit: bool = False,
-           ) -> Callable[[CreditCheckApp], None]:
+           submitting: bool = False) -> Callable[[CreditCheckApp], None]:
     """把这里的一个操作做成 App 的动作：先确认打开了月份（``session``）、能修改（``edit``），不能时已说明。"""
 
     def action(app: CreditCheckApp) -> None:
-        if (not session or has_session(app)) and (not edit or can_edit(app)):
+        if (not session or has_session(app)) and (not edit or can_edit(app, submitting=submitting)):
             do(app)
 
     action.__doc__ = do.__doc__
@@ -100,7 +101,7 @@ def submit_month(app: CreditCheckApp) -> None:
             "如果发现还要修改，可以撤回提交：撤回后修改，改好再按 U 提交。要撤回吗？",
             yes="撤回提交", no="不撤回"), withdraw)
         return
-    sc = score(ctx.catalog, sm)
+    sc = score(ctx.catalog, sm, ctx.calendar, ctx.now(), session.all_months())
     left = sc.total - sc.done
     body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
     if sm.review is ReviewState.RETURNED and sm.last_return_comment:
@@ -288,7 +289,7 @@ def has_session(app: CreditCheckApp) -> bool:
     return app.session is not None
 
 
-def can_edit(app: CreditCheckApp) -> bool:
+def can_edit(app: CreditCheckApp, submitting: bool = False) -> bool:
     """本窗口能不能修改本月：只读（别处占用）或已审核通过锁定时，先说明，不打开表单（免得填完才知道存不了）。"""
     ctx = app.ctx
     if ctx.read_only:
@@ -298,6 +299,10 @@ def can_edit(app: CreditCheckApp) -> bool:
     if app.session is not None and app.session.sm.locked:
         app.notify("本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。", title="不能修改",
                    severity="warning", timeout=8)
+        return False
+    if not submitting and app.session is not None and app.session.sm.review is ReviewState.SUBMITTED:
+        # 提交即冻结：说明已提交，并提出先撤回（与 U 在已提交时的做法一样）
+        submit_month(app)
         return False
     return True
 

@@ -193,9 +193,9 @@ class CreditCheckApp(App[None]):
     def on_settings_saved(self, message: SettingsSaved) -> None:
         self.month_changed()
 
-    def can_edit(self) -> bool:
+    def can_edit(self, submitting: bool = False) -> bool:
         """本窗口能不能修改本月（不能时已说明原因）。"""
-        return actions.can_edit(self)
+        return actions.can_edit(self, submitting)
 
     def open_checklist(self, indicator_id: int | None) -> None:
         from .checklist import ChecklistScreen
@@ -242,7 +242,7 @@ class CreditCheckApp(App[None]):
     action_settings = actions.on_app(actions.open_settings, session=False)
     action_take_over = actions.on_app(actions.take_over, session=False)
     action_copy_previous = actions.on_app(actions.copy_previous, edit=True)
-    action_submit_month = actions.on_app(actions.submit_month, edit=True)
+    action_submit_month = actions.on_app(actions.submit_month, edit=True, submitting=True)
     action_export_word = actions.on_app(actions.export_word)
     action_export_ics = actions.on_app(actions.export_ics)
 

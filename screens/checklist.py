@@ -22,10 +22,11 @@ from textual.widgets import DataTable, Static
 
 from creditcheck import checklist as ops
 from creditcheck.catalog import EVENT_KINDS, Indicator
+from creditcheck.completion import CellState, confirmation_question, open_for_confirmation
 from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.evidence import attach, evidence_state, state_label
 from creditcheck.models import Event, Evidence, Status
-from creditcheck.obligations import event_due
+from creditcheck.obligations import ObligationState, event_due
 from creditcheck.rules import Level, compute_due, is_on_time, warning_level
 
 from .app import CreditCheckApp
@@ -164,13 +165,21 @@ class ChecklistScreen(Screen[None]):
         ro.update(escape("只读：" + ctx.read_only_reason) if ctx.read_only else "")
         ro.display = ctx.read_only
         notices = self.query_one("#notices", Static)
-        locked = "本月已审核通过并锁定，只能查看。" if sm.locked else ""
+        locked = "本月已审核通过并锁定，只能查看。" if sm.locked else (
+            "本月已提交，内容已冻结，只能查看；如需修改请先撤回提交（U）。" if sm.review.value == "已提交" else "")
         notices.update(locked)
         notices.display = bool(locked)
 
+        standing = self.session.standing().indicator(ind.id)
+        truth = ""
+        if status is Status.DONE and standing.state is not CellState.DONE:
+            # 专人已确认，但本月该办结的事项没有全部办结：如实说明，不计为完成
+            var = "error" if standing.state is CellState.OVERDUE else "warning"
+            late = "，其中有逾期" if standing.state is CellState.OVERDUE else ""
+            truth = f"  [${var}]已确认（尚有 {len(standing.open)} 项未办结{late}），不计为完成[/]"
         self.query_one("#ind-title", Static).update(
             f"[b]{ind.id}. {escape(ind.title)}[/b]\n"
-            f"[$foreground-muted]{escape(ind.group)}  权重 {ind.weight:g}[/]    状态：{status_markup(status)}"
+            f"[$foreground-muted]{escape(ind.group)}  权重 {ind.weight:g}[/]    状态：{status_markup(status)}{truth}"
         )
         self.query_one("#requirement", Static).update(cell_safe(ind.requirement))
         names = "、".join(ctx.catalog.section_by_id(s).short for s in ind.sections)
@@ -198,21 +207,22 @@ class ChecklistScreen(Screen[None]):
         sm = self.session.sm
         lines: list[str] = []
         quota = {(q.indicator_id, q.event_kind): q for q in self.session.quota_lines()}
+        obligations = self.session.obligations()  # 算一次：每条按月规则都要看它的义务
         fallback_years: set[int] = set()
         for spec in ind.rules:
             rule = spec.rule
             label = f"[b]{escape(rule.label)}[/b]  {escape(spec.what)}"
             if rule in [r.rule for r in ind.monthly_rules]:
                 due = compute_due(sm.month, rule, ctx.calendar)
-                entry = sm.entries.get(ind.id)
-                done = entry is not None and entry.status in (Status.DONE, Status.NOT_APPLICABLE)
                 moved = "" if due.effective_due == due.due else f"（{due.due.day}日不是工作日，提前）"
-                if done:
-                    late = next((o for o in self.session.obligations()
-                                 if o.indicator_id == ind.id and o.event_id is None and o.rule == str(rule)
-                                 and o.on_time is False), None)
-                    state = (f"[$warning]逾期完成（{_day(late.done_at)}完成）[/]" if late is not None
-                             else "[$success]已完成[/]")
+                # 按月材料由本月日期的材料、台账或计数办结（见 creditcheck.obligations），不由状态决定
+                ob = next((o for o in obligations
+                           if o.indicator_id == ind.id and o.kind == "monthly" and o.rule == str(rule)), None)
+                if ob is not None and ob.met:
+                    state = (f"[$warning]逾期完成（{_day(ob.done_at)}，{escape(ob.met_by)}）[/]"
+                             if ob.state is ObligationState.LATE else f"[$success]按时完成（{escape(ob.met_by)}）[/]")
+                elif ob is not None and ob.state is ObligationState.NOT_APPLICABLE:
+                    state = f"[$foreground-muted]{escape(ob.state_label)}[/]"
                 else:
                     level, fb = warning_level(due.effective_due, now, ctx.calendar, ctx.settings.horizon_days)
                     state = f"[${LEVEL_VAR[level]}]{level.value}[/]"
@@ -444,7 +454,15 @@ class ChecklistScreen(Screen[None]):
                     self.notify(f"第{ind.id}项已标记为已完成。本月各项都已完成：按 Esc 回首页，"
                                 "E 导出 Word 报送材料，U 提交体系科。", timeout=8)
 
-        if entry is None or not (entry.evidence or entry.events or entry.note or entry.counts):
+        pending = open_for_confirmation(self.ctx.catalog, self.ctx.calendar, self.session.sm, ind.id, now,
+                                        self.session.all_months())
+        if pending:
+            # 本月该办结的事项还没办完：列出来问；仍要确认时显示“已确认（尚有 N 项未办结）”，不计为完成
+            self.app.push_screen(
+                ConfirmModal("尚有未办结事项", confirmation_question(pending), yes="仍要确认", no="先去办"),
+                lambda yes: do() if yes else None,
+            )
+        elif entry is None or not (entry.evidence or entry.events or entry.note or entry.counts):
             self.app.push_screen(
                 ConfirmModal("标记完成", "本项还没有佐证材料、事件或备注。确定标记为已完成吗？"),
                 lambda yes: do() if yes else None,

@@ -18,7 +18,6 @@ from textual.widgets.option_list import Option
 from creditcheck.models import ReviewState
 from creditcheck.obligations import Obligation, open_obligations
 from creditcheck.rules import Level
-from creditcheck.scoring import score
 
 from .app import CreditCheckApp
 from .context import AppContext
@@ -112,7 +111,6 @@ class HomeScreen(Screen[None]):
         sm = session.sm
         ctx = self.ctx
         sec = ctx.section
-        cat = ctx.catalog
         now = ctx.now()
         narrow = self.app.size.width < NARROW  # 80 列：顶栏一行放不下电话和体系科的按键说明，收短
         who = f"{ctx.settings.person}" + (f"（{ctx.settings.phone}）" if ctx.settings.phone and not narrow else "")
@@ -134,9 +132,12 @@ class HomeScreen(Screen[None]):
         extra = f"，{submitted.month}月{submitted.day}日提交" if submitted and sm.review is ReviewState.SUBMITTED else ""
         self.query_one("#review-state", Static).update(f"报送状态：[${var}]{sm.review.value}[/]{extra}")
 
-        sc = score(cat, sm)
+        sc = session.standing().score
         na = f"，不适用 {sc.not_applicable} 项" if sc.not_applicable else ""
         prog = f"，进行中 {sc.in_progress} 项" if sc.in_progress else ""
+        if sc.confirmed_open or sc.overdue:  # 已确认但未办结、逾期的不算完成，说出来
+            prog += f"，已确认未办结 {sc.confirmed_open} 项" if sc.confirmed_open else ""
+            prog += f"，逾期 {sc.overdue} 项" if sc.overdue else ""
         self.query_one("#progress-label", Static).update(f"已完成 {sc.done}/{sc.total} 项{prog}{na}")
         self.query_one("#score-bar", ProgressBar).update(total=100, progress=sc.weighted)
         self.query_one("#score-label", Static).update(f"得分 {sc.weighted:.1f}")
@@ -184,8 +185,10 @@ class HomeScreen(Screen[None]):
         for m in session.all_months():
             if m.month >= session.month or m.review is ReviewState.APPROVED:
                 continue
+            # 往月的年度配额与本月的是同一件事，本软件的提醒过了当月就不再提
             out += [o for o in obligations_for(self.ctx.catalog, self.ctx.calendar, m, now,
-                                                self.ctx.settings.horizon_days) if not o.done]
+                                                self.ctx.settings.horizon_days)
+                    if not o.done and not o.reminder and not o.rule.endswith("/year")]
         return out
 
     def _fill_deadlines(self, obligations: list[Obligation]) -> None:

@@ -3,6 +3,8 @@
 “此刻”为 2026-11-28 10:00（与 conftest 一致）；统计月 2026-11，每月 26 日（周四，工作日）为报送期限。
 内置目录里每个指标权重都是 10，所以加权得分 = 已完成 / 应完成 × 100。期望值在各测试里手算写出。
 
+    标为完成的指标都带一份当天的材料（按月报送的材料以此办结）；第4项另带一篇当天上报的信用动态。
+
     办公室      1,4,7,9 全部完成（11-20）                         审核通过
     组织人事科  1 完成（11-10），9 不适用，4、7 未开始               退回修改（意见：请补充学习记录）
     商事登记科  2,3,4,6,8,9,10 完成，5 不适用；6 在 11-27 才完成（迟了一天）；
@@ -37,13 +39,22 @@ def _sm(catalog: Catalog, sid: str, month: Month = MONTH) -> SectionMonth:
     return SectionMonth(sid, month, catalog.version, person="张三", phone="88880000")
 
 
-def _set(sm: SectionMonth, iid: int, status: Status, at: datetime | None = D20, reason: str = "") -> IndicatorEntry:
+def _set(sm: SectionMonth, iid: int, status: Status, at: datetime | None = D20, reason: str = "",
+         article: bool = True) -> IndicatorEntry:
     e = sm.entry(iid)
     e.status = status
     e.reason = reason
     e.completed_at = at if status in (Status.DONE, Status.NOT_APPLICABLE) else None
     e.updated_at = at
     e.note = f"第{iid}项说明"
+    if status is Status.DONE and at is not None:
+        # “完成”要有记录撑着：本月日期的材料（按月报送的材料以此办结）；信用动态还要一篇已上报的稿件
+        from creditcheck.models import Evidence
+
+        e.evidence.append(Evidence(path=f"第{iid}项材料.docx", abs_path=f"/nonexistent/第{iid}项材料.docx",
+                                   effective_date=at.date(), attached_at=at, id=f"m{iid}"))
+        if iid == 4 and article and not e.events:
+            e.events.append(Event("article", "信用动态稿件", at.replace(hour=8), done_at=at, id=f"a{sm.section_id}"))
     return e
 
 
@@ -69,7 +80,7 @@ def build_records(catalog: Catalog) -> list[SectionMonth]:
         _set(commerce, i, Status.DONE)
     _set(commerce, 5, Status.NOT_APPLICABLE, reason="本月无重错码")
     _set(commerce, 6, Status.DONE, datetime(2026, 11, 27, 15, 0))
-    e4 = _set(commerce, 4, Status.DONE, datetime(2026, 11, 25, 9, 0))
+    e4 = _set(commerce, 4, Status.DONE, datetime(2026, 11, 25, 9, 0), article=False)
     e4.events.append(Event("article", "商事登记信用动态", datetime(2026, 11, 10, 9, 0),
                            done_at=datetime(2026, 11, 11, 8, 0), id="art1"))
     e4.evidence.append(_evidence())

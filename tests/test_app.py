@@ -315,7 +315,8 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
 
         prompts = [Content.from_markup(str(o.prompt)).plain for o in ol.options]
         joined = "\n".join(prompts)
-        assert "已逾期（4项）" in joined and "今日到期（1项）" in joined and "即将到期（1项）" in joined
+        # 已逾期：26日的按月报送 2、3（标了完成却没有材料）、6、第9项的提醒，和“每月26日前1篇”（稿件未上报）
+        assert "已逾期（5项）" in joined and "今日到期（1项）" in joined and "即将到期（1项）" in joined
         assert "11月30日（周一）" in joined  # 来函：1个工作日，周五收到 → 周一
         assert "第8项缺少市场主体数量" in str(app.screen.query_one("#notices", Static).render())
         await press(pilot, "right_square_bracket", "right_square_bracket")  # 2027年1月：节假日未知（后台读取）

@@ -103,6 +103,8 @@ def test_small_event_form(snap_compare, tmp_path: Path) -> None:  # type: ignore
         await _open(10)(pilot)
         await pilot.press("n")
         await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
     assert snap_compare(_warned_app(tmp_path), run_before=run_before, terminal_size=SMALL)
 

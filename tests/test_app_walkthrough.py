@@ -85,7 +85,8 @@ async def test_next_step_mentions_copy_when_last_month_has_records(tmp_path: Pat
 
 
 async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
-    """26日截止的一项 28日才标记完成：逐项自查页写“逾期完成”（与 Word 报送材料一致），不是“已完成”。"""
+    """26日截止的材料 28日才附上：逐项自查页写“逾期完成”（与 Word 报送材料一致），不是“已完成”；
+    只标记完成、不附材料，这一项仍是“已逾期”，标记时先列出未办结的事项问一句。"""
     (tmp_path / "commerce").mkdir()
     (tmp_path / "office").mkdir()
     async with checklist_pilot(tmp_path / "commerce", 3) as (app, pilot):
@@ -97,9 +98,25 @@ async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
         app.open_checklist(1)
         await pilot.pause()
         await press(pilot, "d")
-        await press(pilot, "y")  # 没有材料时先确认
+        from screens.confirm import ConfirmModal
+
+        assert isinstance(app.screen, ConfirmModal) and "尚有 1 项未办结" in app.screen.body  # 先问
+        await press(pilot, "y")  # 仍要确认
         rules = text_of(app, "#rules")
-        assert "逾期完成（11月28日完成）" in rules, rules
+        assert "已逾期" in rules and "逾期完成" not in rules, rules
+        assert "已确认（尚有 1 项未办结，其中有逾期），不计为完成" in text_of(app, "#ind-title")
+        from creditcheck import checklist as ops
+        from creditcheck.models import Evidence
+
+        at = app.ctx.now()
+        app.screen.session.change(lambda sm: ops.add_evidence(  # type: ignore[attr-defined]
+            sm, app.ctx.catalog, 1, Evidence("制度文件清单.docx", "/x/制度文件清单.docx", effective_date=at.date(),
+                                             attached_at=at), at))
+        app.screen.render_page()  # type: ignore[attr-defined]
+        await pilot.pause()
+        rules = text_of(app, "#rules")
+        assert "逾期完成（11月28日，佐证材料 制度文件清单.docx）" in rules, rules
+        assert "不计为完成" not in text_of(app, "#ind-title")
 
 
 async def test_step_past_the_ends_explains(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def test_errors_are_one_chinese_line(args: list[str], msg: str) -> None:
 def test_calendar_import_notice_and_show(data_dir: Path, tmp_path: Path) -> None:
     r = cc("calendar", "import", str(NOTICE), "--data", str(data_dir))
     assert r.returncode == 0, r.stderr
-    assert "已导入2026年节假日安排：放假 33 天，调休上班 6 天" in r.stdout
+    assert "已导入2026年节假日安排（逐日合并到内置安排上，未列出的日子照旧）：放假 33 天，调休上班 6 天" in r.stdout
     assert (data_dir / "calendar" / "2026.csv").is_file()
     s = cc("calendar", "show", "2026", "--data", str(data_dir))
     assert "2026-10-10  周六  上班  国庆节" in s.stdout and "用户导入（2026.csv）" in s.stdout

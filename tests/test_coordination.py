@@ -28,18 +28,20 @@ def ov(catalog, cal, data_dir):
 # 指标 1..10 的单元格，手工对照目录分工与上表写出
 EXPECTED_CELLS = {
     "office":       [C, X, X, C, X, X, C, X, C, X],
-    "personnel":    [C, X, X, N, X, X, N, X, A, X],
+    # 第4项“每月26日前上报信用动态1篇”是配额义务：没有稿件的科室 11-26 起逾期
+    "personnel":    [C, X, X, L, X, X, N, X, A, X],
     "commerce":     [X, C, C, C, A, C, X, C, C, C],
     "social":       [X, C, C, C, C, C, X, C, C, A],
     # 6 进行中但 11-26 的月报已过期；10 的异议函 11-24 收到，1 个工作日即 11-25 到期
-    "construction": [X, C, C, N, N, L, X, C, C, L],
+    "construction": [X, C, C, L, N, L, X, C, C, L],
     # 7 的活动 11-27 09:00 结束，48 小时到 11-29 09:00，尚未逾期
     "system":       [C, C, X, C, C, C, P, C, C, C],
-    # 没有记录：8、9 的月报（11-26）已过期；4 只有事件期限，没有事件就不会逾期
-    "window":       [X, X, X, N, X, X, X, L, L, X],
-    "survey":       [X, X, X, N, X, X, X, X, L, X],
-    "supervision":  [X, X, X, N, X, X, X, X, L, X],
-    "trading":      [X, X, X, N, X, X, X, X, L, X],
+    # 没有记录：8 的月报（11-26）与 4 的每月1篇已过期；9 的“确认零存量、零增量”只是本软件的提醒，
+    # 不是方案的期限，不算逾期
+    "window":       [X, X, X, L, X, X, X, L, N, X],
+    "survey":       [X, X, X, L, X, X, X, X, N, X],
+    "supervision":  [X, X, X, L, X, X, X, X, N, X],
+    "trading":      [X, X, X, L, X, X, X, X, N, X],
 }
 
 
@@ -54,10 +56,10 @@ def test_scores_completion_and_overdue_counts(ov):
     # (已完成, 应完成, 加权得分, 逾期单元格数, 逾期事项数)
     expected = {
         "office": (4, 4, 100.0, 0, 0),
-        "personnel": (1, 3, 33.3, 0, 0),
+        "personnel": (1, 3, 33.3, 1, 1),
         "commerce": (7, 7, 100.0, 0, 0),
         "social": (7, 7, 100.0, 0, 0),
-        "construction": (4, 8, 50.0, 2, 2),
+        "construction": (4, 8, 50.0, 3, 3),
         "system": (8, 9, 88.9, 0, 0),
         "window": (0, 3, 0.0, 2, 2),
         "survey": (0, 2, 0.0, 1, 1),
@@ -75,24 +77,28 @@ def test_scores_completion_and_overdue_counts(ov):
 
 def test_overdue_items_name_the_obligation(ov):
     items = ov.row("construction").overdue
-    assert [(o.indicator_id, o.event_id) for o in items] == [(6, None), (10, "obj1")]
-    assert items[1].what == "异议协同处理函：某公司异议协同处理函"
-    assert items[1].due_label == "11月25日"
+    assert [(o.indicator_id, o.event_id) for o in items] == [(4, None), (6, None), (10, "obj1")]
+    assert items[0].what == "每月26日前上报信用动态信息1篇" and items[0].kind == "quota"
+    assert items[2].what == "异议协同处理函：某公司异议协同处理函"
+    assert items[2].due_label == "11月25日"
     assert [r.section_id for r in ov.overdue_by_section] == [
-        "construction", "window", "survey", "supervision", "trading"]
+        "personnel", "construction", "window", "survey", "supervision", "trading"]
 
 
 def test_timeliness(ov):
-    # 商事登记科：月报 2、3、6、8、9 加信用动态一篇 = 6 项，6 迟交一天 → 5/6
-    # 建设项目科：月报 2、3、8、9 按时，6 逾期，异议函逾期 → 4/6
-    # 组织人事科：1 按时，9 不适用计为按时完成 → 2/2
+    # 应完成 = 已办结的与已逾期未办结的；不含未到期、不适用和本软件的提醒（第9项的确认）。
+    # 办公室：月报 1、信用动态一篇（48小时）、每月1篇 → 3/3
+    # 组织人事科：1 按时；每月1篇没有稿件、已逾期 → 1/2
+    # 商事登记科：月报 2、3、6、8 加信用动态一篇与每月1篇 = 6 项，6 的材料 11-27 才附上（迟一天）→ 5/6
+    # 社会事务科：月报 2、3、6、8，稿件与每月1篇 → 6/6；体系建设科：月报 1、2、6、8，稿件与每月1篇 → 6/6
+    # 建设项目科：月报 2、3、8 按时，6 逾期，每月1篇逾期，异议函逾期 → 3/6
     expected = {
-        "office": (2, 2), "personnel": (2, 2), "commerce": (5, 6), "social": (5, 5),
-        "construction": (4, 6), "system": (5, 5), "window": (0, 2), "survey": (0, 1),
+        "office": (3, 3), "personnel": (1, 2), "commerce": (5, 6), "social": (6, 6),
+        "construction": (3, 6), "system": (6, 6), "window": (0, 2), "survey": (0, 1),
         "supervision": (0, 1), "trading": (0, 1),
     }
     assert {r.section_id: (r.on_time, r.due) for r in ov.rows} == expected
-    assert ov.timeliness_totals == (23, 31)
+    assert ov.timeliness_totals == (24, 34)
     assert ov.row("commerce").timeliness_label == "5/6（83.3%）"
 
 
@@ -129,12 +135,12 @@ def test_per_indicator_completion(ov):
         1: (3, 0, 3, 0, "100.0%"),
         2: (4, 0, 4, 0, "100.0%"),
         3: (3, 0, 3, 0, "100.0%"),
-        4: (10, 0, 4, 0, "40.0%"),
+        4: (10, 0, 4, 6, "40.0%"),
         5: (4, 1, 2, 0, "66.7%"),
         6: (4, 0, 3, 1, "75.0%"),
         7: (3, 0, 1, 0, "33.3%"),
         8: (5, 0, 4, 1, "80.0%"),
-        9: (10, 1, 5, 4, "55.6%"),
+        9: (10, 1, 5, 0, "55.6%"),
         10: (4, 1, 2, 1, "66.7%"),
     }
     got = {c.indicator.id: (c.assigned, c.not_applicable, c.done, c.overdue, c.rate_label) for c in ov.indicators}
@@ -155,10 +161,10 @@ def test_bulletin_text(ov):
         "2026年11月，全局10个科室中4个已报送信用状况监测材料（审核通过2个，待审核2个），"
         "未报送的有建设项目科、综合受理窗口、勘察服务科、监督考核科、公共资源交易中心，"
         "退回修改尚未重新报送的有组织人事科。"
-        "各科室平均得分47.2分，共完成指标31项（应完成47项），按时完成23项（应完成31项，及时率74.2%）。"
+        "各科室平均得分47.2分，共完成指标31项（应完成47项），按时完成24项（应完成34项，及时率70.6%）。"
         "排名前三的是办公室（100.0分）、社会事务科（100.0分）、商事登记科（100.0分）。"
-        "存在逾期事项的科室有建设项目科2项、综合受理窗口2项、勘察服务科1项、监督考核科1项、"
-        "公共资源交易中心1项，共7项，请相关科室抓紧整改。"
+        "存在逾期事项的科室有组织人事科1项、建设项目科3项、综合受理窗口2项、勘察服务科1项、监督考核科1项、"
+        "公共资源交易中心1项，共9项，请相关科室抓紧整改。"
     )
 
 
@@ -204,7 +210,8 @@ def test_to_json_is_serialisable(ov):
     assert data["ranking"][:3] == ["office", "social", "commerce"]
     sec = {s["id"]: s for s in data["sections"]}
     assert sec["construction"]["cells"]["10"] == "逾期"
-    assert sec["construction"]["overdue_items"][1]["effective_due"] == "2026-11-25"
+    assert sec["construction"]["overdue_items"][2]["effective_due"] == "2026-11-25"
+    assert "计分规则" in data["scoring_rule"]
     assert sec["commerce"]["submitted_at"] == "2026-11-25T09:30"
 
 
@@ -220,7 +227,7 @@ def test_trend_scores_each_month_with_its_catalogue_version(catalog, cal) -> Non
         replace(i, sections=("office",)) if i.id == 1 else replace(i, sections=tuple(s for s in i.sections if s != "office"))
         for i in catalog.indicators))
     may = SectionMonth("office", Month(2026, 5), "2021.1")
-    _set(may, 1, Status.DONE)
+    _set(may, 1, Status.DONE, datetime(2026, 5, 20, 10, 0))
     seen: list[tuple[Month, str]] = []
 
     def catalog_for(m: Month, v: str):

@@ -76,7 +76,7 @@ async def test_overview_matrix_and_detail(ctx):
         assert isinstance(screen, OverviewScreen)
         table = screen.query_one("#matrix", DataTable)
         assert table.row_count == 10
-        assert _row(table, 4) == ["建设项目科", "－", "完", "完", "未", "未", "逾", "－", "完", "完", "逾",
+        assert _row(table, 4) == ["建设项目科", "－", "完", "完", "逾", "未", "逾", "－", "完", "完", "逾",
                                   "4/8", "50.0", "5", "未提交"]
         assert _row(table, 1)[9] == "无"
         assert "已报送 4/10 个科室" in _text(screen.query_one("#coord-status"))

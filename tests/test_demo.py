@@ -21,7 +21,7 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     sm = store.load_month("commerce", Month(2026, 11))
     lic = sm.ledgers["licence"]
     # 演示台账 14 行：1 行未上报、1 行迟报、1 行校验位错、1 行重复文书号
-    assert lic["counts"] == {"decided": 14, "uploaded": 13, "on_time": 12, "compliant": 11}
+    assert lic["counts"] == {"decided": 14, "not_due": 0, "due": 14, "uploaded": 13, "on_time": 12, "compliant": 11}
     assert lic["rates"]["reported"] == round(13 / 14, 4)
     assert store.load_ledger("commerce", Month(2026, 11), "licence")
     assert sm.ledgers["commitment"]["rows"] == 6

@@ -20,7 +20,7 @@ from docx_helpers import (
     text_of,
 )
 
-from creditcheck.models import Event, SectionMonth, Status
+from creditcheck.models import Event, Evidence, SectionMonth, Status
 from creditcheck.settings import Settings
 from exports.submission import default_filename, export_submission
 
@@ -129,6 +129,8 @@ def test_monthly_indicator(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("office", MONTH, catalog.version)
     e = sm.entry(1)
     e.status, e.completed_at, e.note = Status.DONE, datetime(2026, 11, 20, 15, 0), "已梳理制度文件12件。"
+    e.evidence.append(Evidence(path="制度文件清单.docx", abs_path="/nonexistent/制度文件清单.docx",
+                               effective_date=datetime(2026, 11, 20).date(), attached_at=datetime(2026, 11, 20, 14)))
     doc = _export(catalog, cal, sm, tmp_path)
     part = _part(doc, catalog, 1)
     assert "完成状态：已完成，完成时间2026年11月20日 15:00。" in part
@@ -219,7 +221,7 @@ def test_licence_ledger_rates(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, sm, tmp_path)
     (t,) = find_table(doc, "指标", "计算公式")
     assert table_rows(t)[1:] == [
-        ["上报率", "已上报数 ÷ 已作出许可决定数", "48 ÷ 50", "96%"],
+        ["上报率", "已上报数 ÷ 应上报（已作出许可决定，不含未到期）数", "48 ÷ 50", "96%"],
         ["及时率", "按时上报数 ÷ 已上报数", "45 ÷ 48", "93.75%"],
         ["合规率", "已上报且无问题数 ÷ 已上报数", "47 ÷ 48", "97.92%"],
     ]

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creditcheck.creditcode import ALPHABET, check_char, is_valid, validate
+from creditcheck.creditcode import (
+    ALPHABET,
+    DEPARTMENTS,
+    check_char,
+    is_valid,
+    structure_problem,
+    validate,
+)
 from creditcheck.dates import check_completion, format_date, parse_date, parse_datetime, parse_time
 from creditcheck.errors import InputError
 from creditcheck.month import Month
@@ -21,9 +28,11 @@ class TestCreditCode:
         assert check_char("91350100M000100Y4") == "3"
         assert is_valid("91350100M000100Y43")
 
-    def test_wrong_check_character_suggests_fix(self) -> None:
+    def test_wrong_check_character_says_code_is_wrong_not_fix_char_18(self) -> None:
         r = validate("91350100M000100Y44")
-        assert not r.ok and "第18位应为 3" in r.message and r.suggestion == "91350100M000100Y43"
+        assert not r.ok and r.suggestion is None
+        assert r.message == ("统一社会信用代码有误：校验位不符（如前17位无误，第18位应为 3，实际为 4），"
+                             "请对照证照核对整个代码")
 
     def test_lower_case_reported_not_fixed(self) -> None:
         r = validate("91350100m000100y43")
@@ -37,9 +46,18 @@ class TestCreditCode:
     def test_bad_codes(self, code: str, msg: str) -> None:
         assert msg in validate(code).message
 
-    @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17))
-    def test_any_body_with_its_check_char_is_valid(self, body: str) -> None:
+    @given(st.sampled_from(sorted((d, c) for d, (_n, cats) in DEPARTMENTS.items() for c in cats)),
+           st.text(alphabet="0123456789", min_size=6, max_size=6),
+           st.text(alphabet=ALPHABET, min_size=9, max_size=9))
+    def test_any_well_formed_body_with_its_check_char_is_valid(self, dept: tuple[str, str], region: str,
+                                                               subject: str) -> None:
+        body = dept[0] + dept[1] + region + subject
         assert is_valid(body + check_char(body))
+
+    @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17))
+    def test_structure_decides_when_check_char_is_right(self, body: str) -> None:
+        code = body + check_char(body)
+        assert is_valid(code) == (not structure_problem(code))
 
     @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17), st.sampled_from(ALPHABET))
     def test_any_other_check_char_is_invalid(self, body: str, c: str) -> None:

@@ -56,7 +56,8 @@ def test_all_day_and_timed_events_with_reminders(catalog, cal) -> None:  # type:
     obligations = open_obligations(obligations_for(catalog, cal, sm, NOW))
     text = build_ics(obligations, catalog, now=NOW)
     events = _events(text)
-    assert len(events) == len(obligations) == 7  # 5 项按月报送 + 稿件 + 来函
+    # 5 项按月报送（含第9项的提醒）+ 稿件 + 来函 + 每月26日前1篇信用动态 + 年底前1个信易批案例
+    assert len(events) == len(obligations) == 9
     article = next(e for e in events if "我局推行信用承诺制" in e)
     assert "DTSTART;TZID=Asia/Shanghai:20261128T143000" in article
     assert "DTEND;TZID=Asia/Shanghai:20261128T150000" in article
@@ -66,7 +67,7 @@ def test_all_day_and_timed_events_with_reminders(catalog, cal) -> None:  # type:
     assert "DTEND;VALUE=DATE:20261201" in objection
     assert "TRIGGER:-PT15H" in objection
     monthly = [e for e in events if "VALUE=DATE:20261126" in e]
-    assert len(monthly) == 5
+    assert len(monthly) == 6  # 5 项按月报送 + 每月1篇信用动态
     assert all("BEGIN:VALARM" in e and "ACTION:DISPLAY" in e for e in events)
     assert "BEGIN:VTIMEZONE" in text and "TZOFFSETTO:+0800" in text
     assert "DTSTAMP:20261128T020000Z" in text
@@ -92,7 +93,7 @@ def test_write_ics_file(tmp_path: Path, catalog, cal) -> None:  # type: ignore[n
     out = write_ics(tmp_path / "提醒.ics", obligations_for(catalog, cal, sm, NOW), catalog, now=NOW)
     raw = out.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
-    assert raw.decode("utf-8").count("BEGIN:VEVENT") == 7
+    assert raw.decode("utf-8").count("BEGIN:VEVENT") == 9
     assert not list(tmp_path.glob(".*.tmp"))
 
 
@@ -106,7 +107,7 @@ def test_cli_calendar_ics(tmp_path: Path, catalog, cal) -> None:  # type: ignore
     res = CliRunner().invoke(main, ["calendar", "ics", "--section", "商事登记科", "--month", "2026-11",
                                     "-o", str(out), "--data", str(data)])
     assert res.exit_code == 0, res.output
-    assert "已写出 7 项未完成的期限" in res.output
+    assert "已写出 9 项未完成的期限" in res.output
     text = (tmp_path / "期限.ics").read_text(encoding="utf-8")
     assert "X-WR-CALNAME:信用自查期限（商事登记科）" in text
     # 没有设置科室又没写 --section：一行中文错误

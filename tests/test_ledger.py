@@ -41,7 +41,7 @@ def msgs(result) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
 def test_good_row_has_no_problem_and_full_rates() -> None:
     r = run([lic()])
     assert r.problems == []
-    assert r.counts == {"decided": 1, "uploaded": 1, "on_time": 1, "compliant": 1}
+    assert r.counts == {"decided": 1, "not_due": 0, "due": 1, "uploaded": 1, "on_time": 1, "compliant": 1}
     assert r.rates == {"reported": 1.0, "timely": 1.0, "compliant": 1.0}
 
 
@@ -129,7 +129,8 @@ def test_every_code_column_is_checked() -> None:
     bad = GOOD[:17] + "0"
     r = run([lic(许可机关统一社会信用代码=bad, 数据来源单位统一社会信用代码="123")])
     cols = {p.column: p.message for p in r.problems}
-    assert "校验位错误" in cols["许可机关统一社会信用代码"] and "应为 3" in cols["许可机关统一社会信用代码"]
+    assert "校验位不符" in cols["许可机关统一社会信用代码"] and "第18位应为 3" in cols["许可机关统一社会信用代码"]
+    assert "建议写作" not in cols["许可机关统一社会信用代码"]
     assert "应为18位" in cols["数据来源单位统一社会信用代码"]
 
 
@@ -140,10 +141,13 @@ def test_code_stored_as_number() -> None:
 
 def test_natural_person_does_not_need_a_code() -> None:
     r = run([
-        lic(行政相对人类别="自然人", 统一社会信用代码=None),
+        lic(行政相对人类别="自然人", 统一社会信用代码=None, 证件类型="身份证", 证件号码="11010519491231002X"),
         lic(行政相对人类别="个体工商户", 统一社会信用代码=None, 行政许可决定文书号="2号"),
+        lic(行政相对人类别="自然人", 统一社会信用代码=None, 行政许可决定文书号="3号"),
     ])
-    assert msgs(r) == [(3, "统一社会信用代码", "必填项为空（行政相对人类别为自然人时才可不填）")]
+    # 自然人不要代码，但表头有“证件号码”列时要填证件号码
+    assert msgs(r) == [(3, "统一社会信用代码", "必填项为空（行政相对人类别为自然人时才可不填）"),
+                       (4, "证件号码", "行政相对人类别为自然人时应填写证件号码")]
 
 
 def test_subject_type_must_be_one_of_three() -> None:
@@ -222,11 +226,12 @@ def test_timeliness_natural_days_15_from_catalogue() -> None:
     assert r.rule == "natural-days:15"
     late = [(p.row, p.message) for p in r.problems if p.kind == "late"]
     assert late == [
-        (3, "迟报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16 前上报，实际 2026-11-17 上报"),
-        (4, "逾期未上报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16 前上报"),
+        (3, "迟报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16（含当日）前上报，实际 2026-11-17 上报"),
+        (4, "逾期未上报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16（含当日）前上报"),
     ]
-    assert r.counts == {"decided": 4, "uploaded": 2, "on_time": 1, "compliant": 2}
-    assert r.rates == {"reported": 0.5, "timely": 0.5, "compliant": 1.0}
+    # 第5行 11-20 决定、尚未上报，12-05 才到期：未到期，不计入上报率的分母
+    assert r.counts == {"decided": 4, "not_due": 1, "due": 3, "uploaded": 2, "on_time": 1, "compliant": 2}
+    assert r.rates == {"reported": 0.6667, "timely": 0.5, "compliant": 1.0}
 
 
 def test_timeliness_follows_a_working_day_rule_in_the_catalogue() -> None:
@@ -240,7 +245,7 @@ def test_timeliness_follows_a_working_day_rule_in_the_catalogue() -> None:
     r = run(rows, catalog=cat)
     assert r.rule == "working-days:7"
     assert [p.row for p in r.problems if p.kind == "late"] == [3]
-    assert "2026-10-12 前上报" in r.problems[0].message
+    assert "2026-10-12（含当日）前上报" in r.problems[0].message
     # 同样两行，按内置的15个自然日（到 10-10）两行都迟报
     r2 = run(rows)
     assert [p.row for p in r2.problems if p.kind == "late"] == [2, 3]
@@ -248,21 +253,25 @@ def test_timeliness_follows_a_working_day_rule_in_the_catalogue() -> None:
 
 def test_rates_are_null_when_denominator_is_zero() -> None:
     r = run([])
-    assert r.counts == {"decided": 0, "uploaded": 0, "on_time": 0, "compliant": 0}
+    assert r.counts == {"decided": 0, "not_due": 0, "due": 0, "uploaded": 0, "on_time": 0, "compliant": 0}
     assert r.rates == {"reported": None, "timely": None, "compliant": None}
-    r = run([lic(上报日期=None, 许可决定日期="2026-11-20", 有效期自="2026-11-20")])
+    r = run([lic(上报日期=None, 许可决定日期="2026-11-01", 有效期自="2026-11-01")])
     assert r.rates == {"reported": 0.0, "timely": None, "compliant": None}
+    r = run([lic(上报日期=None, 许可决定日期="2026-11-20", 有效期自="2026-11-20")])  # 未到期：没有应上报的
+    assert r.rates == {"reported": None, "timely": None, "compliant": None} and r.counts["not_due"] == 1
     assert "无（分母为0）" in rate_lines("licence", r.counts, r.rates)[1]
 
 
 def test_unparseable_report_date_counts_as_uploaded_but_not_compliant() -> None:
     r = run([lic(上报日期="上周")])
-    assert r.counts == {"decided": 1, "uploaded": 1, "on_time": 0, "compliant": 0}
+    assert r.counts == {"decided": 1, "not_due": 0, "due": 1, "uploaded": 1, "on_time": 0, "compliant": 0}
 
 
 def test_rate_lines_show_the_formula() -> None:
+    r = run([lic(), lic(行政许可决定文书号="2", 上报日期=None, 许可决定日期="2026-11-05", 有效期自="2026-11-05")])
+    assert r.rate_lines()[0] == "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 1 / 2 = 50.00%"
     r = run([lic(), lic(行政许可决定文书号="2", 上报日期=None, 许可决定日期="2026-11-25", 有效期自="2026-11-25")])
-    assert r.rate_lines()[0] == "上报率 = 已上报 / 已作出许可决定 = 1 / 2 = 50.00%"
+    assert r.rate_lines()[0] == "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 1 / 1 = 100.00%"
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers() -> None:
@@ -331,7 +340,7 @@ def test_commitment_ledger() -> None:
     assert (6, "践诺核查日期", "践诺核查日期早于承诺日期（2026-11-10）") in m
     assert any(row == 6 and c == "统一社会信用代码" for row, c, _t in m)
     assert r.status == {"已履约": 2, "履约中": 1, "未履约": 1}
-    assert r.counts == {"decided": 5, "uploaded": 5, "on_time": None, "compliant": 2}
+    assert r.counts == {"decided": 5, "not_due": 0, "due": 5, "uploaded": 5, "on_time": None, "compliant": 2}
     assert r.rates == {"reported": 1.0, "timely": None, "compliant": 0.4}
     assert "不适用" in r.rate_lines()[1]
 
@@ -367,23 +376,24 @@ def test_code_errors_must_be_handled_within_the_month_found() -> None:
         kind="code-errors",
     )
     m = msgs(r)
-    assert m[0] == (3, "处理日期", "未按期清理：发现于 2026-10-20，应在当月内即 2026-10-31 前处理，实际 2026-11-02 处理")
-    assert (4, "处理日期", "逾期未清理：发现于 2026-10-25，应在当月内即 2026-10-31 前处理") in m
+    assert m[0] == (3, "处理日期", "未按期清理：发现于 2026-10-20，应在当月内即 2026-10-31（含当日）前处理，实际 2026-11-02 处理")
+    assert (4, "处理日期", "逾期未清理：发现于 2026-10-25，应在当月内即 2026-10-31（含当日）前处理") in m
     assert not any(row == 5 for row, _c, _t in m)
     assert (6, "处理结果", "已填处理日期，但处理结果为空") in m
     assert (7, "问题类型", "应填写 重码、错码 之一") in m
     # 重错码清单里的代码本来就可能错，不按校验位报问题
     assert not any(c == "统一社会信用代码" for _r, c, _t in m)
     assert r.open == 2
-    assert r.counts == {"decided": 6, "uploaded": 4, "on_time": 3, "compliant": 2}
-    assert r.rates["reported"] == round(4 / 6, 4)
+    # 第5行本月发现、尚在期限内：未到期，不计入清理率的分母
+    assert r.counts == {"decided": 6, "not_due": 1, "due": 5, "uploaded": 4, "on_time": 3, "compliant": 2}
+    assert r.rates["reported"] == round(4 / 5, 4)
     assert r.summary("x.xlsx", "2026-11-28T10:00:00")["open"] == 2
 
 
 def test_result_json_has_exactly_the_documented_keys() -> None:
     r = run([lic(统一社会信用代码="x")])
     j = r.to_json()
-    assert set(j) == {"rows", "problems", "counts", "rates"}
+    assert set(j) == {"rows", "month", "rows_in_month", "rows_other_months", "problems", "counts", "rates"}
     assert set(j["problems"][0]) == {"row", "column", "value", "message"}
-    assert set(j["counts"]) == {"decided", "uploaded", "on_time", "compliant"}
+    assert set(j["counts"]) == {"decided", "not_due", "due", "uploaded", "on_time", "compliant"}
     assert set(j["rates"]) == {"reported", "timely", "compliant"}

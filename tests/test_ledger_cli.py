@@ -46,7 +46,8 @@ def test_check_json_in_a_real_process(ledger: Path, data_dir: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     j = json.loads(r.stdout)
-    assert list(j) == ["rows", "problems", "counts", "rates"]
+    assert list(j) == ["rows", "month", "rows_in_month", "rows_other_months", "problems", "counts", "rates"]
+    assert j["month"] is None and j["rows_in_month"] == 3 and j["rows_other_months"] == 0
     assert j["rows"] == 3
     assert j["problems"][0] == {
         "row": 3,
@@ -55,7 +56,7 @@ def test_check_json_in_a_real_process(ledger: Path, data_dir: Path) -> None:
         "message": f"统一社会信用代码含小写字母，应写作 {GOOD}",
     }
     assert j["problems"][1]["row"] == 4 and "逾期未上报" in j["problems"][1]["message"]
-    assert j["counts"] == {"decided": 3, "uploaded": 2, "on_time": 2, "compliant": 1}
+    assert j["counts"] == {"decided": 3, "not_due": 0, "due": 3, "uploaded": 2, "on_time": 2, "compliant": 1}
     assert j["rates"] == {"reported": 0.6667, "timely": 1.0, "compliant": 0.5}
 
 
@@ -66,7 +67,7 @@ def test_check_text_output(ledger: Path, data_dir: Path) -> None:
     assert f"第3行  统一社会信用代码  “{GOOD.lower()}”：统一社会信用代码含小写字母" in out
     assert "第4行  上报日期  （空）：［迟报/逾期］逾期未上报" in out
     assert "共 3 行数据，发现 2 个问题，涉及 2 行。" in out
-    assert "上报率 = 已上报 / 已作出许可决定 = 2 / 3 = 66.67%" in out
+    assert "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 2 / 3 = 66.67%" in out
     assert "期限规则：15个自然日内（natural-days:15" in out
 
 
@@ -110,7 +111,7 @@ def test_check_other_kinds(tmp_path: Path, data_dir: Path) -> None:
     r = cli("ledger", "check", str(p), "--kind", "commitment", "--json", "--data", str(data_dir))
     assert r.exit_code == 0
     j = json.loads(r.stdout)
-    assert j["counts"] == {"decided": 1, "uploaded": 1, "on_time": None, "compliant": 1}
+    assert j["counts"] == {"decided": 1, "not_due": 0, "due": 1, "uploaded": 1, "on_time": None, "compliant": 1}
     wrong = cli("ledger", "check", str(p), "--data", str(data_dir))
     assert wrong.exit_code != 0 and "--kind" not in wrong.output and "commitment" in wrong.output
 
@@ -124,7 +125,7 @@ def test_import_stores_rows_and_summary_and_needs_force_to_replace(ledger: Path,
     s = sm.ledgers["licence"]
     assert s["file"] == "双公示.xlsx" and s["rows"] == 3 and s["problems"] == 2
     assert s["imported_at"] == "2026-11-28T10:00:00"
-    assert s["counts"] == {"decided": 3, "uploaded": 2, "on_time": 2, "compliant": 1}
+    assert s["counts"] == {"decided": 3, "not_due": 0, "due": 3, "uploaded": 2, "on_time": 2, "compliant": 1}
     assert s["rates"]["compliant"] == 0.5 and s["open"] == 0
     rows = store.load_ledger("commerce", Month(2026, 11), "licence")
     assert rows is not None and [x["_row"] for x in rows] == [2, 3, 4]

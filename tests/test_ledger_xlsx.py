@@ -75,7 +75,7 @@ def test_real_file_round_trip(tmp_path: Path, catalog: Catalog, cal: WorkCalenda
     assert r.sheet == "台账" and r.header_row == 1 and r.file == "a.xlsx"
     assert r.row_count == 3
     assert [(p.row, p.column) for p in r.problems] == [(3, "统一社会信用代码"), (3, "行政许可决定文书号")]
-    assert r.counts == {"decided": 3, "uploaded": 3, "on_time": 3, "compliant": 2}
+    assert r.counts == {"decided": 3, "not_due": 0, "due": 3, "uploaded": 3, "on_time": 3, "compliant": 2}
 
 
 def test_first_visible_sheet_or_named_sheet(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
@@ -376,10 +376,11 @@ def test_export_section_month(tmp_path: Path, catalog: Catalog, cal: WorkCalenda
     assert [c.value for c in ws[1]] == [*H, "检查结果"]
     assert ws["K2"].value == datetime(2026, 11, 2) and ws["K2"].number_format == "yyyy-mm-dd"
     assert ws["C3"].value == GOOD.lower()
-    assert ws["T3"].value == (
+    result_col = openpyxl.utils.get_column_letter(len(H) + 1)  # “检查结果”在所有列之后
+    assert ws[f"{result_col}3"].value == (
         f"统一社会信用代码：统一社会信用代码含小写字母，应写作 {GOOD}；行政许可决定文书号：行政许可决定文书号与第2行重复"
     )
-    assert ws["T2"].value is None
+    assert ws[f"{result_col}2"].value is None
     assert ws.freeze_panes == "A2"
     # 导出的工作台账可以再作为台账读回
     back = check_file(out, "licence", catalog, cal, date(2026, 11, 28), sheet="双公示（行政许可）")

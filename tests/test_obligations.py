@@ -11,9 +11,15 @@ from creditcheck import checklist, review
 from creditcheck.catalog import Catalog
 from creditcheck.errors import InputError
 from creditcheck.evidence import CHANGED, MISSING, OK, EvidenceMissing, attach, evidence_state
-from creditcheck.models import ReviewState, SectionMonth, Status
+from creditcheck.models import Evidence, ReviewState, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.obligations import obligations_for, open_obligations, quota_lines, timeliness
+from creditcheck.obligations import (
+    ObligationState,
+    obligations_for,
+    open_obligations,
+    quota_lines,
+    timeliness,
+)
 from creditcheck.rules import Level
 from creditcheck.scoring import score
 from creditcheck.workcal import WorkCalendar
@@ -24,6 +30,10 @@ NOV = Month(2026, 11)
 
 def month(catalog: Catalog, section: str = "commerce", m: Month = NOV) -> SectionMonth:
     return SectionMonth(section, m, catalog.version)
+
+
+def _material(day: date, at: datetime, name: str = "材料.docx") -> Evidence:
+    return Evidence(path=name, abs_path=f"/nonexistent/{name}", effective_date=day, attached_at=at)
 
 
 def test_monthly_obligations_and_levels(catalog: Catalog, cal: WorkCalendar) -> None:
@@ -51,15 +61,22 @@ def test_hours_rule_event_late(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
     checklist.add_event(sm, catalog, cal, 4, "article", "稿件", datetime(2026, 11, 20, 10, 0), NOW,
                         done_at=datetime(2026, 11, 22, 11, 0))
-    [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 4]
+    [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 4 and o.kind == "event"]
     assert o.done and o.on_time is False  # 48 小时到 11-22 10:00
+    assert o.state is ObligationState.LATE and o.state_label == "逾期完成"
+    # 同一篇稿件也满足“每月26日前上报1篇”的配额：11-22 上报，早于 11-26
+    [q] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 4 and o.kind == "quota"]
+    assert q.state is ObligationState.ON_TIME and q.done_at == datetime(2026, 11, 22, 11, 0)
 
 
 def test_open_obligations_sorted_by_urgency(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
     checklist.add_event(sm, catalog, cal, 10, "objection", "来函", datetime(2026, 11, 27, 16, 0), NOW)
-    levels = [o.level for o in open_obligations(obligations_for(catalog, cal, sm, NOW))]
-    assert levels[0] is Level.OVERDUE and levels[-1] is Level.DUE_SOON
+    items = open_obligations(obligations_for(catalog, cal, sm, NOW))
+    assert items[0].level is Level.OVERDUE
+    # 来函（11-30 到期）即将到期；按年配额（信易批案例，年底）最不急，排在最后
+    assert [o.level for o in items][-2:] == [Level.DUE_SOON, Level.OK]
+    assert items[-1].kind == "quota" and items[-1].state is ObligationState.NOT_DUE
 
 
 def test_quota_pacing(catalog: Catalog, cal: WorkCalendar) -> None:
@@ -67,16 +84,17 @@ def test_quota_pacing(catalog: Catalog, cal: WorkCalendar) -> None:
     checklist.add_event(sep, catalog, cal, 7, "activity", "诚信进社区", datetime(2026, 9, 10, 16, 0), NOW)
     nov = month(catalog, "office")
     lines = {q.indicator_id: q for q in quota_lines(catalog, "office", [sep, nov], NOV)}
-    assert lines[7].text == "诚信宣传活动 1/2，距年底还有 1 个月"
+    assert lines[7].text == "诚信宣传活动 1/2，距年底还有 1 个月，请抓紧安排"
     assert lines[4].text == "信用动态 0/1（本月）" and not lines[4].met
 
 
-def test_score_weighted(catalog: Catalog) -> None:
+def test_score_weighted(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog, "office")  # 1, 4, 7, 9
+    checklist.add_evidence(sm, catalog, 1, _material(date(2026, 11, 20), datetime(2026, 11, 20, 9)), NOW)
     checklist.set_status(sm, catalog, 1, Status.DONE, NOW)
     checklist.set_status(sm, catalog, 7, Status.NOT_APPLICABLE, NOW, reason="本年度活动已完成")
     checklist.set_status(sm, catalog, 9, Status.IN_PROGRESS, NOW)
-    s = score(catalog, sm)
+    s = score(catalog, sm, cal, NOW)
     assert (s.done, s.total, s.not_applicable, s.in_progress) == (1, 3, 1, 1)
     assert s.weighted == pytest.approx(33.3)
 
@@ -115,7 +133,8 @@ def test_timeliness(catalog: Catalog, cal: WorkCalendar) -> None:
     checklist.add_event(sm, catalog, cal, 10, "objection", "超时", datetime(2026, 11, 2, 9), NOW, done_at=datetime(2026, 11, 5, 9))
     obs = obligations_for(catalog, cal, sm, NOW)
     met, due = timeliness(obs, NOW.date())
-    # 两件来函（一件按时）+ 5 项按月报送已过期未完成
+    # 两件来函（一件按时）+ 4 项按月报送（2、3、6、8）与每月1篇信用动态已过期未完成；
+    # 第9项的确认只是本软件的提醒，不计入
     assert (met, due) == (1, 7)
 
 
@@ -129,6 +148,10 @@ def test_copy_from_previous(catalog: Catalog, tmp_path: Path) -> None:
     assert checklist.copy_from_previous(oct_, nov, catalog, NOW) == [1]
     assert nov.entry(1).note == "现行制度文件 12 件" and nov.entry(1).status is Status.IN_PROGRESS
     assert nov.entry(1).evidence[0].id != oct_.entry(1).evidence[0].id
+    # 沿用的材料记为本月的材料（沿用的这一刻），本月的“按月报送”随之办结
+    assert nov.entry(1).evidence[0].effective_date == NOW.date()
+    [o] = [o for o in obligations_for(catalog, WorkCalendar(), nov, NOW) if o.indicator_id == 1]
+    assert o.met and o.done_at == NOW
     assert checklist.copy_from_previous(oct_, nov, catalog, NOW) == []  # 已有内容不覆盖
 
 

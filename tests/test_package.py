@@ -318,8 +318,9 @@ def test_read_package_returns_validated_content(catalog, tmp_path):
     pkg = read_package(res.path, catalog, NOW)
     assert pkg.section_id == "commerce" and pkg.month == Month(2026, 11)
     assert pkg.ledgers == {"licence": LICENCE_ROWS}
-    assert [e.evidence_id for e in pkg.evidence] == ["evi1"]
-    assert pkg.evidence[0].state == "not-included"
+    # 商事登记科各项“完成”都带一份本月材料（见 coordination_data），第4项另有 evi1
+    assert sorted(e.evidence_id for e in pkg.evidence) == sorted(["evi1", "m2", "m3", "m4", "m6", "m8", "m9", "m10"])
+    assert all(e.state == "not-included" for e in pkg.evidence)
 
 
 def test_output_written_atomically(catalog, tmp_path):

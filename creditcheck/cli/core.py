@@ -11,11 +11,15 @@ from ..rules import DeadlineRule, compute_due, parse_from
 from ..workcal import (
     FALLBACK,
     calendar_dir,
+    calendar_file_text,
+    is_replace_file,
     load_calendar,
+    merge_rules,
     notice_year,
     parse_csv,
     parse_notice,
-    rules_to_csv,
+    read_calendar_text,
+    schedule_warnings,
 )
 from .common import data_option, echo_json, friendly_errors, load_env, resolve_data_dir
 
@@ -38,7 +42,8 @@ def catalog(as_json: bool, data: Path | None) -> None:
             group = ind.group
             click.echo(f"\n【{group}】")
         names = "、".join(cat.section_by_id(s).short for s in ind.sections)
-        rules = "，".join(f"{r.rule.label}（{r.rule}）" for r in ind.rules)
+        rules = "，".join(f"{r.rule.label}（{r.rule}）" + ("［本软件提醒，非实施方案期限］" if r.reminder else "")
+                         for r in ind.rules)
         click.echo(f"{ind.id:>2}. {ind.title}")
         click.echo(f"    责任科室：{names}")
         click.echo(f"    期限：{rules}")
@@ -80,13 +85,15 @@ def calendar_group() -> None:
 @calendar_group.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=int, default=None, help="年份（通知标题中没有年份时必填）。")
+@click.option("--replace", is_flag=True, help="整年替换：该年不再看内置安排和以前导入的安排（默认逐日合并）。")
 @data_option
 @friendly_errors
-def calendar_import(file: Path, year: int | None, data: Path | None) -> None:
+def calendar_import(file: Path, year: int | None, replace: bool, data: Path | None) -> None:
     """导入一年的节假日安排。
 
     FILE 可以是 CSV（每行“日期,类型”，类型为 放假 或 上班），也可以是国务院办公厅
-    《关于××××年部分节假日安排的通知》的原文（.txt）。导入的安排优先于内置数据。
+    《关于××××年部分节假日安排的通知》的原文（.txt）。默认逐日合并：文件里列出的日子
+    优先于内置安排，其余日子照旧；加 --replace 时该年整年以文件为准。
     """
     try:
         raw = file.read_bytes()
@@ -113,10 +120,20 @@ def calendar_import(file: Path, year: int | None, data: Path | None) -> None:
     out = folder / f"{target_year}.csv"
     from storage.atomic import write_text_atomic
 
-    write_text_atomic(out, rules_to_csv(rules))
+    for warning in schedule_warnings(rules, load_calendar(None), replace=replace):
+        click.echo(f"注意：{warning}", err=True)
+    if not replace and out.is_file():
+        old_text = read_calendar_text(out)
+        if not is_replace_file(old_text):
+            rules = merge_rules(parse_csv(old_text, source=f"用户导入（{out.name}）"), rules)
+        else:
+            replace = True  # 该年原先就是整年替换：新导入的日子并入，仍整年替换
+            rules = merge_rules(parse_csv(old_text, source=f"用户导入（{out.name}）"), rules)
+    write_text_atomic(out, calendar_file_text(rules, replace=replace))
     off = sum(not r.workday for r in rules)
     on = sum(r.workday for r in rules)
-    click.echo(f"已导入{target_year}年节假日安排：放假 {off} 天，调休上班 {on} 天，保存在 {out}")
+    how = "整年替换内置安排" if replace else "逐日合并到内置安排上，未列出的日子照旧"
+    click.echo(f"已导入{target_year}年节假日安排（{how}）：放假 {off} 天，调休上班 {on} 天，保存在 {out}")
 
 
 @calendar_group.command(name="show")

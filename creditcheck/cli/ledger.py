@@ -85,7 +85,7 @@ def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate:
     from ..services.ledgers import check_ledger
 
     env = load_env(data)
-    result = check_ledger(file, kind, env.catalog, env.calendar, env.today, sheet)
+    result = check_ledger(file, kind, env.catalog, env.calendar, env.today, sheet, data_dir=env.data_dir)
     if as_json:
         echo_json(result.to_json())
         for note in result.notes:
@@ -118,12 +118,15 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
 @click.option("--force", is_flag=True, help="该月已导入过同种台账时，用这次的替换。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：rows_in_month、rows_other_months、counts、rates、problems。")
 @data_option
 @friendly_errors
 def import_cmd(
-    file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, data: Path | None
+    file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, as_json: bool,
+    data: Path | None,
 ) -> None:
-    """导入本科室某月的台账 FILE：检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
+    """导入本科室某月的台账 FILE：只收该月的行（按许可决定日期、承诺日期或发现日期），其他月份的行
+    放在一边并说明行数；检查后保存各行与计数、比率，自查清单和 Word 月报随之显示。"""
     from ..services.ledgers import import_ledger
     from ..services.stores import writing_store
 
@@ -135,9 +138,16 @@ def import_cmd(
     if not done.responsible:
         spec = done.result.spec
         click.echo(f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。", err=True)
-    _print_result(done.result, str(file))
+    result = done.result
+    if as_json:
+        echo_json(result.to_json())
+        for note in result.notes:
+            click.echo(f"注意：{note}", err=True)
+        return
+    _print_result(result, str(file))
     verb = "替换" if done.replaced else "导入"
-    click.echo(f"\n已{verb}：{section.short} {month.label} {done.result.spec.title}，{done.result.row_count} 行。")
+    other = f"；另有 {result.rows_other_months} 行属于其他月份，已放在一边" if result.rows_other_months else ""
+    click.echo(f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.row_count} 行{other}。")
 
 
 @ledger_group.command(name="template")
@@ -148,11 +158,14 @@ def import_cmd(
 def template_cmd(kind: str, out: Path, data: Path | None) -> None:
     """生成空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，附“填写说明”页。
 
-    （--data 与其他命令一致，可写可不写：模板不读数据文件夹。）
+    数据文件夹里有 ledger_columns.toml 时，“双公示”模板按它的列生成。
     """
     from exports.xlsx_write import write_template
 
-    path = write_template(kind, out)
+    from ..ledger import load_ledger_specs
+    from .common import resolve_data_dir
+
+    path = write_template(kind, out, load_ledger_specs(resolve_data_dir(data))[kind])
     click.echo(f"已生成模板：{path}")
 
 

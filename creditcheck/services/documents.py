@@ -117,4 +117,5 @@ def open_deadlines(store: Store, catalog: Catalog, cal: WorkCalendar, section_id
     from creditcheck.obligations import obligations_for, open_obligations
 
     sm = store.load_month(section_id, month, catalog.version)
-    return open_obligations(obligations_for(catalog, cal, sm, now, horizon_days))
+    records = [m for m in store.months(section_id) if m.month != month] + [sm]  # 年度配额按全年的记录算
+    return open_obligations(obligations_for(catalog, cal, sm, now, horizon_days, records=records))

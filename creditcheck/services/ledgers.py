@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from creditcheck.catalog import Catalog
-from creditcheck.checklist import LockedMonthError
 from creditcheck.errors import InputError
-from creditcheck.ledger import KINDS, LedgerResult, spec_for
+from creditcheck.freeze import ensure_editable
+from creditcheck.ledger import KINDS, LedgerResult, load_ledger_specs, spec_for
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from creditcheck.workcal import WorkCalendar
@@ -27,19 +27,28 @@ if TYPE_CHECKING:
 
 
 def check_ledger(path: Path | str, kind: str, catalog: Catalog | None, cal: WorkCalendar,
-                 today: date | datetime, sheet: str | None = None) -> LedgerResult:
-    """读取并检查一份台账（不存）。读不了时抛出 LedgerReadError（一行中文）。"""
+                 today: date | datetime, sheet: str | None = None, *, data_dir: Path | None = None,
+                 month: Month | None = None) -> LedgerResult:
+    """读取并检查一份台账（不存）。读不了时抛出 LedgerReadError（一行中文）。
+
+    列定义取数据文件夹 ``data_dir`` 的 ``ledger_columns.toml``（没有时按内置）。"""
     from exports.ledger_io import check_file
 
-    return check_file(path, kind, catalog, cal, today, sheet)
+    return check_file(path, kind, catalog, cal, today, sheet, month=month,
+                      spec=load_ledger_specs(data_dir)[kind])
 
 
 def read_ledger(path: Path | str, kind: str, catalog: Catalog | None, cal: WorkCalendar,
-                today: date | datetime, sheet: str | None = None) -> LedgerResult:
-    """读取并检查一份台账，保留整理后的各行（``result.rows``）供存入数据文件夹。"""
+                today: date | datetime, sheet: str | None = None, *, data_dir: Path | None = None,
+                month: Month | None = None) -> LedgerResult:
+    """读取并检查一份台账，保留整理后的各行（``result.rows``）供存入数据文件夹。
+
+    给了 ``month`` 时只收该月的行（按许可决定日期、承诺日期或发现日期），其他月份的行放在一边并计数
+    （``result.rows_other_months``）。列定义取数据文件夹的（见 ``check_ledger``）。"""
     from exports.ledger_io import import_ledger
 
-    return import_ledger(path, kind, catalog, cal, today, sheet)
+    return import_ledger(path, kind, catalog, cal, today, sheet, month=month,
+                         spec=load_ledger_specs(data_dir)[kind])
 
 
 def ledger_meta(result: LedgerResult, path: Path | str, now: datetime) -> dict[str, Any]:
@@ -59,9 +68,8 @@ def record_import(store: Store, sm: SectionMonth, result: LedgerResult, path: Pa
                   actor: str = "") -> dict[str, Any]:
     """把一次导入的各行存进台账文件，并把摘要放进 ``sm.ledgers``（由调用方随后保存 ``sm``）。
 
-    锁定的月份不存（抛出 LockedMonthError）。返回摘要。"""
-    if sm.locked:
-        raise LockedMonthError(f"{sm.month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
+    已提交或锁定的月份不存（抛出 LockedMonthError）。返回摘要。"""
+    ensure_editable(sm)  # 已提交（待审核）或审核通过的月份不能再导入：先撤回提交
     meta = ledger_meta(result, path, now)
     store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta, actor=actor)
     summary = result.summary(meta["file"], meta["imported_at"])
@@ -102,10 +110,9 @@ def import_ledger(store: Store, catalog: Catalog, cal: WorkCalendar, section_id:
     spec = spec_for(kind)
     section = catalog.section_by_id(section_id)
     sm = store.load_month(section_id, month, catalog.version)
-    if sm.locked:
-        raise LockedMonthError(f"{month.label}已审核通过并锁定；如需重新导入台账，请体系科重新打开（需填写理由）")
+    ensure_editable(sm)  # 已提交（待审核）或审核通过的月份不能再导入：先撤回提交
     old = previous_import(sm, kind, section.short, force)
-    result = read_ledger(path, kind, catalog, cal, now.date(), sheet)
+    result = read_ledger(path, kind, catalog, cal, now.date(), sheet, data_dir=store.data_dir, month=month)
     summary = record_import(store, sm, result, path, now, actor)
     store.save_month(sm, actor=actor)
     responsible = section_id in catalog.indicator(spec.indicator_id).sections

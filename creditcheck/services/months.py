@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from creditcheck.completion import MonthStanding, assess
 from creditcheck.errors import CreditCheckError, StaleRecordError
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
@@ -111,7 +112,13 @@ class MonthSession:
 
     def obligations(self) -> list[Obligation]:
         ws = self.ws
-        return obligations_for(ws.catalog, ws.calendar, self.sm, ws.now(), ws.settings.horizon_days)
+        return obligations_for(ws.catalog, ws.calendar, self.sm, ws.now(), ws.settings.horizon_days,
+                               records=self.all_months())
+
+    def standing(self) -> MonthStanding:
+        """本月的事实：义务、各指标完成情况、得分（与总览、文档同一计算）。"""
+        ws = self.ws
+        return assess(ws.catalog, ws.calendar, self.sm, ws.now(), self.all_months(), ws.settings.horizon_days)
 
     def quota_lines(self) -> list[QuotaLine]:
         return quota_lines(self.ws.catalog, self.ws.settings.section_id, self.all_months(), self.month)
@@ -127,7 +134,8 @@ class MonthSession:
 
         ws = self.ws
         now = ws.now()
-        result = read_ledger(path, kind, ws.catalog, ws.calendar, now.date(), sheet)
+        result = read_ledger(path, kind, ws.catalog, ws.calendar, now.date(), sheet, data_dir=ws.data_dir,
+                             month=self.month)
         self.change(lambda draft: record_import(ws.store, draft, result, path, now, ws.settings.person))
         return result
 

@@ -29,6 +29,7 @@ from ..text import cell_safe
 
 STATE_VAR = {
     CellState.DONE: "success",
+    CellState.CONFIRMED_OPEN: "warning",
     CellState.IN_PROGRESS: "warning",
     CellState.NOT_STARTED: "foreground",
     CellState.OVERDUE: "error",

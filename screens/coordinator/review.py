@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import Overview, SectionRow
 from creditcheck.errors import CreditCheckError
+from creditcheck.freeze import content_changed_note
 from creditcheck.models import ReviewState, SectionMonth
 from creditcheck.review import ACTION_LABELS
 from creditcheck.services.reviews import decide
@@ -93,6 +94,9 @@ class ReviewScreen(CoordinatorScreen):
         comment = last_comment(r.record)
         if comment and r.review is not ReviewState.DRAFT:
             hint += f"\n{comment}"  # 表格里放不下的长意见，在这里写全
+        changed = content_changed_note(r.record)  # 提交或审核通过后内容又变了（指纹不同）
+        if changed:
+            hint += f"\n{changed}"
         box.update(f"{r.section.name}：{hint}")
         self.refresh_bindings()
 
