@@ -241,6 +241,8 @@ class SectionMonth:
     ledgers: dict[str, dict[str, Any]] = field(default_factory=dict)
     person: str = ""
     phone: str = ""
+    plans: str = ""
+    """存在问题和下步打算：专人在界面里写的几句话，写入报送材料正文第三部分。"""
 
     def entry(self, indicator_id: int) -> IndicatorEntry:
         """该指标的记录；还没有时新建一条（未开始）。"""
@@ -281,6 +283,7 @@ class SectionMonth:
             "catalog_version": self.catalog_version,
             "person": self.person,
             "phone": self.phone,
+            "plans": self.plans,
             "review": self.review.value,
             "history": [r.to_dict() for r in self.history],
             "entries": {str(k): v.to_dict() for k, v in sorted(self.entries.items())},
@@ -299,4 +302,5 @@ class SectionMonth:
             ledgers=dict(d.get("ledgers", {})),
             person=d.get("person", ""),
             phone=d.get("phone", ""),
+            plans=str(d.get("plans") or ""),
         )

@@ -31,6 +31,8 @@ class Settings:
     """为真时本机以体系科（汇总审核）身份使用；本机科室为体系科时自动开启。"""
     bureau: str = "济南市历城区行政审批服务局"
     """局名，用于汇总材料标题。"""
+    with_requirements: bool = False
+    """为真时报送材料在各指标的完成情况后附上实施方案的责任要求原文（命令行 --with-requirements 同）。"""
 
     @property
     def configured(self) -> bool:
@@ -45,6 +47,7 @@ class Settings:
         s = cls(**{k: v for k, v in d.items() if k in names})
         if s.font_profile not in FONT_PROFILES:
             s.font_profile = "standard"
+        s.with_requirements = s.with_requirements is True
         try:
             s.horizon_days = max(0, int(s.horizon_days))
         except (TypeError, ValueError):

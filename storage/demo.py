@@ -95,7 +95,8 @@ def _fill_indicator(
         if is_current and rng.random() < 0.35:
             continue  # 本月还有一部分材料没附上
         material = "台账" if kind == "txt" else (ind.materials[0] if ind.materials else "其他")
-        ev = attach(str(p), now=t, kind=material, effective_date=month.day(20),
+        # 材料日期取当月 20 日，但不晚于填报的那一刻（本月 20 日前演示时取今天）
+        ev = attach(str(p), now=t, kind=material, effective_date=min(month.day(20), t.date()),
                     note="演示材料")
         checklist.add_evidence(sm, catalog, iid, ev, t)
 
