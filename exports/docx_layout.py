@@ -166,12 +166,19 @@ CELL_MARGIN_TWIPS = 57
 
 
 def min_cell_width(pt: float, texts: Iterable[str]) -> int:
-    """一列至少要多宽（缇）：放得下最长的不可断开的一段，且至少两个字，再加左右边距。"""
-    chars = 2.0
+    """一列至少要多宽（缇）：放得下表头的一半（表头可排两行）和最长的不可断开的一段，
+    且至少两个字，再加左右边距。``texts`` 的第一个为表头。"""
+    texts = list(texts)
+    head = text_width(texts[0]) if texts else 0.0
+    # 表头两字不拆开，更长的允许排两行
+    chars = max(2.0, (head + 1) // 2)
     for text in texts:
         for m in _NO_BREAK.finditer(text):
             # 很长的半角串（英文文件名、网址）可以断开：最多按 18 个半角字符（一个信用代码）留宽度
-            chars = max(chars, min(text_width(m.group(0)), 9.5))
+            tok = m.group(0)
+            n_ascii = sum(c.isascii() for c in tok)
+            # 半角字符按 0.7 字估算，再留半个字：没有 _GB2312 字体的电脑用替代字体排数字，会宽一些
+            chars = max(chars, min(text_width(tok) + 0.2 * n_ascii + 0.5, 13.5))
     return int(chars * pt * 20 + 2 * CELL_MARGIN_TWIPS + 40)
 
 
@@ -328,6 +335,10 @@ def _make_style(d: dict[str, Any]) -> Any:
     ppr = _el(st, "pPr")
     if d.get("keep"):
         _el(ppr, "keepNext")
+    # 不在汉字与数字、字母之间自动加空：数字宽度才是半个字，表格列宽与落款位置才算得准，
+    # “12月25日”也不会因多出的空隙在窄列里断开。
+    _el(ppr, "autoSpaceDE", val="0")
+    _el(ppr, "autoSpaceDN", val="0")
     # 段落不吸附网格，见 GRID_CONDENSE 的说明。
     _el(ppr, "snapToGrid", val="0")
     if "line" in d:

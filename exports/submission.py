@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
-from creditcheck.dates import format_date
 from creditcheck.evidence import CHANGED, MISSING, OK, STATE_LABELS, evidence_state
 from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
@@ -180,16 +179,19 @@ def text_time(v: date | datetime, month: Month, *, with_time: bool = False) -> s
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
 
 
-def _ledger_value(v: Any) -> str:
-    """台账单元格：ISO 日期写成“2026年11月5日”，其余原样。"""
+def _ledger_value(v: Any, month: Month) -> str:
+    """台账单元格：ISO 日期写成“11月5日”（不同年时带年份），其余原样。"""
     if v is None:
         return ""
     if isinstance(v, (date, datetime)):
-        return format_date(v.date() if isinstance(v, datetime) else v)
+        return _day_text(v.date() if isinstance(v, datetime) else v, month)
     s = str(v)
     m = _ISO_DAY.match(s)
     if m:
-        return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+        try:
+            return _day_text(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), month)
+        except ValueError:
+            return s
     return s
 
 
@@ -280,10 +282,9 @@ class SubmissionWriter:
     def write(self, doc: Any) -> None:
         sm, sec = self.sm, self.section
         doc.set_properties(title=self.title, author=sec.name, subject="信用状况监测工作情况报告")
-        doc.title([sec.name, f"关于{sm.month.label}信用状况监测工作情况的报告"])
+        doc.title([f"{sec.name}关于", f"{sm.month.label}信用状况监测工作情况的报告"])
         coordinator = self.catalog.coordinator
         doc.addressee(f"{coordinator.name if coordinator else '政务服务体系建设指导科'}：")
-        doc.paragraph(f"现将本科室{sm.month.label}信用状况监测工作情况报告如下。")
         doc.heading(1, "总体情况")
         self._overall(doc)
         doc.heading(1, "各项指标完成情况")
@@ -318,7 +319,7 @@ class SubmissionWriter:
         if monthly:
             return text_time(monthly[0].effective_due, self.sm.month)
         labels = [rule_label(r.rule) for r in ind.rules if r.rule.is_event_rule]
-        return "逐件" + "、".join(dict.fromkeys(labels)) if labels else "、".join(rule_label(r.rule) for r in ind.rules)
+        return "、".join(dict.fromkeys(labels)) if labels else "、".join(rule_label(r.rule) for r in ind.rules)
 
     def _overall(self, doc: Any) -> None:
         sm = self.sm
@@ -326,8 +327,8 @@ class SubmissionWriter:
         statuses = [(sm.entries[i.id].status if i.id in sm.entries else Status.NOT_STARTED) for i in self.indicators]
         counts = [(statuses.count(s), w) for s, w in ((Status.DONE, "已完成"), (Status.IN_PROGRESS, "正在办理"),
                                                        (Status.NOT_STARTED, "尚未开展"), (Status.NOT_APPLICABLE, "不适用"))]
-        text = f"本科室{sm.month.label}负责信用状况监测指标{len(self.indicators)}项，"
-        text += "，".join(f"{w}{n}项" for n, w in counts if n) + "。"
+        text = f"本月负责指标{len(self.indicators)}项，"
+        text += "，".join(f"{w}{n}项" for n, w in counts if n)
         all_obs = [o for ind in self.indicators for o in self.obligations.get(ind.id, [])]
         if all_obs:
             on_time = sum(1 for o in all_obs if o.done and o.on_time)
@@ -341,8 +342,8 @@ class SubmissionWriter:
                 parts.append(f"逾期未完成{over}项")
             if pending:
                 parts.append(f"未到期{pending}项")
-            text += f"本月应办事项{len(all_obs)}项，" + "，".join(parts) + "。"
-        text += f"按目录权重计算，完成得分{sc.weighted:.1f}分。各项指标完成情况见表1。"
+            text += f"；应办事项{len(all_obs)}项，" + "，".join(parts)
+        text += f"；按权重计算得分{sc.weighted:.1f}分。"
         doc.paragraph(text)
         doc.caption(f"{sm.month.label}监测指标完成情况")
         rows, shaded = [], []
@@ -354,8 +355,8 @@ class SubmissionWriter:
             done = entry.completed_at if entry and entry.status is Status.DONE else None
             rows.append([str(ind.id), ind.short, state, self._due_text(ind),
                          cell_time(done, sm.month), str(len(entry.evidence) if entry else 0)])
-        doc.table(["序号", "指标", "完成情况", "期限", "完成日期", "佐证材料"], rows,
-                  widths=[9, 44, 30, 26, 20, 17], align="clcccc", shaded=shaded, line=300)
+        doc.table(["序号", "指标", "完成情况", "期限", "完成日期", "材料"], rows,
+                  widths=[8, 54, 18, 25, 20, 9], align="clcccc", shaded=shaded, line=290)
 
     # ── 二、各项指标完成情况 ──
     def _indicator(self, doc: Any, n: int, ind: Indicator) -> None:
@@ -373,23 +374,31 @@ class SubmissionWriter:
         month = self.sm.month
         out: list[str] = []
         st = entry.status
+        facts = bool(ind.counts or ind.ledger or entry.events or self._kinds(ind, entry))
         if st is Status.DONE:
-            when = f"，完成于{text_time(entry.completed_at, month)}" if entry.completed_at else ""
-            out.append(f"本月已完成{when}。")
+            if not facts:  # 状态与完成日期在表1；有数字或事项时由它们交代
+                out.append("已完成。")
         elif st is Status.NOT_APPLICABLE:
             out.append(f"本月不适用，理由是{_sentence(entry.reason or '未说明理由')}")
         elif st is Status.IN_PROGRESS:
-            out.append("正在办理，尚未完成。")
+            # 状态在表1；有情况说明、数字或事项时由它们交代进度
+            if not (entry.note.strip() or facts):
+                out.append("正在办理。")
         else:
-            out.append("本月尚未开展。")
+            out.append("尚未开展。")
         if entry.note.strip() and st is not Status.NOT_APPLICABLE:
             out.append(_sentence(entry.note))
         if ind.counts:
             out.append(self._counts_sentence(ind, entry))
         if ind.ledger:
             out.append(self._ledger_sentence(ind.ledger))
-        for kind in self._kinds(ind, entry):
-            out.append(self._events_sentence(ind, kind, [ev for ev in entry.events if ev.kind == kind], entry))
+        kinds = self._kinds(ind, entry)
+        if ind.ledger and self.sm.ledgers.get(ind.ledger):
+            # 没有期限规则的事项（如信用承诺）以导入的台账为准，不再单独计数
+            kinds = [k for k in kinds if ind.rule_for_event(k) is not None or ind.quota_rules]
+        out.extend(_merge_simple(
+            [self._events_sentence(ind, kind, [ev for ev in entry.events if ev.kind == kind], entry)
+             for kind in kinds]))
         open_over, late, _ = self._flags(ind)
         for o in open_over:
             if o.event_id is None:
@@ -398,12 +407,7 @@ class SubmissionWriter:
             if o.event_id is None and o.done_at is not None:
                 out.append(f"“{o.what}”期限为{text_time(o.effective_due, month)}，"
                            f"于{text_time(o.done_at, month)}逾期完成。")
-        if entry.evidence:
-            n_att = self._attachment_no.get(EVIDENCE_TITLE)
-            where = f"，清单见附件{n_att}" if n_att else ""
-            out.append(f"附佐证材料{len(entry.evidence)}份{where}。")
-        elif st is not Status.NOT_APPLICABLE:
-            out.append("未附佐证材料。")
+        # 佐证材料的份数在表1，清单在附件，这里不再重复
         return [s for s in out if s]
 
     def _kinds(self, ind: Indicator, entry: IndicatorEntry) -> list[str]:
@@ -417,22 +421,24 @@ class SubmissionWriter:
         parts = []
         for c in ind.counts:
             v = entry.counts.get(c.key)
-            parts.append(f"{c.label}{v if v is not None else '未填写'}")
-        text = "本月" + "，".join(parts) + "。"
+            label = COUNT_SHORT.get(c.key, (c.label, ""))
+            parts.append(f"{label[0]}{v}{label[1]}" if v is not None else f"{c.label}未填写")
+        text = "，".join(parts)
         keys = {c.key for c in ind.counts}
         if {"credit_checks", "joint_sanctions", "market_entities"} <= keys:
             a = entry.counts.get("credit_checks")
             b = entry.counts.get("joint_sanctions")
             m = entry.counts.get("market_entities")
             if a is None or b is None or m is None:
-                text += "数据未填写完整，应用比例无法计算。"
+                text += "，数据未填写完整，应用比例无法计算"
             elif m == 0:
-                text += "市场主体数量为0，应用比例无法计算。"
+                text += "，市场主体数量为0，应用比例无法计算"
             else:
-                text += f"应用比例为{_pct((a + b) / m)}，即（{a}＋{b}）÷{m}。"
-        return text
+                text += f"，应用比例{_pct((a + b) / m)}"
+        return text + "。"
 
     def _ledger_sentence(self, kind: str) -> str:
+        """“‘双公示’台账许可决定14条，上报率92.86%，及时率100%，合规率84.62%。”（计数与公式在附件）"""
         name = LEDGER_NAMES.get(kind, kind)
         summary = self.sm.ledgers.get(kind)
         if not summary:
@@ -440,62 +446,55 @@ class SubmissionWriter:
         counts: dict[str, Any] = summary.get("counts") or {}
         rates: dict[str, Any] = summary.get("rates") or {}
         clabels = COUNT_LABELS.get(kind, COUNT_LABELS["licence"])
-        parts = [f"{clabels.get(k, k)}{counts[k]}条" for k in ("decided", "uploaded", "on_time", "compliant")
-                 if counts.get(k) is not None]
-        text = f"{name}台账" + ("：" + "，".join(parts) if parts else "已导入")
-        rate_parts = []
+        first = clabels.get("decided", "")
+        first = "" if first.startswith("台账") else first  # “台账记录6条”写作“台账6条”
+        parts = [f"{first}{counts['decided']}条"] if counts.get("decided") is not None else []
         for key, (label, _num, _den) in RATE_LABELS.get(kind, RATE_LABELS["licence"]).items():
             r = rates.get(key)
             if isinstance(r, (int, float)):
-                rate_parts.append(f"{label}{_pct(r)}")
-        if rate_parts:
-            text += "；" + "、".join(rate_parts)
-        n_att = self._attachment_no.get(LEDGER_TITLE)
-        return text + (f"，计算方法见附件{n_att}。" if n_att and rate_parts else "。")
+                parts.append(f"{label}{_pct(r)}")
+        return f"{name}台账" + ("，".join(parts) if parts else "已导入") + "。"
 
     def _events_sentence(self, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry) -> str:
+        """“行政许可决定3件，按时完成2件，未到期1件。”逾期未完成的写出名称和期限。"""
         label = EVENT_KINDS.get(kind, kind)
         q = self.quotas.get((ind.id, kind))
         if not events:
             if kind == "incident":
                 if entry.status is Status.DONE:
-                    return "本月未发生严重失信事件，失信案件保持“零存量、零增量”。"
+                    return "未发生严重失信事件，保持“零存量、零增量”。"
                 return "本月未记录严重失信事件，尚未确认“零存量、零增量”。"
-            text = f"本月无{label}。"
-            return text + self._quota_sentence(q, label)
-        obs = [self.by_event.get(ev.id) for ev in events]
-        tracked = [o for o in obs if o is not None]
-        text = f"本月{label}{len(events)}件"
+            return f"本月无{label}。" + self._quota_sentence(q, label)
+        tracked = [o for ev in events if (o := self.by_event.get(ev.id)) is not None]
+        text = f"{label}{len(events)}件"
         if tracked:
             states = [obligation_state(o) for o in tracked]
-            parts = [f"{s}{states.count(s)}件" for s in ("按时完成", "逾期完成", "未到期") if states.count(s)]
-            over = [o for o in tracked if obligation_state(o) == "未完成（已逾期）"]
-            if over:
-                parts.append(f"逾期未完成{len(over)}件")
-            if len(parts) == 1 and parts[0].startswith("按时完成"):
-                text += "，均已按时完成"
+            names = {"按时完成": "按时完成", "逾期完成": "逾期完成", "未到期": "未到期", "未完成（已逾期）": "逾期未完成"}
+            kinds = [k for k in names if k in states]
+            if len(kinds) == 1 and len(tracked) == len(events):
+                word = names[kinds[0]]
+                text += ("，均" if len(events) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
             else:
-                text += "，其中" + "，".join(parts)
-            for o in over:
-                title = next((ev.title for ev in events if ev.id == o.event_id), "") or label
-                text += f"；“{title}”期限为{text_time(o.effective_due, self.sm.month, with_time=True)}，尚未完成"
+                text += "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in kinds)
+            for o in tracked:
+                if obligation_state(o) == "未完成（已逾期）":
+                    title = next((ev.title for ev in events if ev.id == o.event_id), "") or label
+                    text += f"；“{title}”期限为{text_time(o.effective_due, self.sm.month, with_time=True)}，尚未完成"
         else:
             done = sum(1 for ev in events if ev.done_at)
             text += f"，已办结{done}件" if done else ""
-        n_att = self._attachment_no.get(EVENTS_TITLE)
-        text += f"，明细见附件{n_att}。" if n_att else "。"
-        return text + self._quota_sentence(q, label)
+        return text + "。" + self._quota_sentence(q, label)
 
     def _quota_sentence(self, q: QuotaLine | None, label: str) -> str:
         if q is None:
             return ""
         unit = QUOTA_UNITS.get(q.event_kind, "次")
         if q.per == "month":
-            return f"{'已' if q.met else '未'}达到每月至少{q.required}{unit}的要求。"
+            return "已达到要求。" if q.met else f"本月要求至少{q.required}{unit}，尚未完成。"
         if not self.has_year:
             return f"全年要求至少{q.required}{unit}，全年进度以各月合计为准。"
         if q.met:
-            return f"全年累计{q.done}{unit}，已达到每年至少{q.required}{unit}的要求。"
+            return f"全年累计{q.done}{unit}，已达到要求。"
         return f"全年累计{q.done}{unit}，距每年至少{q.required}{unit}的要求还差{q.required - q.done}{unit}。"
 
     # ── 三、存在问题和下步打算 ──
@@ -534,14 +533,14 @@ class SubmissionWriter:
         for ind in self.indicators:
             entry = self.sm.entries.get(ind.id)
             for ev in entry.evidence if entry else []:
-                note = _evidence_note(ev)
-                if note[1]:
+                note, bad = _evidence_note(ev)
+                if bad:
                     shaded.append(len(rows))
-                rows.append([str(len(rows) + 1), ind.short, ev.kind if ev.kind != "其他" else "—", ev.file_name,
-                             cell_time(ev.effective_date, month), note[0] or "—"])
-        doc.caption("本月佐证材料清单")
-        doc.table(["序号", "指标", "材料类型", "文件名称", "材料日期", "说明"], rows,
-                  widths=[9, 30, 30, 46, 20, 24], align="cllccl", shaded=shaded)
+                rows.append([str(len(rows) + 1), ind.short, ev.file_name, cell_time(ev.effective_date, month),
+                             note or "—"])
+        doc.caption("佐证材料")
+        doc.table(["序号", "指标", "文件名称", "材料日期", "说明"], rows,
+                  widths=[9, 32, 50, 20, 40], align="cllcl", shaded=shaded)
         problems = [r for n, r in enumerate(rows) if n in shaded]
         if problems:
             doc.paragraph(f"注：有{len(problems)}份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。")
@@ -615,6 +614,8 @@ class SubmissionWriter:
                     max_cols: int = 5) -> None:
         from creditcheck.ledger import spec_for
 
+        from .docx_layout import text_width
+
         try:
             order = [c.name for c in spec_for(kind).columns]
         except (KeyError, ValueError):
@@ -630,19 +631,60 @@ class SubmissionWriter:
         if not cols:
             return
         shown = rows[:limit]
-        data = [[str(i + 1)] + [_ledger_value(r.get(c)) for c in cols] for i, r in enumerate(shown)]
+        data = [[str(i + 1)] + [_ledger_value(r.get(c), self.sm.month) for c in cols] for i, r in enumerate(shown)]
+        # 列宽按各列内容的平均长度分（至少3字、至多14字），名称长的列宽、日期列窄
+        weights = [2.5] + [min(14.0, max(3.0, sum(text_width(row[i + 1]) for row in data) / len(data)))
+                           for i in range(len(cols))]
         doc.caption(f"{name}台账明细")
-        doc.table(["序号", *cols], data, widths=[9] + [30] * len(cols), align="c" + "l" * len(cols))
+        doc.table(["序号", *cols], data, widths=weights, align="c" + "l" * len(cols))
         if len(rows) > limit:
             where = f"《{self.ledger_file}》" if self.ledger_file else "导出的工作台账电子表格"
             doc.paragraph(f"注：台账共{len(rows)}条，以上列出前{limit}条，完整台账见{where}。")
 
+
+COUNT_SHORT = {"credit_checks": ("信用核查", "次"), "joint_sanctions": ("联合奖惩", "次"),
+               "market_entities": ("市场主体", "户")}
+"""第8项指标的计数在正文里的简写：“信用核查283次，联合奖惩23次，市场主体497户”。"""
 
 QUOTA_UNITS = {"article": "篇", "case": "个", "activity": "次"}
 
 EVIDENCE_TITLE = "本月佐证材料清单"
 EVENTS_TITLE = "本月事项办理情况"
 LEDGER_TITLE = "工作台账统计"
+
+
+_SIMPLE_EVENTS = re.compile(r"^(.+?\d+件)，(?:均)?(已按时完成|已逾期完成|未到期)。$")
+
+
+def _merge_simple(sentences: list[str]) -> list[str]:
+    """相邻的“行政许可决定1件，未到期。”“问题数据2件，均未到期。”并成“行政许可决定1件、问题数据2件，均未到期。”"""
+    out: list[str] = []
+    group: list[str] = []
+    state = ""
+
+    def flush() -> None:
+        if not group:
+            return
+        if len(group) == 1:
+            out.append(single)
+        else:
+            out.append("、".join(group) + f"，均{state}。")
+
+    single = ""
+    for text in sentences:
+        m = _SIMPLE_EVENTS.match(text)
+        if m and (not group or m.group(2) == state):
+            group.append(m.group(1))
+            state, single = m.group(2), text
+            continue
+        flush()
+        group = []
+        if m:
+            group, state, single = [m.group(1)], m.group(2), text
+        else:
+            out.append(text)
+    flush()
+    return out
 
 
 def _evidence_note(ev: Evidence) -> tuple[str, bool]:
@@ -652,6 +694,8 @@ def _evidence_note(ev: Evidence) -> tuple[str, bool]:
     bad = state != OK
     if bad:
         parts.append({MISSING: "文件缺失", CHANGED: "附上后已改动"}.get(state, "文件无法读取"))
+    if ev.kind and ev.kind != "其他":
+        parts.append(ev.kind)
     if ev.note:
         parts.append(ev.note)
     return "；".join(parts), bad

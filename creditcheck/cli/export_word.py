@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CreditCheckError
 from ..month import Month
 from .common import data_option, fail, friendly_errors, load_env
+
+if TYPE_CHECKING:
+    from storage.store import Store
+
+    from ..catalog import Catalog
+    from ..models import SectionMonth
 
 LEDGER_KINDS_LISTED = ("commitment", "code-errors")
 """报送材料里逐条列出的台账（“双公示”台账只列计数和比率）。"""
@@ -25,21 +32,30 @@ LEDGER_KINDS_LISTED = ("commitment", "code-errors")
 @click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="文件", help="自定义 Word 模板（.docx），默认取设置中的模板，没有时用内置公文版式。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option("--with-requirements", "with_requirements", is_flag=True, default=None,
+              help="在各指标的完成情况后附上实施方案的责任要求原文（默认不附，也可在设置中开启）。")
+@click.option("--folder", "as_folder", is_flag=True,
+              help="生成一个以科室和月份命名的文件夹，报送材料与本月工作台账（Excel）放在一起，"
+                   "附件说明写明台账文件名；-o 给出的是放这个文件夹的位置。")
 @friendly_errors
 def submission(section_text: str, month_text: str, data: Path | None, output: Path | None,
-               template: Path | None, force: bool) -> None:
+               template: Path | None, force: bool, with_requirements: bool | None, as_folder: bool) -> None:
     """生成某科室某月的信用状况监测报送材料（Word，GB/T 9704 公文版式）。
 
     例：creditcheck export submission --section 商事登记科 --month 2026-11
     """
-    from exports.submission import default_filename, export_submission
+    from exports.submission import default_filename, default_folder_name, export_submission, ledger_workbook_name
     from storage.store import Store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
     name = default_filename(env.catalog, section.id, month)
-    if output is None:
+    folder: Path | None = None
+    if as_folder:
+        folder = (output or Path.cwd()) / default_folder_name(env.catalog, section.id, month)
+        out = folder / name
+    elif output is None:
         out = Path.cwd() / name
     elif output.is_dir():
         out = output / name
@@ -67,10 +83,39 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
     year = [m for m in store.months(section.id) if m.month.year == month.year and m.month < month]
     catalog = env.catalog_for(month, sm.catalog_version)
+    workbook: Path | None = None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        workbook = _export_ledgers(store, env.catalog, sm, folder / ledger_workbook_name(env.catalog, section.id, month),
+                                   force)
     path = export_submission(catalog, env.calendar, sm, env.settings, out, now=env.now,
-                             template=template, ledger_rows=rows, year_months=year)
+                             template=template, ledger_rows=rows, year_months=year,
+                             with_requirements=with_requirements,
+                             ledger_file=workbook.name if workbook is not None else None)
     n = len(catalog.assigned(section.id))
     click.echo(f"已生成报送材料：{path}（{section.name}{month.label}，{n}项指标）")
+    if workbook is not None:
+        click.echo(f"已导出工作台账：{workbook}")
+    elif folder is not None:
+        click.echo("本月还没有导入台账，文件夹里只有报送材料。", err=True)
+
+
+def _export_ledgers(store: Store, catalog: Catalog, sm: SectionMonth, path: Path, force: bool) -> Path | None:
+    """与 ``creditcheck export ledgers`` 相同的工作台账；本月没有导入任何台账时不生成，返回 None。"""
+    from exports.xlsx_write import export_section_month_xlsx
+
+    from ..ledger import KINDS
+
+    ledgers = {}
+    for kind in KINDS:
+        got = store.load_ledger(sm.section_id, sm.month, kind)
+        if got is not None:
+            ledgers[kind] = got
+    if not ledgers and not sm.ledgers:
+        return None
+    if path.exists() and not force:
+        fail(f"文件已存在：{path}。如需覆盖，请加 --force")
+    return export_section_month_xlsx(catalog, sm, ledgers, path)
 
 
 def register(main: click.Group) -> None:
