@@ -44,7 +44,12 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
 
     例：creditcheck export submission --section 商事登记科 --month 2026-11
     """
-    from exports.submission import default_filename, default_folder_name, export_submission, ledger_workbook_name
+    from exports.submission import (
+        default_filename,
+        default_folder_name,
+        export_submission,
+        ledger_workbook_name,
+    )
     from storage.store import Store
 
     env = load_env(data)
