@@ -30,17 +30,35 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from creditcheck.catalog import Catalog
 from creditcheck.coordination import Overview, SectionRow
 from creditcheck.dates import format_datetime
 from creditcheck.filenames import safe_file_name
 from creditcheck.models import ReviewState
+from creditcheck.rules import RuleKind
 
 DEFAULT_BUREAU = "济南市历城区行政审批服务局"
 NOT_IMPORTED = "未导入"
 
-DEADLINE_NOTE = ("期限：只有按月报送的“每月26日前”遇法定节假日或休息日时提前到此前最后一个工作日；"
-                 "按自然日、小时计的期限不因节假日调整，按工作日计的期限本身只计工作日，"
-                 "“当月内”“年底前”以月末、年末为期限。")
+
+
+def deadline_note(catalog: Catalog) -> str:
+    """哪些期限遇节假日移动：只有按月报送的（如“每月26日前”），提前到此前最后一个工作日。规则取自目录。"""
+    monthly = sorted({r.rule.label for i in catalog.indicators for r in i.rules if r.rule.kind is RuleKind.MONTHLY})
+    named = "、".join(f"“{m}”" for m in monthly) or "按月报送"
+    return (f"期限：只有按月报送的{named}遇法定节假日或休息日时提前到此前最后一个工作日；"
+            "按自然日、小时计的期限不因节假日调整，按工作日计的期限本身只计工作日，"
+            "“当月内”“年底前”以月末、年末为期限。")
+
+
+def licence_rule_label(catalog: Catalog) -> str:
+    """“双公示”按时上报的期限（目录中许可决定的规则），如“15个自然日内”。"""
+    for i in catalog.indicators:
+        if i.ledger == "licence":
+            spec = i.rule_for_event("licence")
+            if spec is not None:
+                return spec.rule.label
+    return "规定期限内"
 
 
 @dataclass
@@ -223,8 +241,8 @@ def _licence_table(ov: Overview) -> Table:
         empty_text="目录中没有负责“双公示”的科室。",
         notes=[
             "上报率 = 已上报 ÷ 作出许可决定；合规率 = 通过校验 ÷ 已上报；表中写作“分子/分母”及百分比。",
-            "这里的及时率是“双公示”及时率 = 按时上报 ÷ 已上报，自作出许可决定之日起15个自然日内上传为按时，"
-            "不因节假日调整；数字来自各科室导入的“双公示”台账。它与各科室的按时完成率不同。",
+            f"这里的及时率是“双公示”及时率 = 按时上报 ÷ 已上报，自作出许可决定之日起{licence_rule_label(ov.catalog)}"
+            "上传为按时；数字来自各科室导入的“双公示”台账。它与各科室的按时完成率不同。",
             "“未导入”表示该科室本月尚未导入“双公示”台账。",
         ],
     )
@@ -241,7 +259,7 @@ def _overdue_table(ov: Overview) -> Table:
         ["科室", "指标", "事项", "期限"],
         rows, [30, 40, 60, 22], "lllc",
         empty_text="本月各科室均无逾期事项。",
-        notes=["逾期事项指已过期限仍未完成的事项。" + DEADLINE_NOTE],
+        notes=["逾期事项指已过期限仍未完成的事项。" + deadline_note(ov.catalog)],
     )
 
 
