@@ -667,13 +667,15 @@ class OfficialDocument:
         size: str = "小四",
         shaded: Iterable[int] = (),
         line: int | None = None,
+        min_chars: Sequence[float] | None = None,
     ) -> int:
         """表格：宽度为版心宽，表头行每页重复，行不跨页断开。
 
         ``widths`` 为各列的相对宽度（按版心 156 mm 等比例缩放），但每列至少放得下本列最长的
         “不可断开”的一段（日期“12月25日”、时刻、数字、代码）和两个字，不会被挤成一字一行；
         ``align`` 为每列一个字母 l/c/r（默认全部居中）；``size`` 为 "小四" 或 "四号"；``shaded`` 为
-        加底纹的数据行下标（从 0 起）；``line`` 为单元格的固定行距（缇），默认用样式的。
+        加底纹的数据行下标（从 0 起）；``line`` 为单元格的固定行距（缇），默认用样式的；
+        ``min_chars`` 为各列另外要求的最小宽度（字数，0 为不要求）。
         单元格里的 ``\\n`` 为换行，None 显示为“—”。返回数据行数。
         """
         ncol = len(headers)
@@ -689,6 +691,8 @@ class OfficialDocument:
         pt = SIZES["四号"] if four else SIZES["小四"]
         mins = [min_cell_width(pt, [headers[i], *("" if i >= len(r) or r[i] is None else str(r[i]) for r in rows)])
                 for i in range(ncol)]
+        if min_chars:
+            mins = [max(m, int(c * pt * 20 + 2 * CELL_MARGIN_TWIPS)) for m, c in zip(mins, min_chars, strict=False)]
         tw = fit_widths(widths, mins, TEXT_WIDTH_TWIPS)
         shade = set(shaded)
 

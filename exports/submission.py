@@ -141,9 +141,9 @@ def indicator_state(entry: IndicatorEntry | None, obligations: Sequence[Obligati
     if status is Status.NOT_APPLICABLE:
         return text, False
     if open_over:
-        return f"{text}，{open_over}项已逾期", True
+        return f"{text}\n{open_over}项已逾期", True
     if late:
-        return f"{text}，{late}项逾期完成", True
+        return f"{text}\n{late}项逾期完成", True
     return text, False
 
 
@@ -193,6 +193,11 @@ def _ledger_value(v: Any, month: Month) -> str:
         except ValueError:
             return s
     return s
+
+
+def quoted(text: str) -> str:
+    """加引号；里面的双引号改成单引号（“‘信易批’让诚信企业办事更快”）。"""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
 def _sentence(text: str) -> str:
@@ -284,7 +289,8 @@ class SubmissionWriter:
         doc.set_properties(title=self.title, author=sec.name, subject="信用状况监测工作情况报告")
         doc.title([f"{sec.name}关于", f"{sm.month.label}信用状况监测工作情况的报告"])
         coordinator = self.catalog.coordinator
-        doc.addressee(f"{coordinator.name if coordinator else '政务服务体系建设指导科'}：")
+        if coordinator is None or coordinator.id != sec.id:  # 体系科自己的材料不主送自己
+            doc.addressee(f"{coordinator.name if coordinator else '政务服务体系建设指导科'}：")
         doc.heading(1, "总体情况")
         self._overall(doc)
         doc.heading(1, "各项指标完成情况")
@@ -356,7 +362,8 @@ class SubmissionWriter:
             rows.append([str(ind.id), ind.short, state, self._due_text(ind),
                          cell_time(done, sm.month), str(len(entry.evidence) if entry else 0)])
         doc.table(["序号", "指标", "完成情况", "期限", "完成日期", "材料"], rows,
-                  widths=[8, 54, 18, 25, 20, 9], align="clcccc", shaded=shaded, line=290)
+                  widths=[8, 54, 18, 25, 20, 9], align="clcccc", shaded=shaded, line=290,
+                  min_chars=[0, 0, 6.0, 0, 0, 0])
 
     # ── 二、各项指标完成情况 ──
     def _indicator(self, doc: Any, n: int, ind: Indicator) -> None:
@@ -402,10 +409,10 @@ class SubmissionWriter:
         open_over, late, _ = self._flags(ind)
         for o in open_over:
             if o.event_id is None:
-                out.append(f"“{o.what}”期限为{text_time(o.effective_due, month)}，已逾期，尚未完成。")
+                out.append(f"{quoted(o.what)}期限为{text_time(o.effective_due, month)}，已逾期，尚未完成。")
         for o in late:
             if o.event_id is None and o.done_at is not None:
-                out.append(f"“{o.what}”期限为{text_time(o.effective_due, month)}，"
+                out.append(f"{quoted(o.what)}期限为{text_time(o.effective_due, month)}，"
                            f"于{text_time(o.done_at, month)}逾期完成。")
         # 佐证材料的份数在表1，清单在附件，这里不再重复
         return [s for s in out if s]
@@ -476,10 +483,7 @@ class SubmissionWriter:
                 text += ("，均" if len(events) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
             else:
                 text += "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in kinds)
-            for o in tracked:
-                if obligation_state(o) == "未完成（已逾期）":
-                    title = next((ev.title for ev in events if ev.id == o.event_id), "") or label
-                    text += f"；“{title}”期限为{text_time(o.effective_due, self.sm.month, with_time=True)}，尚未完成"
+            # 逾期未完成的是哪几件、期限是何时，写在“三、存在问题”（专人没写时）和附件的表里
         else:
             done = sum(1 for ev in events if ev.done_at)
             text += f"，已办结{done}件" if done else ""
@@ -503,11 +507,16 @@ class SubmissionWriter:
         if written:
             return [_sentence(ln) for ln in written]
         month = self.sm.month
-        over = [(ind, o) for ind in self.indicators for o in self._flags(ind)[0]]
+        over = [o for ind in self.indicators for o in self._flags(ind)[0]]
         if not over:
             return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
-        items = "；".join(f"{ind.short}：{o.what}，期限{text_time(o.effective_due, month, with_time=True)}"
-                         for ind, o in over)
+        events = {ev.id: ev for _, ev in self.sm.all_events()}
+        names = []
+        for o in over:
+            ev = events.get(o.event_id or "")
+            name = (EVENT_KINDS.get(ev.kind, ev.kind) + quoted(ev.title)) if ev is not None and ev.title else quoted(o.what)
+            names.append(f"{name}，期限{text_time(o.effective_due, month, with_time=True)}")
+        items = "；".join(names)
         return [f"本月尚有{len(over)}项逾期未完成：{items}。下步将抓紧办理，办结后补报。"]
 
     # ── 附件 ──

@@ -98,6 +98,13 @@ def test_report_structure(catalog, cal, tmp_path: Path) -> None:
     assert rfonts.get(qn("w:eastAsia")) == "黑体"
 
 
+def test_coordinator_does_not_address_itself(catalog, cal, tmp_path: Path) -> None:
+    doc = _export(catalog, cal, rich_month(catalog, "system", tmp_path / "files"), tmp_path)
+    body = _body(doc)
+    assert "政务服务体系建设指导科：" not in body
+    assert body[1:3] == ["", "一、总体情况"]
+
+
 def test_tables_numbered_in_order_with_repeating_headers(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, rich_month(catalog, "commerce", tmp_path / "files"), tmp_path)
     captions = paragraphs_with_style(doc, "GwCaption")
@@ -123,7 +130,7 @@ def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
     rows = _table1(doc)
     assert rows[0] == ["序号", "指标", "完成情况", "期限", "完成日期", "材料"]
     assert [r[0] for r in rows[1:]] == ["2", "3", "4", "5", "6", "8", "9", "10"]
-    assert rows[1] == ["2", "双公示工作质量", "已完成，1项逾期完成", "11月26日", "11月20日", "1"]
+    assert rows[1] == ["2", "双公示工作质量", "已完成\n1项逾期完成", "11月26日", "11月20日", "1"]
     assert rows[3][3] == "48小时内" and rows[4][3] == "当月内" and rows[8][3] == "1个工作日内"
 
 
@@ -170,13 +177,13 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
         assert r[2].startswith("未开始"), r
         assert r[4] == "—" and r[5] == "0"
     # 28日已过26日（实际为26日）的期限：按月报送的各项都已逾期
-    assert rows[0][2] == "未开始，1项已逾期"
+    assert rows[0][2] == "未开始\n1项已逾期"
     body = _body(doc)
     assert indicator_paragraph(doc, "信用动态信息报送").endswith("尚未开展。本月无信用动态。本月要求至少1篇，尚未完成。")
     plans = body[body.index("三、存在问题和下步打算") + 1]
     monthly = sum(1 for i in assigned if i.monthly_rules)
     assert monthly == 5
-    assert plans.startswith("本月尚有5项逾期未完成：双公示工作质量：报送“双公示”工作台账，期限11月26日；")
+    assert plans.startswith("本月尚有5项逾期未完成：“报送‘双公示’工作台账”，期限11月26日；")
     assert plans.endswith("下步将抓紧办理，办结后补报。")
     # 没有附件：不写附件说明，也没有附件页
     assert not any(t.startswith("附件：") for t in body)
@@ -212,8 +219,13 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     captions = paragraphs_with_style(doc, "GwCaption")
     assert "表2　异议协同处理函办理情况（期限：1个工作日内）" in captions
     para = indicator_paragraph(doc, "异议处理和信用修复")
-    assert "异议协同处理函3件，按时完成1件，逾期完成1件，逾期未完成1件；“异议函丙”期限为11月27日，尚未完成。" in para
-    assert _table1(doc)[-1][2] == "已完成，1项已逾期"
+    assert para.endswith("异议协同处理函3件，按时完成1件，逾期完成1件，逾期未完成1件。")
+    assert _table1(doc)[-1][2] == "已完成\n1项已逾期"
+    # 专人没写“存在问题和下步打算”时，逾期未完成的写在那里（名称、期限）
+    body = _body(doc)
+    plans = body[body.index("三、存在问题和下步打算") + 1]
+    assert plans.startswith("本月尚有6项逾期未完成：“报送‘双公示’工作台账”，期限11月26日；")
+    assert plans.endswith("；异议协同处理函“异议函丙”，期限11月27日。下步将抓紧办理，办结后补报。")
 
 
 def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
