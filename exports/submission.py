@@ -141,9 +141,9 @@ def indicator_state(entry: IndicatorEntry | None, obligations: Sequence[Obligati
     if status is Status.NOT_APPLICABLE:
         return text, False
     if open_over:
-        return f"{text}\n{open_over}项已逾期", True
+        return f"{text}，{open_over}项已逾期", True
     if late:
-        return f"{text}\n{late}项逾期完成", True
+        return f"{text}，{late}项逾期完成", True
     return text, False
 
 
@@ -320,13 +320,6 @@ class SubmissionWriter:
         pending = [o for o in obs if not o.done and o.level is not Level.OVERDUE]
         return open_over, late, pending
 
-    def _due_text(self, ind: Indicator) -> str:
-        monthly = [o for o in self.obligations.get(ind.id, []) if o.event_id is None]
-        if monthly:
-            return text_time(monthly[0].effective_due, self.sm.month)
-        labels = [rule_label(r.rule) for r in ind.rules if r.rule.is_event_rule]
-        return "、".join(dict.fromkeys(labels)) if labels else "、".join(rule_label(r.rule) for r in ind.rules)
-
     def _overall(self, doc: Any) -> None:
         sm = self.sm
         sc = score(self.catalog, sm)
@@ -350,6 +343,11 @@ class SubmissionWriter:
                 parts.append(f"未到期{pending}项")
             text += f"；应办事项{len(all_obs)}项，" + "，".join(parts)
         text += f"；按权重计算得分{sc.weighted:.1f}分。"
+        monthly = {(spec.rule.label, text_time(o.effective_due, sm.month))
+                   for ind in self.indicators for spec in ind.monthly_rules
+                   for o in self.obligations.get(ind.id, []) if o.event_id is None and o.rule == str(spec.rule)}
+        for label, due in sorted(monthly):
+            text += f"{label}报送的材料，本月期限为{due}。"
         doc.paragraph(text)
         doc.caption(f"{sm.month.label}监测指标完成情况")
         rows, shaded = [], []
@@ -359,11 +357,10 @@ class SubmissionWriter:
             if shade:
                 shaded.append(n)
             done = entry.completed_at if entry and entry.status is Status.DONE else None
-            rows.append([str(ind.id), ind.short, state, self._due_text(ind),
-                         cell_time(done, sm.month), str(len(entry.evidence) if entry else 0)])
-        doc.table(["序号", "指标", "完成情况", "期限", "完成日期", "材料"], rows,
-                  widths=[8, 54, 18, 25, 20, 9], align="clcccc", shaded=shaded, line=290,
-                  min_chars=[0, 0, 6.0, 0, 0, 0])
+            rows.append([str(ind.id), ind.short, state, cell_time(done, sm.month),
+                         str(len(entry.evidence) if entry else 0)])
+        doc.table(["序号", "指标", "完成情况", "完成日期", "材料"], rows,
+                  widths=[8, 52, 40, 20, 9], align="clccc", shaded=shaded, line=290)
 
     # ── 二、各项指标完成情况 ──
     def _indicator(self, doc: Any, n: int, ind: Indicator) -> None:
@@ -403,17 +400,13 @@ class SubmissionWriter:
         if ind.ledger and self.sm.ledgers.get(ind.ledger):
             # 没有期限规则的事项（如信用承诺）以导入的台账为准，不再单独计数
             kinds = [k for k in kinds if ind.rule_for_event(k) is not None or ind.quota_rules]
-        out.extend(_merge_simple(
-            [self._events_sentence(ind, kind, [ev for ev in entry.events if ev.kind == kind], entry)
-             for kind in kinds]))
+        out.extend(self._events_sentences(ind, kinds, entry))
         open_over, late, _ = self._flags(ind)
-        for o in open_over:
-            if o.event_id is None:
-                out.append(f"{quoted(o.what)}期限为{text_time(o.effective_due, month)}，已逾期，尚未完成。")
+        if any(o.event_id is None for o in open_over):
+            out.append("本月材料已过报送期限，尚未报送。")
         for o in late:
             if o.event_id is None and o.done_at is not None:
-                out.append(f"{quoted(o.what)}期限为{text_time(o.effective_due, month)}，"
-                           f"于{text_time(o.done_at, month)}逾期完成。")
+                out.append(f"本月材料于{text_time(o.done_at, month)}报送，已过期限。")
         # 佐证材料的份数在表1，清单在附件，这里不再重复
         return [s for s in out if s]
 
@@ -461,6 +454,33 @@ class SubmissionWriter:
             if isinstance(r, (int, float)):
                 parts.append(f"{label}{_pct(r)}")
         return f"{name}台账" + ("，".join(parts) if parts else "已导入") + "。"
+
+    def _events_sentences(self, ind: Indicator, kinds: Sequence[str], entry: IndicatorEntry) -> list[str]:
+        """各类事项：有期限的几类合成一句“行政许可决定2件、问题数据2件，未到期2件，逾期未完成2件。”，
+        其余（没有期限规则的、没有事项的、配额）各自一句。"""
+        out: list[str] = []
+        heads: list[str] = []
+        states: list[str] = []
+        tail: list[str] = []
+        for kind in kinds:
+            events = [ev for ev in entry.events if ev.kind == kind]
+            tracked = [o for ev in events if (o := self.by_event.get(ev.id)) is not None]
+            if events and len(tracked) == len(events):
+                heads.append(f"{EVENT_KINDS.get(kind, kind)}{len(events)}件")
+                states.extend(obligation_state(o) for o in tracked)
+                tail.append(self._quota_sentence(self.quotas.get((ind.id, kind)), EVENT_KINDS.get(kind, kind)))
+            else:
+                out.append(self._events_sentence(ind, kind, events, entry))
+        if heads:
+            names = {"按时完成": "按时完成", "逾期完成": "逾期完成", "未到期": "未到期", "未完成（已逾期）": "逾期未完成"}
+            present = [k for k in names if k in states]
+            if len(present) == 1:
+                word = names[present[0]]
+                state = ("，均" if len(states) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
+            else:
+                state = "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in present)
+            out.insert(0, "、".join(heads) + state + "。" + "".join(tail))
+        return out
 
     def _events_sentence(self, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry) -> str:
         """“行政许可决定3件，按时完成2件，未到期1件。”逾期未完成的写出名称和期限。"""
@@ -660,40 +680,6 @@ QUOTA_UNITS = {"article": "篇", "case": "个", "activity": "次"}
 EVIDENCE_TITLE = "本月佐证材料清单"
 EVENTS_TITLE = "本月事项办理情况"
 LEDGER_TITLE = "工作台账统计"
-
-
-_SIMPLE_EVENTS = re.compile(r"^(.+?\d+件)，(?:均)?(已按时完成|已逾期完成|未到期)。$")
-
-
-def _merge_simple(sentences: list[str]) -> list[str]:
-    """相邻的“行政许可决定1件，未到期。”“问题数据2件，均未到期。”并成“行政许可决定1件、问题数据2件，均未到期。”"""
-    out: list[str] = []
-    group: list[str] = []
-    state = ""
-
-    def flush() -> None:
-        if not group:
-            return
-        if len(group) == 1:
-            out.append(single)
-        else:
-            out.append("、".join(group) + f"，均{state}。")
-
-    single = ""
-    for text in sentences:
-        m = _SIMPLE_EVENTS.match(text)
-        if m and (not group or m.group(2) == state):
-            group.append(m.group(1))
-            state, single = m.group(2), text
-            continue
-        flush()
-        group = []
-        if m:
-            group, state, single = [m.group(1)], m.group(2), text
-        else:
-            out.append(text)
-    flush()
-    return out
 
 
 def _evidence_note(ev: Evidence) -> tuple[str, bool]:

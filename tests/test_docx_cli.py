@@ -61,7 +61,7 @@ def test_export_default_name_in_current_folder_and_figures_match_store(
     assert rates[1][2] == f"{lic['uploaded']}÷{lic['decided']}"
     summary = tables_in(body_elements(doc))[0][1:]
     assert [int(r[0]) for r in summary] == sorted(stored.entries)
-    assert [r[5] for r in summary] == [str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)]
+    assert [r[4] for r in summary] == [str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)]
     assert "1 | 告知承诺 | 某某公司" in "\n".join(" | ".join(r) for t in tables_in(attachment_elements(doc, 3))
                                                for r in t)  # 台账行来自仓库
     assert "责任要求" not in all_text(doc)

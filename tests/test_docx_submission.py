@@ -127,11 +127,20 @@ def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
     # 10 项应办：8 项按月报送 + 5 个事件，其中“某某餐饮店”许可决定 10月20日 → 11月4日到期，11月10日才上报
     assert overall.startswith("本月负责指标8项，已完成8项；")
     assert "逾期完成1项" in overall and "按权重计算得分100.0分。" in overall
+    assert overall.endswith("每月26日前报送的材料，本月期限为11月26日。")
     rows = _table1(doc)
-    assert rows[0] == ["序号", "指标", "完成情况", "期限", "完成日期", "材料"]
+    assert rows[0] == ["序号", "指标", "完成情况", "完成日期", "材料"]
     assert [r[0] for r in rows[1:]] == ["2", "3", "4", "5", "6", "8", "9", "10"]
-    assert rows[1] == ["2", "双公示工作质量", "已完成\n1项逾期完成", "11月26日", "11月20日", "1"]
-    assert rows[3][3] == "48小时内" and rows[4][3] == "当月内" and rows[8][3] == "1个工作日内"
+    assert rows[1] == ["2", "双公示工作质量", "已完成，1项逾期完成", "11月20日", "1"]
+
+
+def test_monthly_due_moves_to_the_previous_working_day(catalog, cal, tmp_path: Path) -> None:
+    from creditcheck.month import Month
+
+    sm = SectionMonth("office", Month(2026, 12), catalog.version)  # 2026年12月26日是星期六
+    doc = _export(catalog, cal, sm, tmp_path, now=datetime(2026, 12, 1, 9, 0))
+    body = _body(doc)
+    assert body[body.index("一、总体情况") + 1].endswith("每月26日前报送的材料，本月期限为12月25日。")
 
 
 def test_person_and_phone_fall_back_to_settings(catalog, cal, tmp_path: Path) -> None:
@@ -163,7 +172,7 @@ def test_evidence_list_attachment(catalog, cal, tmp_path: Path) -> None:
     assert rows[3] == ["3", "双公示工作质量", "说明.docx", "11月10日", "文件缺失"]
     texts = paragraph_texts(attachment_elements(doc, 1))
     assert "注：有2份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。" in texts
-    assert _table1(doc)[1][5] == "3"
+    assert _table1(doc)[1][4] == "3"
     assert e.evidence[0].sha256[:8] not in all_text(doc)  # 校验码是给程序用的，不印在公文里
 
 
@@ -175,9 +184,10 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
     assert len(rows) == len(assigned)
     for r in rows:
         assert r[2].startswith("未开始"), r
-        assert r[4] == "—" and r[5] == "0"
+        assert r[3] == "—" and r[4] == "0"
     # 28日已过26日（实际为26日）的期限：按月报送的各项都已逾期
-    assert rows[0][2] == "未开始\n1项已逾期"
+    assert rows[0][2] == "未开始，1项已逾期"
+    assert indicator_paragraph(doc, "双公示工作质量").endswith("本月材料已过报送期限，尚未报送。")
     body = _body(doc)
     assert indicator_paragraph(doc, "信用动态信息报送").endswith("尚未开展。本月无信用动态。本月要求至少1篇，尚未完成。")
     plans = body[body.index("三、存在问题和下步打算") + 1]
@@ -220,7 +230,7 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     assert "表2　异议协同处理函办理情况（期限：1个工作日内）" in captions
     para = indicator_paragraph(doc, "异议处理和信用修复")
     assert para.endswith("异议协同处理函3件，按时完成1件，逾期完成1件，逾期未完成1件。")
-    assert _table1(doc)[-1][2] == "已完成\n1项已逾期"
+    assert _table1(doc)[-1][2] == "已完成，1项已逾期"
     # 专人没写“存在问题和下步打算”时，逾期未完成的写在那里（名称、期限）
     body = _body(doc)
     plans = body[body.index("三、存在问题和下步打算") + 1]
@@ -350,7 +360,7 @@ def test_not_applicable(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, sm, tmp_path)
     assert indicator_paragraph(doc, "“信易批”应用场景").startswith("（五）“信易批”应用场景。本月不适用，理由是本月无新增案例。")
     row6 = [r for r in _table1(doc) if r[0] == "6"][0]
-    assert row6[2] == "不适用" and row6[4] == "—"
+    assert row6[2] == "不适用" and row6[3] == "—"
 
 
 def test_requirements_only_when_asked(catalog, cal, tmp_path: Path) -> None:
