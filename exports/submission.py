@@ -343,11 +343,10 @@ class SubmissionWriter:
                 parts.append(f"未到期{pending}项")
             text += f"；应办事项{len(all_obs)}项，" + "，".join(parts)
         text += f"；按权重计算得分{sc.weighted:.1f}分。"
-        monthly = {(spec.rule.label, text_time(o.effective_due, sm.month))
-                   for ind in self.indicators for spec in ind.monthly_rules
-                   for o in self.obligations.get(ind.id, []) if o.event_id is None and o.rule == str(spec.rule)}
-        for label, due in sorted(monthly):
-            text += f"{label}报送的材料，本月期限为{due}。"
+        # 按月报送的期限（“每月26日前”遇休息日已提前到此前最后一个工作日）
+        dues = sorted({text_time(o.effective_due, sm.month) for o in all_obs if o.event_id is None})
+        if dues:
+            text += f"本月报送期限为{'、'.join(dues)}。"
         doc.paragraph(text)
         doc.caption(f"{sm.month.label}监测指标完成情况")
         rows, shaded = [], []
@@ -442,7 +441,7 @@ class SubmissionWriter:
         name = LEDGER_NAMES.get(kind, kind)
         summary = self.sm.ledgers.get(kind)
         if not summary:
-            return f"本月未导入{name}台账。"
+            return f"{name}台账未导入。"
         counts: dict[str, Any] = summary.get("counts") or {}
         rates: dict[str, Any] = summary.get("rates") or {}
         clabels = COUNT_LABELS.get(kind, COUNT_LABELS["licence"])
