@@ -202,8 +202,10 @@ def _add_events(
     }[kind]
     if kind == "incident" and sm.section_id != "window":
         return  # 严重失信事件只演示一件
-    checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[2], _at(max(soon, month.first_day), 8, 30),
-                        t if t.time() > time(8, 30) else _at(today, 23, 0), fields=_fields(kind), note="演示：待办")
+    # 不晚于此刻：早上 8:30 之前演示时，改为半小时前
+    occurred = min(_at(max(soon, month.first_day), 8, 30), t - timedelta(minutes=30))
+    checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[2], occurred, t,
+                        fields=_fields(kind), note="演示：待办")
 
 
 def _fields(kind: str) -> dict[str, str]:
