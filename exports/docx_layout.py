@@ -166,12 +166,12 @@ CELL_MARGIN_TWIPS = 57
 
 
 def min_cell_width(pt: float, texts: Iterable[str]) -> int:
-    """一列至少要多宽（缇）：放得下表头的一半（表头可排两行）和最长的不可断开的一段，
+    """一列至少要多宽（缇）：放得下表头（四字以内的整个，更长的一半）和最长的不可断开的一段，
     且至少两个字，再加左右边距。``texts`` 的第一个为表头。"""
     texts = list(texts)
     head = text_width(texts[0]) if texts else 0.0
-    # 表头两字不拆开，更长的允许排两行
-    chars = max(2.0, (head + 1) // 2)
+    # 四个字以内的表头不拆开，更长的允许排两行
+    chars = max(2.0, head if head <= 4 else (head + 1) // 2)
     for text in texts:
         for m in _NO_BREAK.finditer(text):
             # 很长的半角串（英文文件名、网址）可以断开：最多按 18 个半角字符（一个信用代码）留宽度

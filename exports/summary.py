@@ -88,12 +88,15 @@ class Table:
         return f"表{self.number}　{self.caption}" if self.number else self.caption
 
     @property
-    def note(self) -> str:
-        if not self.notes:
-            return ""
+    def note_paragraphs(self) -> list[str]:
+        """表下的注，一条一段：“注：1.……”“2.……”。"""
         if len(self.notes) == 1:
-            return "注：" + self.notes[0]
-        return "注：" + "".join(f"{n}.{t}" for n, t in enumerate(self.notes, start=1))
+            return ["注：" + self.notes[0]]
+        return [("注：" if n == 1 else "") + f"{n}.{t}" for n, t in enumerate(self.notes, start=1)]
+
+    @property
+    def note(self) -> str:
+        return "".join(self.note_paragraphs)
 
 
 @dataclass
@@ -166,15 +169,16 @@ def _overview_table(ov: Overview, to: str) -> Table:
     rows = []
     shaded = []
     for n, r in enumerate(ov.ranking):
+        on_time = f"{r.on_time}/{r.due}\n{_pct(r.on_time / r.due)}" if r.due else "—"
         rows.append([r.section.short, str(r.score.total), str(r.score.done), str(r.overdue_cells),
-                     f"{r.score.weighted:.1f}", r.timeliness_label, str(r.rank), review_label(r)])
+                     f"{r.score.weighted:.1f}", on_time, str(r.rank), review_label(r)])
         if r.overdue_cells:
             shaded.append(n)
     who = "本局" if to == "区信用办" else "局内"
     return Table(
         "overview", "各科室完成情况及局内排名",
         ["科室", "应完成", "已完成", "逾期", "得分", "按时完成率", "局内排名", "审核状态"],
-        rows, [24, 11, 11, 9, 11, 24, 11, 33], "lccccccl", shaded,
+        rows, [34, 11, 11, 9, 11, 18, 11, 30], "lccccccl", shaded,
         notes=[
             "应完成为本科室负责的指标数，不含不适用的；逾期为未完成且已过期限的指标数；"
             "得分为按目录权重计算的完成度，满分100分。",
@@ -220,14 +224,14 @@ def _licence_table(ov: Overview) -> Table:
             continue
         lic = r.record.ledgers.get("licence")
         if not isinstance(lic, dict) or not lic:
-            rows.append([r.section.name, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED])
+            rows.append([r.section.short, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED])
             continue
         raw_counts, raw_rates = lic.get("counts"), lic.get("rates")
         counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
         rates: dict[str, Any] = raw_rates if isinstance(raw_rates, dict) else {}
 
         decided, uploaded = counts.get("decided"), counts.get("uploaded")
-        row = [r.section.name, _fig(decided), _fig(uploaded),
+        row = [r.section.short, _fig(decided), _fig(uploaded),
                _rate(rates, "reported", uploaded, decided),
                _rate(rates, "timely", counts.get("on_time"), uploaded),
                _rate(rates, "compliant", counts.get("compliant"), uploaded)]
@@ -237,7 +241,7 @@ def _licence_table(ov: Overview) -> Table:
     return Table(
         "licence", "“双公示”数据质量",
         ["科室", "许可决定", "已上报", "上报率", "及时率", "合规率"],
-        rows, [36, 14, 14, 22, 22, 22], "lccccc", shaded,
+        rows, [26, 14, 14, 22, 22, 22], "lccccc", shaded,
         empty_text="目录中没有负责“双公示”的科室。",
         notes=[
             "上报率 = 已上报 ÷ 作出许可决定；合规率 = 通过校验 ÷ 已上报；表中写作“分子/分母”及百分比。",
@@ -252,12 +256,12 @@ def _overdue_table(ov: Overview) -> Table:
     rows = []
     for r in ov.overdue_by_section:
         for o in r.overdue:
-            rows.append([r.section.name, f"{o.indicator_id}.{ov.catalog.indicator(o.indicator_id).short}",
+            rows.append([r.section.short, f"{o.indicator_id}.{ov.catalog.indicator(o.indicator_id).short}",
                          o.what, o.due_label])
     return Table(
         "overdue", "逾期事项",
         ["科室", "指标", "事项", "期限"],
-        rows, [30, 40, 60, 22], "lllc",
+        rows, [28, 36, 62, 22], "lllc",
         empty_text="本月各科室均无逾期事项。",
         notes=["逾期事项指已过期限仍未完成的事项。" + deadline_note(ov.catalog)],
     )
@@ -277,7 +281,7 @@ def _not_submitted_table(ov: Overview) -> Table:
         else:
             state = "未提交"
             detail = "" if r.stored else "本月没有记录"
-        rows.append([r.section.name, state, detail])
+        rows.append([r.section.short, state, detail])
     return Table(
         "not_submitted", "未报送科室",
         ["科室", "状态", "说明"],
@@ -389,8 +393,8 @@ def write_summary_docx(content: SummaryContent, path: Path, *, font_profile: str
             continue
         doc.caption(t.label, numbered=False)
         doc.table(t.headers, t.rows, widths=t.widths, align=t.align, shaded=t.shaded)
-        if t.note:
-            doc.paragraph(t.note)
+        for text in t.note_paragraphs:
+            doc.paragraph(text)
     doc.signature(content.org, when=content.day)
     return doc.save(Path(path))
 
