@@ -343,12 +343,11 @@ class SubmissionWriter:
                 parts.append(f"未到期{pending}项")
             text += f"；应办事项{len(all_obs)}项，" + "，".join(parts)
         text += f"；按权重计算得分{sc.weighted:.1f}分。"
-        # 按月报送的期限（“每月26日前”遇休息日已提前到此前最后一个工作日）
-        dues = sorted({text_time(o.effective_due, sm.month) for o in all_obs if o.event_id is None})
-        if dues:
-            text += f"本月报送期限为{'、'.join(dues)}。"
         doc.paragraph(text)
-        doc.caption(f"{sm.month.label}监测指标完成情况")
+        # 按月报送的期限（“每月26日前”遇休息日已提前到此前最后一个工作日）写在表题里
+        dues = sorted({text_time(o.effective_due, sm.month) for o in all_obs if o.event_id is None})
+        due = f"（报送期限{'、'.join(dues)}）" if dues else ""
+        doc.caption(f"{sm.month.label}监测指标完成情况{due}")
         rows, shaded = [], []
         for n, ind in enumerate(self.indicators):
             entry = sm.entries.get(ind.id)

@@ -116,7 +116,7 @@ def test_tables_numbered_in_order_with_repeating_headers(catalog, cal, tmp_path:
         assert prev.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val")) == "GwCaption"
         first_row = tbl.find(qn("w:tr"))
         assert first_row.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
-    assert captions[0] == "表1　2026年11月监测指标完成情况"
+    assert captions[0] == "表1　2026年11月监测指标完成情况（报送期限11月26日）"
 
 
 def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
@@ -127,7 +127,8 @@ def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
     # 10 项应办：8 项按月报送 + 5 个事件，其中“某某餐饮店”许可决定 10月20日 → 11月4日到期，11月10日才上报
     assert overall.startswith("本月负责指标8项，已完成8项；")
     assert "逾期完成1项" in overall and "按权重计算得分100.0分。" in overall
-    assert overall.endswith("本月报送期限为11月26日。")
+    assert overall.endswith("按权重计算得分100.0分。")
+    assert paragraphs_with_style(doc, "GwCaption")[0] == "表1　2026年11月监测指标完成情况（报送期限11月26日）"
     rows = _table1(doc)
     assert rows[0] == ["序号", "指标", "完成情况", "完成日期", "材料"]
     assert [r[0] for r in rows[1:]] == ["2", "3", "4", "5", "6", "8", "9", "10"]
@@ -139,8 +140,7 @@ def test_monthly_due_moves_to_the_previous_working_day(catalog, cal, tmp_path: P
 
     sm = SectionMonth("office", Month(2026, 12), catalog.version)  # 2026年12月26日是星期六
     doc = _export(catalog, cal, sm, tmp_path, now=datetime(2026, 12, 1, 9, 0))
-    body = _body(doc)
-    assert body[body.index("一、总体情况") + 1].endswith("本月报送期限为12月25日。")
+    assert paragraphs_with_style(doc, "GwCaption")[0] == "表1　2026年12月监测指标完成情况（报送期限12月25日）"
 
 
 def test_person_and_phone_fall_back_to_settings(catalog, cal, tmp_path: Path) -> None:
