@@ -530,10 +530,17 @@ class SubmissionWriter:
             return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
         events = {ev.id: ev for _, ev in self.sm.all_events()}
         names = []
-        for o in over:
-            ev = events.get(o.event_id or "")
-            name = (EVENT_KINDS.get(ev.kind, ev.kind) + quoted(ev.title)) if ev is not None and ev.title else quoted(o.what)
-            names.append(f"{name}，期限{text_time(o.effective_due, month, with_time=True)}")
+        monthly: dict[str, list[str]] = {}
+        for ind in self.indicators:
+            for o in self._flags(ind)[0]:
+                ev = events.get(o.event_id or "")
+                if ev is None:  # 按月报送的材料：同一期限的合成一项
+                    monthly.setdefault(text_time(o.effective_due, month), []).append(ind.short)
+                    continue
+                name = EVENT_KINDS.get(ev.kind, ev.kind) + (quoted(ev.title) if ev.title else "")
+                names.append(f"{name}，期限{text_time(o.effective_due, month, with_time=True)}")
+        for due, shorts in monthly.items():
+            names.insert(0, f"{'、'.join(shorts)}的本月材料，期限{due}")
         items = "；".join(names)
         return [f"本月尚有{len(over)}项逾期未完成：{items}。下步将抓紧办理，办结后补报。"]
 

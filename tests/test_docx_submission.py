@@ -193,7 +193,8 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
     plans = body[body.index("三、存在问题和下步打算") + 1]
     monthly = sum(1 for i in assigned if i.monthly_rules)
     assert monthly == 5
-    assert plans.startswith("本月尚有5项逾期未完成：“报送‘双公示’工作台账”，期限11月26日；")
+    assert plans == ("本月尚有5项逾期未完成：双公示工作质量、信用承诺和履约践诺信息归集、“信易批”应用场景、"
+                     "信用核查和联合奖惩应用、严防严重失信事件的本月材料，期限11月26日。下步将抓紧办理，办结后补报。")
     assert plans.endswith("下步将抓紧办理，办结后补报。")
     # 没有附件：不写附件说明，也没有附件页
     assert not any(t.startswith("附件：") for t in body)
@@ -234,7 +235,7 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     # 专人没写“存在问题和下步打算”时，逾期未完成的写在那里（名称、期限）
     body = _body(doc)
     plans = body[body.index("三、存在问题和下步打算") + 1]
-    assert plans.startswith("本月尚有6项逾期未完成：“报送‘双公示’工作台账”，期限11月26日；")
+    assert plans.startswith("本月尚有6项逾期未完成：双公示工作质量、")
     assert plans.endswith("；异议协同处理函“异议函丙”，期限11月27日。下步将抓紧办理，办结后补报。")
 
 
