@@ -69,6 +69,10 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
         for iid in (2, 4, 8, 10):
             app.open_checklist(iid)
             await pilot.pause()
+            for _ in range(50):  # 底栏在按键表更新后才重排：等到它排好，不靠时钟
+                if "返回" in footer_keys(app):
+                    break
+                await pilot.pause()
             keys = footer_keys(app)
             assert "返回" in keys and "帮助" in keys and "标记完成" in keys, keys
             assert all(right <= 80 for _, right in keys.values()), keys
@@ -142,6 +146,10 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
         await type_into(pilot, "#note", "备注")
         note = app.screen.query_one("#note", Input)
         form = app.screen.query_one(".form")
+        for _ in range(50):  # 滚动在下一轮重排后才完成：等到条件成立，不靠时钟
+            if form.region.y <= note.region.y and note.region.bottom <= form.region.bottom:
+                break
+            await pilot.pause()
         assert form.region.y <= note.region.y and note.region.bottom <= form.region.bottom
         await pilot.press("escape")  # 填过内容：先问
         await pilot.pause()
@@ -149,6 +157,10 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
         await press(pilot, "a")
         assert isinstance(app.screen, EvidenceModal)
         ok = app.screen.query_one("#ok", Button)
+        for _ in range(50):
+            if 0 < ok.region.bottom <= 24:
+                break
+            await pilot.pause()
         assert ok.region.bottom <= 24, ok.region
 
 
