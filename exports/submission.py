@@ -603,11 +603,12 @@ class SubmissionWriter:
                         if state in ("逾期完成", "未完成（已逾期）"):
                             shaded.append(n)
                     rows.append([str(n + 1), event_subject(ev), cell_time(ev.occurred_at, month, with_time=hourly),
-                                 due, cell_time(ev.done_at, month, with_time=hourly), state])
+                                 due, cell_time(ev.done_at, month, with_time=hourly), state.replace("（", "\n（")])
                 rule = f"（期限：{rule_label(spec.rule)}）" if spec is not None else ""
                 doc.caption(f"{label}办理情况{rule}")
                 doc.table(["序号", "事项", t_occ, "期限", t_done, "办理情况"], rows,
-                          widths=[9, 56, 22, 22, 22, 24], align="clcccc", shaded=shaded)
+                          widths=[9, 56, 22, 22, 22, 24], align="clcccc", shaded=shaded,
+                          min_chars=[0, 0, 0, 0, 0, 5.2])
 
     def _ledger_tables(self, doc: Any) -> None:
         for kind in self._ledger_kinds():

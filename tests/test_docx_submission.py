@@ -225,7 +225,7 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     assert rows[0] == ["序号", "事项", "收函日期", "期限", "处理完成日期", "办理情况"]
     assert rows[1] == ["1", "异议函甲\n来函编号：济信异〔2026〕15号", "11月13日", "11月16日", "11月16日", "按时完成"]
     assert rows[2] == ["2", "异议函乙", "11月16日", "11月17日", "11月18日", "逾期完成"]
-    assert rows[3] == ["3", "异议函丙", "11月26日", "11月27日", "—", "未完成（已逾期）"]
+    assert rows[3] == ["3", "异议函丙", "11月26日", "11月27日", "—", "未完成\n（已逾期）"]
     assert "00:00" not in all_text(doc)
     captions = paragraphs_with_style(doc, "GwCaption")
     assert "表2　异议协同处理函办理情况（期限：1个工作日内）" in captions
