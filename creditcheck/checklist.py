@@ -12,6 +12,7 @@ from typing import TypeVar
 from .catalog import EVENT_KINDS, Catalog
 from .dates import check_completion
 from .errors import InputError
+from .evidence import check_evidence_date
 from .freeze import LockedMonthError as LockedMonthError
 from .freeze import ensure_editable
 from .models import Event, Evidence, IndicatorEntry, SectionMonth, Status, new_id
@@ -59,6 +60,13 @@ def set_note(sm: SectionMonth, catalog: Catalog, indicator_id: int, note: str, n
         e.status = Status.IN_PROGRESS
 
 
+def set_plans(sm: SectionMonth, text: str, now: datetime) -> None:
+    """写“存在问题和下步打算”（报送材料正文第三部分）。去掉首尾空白和多余的空行。"""
+    _guard(sm)
+    lines = [ln.rstrip() for ln in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    sm.plans = "\n".join(ln for ln in lines if ln.strip()).strip()
+
+
 def set_count(sm: SectionMonth, catalog: Catalog, indicator_id: int, key: str, value: int | str, now: datetime) -> None:
     """填写计数（信用核查应用次数、市场主体数量……）；必须是非负整数。"""
     _guard(sm)
@@ -85,7 +93,9 @@ def application_ratio(counts: dict[str, int]) -> float | None:
 
 
 def add_evidence(sm: SectionMonth, catalog: Catalog, indicator_id: int, ev: Evidence, now: datetime) -> None:
+    """附上一份材料；材料日期晚于今天时拒绝（报送材料里不能有日期在报送日之后的佐证）。"""
     _guard(sm)
+    check_evidence_date(ev.effective_date, now)
     e = _entry(sm, catalog, indicator_id)
     e.evidence.append(ev)
     e.updated_at = now
@@ -114,7 +124,7 @@ def add_event(
         allowed = "、".join(EVENT_KINDS[k] for k in ind.event_kinds) or "无"
         raise InputError(f"第{indicator_id}项指标不记录“{EVENT_KINDS.get(kind, kind)}”（可记录：{allowed}）")
     if occurred_at.date() > now.date():
-        raise InputError(f"发生日期 {occurred_at.date().isoformat()} 晚于今天，请核对")
+        raise InputError(f"发生日期 {occurred_at.date().isoformat()} 晚于今天（{now.date().isoformat()}），请核对")
     if done_at is not None:
         check_completion(done_at, occurred_at, now)
     ev = Event(kind=kind, title=title.strip(), occurred_at=occurred_at, done_at=done_at, note=note,

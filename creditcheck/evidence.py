@@ -52,6 +52,12 @@ def resolve(path_text: str, base_dir: Path | None = None) -> Path:
     return Path(os.path.abspath(p))
 
 
+def check_evidence_date(effective_date: date | None, now: datetime) -> None:
+    """材料日期不能晚于今天：报送材料里不能出现日期在报送日之后的佐证。"""
+    if effective_date is not None and effective_date > now.date():
+        raise EvidenceError(f"材料日期 {effective_date.isoformat()} 晚于今天（{now.date().isoformat()}），请核对")
+
+
 def attach(
     path_text: str,
     *,
@@ -65,8 +71,9 @@ def attach(
     """新建一条佐证材料记录，并记下文件指纹。
 
     文件不存在时抛出 EvidenceMissing（``allow_missing=True`` 时照样记录，只是没有指纹）；
-    是文件夹或读不了时抛出 EvidenceError。
+    是文件夹或读不了时抛出 EvidenceError；材料日期晚于今天时抛出 EvidenceError（先于查文件）。
     """
+    check_evidence_date(effective_date, now)
     p = resolve(path_text, base_dir)
     ev = Evidence(
         path=path_text.strip(),

@@ -290,6 +290,8 @@ class SectionMonth:
     """读出（或上次保存）时盘上记录的修订号；0 表示还没有保存过。保存时核对（见 storage 的 save_month）。"""
     saved_at: datetime | None = None
     """读出（或上次保存）时盘上记录的保存时间；与 ``rev`` 一起认定“还是读出时的那一版”。"""
+    plans: str = ""
+    """存在问题和下步打算：专人在界面里写的几句话，写入报送材料正文第三部分。"""
 
     def entry(self, indicator_id: int) -> IndicatorEntry:
         """该指标的记录；还没有时新建一条（未开始）。"""
@@ -330,6 +332,7 @@ class SectionMonth:
             "catalog_version": self.catalog_version,
             "person": self.person,
             "phone": self.phone,
+            "plans": self.plans,
             "review": self.review.value,
             "history": [r.to_dict() for r in self.history],
             "entries": {str(k): v.to_dict() for k, v in sorted(self.entries.items())},
@@ -350,4 +353,5 @@ class SectionMonth:
             phone=d.get("phone", ""),
             rev=int(d.get("rev") or 0),
             saved_at=_dt(d.get("saved_at")),
+            plans=str(d.get("plans") or ""),
         )

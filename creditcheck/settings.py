@@ -39,6 +39,8 @@ class Settings:
     """局名，用于汇总材料标题。"""
     launch_mode: str = "terminal"
     """桌面图标的打开方式：terminal（终端窗口）或 browser（本机浏览器标签页，见 ``creditcheck web``）。"""
+    with_requirements: bool = False
+    """为真时报送材料在各指标的完成情况后附上实施方案的责任要求原文（命令行 --with-requirements 同）。"""
 
     @property
     def configured(self) -> bool:
@@ -55,6 +57,7 @@ class Settings:
             s.font_profile = "standard"
         if s.launch_mode not in LAUNCH_MODES:
             s.launch_mode = "terminal"
+        s.with_requirements = s.with_requirements is True
         try:
             s.horizon_days = max(0, int(s.horizon_days))
         except (TypeError, ValueError):

@@ -158,6 +158,58 @@ def text_width(text: str) -> float:
     return w
 
 
+_NO_BREAK = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|[\x21-\x7e]+")
+"""表格里不应断开的一段：日期、年月、连续的半角字符（时刻、数字、百分比、统一社会信用代码）。"""
+
+CELL_MARGIN_TWIPS = 57
+"""单元格左右边距（缇），与表格的 tblCellMar 一致。"""
+
+
+def min_cell_width(pt: float, texts: Iterable[str]) -> int:
+    """一列至少要多宽（缇）：放得下表头（四字以内的整个，更长的一半）和最长的不可断开的一段，
+    且至少两个字，再加左右边距。``texts`` 的第一个为表头。"""
+    texts = list(texts)
+    head = text_width(texts[0]) if texts else 0.0
+    # 四个字以内的表头不拆开，更长的允许排两行
+    chars = max(2.0, head if head <= 4 else (head + 1) // 2)
+    for text in texts:
+        for m in _NO_BREAK.finditer(text):
+            # 很长的半角串（英文文件名、网址）可以断开：最多按 18 个半角字符（一个信用代码）留宽度
+            tok = m.group(0)
+            n_ascii = sum(c.isascii() for c in tok)
+            # 半角字符按 0.7 字估算，再留半个字：没有 _GB2312 字体的电脑用替代字体排数字，会宽一些
+            chars = max(chars, min(text_width(tok) + 0.2 * n_ascii + 0.5, 13.5))
+    return int(chars * pt * 20 + 2 * CELL_MARGIN_TWIPS + 40)
+
+
+def fit_widths(weights: Sequence[float], mins: Sequence[int], total: int) -> list[int]:
+    """按比例分配列宽（缇），不足最小宽度的列补足，差额从其余各列按比例扣除；合计等于 ``total``。"""
+    n = len(weights)
+    s = float(sum(weights)) or 1.0
+    tw = [total * w / s for w in weights]
+    fixed: set[int] = set()
+    for _ in range(n):
+        short = [i for i in range(n) if i not in fixed and tw[i] < mins[i]]
+        if not short:
+            break
+        for i in short:
+            tw[i] = float(mins[i])
+            fixed.add(i)
+        free = [i for i in range(n) if i not in fixed]
+        rest = total - sum(tw[i] for i in fixed)
+        wsum = sum(weights[i] for i in free)
+        if not free or rest <= 0 or wsum <= 0:
+            break
+        for i in free:
+            tw[i] = rest * weights[i] / wsum
+    if sum(tw) > total:  # 最小宽度合计已超过版心：按最小宽度等比例缩小
+        k = total / sum(tw)
+        tw = [w * k for w in tw]
+    out = [int(w) for w in tw]
+    out[-1] += total - sum(out)
+    return out
+
+
 # ───────────────────────── XML 小工具 ─────────────────────────
 
 
@@ -223,6 +275,7 @@ ST_TABLE, ST_TABLE_HEAD = "GwTable", "GwTableHead"
 ST_TABLE4, ST_TABLE4_HEAD = "GwTable4", "GwTable4Head"
 ST_SIGN = "GwSignature"
 ST_PAGENUM = "GwPageNumber"
+ST_PLAIN = "GwPlain"
 
 STYLE_NAMES = {
     ST_TITLE: "公文标题",
@@ -237,6 +290,7 @@ STYLE_NAMES = {
     ST_TABLE4_HEAD: "公文表头（4号）",
     ST_SIGN: "公文落款",
     ST_PAGENUM: "公文页码",
+    ST_PLAIN: "公文顶格",
 }
 """本模块定义的段落样式。自定义模板里已有同 id 的样式时用模板的。"""
 
@@ -267,6 +321,7 @@ def _style_defs(p: FontProfile) -> list[dict[str, Any]]:
         {"id": ST_TABLE4_HEAD, "based": ST_TABLE4, "font": p.hei, "pt": SIZES["四号"], "line": 400, "jc": "center"},
         {"id": ST_SIGN, "based": "Normal", "font": p.body, "pt": body_pt, "jc": "right", "keep": True,
          "condense": True},
+        {"id": ST_PLAIN, "based": "Normal", "font": p.body, "pt": body_pt, "jc": "both", "condense": True},
         {"id": ST_PAGENUM, "based": "Normal", "font": p.song, "pt": SIZES["四号"], "line": 240, "rule": "auto"},
     ]
 
@@ -280,6 +335,10 @@ def _make_style(d: dict[str, Any]) -> Any:
     ppr = _el(st, "pPr")
     if d.get("keep"):
         _el(ppr, "keepNext")
+    # 不在汉字与数字、字母之间自动加空：数字宽度才是半个字，表格列宽与落款位置才算得准，
+    # “12月25日”也不会因多出的空隙在窄列里断开。
+    _el(ppr, "autoSpaceDE", val="0")
+    _el(ppr, "autoSpaceDN", val="0")
     # 段落不吸附网格，见 GRID_CONDENSE 的说明。
     _el(ppr, "snapToGrid", val="0")
     if "line" in d:
@@ -379,6 +438,8 @@ class OfficialDocument:
         self._counters = [0, 0, 0, 0]
         self.paragraph_count = 0
         self.cell_count = 0
+        self.table_count = 0
+        """已编号的表格数：表题按出现顺序编为表1……表N。"""
         self.signature_columns: list[float] = []
         """落款各行首字所在的列（从左数，以字计），便于检查。"""
         if template is not None:
@@ -468,13 +529,21 @@ class OfficialDocument:
         return el
 
     def _p(self, style: str, text: str | Iterable[Span] = "", *, jc: str | None = None,
-           keep_next: bool = False, indent: float | None = None) -> Any:
+           keep_next: bool = False, indent: float | None = None, page_break: bool = False,
+           hanging: tuple[float, float] | None = None) -> Any:
+        """``hanging``：（左缩进字数，悬挂字数），用于附件说明的回行对齐。"""
         p = _new("p")
         ppr = _el(p, "pPr")
         _el(ppr, "pStyle", val=style)
         if keep_next:
             _el(ppr, "keepNext")
-        if indent is not None:
+        if page_break:
+            _el(ppr, "pageBreakBefore")
+        if hanging is not None:
+            left, hang = hanging
+            _el(ppr, "ind", left=str(round(left * CHAR_PITCH_TWIPS)), hanging=str(round(hang * CHAR_PITCH_TWIPS)),
+                firstLineChars="0")
+        elif indent is not None:
             _el(ppr, "ind", firstLineChars=str(int(indent * 100)), firstLine=str(round(indent * CHAR_PITCH_TWIPS)))
         if jc:
             _el(ppr, "jc", val=jc)
@@ -541,9 +610,47 @@ class OfficialDocument:
         """空一行。"""
         self._p(ST_BODY)
 
-    def caption(self, text: str) -> None:
-        """表格标题（4 号黑体居中），与下面的表格不分页。"""
+    def caption(self, text: str, *, numbered: bool = True) -> str:
+        """表格标题（4 号黑体居中），与下面的表格不分页。
+
+        ``numbered`` 时按出现顺序加上“表N　”（全角空格），返回完整的表题。
+        """
+        if numbered:
+            self.table_count += 1
+            text = f"表{self.table_count}　{text}"
         self._p(ST_CAPTION, text)
+        return text
+
+    def addressee(self, text: str) -> None:
+        """主送机关：标题下空一行，顶格，回行仍顶格，最后一个机关名称后标全角冒号（GB/T 9704 7.3.2）。"""
+        self._p(ST_PLAIN, text, jc="left")
+
+    def attachment_note(self, titles: Sequence[str]) -> None:
+        """附件说明（GB/T 9704 7.3.3）：正文下空一行左空二字编排“附件：”；多个附件用“1.”“2.”编号，
+        名称后不加标点；回行与上一行附件名称的首字对齐。"""
+        if not titles:
+            return
+        self.blank()
+        if len(titles) == 1:
+            self._p(ST_PLAIN, f"附件：{titles[0]}", hanging=(5, 3))
+            return
+        for n, title in enumerate(titles, start=1):
+            num = f"{n}."
+            lead = "附件：" if n == 1 else ""
+            # 名称首字所在的列：空二字 + “附件：” + 序号
+            name_col = 2 + 3 + text_width(num)
+            self._p(ST_PLAIN, f"{lead}{num}{title}", hanging=(name_col, name_col - 2 if n == 1 else text_width(num)))
+
+    def note(self, text: str) -> None:
+        """附注（GB/T 9704 7.3.7）：居左空二字、加圆括号，排在成文日期下一行。"""
+        self._p(ST_BODY, text)
+
+    def attachment(self, n: int, title: str) -> None:
+        """附件另起一页：“附件N”3 号黑体顶格排在版心左上角第一行，附件标题居中排在第三行（GB/T 9704 8）。"""
+        self._p(ST_PLAIN, [(f"附件{n}", "h")], jc="left", page_break=True, keep_next=True)
+        self._p(ST_PLAIN, keep_next=True)
+        self._p(ST_TITLE, title)
+        self.blank()
 
     def page_break(self) -> None:
         p = _new("p")
@@ -559,24 +666,34 @@ class OfficialDocument:
         align: str | None = None,
         size: str = "小四",
         shaded: Iterable[int] = (),
+        line: int | None = None,
+        min_chars: Sequence[float] | None = None,
     ) -> int:
         """表格：宽度为版心宽，表头行每页重复，行不跨页断开。
 
-        ``widths`` 为各列的相对宽度（按版心 156 mm 等比例缩放）；``align`` 为每列一个字母
-        l/c/r（默认全部居中）；``size`` 为 "小四" 或 "四号"；``shaded`` 为加底纹的数据行下标
-        （从 0 起）。单元格里的 ``\\n`` 为换行，None 显示为“—”。返回数据行数。
+        ``widths`` 为各列的相对宽度（按版心 156 mm 等比例缩放），但每列至少放得下本列最长的
+        “不可断开”的一段（日期“12月25日”、时刻、数字、代码）和两个字，不会被挤成一字一行；
+        ``align`` 为每列一个字母 l/c/r（默认全部居中）；``size`` 为 "小四" 或 "四号"；``shaded`` 为
+        加底纹的数据行下标（从 0 起）；``line`` 为单元格的固定行距（缇），默认用样式的；
+        ``min_chars`` 为各列另外要求的最小宽度（字数，0 为不要求）。
+        单元格里的 ``\\n`` 为换行，None 显示为“—”。返回数据行数。
         """
         ncol = len(headers)
         if widths is None:
             widths = [1.0] * ncol
         if len(widths) != ncol:
             raise ValueError("widths 的个数应与表头列数相同")
-        total = float(sum(widths))
-        tw = [int(TEXT_WIDTH_TWIPS * w / total) for w in widths]
-        tw[-1] += TEXT_WIDTH_TWIPS - sum(tw)
+        rows = [list(r) for r in rows]
         aligns = (align or "c" * ncol).ljust(ncol, "c")
         jc_of = {"l": "left", "c": "center", "r": "right", "j": "both"}
-        st_body, st_head = (ST_TABLE4, ST_TABLE4_HEAD) if size in ("四号", "4号", "4") else (ST_TABLE, ST_TABLE_HEAD)
+        four = size in ("四号", "4号", "4")
+        st_body, st_head = (ST_TABLE4, ST_TABLE4_HEAD) if four else (ST_TABLE, ST_TABLE_HEAD)
+        pt = SIZES["四号"] if four else SIZES["小四"]
+        mins = [min_cell_width(pt, [headers[i], *("" if i >= len(r) or r[i] is None else str(r[i]) for r in rows)])
+                for i in range(ncol)]
+        if min_chars:
+            mins = [max(m, int(c * pt * 20 + 2 * CELL_MARGIN_TWIPS)) for m, c in zip(mins, min_chars, strict=False)]
+        tw = fit_widths(widths, mins, TEXT_WIDTH_TWIPS)
         shade = set(shaded)
 
         tbl = _new("tbl")
@@ -613,6 +730,8 @@ class OfficialDocument:
                 p = _el(tc, "p")
                 ppr = _el(p, "pPr")
                 _el(ppr, "pStyle", val=st_head if header else st_body)
+                if line is not None:
+                    _el(ppr, "spacing", before="0", after="0", line=str(line), lineRule="exact")
                 if not header:
                     _el(ppr, "jc", val=jc_of.get(aligns[i], "center"))
                 text = "—" if v is None else str(v)

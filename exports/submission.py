@@ -1,32 +1,48 @@
-"""科室月度报送材料（Word）：一个科室一个月的自查记录 → 公文版式的 .docx。
+"""科室月度报送材料（Word）：一个科室一个月的自查记录 → 一份带附件的简短报告（GB/T 9704-2012）。
 
-界面与命令行都调用 :func:`export_submission`。版式见 :mod:`exports.docx_layout`。
-内容：标题、报送信息、指标完成情况汇总表、每个指标一部分（责任要求、完成情况、佐证材料、
-数据和事项）、逾期和不适用事项、落款。
+界面与命令行都调用 :func:`export_submission`。版式见 :mod:`exports.docx_layout`。结构：
+
+    标题            {科室全称}关于{YYYY年M月}信用状况监测工作情况的报告
+    主送机关        政务服务体系建设指导科：（顶格）
+    正文            一、总体情况（一段话和表1）
+                    二、各项指标完成情况（每个指标一小段：本月做了什么、数字与比率、逾期或未办结的）
+                    三、存在问题和下步打算（专人在界面里写的；没写时由逾期事项生成一句）
+    附件说明        附件：1.本月佐证材料清单 2.本月事项办理情况 3.工作台账统计 ……（只列真有的）
+    落款            科室名称、成文日期
+    附注            （联系人：张伟，电话：0531-……）
+    附件            每个另起一页：“附件1”黑体顶格，标题居中在第三行，其下为表格
+
+实施方案的责任要求原文只在 ``with_requirements`` 为真时（命令行 ``--with-requirements``，或设置）
+写在各指标的段落之后。表格按出现顺序编号为表1……表N（由 ``OfficialDocument.caption`` 计数）。
+
+状态和标签的文字集中在几个小函数里（:func:`obligation_state`、:func:`indicator_state`、
+:func:`field_label`），领域层的状态计算调整时只需改这里。
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
 from creditcheck.completion import CellState, assess
-from creditcheck.dates import format_date, format_datetime
-from creditcheck.evidence import STATE_LABELS, evidence_state
+from creditcheck.evidence import CHANGED, MISSING, OK, STATE_LABELS, evidence_state
 from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
-from creditcheck.models import Event, IndicatorEntry, SectionMonth, Status
+from creditcheck.models import Event, Evidence, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.obligations import Obligation, quota_lines
-from creditcheck.rules import Level, RuleKind
+from creditcheck.obligations import Obligation, QuotaLine, quota_lines
+from creditcheck.rules import DeadlineRule, Level, RuleKind
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar
 
 # ───────────────────────── 文件名 ─────────────────────────
+
 
 def default_filename(catalog: Catalog, section_id: str, month: Month) -> str:
     """默认文件名：``{科室简称}-{YYYY}年{M}月信用监测报送材料.docx``。"""
@@ -34,64 +50,59 @@ def default_filename(catalog: Catalog, section_id: str, month: Month) -> str:
     return f"{short}-{month.year}年{month.month}月信用监测报送材料.docx"
 
 
-# ───────────────────────── 佐证材料状态 ─────────────────────────
+def default_folder_name(catalog: Catalog, section_id: str, month: Month) -> str:
+    """报送材料与工作台账放在一起时的文件夹名：``{科室简称}-{YYYY}年{M}月信用监测报送材料``。"""
+    return default_filename(catalog, section_id, month)[: -len(".docx")]
+
+
+def ledger_workbook_name(catalog: Catalog, section_id: str, month: Month) -> str:
+    """与 ``creditcheck export ledgers`` 的默认文件名相同：``工作台账-{科室简称}-{YYYY年M月}.xlsx``。"""
+    short = catalog.section_by_id(section_id).short
+    return safe_file_name(f"工作台账-{short}-{month.label}", fallback="工作台账") + ".xlsx"
+
+
+# ───────────────────────── 标签 ─────────────────────────
 
 EVIDENCE_LABELS = STATE_LABELS
 """ok 正常 / missing 文件缺失 / changed 已变更 / unreadable 无法读取（见 creditcheck.evidence）。"""
 
-
-# ───────────────────────── 小工具 ─────────────────────────
-
-
-def _pct(x: float) -> str:
-    """0.9615 → 96.15%，1.0 → 100%。"""
-    s = f"{x * 100:.2f}".rstrip("0").rstrip(".")
-    return f"{s}%"
-
-
-def _short_time(v: date | datetime | None, month: Month, *, newline: bool = True) -> str:
-    """表格里的时间：同年省去年份；有时刻的换行写时刻。"""
-    if v is None:
-        return "—"
-    d = v.date() if isinstance(v, datetime) else v
-    text = f"{d.month}月{d.day}日" if d.year == month.year else f"{d.year}年{d.month}月{d.day}日"
-    if isinstance(v, datetime):
-        text += ("\n" if newline else " ") + f"{v.hour:02d}:{v.minute:02d}"
-    return text
-
-
-def _long_time(v: date | datetime | None) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, datetime):
-        return format_datetime(v) if (v.hour, v.minute) != (0, 0) else format_date(v.date())
-    return format_date(v)
-
-
-def _status_text(entry: IndicatorEntry | None) -> Status:
-    return entry.status if entry else Status.NOT_STARTED
-
-
 TIME_LABELS: dict[str, tuple[str, str]] = {
-    "licence": ("许可决定时间", "上报时间"),
-    "data-problem": ("发现时间", "修改完成时间"),
-    "commitment": ("承诺时间", "归集上传时间"),
-    "article": ("事件时间", "信息上报时间"),
-    "code-error": ("发现时间", "清理完成时间"),
-    "case": ("形成时间", "报送时间"),
+    "licence": ("许可决定日期", "上传平台日期"),
+    "data-problem": ("发现日期", "修改完成日期"),
+    "commitment": ("承诺日期", "归集日期"),
+    "article": ("事件发生时间", "上报时间"),
+    "code-error": ("发现日期", "清理完成日期"),
+    "case": ("形成日期", "报审日期"),
     "activity": ("活动结束时间", "材料报送时间"),
-    "incident": ("发生时间", "处置反馈时间"),
-    "objection": ("收函时间", "处理完成时间"),
+    "incident": ("发生日期", "处置完成日期"),
+    "objection": ("收函日期", "处理完成日期"),
 }
-"""各类事件的“发生”“完成”在表头里怎么叫。"""
+"""各类事件的“发生”“完成”在表头里怎么叫（与界面表单的栏名一致）。"""
 
-FIELD_LABELS = {
+FIELD_LABELS: dict[str, str] = {
     "code": "统一社会信用代码", "uscc": "统一社会信用代码", "credit_code": "统一社会信用代码",
     "entity": "主体名称", "name": "主体名称", "subject": "主体名称", "party": "行政相对人",
-    "doc_no": "文书号", "licence_no": "许可编号", "place": "地点", "location": "地点",
-    "participants": "参加人数", "result": "处理结果", "cleanup": "处理情况", "sender": "来函单位",
-    "url": "链接", "problem": "问题", "fix": "整改情况", "count": "数量",
+    "doc_no": "文书号", "decision_no": "许可决定书文号", "licence_no": "许可编号",
+    "letter_no": "来函编号", "sender": "来函单位", "materials": "活动材料", "handling": "处置情况",
+    "progress": "推进情况", "place": "地点", "location": "地点", "participants": "参加人数",
+    "result": "处理结果", "cleanup": "处理情况", "url": "链接", "problem": "问题", "fix": "整改情况",
+    "count": "数量",
 }
+"""事件附加字段的中文名（各类通用）。"""
+
+KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
+    ("licence", "subject"): "行政相对人", ("licence", "entity"): "行政相对人", ("licence", "name"): "行政相对人",
+}
+"""某类事件里叫法不同的字段：许可决定的对象在表单和“双公示”标准里都叫行政相对人。"""
+
+OTHER_FIELD = "补充信息"
+"""目录与界面都不认识的字段（旧版本或手工改过的数据）：不印内部键名，统一写作“补充信息”。"""
+
+
+def field_label(kind: str, key: str) -> str | None:
+    """事件字段的中文名；不认识的键为 None。"""
+    return KIND_FIELD_LABELS.get((kind, key)) or FIELD_LABELS.get(key)
+
 
 LEDGER_NAMES = {"licence": "“双公示”", "commitment": "“信用承诺和履约践诺”", "code-errors": "重错码清理"}
 
@@ -100,14 +111,107 @@ _RATE_PARTS = {"reported": ("uploaded", "decided"), "timely": ("on_time", "uploa
 """比率的分子、分母在 counts 里的键（与 creditcheck.ledger 一致）。"""
 
 
-def _event_subject(ev: Event) -> str:
-    parts = [ev.title or EVENT_KINDS.get(ev.kind, ev.kind)]
-    for k, v in ev.fields.items():
-        if v not in ("", None):
-            parts.append(f"{FIELD_LABELS.get(k, k)}：{v}")
-    if ev.note:
-        parts.append(f"备注：{ev.note}")
-    return "\n".join(parts)
+def rule_label(rule: DeadlineRule) -> str:
+    """期限规则的说法，不带括号（文中常把它放进括号里，避免“（第一时间（当天））”）。"""
+    if rule.kind is RuleKind.IMMEDIATE:
+        return "第一时间处置"
+    return rule.label
+
+
+def obligation_state(o: Obligation) -> str:
+    """一项义务的状态：按时完成 / 逾期完成 / 未完成（已逾期） / 未到期。"""
+    if o.done:
+        return "按时完成" if o.on_time else "逾期完成"
+    if o.level is Level.OVERDUE:
+        return "未完成（已逾期）"
+    return "未到期"
+
+
+def _status_word(status: Status) -> str:
+    return {Status.DONE: "已完成", Status.IN_PROGRESS: "正在办理", Status.NOT_STARTED: "尚未开展",
+            Status.NOT_APPLICABLE: "不适用"}[status]
+
+
+def indicator_state(entry: IndicatorEntry | None, obligations: Sequence[Obligation],
+                    open_items: int = 0) -> tuple[str, bool]:
+    """表1“完成情况”一格的文字，以及要不要加底纹（有逾期的加）。
+
+    ``open_items``：专人已确认、但本月该办结的事项还有几项没有办结（这时不算完成，如实写出）。
+    本软件自己的提醒（目录 reminder）不是实施方案的期限，不算逾期。"""
+    status = entry.status if entry else Status.NOT_STARTED
+    text = status.value
+    open_over = sum(1 for o in obligations if not o.done and o.level is Level.OVERDUE and not o.reminder)
+    late = sum(1 for o in obligations if o.done and o.on_time is False and not o.reminder)
+    if status is Status.NOT_APPLICABLE:
+        return text, False
+    if status is Status.DONE and open_items:
+        text = f"已确认，{open_items}项未办结"
+    if open_over:
+        return f"{text}，{open_over}项已逾期", True
+    if late:
+        return f"{text}，{late}项逾期完成", True
+    return text, False
+
+
+# ───────────────────────── 日期与数字 ─────────────────────────
+
+
+def _pct(x: float) -> str:
+    """0.9615 → 96.15%，1.0 → 100%。"""
+    s = f"{x * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{s}%"
+
+
+def _day_text(d: date, month: Month) -> str:
+    return f"{d.month}月{d.day}日" if d.year == month.year else f"{d.year}年{d.month}月{d.day}日"
+
+
+def cell_time(v: date | datetime | None, month: Month, *, with_time: bool = False) -> str:
+    """表格里的时间：同年省去年份；只有 ``with_time``（按小时计的期限）且不是 00:00 时另起一行写时刻。"""
+    if v is None:
+        return "—"
+    d = v.date() if isinstance(v, datetime) else v
+    text = _day_text(d, month)
+    if with_time and isinstance(v, datetime) and (v.hour, v.minute) != (0, 0):
+        text += f"\n{v.hour:02d}:{v.minute:02d}"
+    return text
+
+
+def text_time(v: date | datetime, month: Month, *, with_time: bool = False) -> str:
+    """正文里的时间：同样的规则，时刻接在日期后面。"""
+    return cell_time(v, month, with_time=with_time).replace("\n", "")
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
+
+
+def _ledger_value(v: Any, month: Month) -> str:
+    """台账单元格：ISO 日期写成“11月5日”（不同年时带年份），其余原样。"""
+    if v is None:
+        return ""
+    if isinstance(v, (date, datetime)):
+        return _day_text(v.date() if isinstance(v, datetime) else v, month)
+    s = str(v)
+    m = _ISO_DAY.match(s)
+    if m:
+        try:
+            return _day_text(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), month)
+        except ValueError:
+            return s
+    return s
+
+
+def quoted(text: str) -> str:
+    """加引号；里面的双引号改成单引号（“‘信易批’让诚信企业办事更快”）。"""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def _sentence(text: str) -> str:
+    """补上句末的句号（已有句末标点时不补）。"""
+    text = text.strip()
+    if not text:
+        return ""
+    return text if text[-1] in "。！？；…”）" else text + "。"
 
 
 # ───────────────────────── 导出 ─────────────────────────
@@ -124,18 +228,32 @@ def export_submission(
     template: Path | None = None,
     ledger_rows: dict[str, list[dict]] | None = None,
     year_months: Sequence[SectionMonth] | None = None,
+    with_requirements: bool | None = None,
+    ledger_file: str | None = None,
 ) -> Path:
     """把一个科室一个月的自查记录写成 Word 报送材料，返回写好的路径。
 
-    字体方案取 ``settings.font_profile``；专人与电话取本月记录，没有时取设置。
+    字体方案取 ``settings.font_profile``；联系人与电话取本月记录，没有时取设置。
     ``year_months`` 为该科室当年已有的各月记录，用于“每年至少2次”这类年度配额的全年进度。
+    ``with_requirements`` 为 None 时取 ``settings.with_requirements``。``ledger_file`` 为另行导出、
+    与本文件放在一起的工作台账文件名，附件说明里写明它。
     先写临时文件再替换目标，导出失败不会留下半个文件。
     """
     from .docx_layout import OfficialDocument
 
+    if with_requirements is None:
+        with_requirements = settings.with_requirements
     doc = OfficialDocument(settings.font_profile, template=template)
-    SubmissionWriter(catalog, cal, sm, settings, now, ledger_rows or {}, year_months).write(doc)
+    SubmissionWriter(catalog, cal, sm, settings, now, ledger_rows or {}, year_months,
+                     with_requirements=with_requirements, ledger_file=ledger_file).write(doc)
     return doc.save(Path(out_path))
+
+
+@dataclass
+class _Attachment:
+    title: str
+    write: Callable[[Any], None] | None
+    """写附件内容的函数；None 表示另附的文件（只在附件说明里列出，不占页）。"""
 
 
 class SubmissionWriter:
@@ -143,12 +261,15 @@ class SubmissionWriter:
 
     def __init__(self, catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, settings: Settings,
                  now: datetime, ledger_rows: dict[str, list[dict]],
-                 year_months: Sequence[SectionMonth] | None = None) -> None:
+                 year_months: Sequence[SectionMonth] | None = None, *,
+                 with_requirements: bool = False, ledger_file: str | None = None) -> None:
         self.catalog = catalog
         self.cal = cal
         self.sm = sm
         self.now = now
         self.ledger_rows = ledger_rows
+        self.with_requirements = with_requirements
+        self.ledger_file = ledger_file
         self.section = catalog.section_by_id(sm.section_id)
         self.person = sm.person or settings.person
         self.phone = sm.phone or settings.phone
@@ -163,172 +284,159 @@ class SubmissionWriter:
         self.has_year = year_months is not None
         self.quotas = {(q.indicator_id, q.event_kind): q
                        for q in quota_lines(catalog, sm.section_id, months, sm.month)}
+        self.attachments = self._attachments()
+        self._attachment_no = {a.title: n for n, a in enumerate(self.attachments, start=1)}
 
     # ── 总体 ──
+    @property
+    def title(self) -> str:
+        return f"{self.section.name}关于{self.sm.month.label}信用状况监测工作情况的报告"
+
     def write(self, doc: Any) -> None:
         sm, sec = self.sm, self.section
-        doc.set_properties(title=f"{sec.name}{sm.month.label}信用状况监测工作报送材料",
-                           author=self.person or sec.name, subject="信用状况监测工作报送材料")
-        doc.title([sec.name, f"{sm.month.label}信用状况监测工作报送材料"])
-        self._header_block(doc)
-        self._summary(doc)
-        for ind in self.indicators:
-            self._indicator(doc, ind)
-        self._closing(doc)
-        doc.signature(sec.name, f"专人：{self.person}" if self.person else "", self.now.date())
+        doc.set_properties(title=self.title, author=sec.name, subject="信用状况监测工作情况报告")
+        doc.title([f"{sec.name}关于", f"{sm.month.label}信用状况监测工作情况的报告"])
+        coordinator = self.catalog.coordinator
+        if coordinator is None or coordinator.id != sec.id:  # 体系科自己的材料不主送自己
+            doc.addressee(f"{coordinator.name if coordinator else '政务服务体系建设指导科'}：")
+        doc.heading(1, "总体情况")
+        self._overall(doc)
+        doc.heading(1, "各项指标完成情况")
+        for n, ind in enumerate(self.indicators, start=1):
+            self._indicator(doc, n, ind)
+        doc.heading(1, "存在问题和下步打算")
+        for text in self._plans():
+            doc.paragraph(text)
+        if self.attachments:
+            doc.attachment_note([a.title for a in self.attachments])
+        doc.signature(sec.name, when=self.now.date())
+        contact = "，".join(x for x in (f"联系人：{self.person}" if self.person else "",
+                                        f"电话：{self.phone}" if self.phone else "") if x)
+        if contact:
+            doc.note(f"（{contact}）")
+        for n, a in enumerate(self.attachments, start=1):
+            if a.write is not None:
+                doc.attachment(n, a.title)
+                a.write(doc)
 
-    def _header_block(self, doc: Any) -> None:
+    # ── 一、总体情况 ──
+    def _flags(self, ind: Indicator) -> tuple[list[Obligation], list[Obligation], list[Obligation]]:
+        """（逾期未完成，逾期完成，未到期未完成）的义务。"""
+        # 本软件自己的提醒（目录 reminder）不是方案的期限，不列为逾期或未办
+        obs = [o for o in self.obligations.get(ind.id, []) if not o.reminder]
+        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE]
+        late = [o for o in obs if o.done and o.on_time is False]
+        pending = [o for o in obs if not o.done and o.level is not Level.OVERDUE]
+        return open_over, late, pending
+
+    def _open_items(self, ind: Indicator) -> int:
+        """专人已确认、但按义务记录尚未办结的事项数（不算完成）；其余情况为 0。"""
+        entry = self.sm.entries.get(ind.id)
+        standing = self.standing.indicator(ind.id)
+        if entry is None or entry.status is not Status.DONE or standing.state is CellState.DONE:
+            return 0
+        return max(1, len(standing.open))
+
+    def _overall(self, doc: Any) -> None:
         sm = self.sm
-        version = sm.catalog_version or self.catalog.version
-        ver_text = f"{version}（依据{self.catalog.source}）" if self.catalog.source else version
-        if sm.catalog_version and sm.catalog_version != self.catalog.version:
-            ver_text += f"；当前目录为{self.catalog.version}"
-        items = [
-            ("报送科室", self.section.name),
-            ("专　　人", self.person or "（未填写）"),
-            ("联系电话", self.phone or "（未填写）"),
-            ("报送日期", format_date(self.now.date())),
-            ("统计期间", f"{sm.month.label}（{format_date(sm.month.first_day)}至{format_date(sm.month.last_day)}）"),
-            ("目录版本", ver_text),
-        ]
-        for label, value in items:
-            doc.paragraph([(f"{label}：", "h"), (value, "")])
-
-    def _flags(self, ind: Indicator) -> tuple[list[Obligation], list[Obligation]]:
-        """（逾期未完成的义务，逾期完成的义务）。"""
-        obs = self.obligations.get(ind.id, [])
-        # 本软件自己的提醒（目录 reminder）不是方案的期限，不列为逾期
-        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE and not o.reminder]
-        late = [o for o in obs if o.done and o.on_time is False and not o.reminder]
-        return open_over, late
-
-    def _due_label(self, ind: Indicator) -> str:
-        monthly = [o for o in self.obligations.get(ind.id, []) if o.event_id is None]
-        if monthly:
-            return monthly[0].due_label
-        labels = [r.rule.label for r in ind.rules if r.rule.is_event_rule]
-        return "逐件" + "；".join(dict.fromkeys(labels)) if labels else "；".join(r.rule.label for r in ind.rules)
-
-    @staticmethod
-    def _requirement_short(ind: Indicator) -> str:
-        monthly = [r.what for r in ind.rules if r.rule.kind is RuleKind.MONTHLY and r.what]
-        whats = monthly or [r.what for r in ind.rules if r.what]
-        return whats[0] if whats else ind.short
-
-    def _summary(self, doc: Any) -> None:
-        sm = self.sm
-        sc = self.standing.score
-        statuses = [_status_text(sm.entries.get(i.id)) for i in self.indicators]
-        confirmed_open = sum(1 for i in self.indicators if statuses[self.indicators.index(i)] is Status.DONE
-                             and self.standing.indicator(i.id).state is not CellState.DONE)
-        n_over = sum(len(self._flags(i)[0]) for i in self.indicators)
-        text = (
-            f"本科室{sm.month.label}负责信用状况监测指标{len(self.indicators)}项："
-            f"已完成{statuses.count(Status.DONE) - confirmed_open}项，"
-            + (f"已确认但尚有未办结事项{confirmed_open}项（不计为完成），" if confirmed_open else "")
-            + f"进行中{statuses.count(Status.IN_PROGRESS)}项，"
-            f"未开始{statuses.count(Status.NOT_STARTED)}项，不适用{statuses.count(Status.NOT_APPLICABLE)}项"
-        )
-        text += f"；逾期未完成事项{n_over}项。" if n_over else "；无逾期未完成事项。"
-        text += f"按目录权重计算，完成得分{sc.weighted:.1f}分（不适用的指标不计入）。"
+        sc = self.standing.score  # 与首页、总览同一计算
+        statuses = [(sm.entries[i.id].status if i.id in sm.entries else Status.NOT_STARTED) for i in self.indicators]
+        confirmed_open = sum(1 for i in self.indicators if self._open_items(i))
+        counts = [(statuses.count(Status.DONE) - confirmed_open, "已完成"),
+                  (confirmed_open, "已确认但尚有未办结事项（不计为完成）"),
+                  (statuses.count(Status.IN_PROGRESS), "正在办理"), (statuses.count(Status.NOT_STARTED), "尚未开展"),
+                  (statuses.count(Status.NOT_APPLICABLE), "不适用")]
+        text = f"本月负责指标{len(self.indicators)}项，"
+        text += "，".join(f"{w}{n}项" for n, w in counts if n)
+        all_obs = [o for ind in self.indicators for o in self.obligations.get(ind.id, []) if not o.reminder]
+        if all_obs:
+            on_time = sum(1 for o in all_obs if o.done and o.on_time)
+            late = sum(1 for o in all_obs if o.done and o.on_time is False)
+            over = sum(1 for o in all_obs if not o.done and o.level is Level.OVERDUE)
+            pending = sum(1 for o in all_obs if not o.done and o.level is not Level.OVERDUE)
+            parts = [f"按时完成{on_time}项"]
+            if late:
+                parts.append(f"逾期完成{late}项")
+            if over:
+                parts.append(f"逾期未完成{over}项")
+            if pending:
+                parts.append(f"未到期{pending}项")
+            text += f"；应办事项{len(all_obs)}项，" + "，".join(parts)
+        text += f"；按权重计算得分{sc.weighted:.1f}分。"
         doc.paragraph(text)
-        doc.caption(f"表1　{sm.month.label}监测指标完成情况汇总")
+        # 按月报送的期限（“每月26日前”遇休息日已提前到此前最后一个工作日）写在表题里
+        dues = sorted({text_time(o.effective_due, sm.month) for o in all_obs if o.kind == "monthly"})
+        due = f"（报送期限{'、'.join(dues)}）" if dues else ""
+        doc.caption(f"{sm.month.label}监测指标完成情况{due}")
         rows, shaded = [], []
         for n, ind in enumerate(self.indicators):
             entry = sm.entries.get(ind.id)
-            st = _status_text(entry)
-            open_over, late = self._flags(ind)
-            standing = self.standing.indicator(ind.id)
-            state = st.value
-            if st is Status.DONE and standing.state is not CellState.DONE:
-                state = f"已确认（尚有{len(standing.open)}项未办结）"  # 不计为完成
-            if open_over:
-                state += "\n（逾期）"
+            state, shade = indicator_state(entry, self.obligations.get(ind.id, []), self._open_items(ind))
+            if shade:
                 shaded.append(n)
-            elif late:
-                state += f"\n（{len(late)}项逾期完成）"
-                shaded.append(n)
-            done = entry.completed_at if entry and st is Status.DONE else None
-            rows.append([
-                str(ind.id), ind.short, self._requirement_short(ind), state, self._due_label(ind),
-                _short_time(done.date() if done else None, sm.month), str(len(entry.evidence) if entry else 0),
-            ])
-        doc.table(["序号", "指标", "责任要求", "完成情况", "期限", "完成时间", "佐证材料数"], rows,
-                  widths=[11, 28, 34, 20, 22, 22, 19], align="clllccc", shaded=shaded)
+            done = entry.completed_at if entry and entry.status is Status.DONE else None
+            rows.append([str(ind.id), ind.short, state, cell_time(done, sm.month),
+                         str(len(entry.evidence) if entry else 0)])
+        doc.table(["序号", "指标", "完成情况", "完成日期", "材料"], rows,
+                  widths=[8, 52, 40, 20, 9], align="clccc", shaded=shaded, line=290)
 
-    # ── 每个指标 ──
-    def _indicator(self, doc: Any, ind: Indicator) -> None:
+    # ── 二、各项指标完成情况 ──
+    def _indicator(self, doc: Any, n: int, ind: Indicator) -> None:
+        from .docx_layout import heading_number
+
         entry = self.sm.entries.get(ind.id) or IndicatorEntry(ind.id)
-        doc.heading(1, f"{ind.title}（指标{ind.id}）")
-        doc.heading(2, "责任要求")
-        doc.paragraph(ind.requirement)
-        doc.paragraph([("期限要求：", "b"), ("；".join(f"{r.what}（{r.rule.label}）" if r.what else r.rule.label
-                                                   for r in ind.plan_rules) + "。", "")])
-        if ind.reminder_rules:
-            # 本软件自己的提醒（目录 reminder = true）不是实施方案的期限要求，单独注明
-            doc.paragraph([("本软件提醒（非实施方案规定的期限）：", "b"),
-                           ("；".join(r.what or r.rule.label for r in ind.reminder_rules) + "。", "")])
-        if ind.materials:
-            doc.paragraph([("报送材料：", "b"), ("、".join(ind.materials) + "。", "")])
-        doc.heading(2, "完成情况")
-        self._done(doc, ind, entry)
-        doc.heading(2, "佐证材料")
-        self._evidence(doc, entry)
-        if self._has_figures(ind, entry):
-            doc.heading(2, "数据和事项")
-            self._figures(doc, ind, entry)
+        sentences = self._indicator_sentences(ind, entry)
+        doc.paragraph([(f"{heading_number(2, n)}{ind.short}。", "k"), ("".join(sentences), "")])
+        if self.with_requirements:
+            whats = "；".join(f"{r.what}，{rule_label(r.rule)}" if r.what else rule_label(r.rule)
+                             for r in ind.plan_rules)
+            doc.paragraph([("责任要求：", "k"), (_sentence(ind.requirement), "")])
+            doc.paragraph([("完成时限：", "k"), (_sentence(whats), "")])
+            if ind.reminder_rules:
+                # 本软件自己的提醒（目录 reminder = true）不是实施方案的期限要求，单独注明
+                doc.paragraph([("本软件提醒（非实施方案规定的期限）：", "k"),
+                               (_sentence("；".join(r.what or rule_label(r.rule) for r in ind.reminder_rules)), "")])
 
-    def _done(self, doc: Any, ind: Indicator, entry: IndicatorEntry) -> None:
+    def _indicator_sentences(self, ind: Indicator, entry: IndicatorEntry) -> list[str]:
+        month = self.sm.month
+        out: list[str] = []
         st = entry.status
-        standing = self.standing.indicator(ind.id)
-        if st is Status.DONE and standing.state is not CellState.DONE:
+        facts = bool(ind.counts or ind.ledger or entry.events or self._kinds(ind, entry))
+        open_items = self._open_items(ind)
+        if st is Status.DONE and open_items:
             # 专人已确认，但本月该办结的事项没有全部办结：如实写出，不算完成
-            doc.paragraph(f"完成状态：已确认（尚有 {len(standing.open)} 项未办结），不计为完成。")
+            out.append(f"已确认，但尚有{open_items}项未办结，不计为完成。")
         elif st is Status.DONE:
-            when = f"，完成时间{_long_time(entry.completed_at)}" if entry.completed_at else ""
-            doc.paragraph(f"完成状态：已完成{when}。")
+            if not facts:  # 状态与完成日期在表1；有数字或事项时由它们交代
+                out.append("已完成。")
         elif st is Status.NOT_APPLICABLE:
-            doc.paragraph(f"完成状态：不适用。理由：{entry.reason or '未说明理由'}。")
+            out.append(f"本月不适用，理由是{_sentence(entry.reason or '未说明理由')}")
         elif st is Status.IN_PROGRESS:
-            doc.paragraph("完成状态：进行中，尚未完成。")
+            # 状态在表1；有情况说明、数字或事项时由它们交代进度
+            if not (entry.note.strip() or facts):
+                out.append("正在办理。")
         else:
-            doc.paragraph("完成状态：未开始，本月尚未开展。")
-        if entry.note:
-            doc.paragraph(f"情况说明：{entry.note}")
-        open_over, late = self._flags(ind)
-        for o in open_over:
-            doc.paragraph(f"逾期未完成：{o.what}，期限为{_long_time(o.effective_due)}。")
+            out.append("尚未开展。")
+        if entry.note.strip() and st is not Status.NOT_APPLICABLE:
+            out.append(_sentence(entry.note))
+        if ind.counts:
+            out.append(self._counts_sentence(ind, entry))
+        if ind.ledger:
+            out.append(self._ledger_sentence(ind.ledger))
+        kinds = self._kinds(ind, entry)
+        if ind.ledger and self.sm.ledgers.get(ind.ledger):
+            # 没有期限规则的事项（如信用承诺）以导入的台账为准，不再单独计数
+            kinds = [k for k in kinds if ind.rule_for_event(k) is not None or ind.quota_rules]
+        out.extend(self._events_sentences(ind, kinds, entry))
+        open_over, late, _ = self._flags(ind)
+        if any(o.kind == "monthly" for o in open_over):
+            out.append("本月材料已过报送期限，尚未报送。")
         for o in late:
-            doc.paragraph(f"逾期完成：{o.what}，期限为{_long_time(o.effective_due)}，"
-                          f"完成于{_long_time(o.done_at)}。")
+            if o.kind == "monthly" and o.done_at is not None:
+                out.append(f"本月材料于{text_time(o.done_at, month)}报送，已过期限。")
+        # 佐证材料的份数在表1，清单在附件，这里不再重复
+        return [s for s in out if s]
 
-    def _evidence(self, doc: Any, entry: IndicatorEntry) -> None:
-        if not entry.evidence:
-            doc.paragraph("未附佐证材料。")
-            return
-        rows, shaded = [], []
-        for n, ev in enumerate(entry.evidence):
-            state = evidence_state(ev)
-            if state != "ok":
-                shaded.append(n)
-            rows.append([
-                str(n + 1), ev.file_name, _short_time(ev.effective_date, self.sm.month),
-                "；".join(x for x in (ev.kind if ev.kind != "其他" else "", ev.note) if x) or "—",
-                (ev.sha256 or "")[:8] or "—", EVIDENCE_LABELS.get(state, state),
-            ])
-        doc.table(["序号", "文件名", "材料日期", "说明", "校验码（SHA-256前8位）", "状态"], rows,
-                  widths=[11, 43, 22, 36, 24, 20], align="clclcc", shaded=shaded)
-        bad = [EVIDENCE_LABELS.get(evidence_state(ev), "") for ev in entry.evidence]
-        n_missing, n_changed = bad.count("文件缺失"), bad.count("已变更")
-        if n_missing or n_changed:
-            notes = []
-            if n_missing:
-                notes.append(f"{n_missing}份文件缺失")
-            if n_changed:
-                notes.append(f"{n_changed}份文件在附上后已变更")
-            doc.paragraph(f"注意：{'，'.join(notes)}，请核对。")
-
-    # ── 数据和事项 ──
     def _kinds(self, ind: Indicator, entry: IndicatorEntry) -> list[str]:
         kinds = list(ind.event_kinds)
         for ev in entry.events:
@@ -336,180 +444,300 @@ class SubmissionWriter:
                 kinds.append(ev.kind)
         return kinds
 
-    def _has_figures(self, ind: Indicator, entry: IndicatorEntry) -> bool:
-        return bool(ind.counts or ind.ledger or self._kinds(ind, entry))
-
-    def _figures(self, doc: Any, ind: Indicator, entry: IndicatorEntry) -> None:
-        if ind.ledger:
-            doc.heading(3, f"{LEDGER_NAMES.get(ind.ledger, ind.ledger)}台账")
-            self._ledger(doc, ind.ledger)
-        if ind.counts:
-            doc.heading(3, "应用数据")
-            self._counts(doc, ind, entry)
-        for kind in self._kinds(ind, entry):
-            label = EVENT_KINDS.get(kind, kind)
-            doc.heading(3, label)
-            events = [ev for ev in entry.events if ev.kind == kind]
-            self._events(doc, ind, kind, events, entry)
-            q = self.quotas.get((ind.id, kind))
-            if q is not None:
-                if q.per == "month":
-                    doc.paragraph(f"完成进度：{q.text}。")
-                elif self.has_year:
-                    doc.paragraph(f"本月{label}{len(events)}次；全年进度：{q.text}。")
-                else:
-                    doc.paragraph(f"本月{label}{len(events)}次（要求每年至少{q.required}次，全年进度以各月合计为准）。")
-
-    def _events(self, doc: Any, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry) -> None:
-        label = EVENT_KINDS.get(kind, kind)
-        if not events:
-            if kind == "incident":
-                if entry.status is Status.DONE:
-                    doc.paragraph("本月无严重失信事件，失信案件保持“零存量、零增量”。")
-                else:
-                    doc.paragraph("本月未记录严重失信事件；本科室尚未完成本月“零存量、零增量”确认。")
-            else:
-                doc.paragraph(f"本月无{label}记录。")
-            return
-        t_occ, t_done = TIME_LABELS.get(kind, ("发生时间", "完成时间"))
-        rows, shaded = [], []
-        on_time = late = pending = 0
-        for n, ev in enumerate(sorted(events, key=lambda e: e.occurred_at)):
-            o = self.by_event.get(ev.id)
-            if o is None:
-                due, verdict = "—", ("已完成" if ev.done_at else "未完成")
-            else:
-                due = _short_time(o.effective_due, self.sm.month)
-                if o.done:
-                    verdict = "按时" if o.on_time else "逾期完成"
-                    on_time += bool(o.on_time)
-                    late += not o.on_time
-                elif o.level is Level.OVERDUE:
-                    verdict = "逾期未完成"
-                    late += 1
-                else:
-                    verdict = "未完成\n（未到期）"
-                    pending += 1
-                if verdict.startswith("逾期"):
-                    shaded.append(n)
-            rows.append([str(n + 1), _event_subject(ev), _short_time(ev.occurred_at, self.sm.month), due,
-                         _short_time(ev.done_at, self.sm.month), verdict])
-        doc.table(["序号", "事项", t_occ, "期限", t_done, "是否按时"], rows,
-                  widths=[11, 49, 24, 24, 24, 24], align="clcccc", shaded=shaded)
-        done = sum(1 for ev in events if ev.done_at)
-        summary = f"本月{label}共{len(events)}件，已完成{done}件"
-        if ind.rule_for_event(kind) is not None:
-            summary += f"，其中按时完成{on_time}件"
-            if late:
-                summary += f"，逾期{late}件"
-            if pending:
-                summary += f"，尚未到期{pending}件"
-        doc.paragraph(summary + "。")
-
-    def _counts(self, doc: Any, ind: Indicator, entry: IndicatorEntry) -> None:
+    def _counts_sentence(self, ind: Indicator, entry: IndicatorEntry) -> str:
         parts = []
         for c in ind.counts:
             v = entry.counts.get(c.key)
-            parts.append(f"{c.label}{v if v is not None else '（未填写）'}")
-        doc.paragraph("本月" + "，".join(parts) + "。")
+            label = COUNT_SHORT.get(c.key, (c.label, ""))
+            parts.append(f"{label[0]}{v}{label[1]}" if v is not None else f"{c.label}未填写")
+        text = "，".join(parts)
         keys = {c.key for c in ind.counts}
         if {"credit_checks", "joint_sanctions", "market_entities"} <= keys:
-            label = {c.key: c.label for c in ind.counts}
             a = entry.counts.get("credit_checks")
             b = entry.counts.get("joint_sanctions")
             m = entry.counts.get("market_entities")
-            formula = (f"应用比例 =（{label['credit_checks']} + {label['joint_sanctions']}）÷ "
-                       f"{label['market_entities']}")
             if a is None or b is None or m is None:
-                doc.paragraph(f"{formula}；数据未填写完整，无法计算。")
+                text += "，数据未填写完整，应用比例无法计算"
             elif m == 0:
-                doc.paragraph(f"{formula} =（{a} + {b}）÷ 0，市场主体数量为0，无法计算。")
+                text += "，市场主体数量为0，应用比例无法计算"
             else:
-                doc.paragraph(f"{formula} =（{a} + {b}）÷ {m} = {_pct((a + b) / m)}。")
+                text += f"，应用比例{_pct((a + b) / m)}"
+        return text + "。"
 
-    def _ledger(self, doc: Any, kind: str) -> None:
-        """台账摘要（台账导入时存入 ``sm.ledgers[kind]``）：计数，以及每个比率的公式、计数和结果。"""
+    def _ledger_sentence(self, kind: str) -> str:
+        """“‘双公示’台账许可决定14条，上报率92.86%，及时率100%，合规率84.62%。”（计数与公式在附件）"""
         name = LEDGER_NAMES.get(kind, kind)
         summary = self.sm.ledgers.get(kind)
-        rows = self.ledger_rows.get(kind)
         if not summary:
-            doc.paragraph(f"本月未导入{name}台账。")
-            if rows:
-                self._rows_table(doc, rows)
-            return
+            return f"{name}台账未导入。"
         counts: dict[str, Any] = summary.get("counts") or {}
         rates: dict[str, Any] = summary.get("rates") or {}
         clabels = COUNT_LABELS.get(kind, COUNT_LABELS["licence"])
-        parts = [f"{clabels.get(k, k)}{'—' if counts.get(k) is None else counts.get(k)}条"
-                 for k in ("decided", "uploaded", "on_time", "compliant") if k in counts and counts.get(k) is not None]
-        head = f"本月{name}台账：" + "，".join(parts) if parts else f"本月{name}台账"
-        if isinstance(summary.get("problems"), int):
-            head += f"；检查发现问题{summary['problems']}处"
-        doc.paragraph(head + "。")
+        first = clabels.get("decided", "")
+        first = "" if first.startswith("台账") else first  # “台账记录6条”写作“台账6条”
+        parts = [f"{first}{counts['decided']}条"] if counts.get("decided") is not None else []
+        for key, (label, _num, _den) in RATE_LABELS.get(kind, RATE_LABELS["licence"]).items():
+            r = rates.get(key)
+            if isinstance(r, (int, float)):
+                parts.append(f"{label}{_pct(r)}")
+        return f"{name}台账" + ("，".join(parts) if parts else "已导入") + "。"
+
+    def _events_sentences(self, ind: Indicator, kinds: Sequence[str], entry: IndicatorEntry) -> list[str]:
+        """各类事项：有期限的几类合成一句“行政许可决定2件、问题数据2件，未到期2件，逾期未完成2件。”，
+        其余（没有期限规则的、没有事项的、配额）各自一句。"""
+        out: list[str] = []
+        heads: list[str] = []
+        states: list[str] = []
+        tail: list[str] = []
+        for kind in kinds:
+            events = [ev for ev in entry.events if ev.kind == kind]
+            tracked = [o for ev in events if (o := self.by_event.get(ev.id)) is not None]
+            if events and len(tracked) == len(events):
+                heads.append(f"{EVENT_KINDS.get(kind, kind)}{len(events)}件")
+                states.extend(obligation_state(o) for o in tracked)
+                tail.append(self._quota_sentence(self.quotas.get((ind.id, kind)), EVENT_KINDS.get(kind, kind)))
+            else:
+                out.append(self._events_sentence(ind, kind, events, entry))
+        if heads:
+            names = {"按时完成": "按时完成", "逾期完成": "逾期完成", "未到期": "未到期", "未完成（已逾期）": "逾期未完成"}
+            present = [k for k in names if k in states]
+            if len(present) == 1:
+                word = names[present[0]]
+                state = ("，均" if len(states) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
+            else:
+                state = "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in present)
+            out.insert(0, "、".join(heads) + state + "。" + "".join(tail))
+        return out
+
+    def _events_sentence(self, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry) -> str:
+        """“行政许可决定3件，按时完成2件，未到期1件。”逾期未完成的写出名称和期限。"""
+        label = EVENT_KINDS.get(kind, kind)
+        q = self.quotas.get((ind.id, kind))
+        if not events:
+            if kind == "incident":
+                if entry.status is Status.DONE:
+                    return "未发生严重失信事件，保持“零存量、零增量”。"
+                return "本月未记录严重失信事件，尚未确认“零存量、零增量”。"
+            return f"本月无{label}。" + self._quota_sentence(q, label)
+        tracked = [o for ev in events if (o := self.by_event.get(ev.id)) is not None]
+        text = f"{label}{len(events)}件"
+        if tracked:
+            states = [obligation_state(o) for o in tracked]
+            names = {"按时完成": "按时完成", "逾期完成": "逾期完成", "未到期": "未到期", "未完成（已逾期）": "逾期未完成"}
+            kinds = [k for k in names if k in states]
+            if len(kinds) == 1 and len(tracked) == len(events):
+                word = names[kinds[0]]
+                text += ("，均" if len(events) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
+            else:
+                text += "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in kinds)
+            # 逾期未完成的是哪几件、期限是何时，写在“三、存在问题”（专人没写时）和附件的表里
+        else:
+            done = sum(1 for ev in events if ev.done_at)
+            text += f"，已办结{done}件" if done else ""
+        return text + "。" + self._quota_sentence(q, label)
+
+    def _quota_sentence(self, q: QuotaLine | None, label: str) -> str:
+        if q is None:
+            return ""
+        unit = QUOTA_UNITS.get(q.event_kind, "次")
+        if q.per == "month":
+            return "已达到要求。" if q.met else f"本月要求至少{q.required}{unit}，尚未完成。"
+        if not self.has_year:
+            return f"全年要求至少{q.required}{unit}，全年进度以各月合计为准。"
+        if q.met:
+            return f"全年累计{q.done}{unit}，已达到要求。"
+        return f"全年累计{q.done}{unit}，距每年至少{q.required}{unit}的要求还差{q.required - q.done}{unit}。"
+
+    # ── 三、存在问题和下步打算 ──
+    def _plans(self) -> list[str]:
+        written = [ln.strip() for ln in self.sm.plans.splitlines() if ln.strip()]
+        if written:
+            return [_sentence(ln) for ln in written]
+        month = self.sm.month
+        over = [o for ind in self.indicators for o in self._flags(ind)[0]]
+        if not over:
+            return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
+        events = {ev.id: ev for _, ev in self.sm.all_events()}
+        names = []
+        monthly: dict[str, list[str]] = {}
+        for ind in self.indicators:
+            for o in self._flags(ind)[0]:
+                ev = events.get(o.event_id or "")
+                if ev is None:  # 按月报送的材料：同一期限的合成一项
+                    monthly.setdefault(text_time(o.effective_due, month), []).append(ind.short)
+                    continue
+                name = EVENT_KINDS.get(ev.kind, ev.kind) + (quoted(ev.title) if ev.title else "")
+                names.append(f"{name}，期限{text_time(o.effective_due, month, with_time=True)}")
+        for due, shorts in monthly.items():
+            names.insert(0, f"{'、'.join(shorts)}的本月材料，期限{due}")
+        items = "；".join(names)
+        return [f"本月尚有{len(over)}项逾期未完成：{items}。下步将抓紧办理，办结后补报。"]
+
+    # ── 附件 ──
+    def _attachments(self) -> list[_Attachment]:
+        out: list[_Attachment] = []
+        if any(e.evidence for i in self.indicators if (e := self.sm.entries.get(i.id))):
+            out.append(_Attachment(EVIDENCE_TITLE, self._evidence_list))
+        if any(e.events for i in self.indicators if (e := self.sm.entries.get(i.id))):
+            out.append(_Attachment(EVENTS_TITLE, self._event_tables))
+        if any(self.sm.ledgers.get(k) or self.ledger_rows.get(k) for k in self._ledger_kinds()):
+            out.append(_Attachment(LEDGER_TITLE, self._ledger_tables))
+        if self.ledger_file:
+            out.append(_Attachment(f"工作台账电子表格《{self.ledger_file}》", None))
+        return out
+
+    def _ledger_kinds(self) -> list[str]:
+        return [i.ledger for i in self.indicators if i.ledger]
+
+    def _evidence_list(self, doc: Any) -> None:
+        rows: list[list[str]] = []
+        shaded: list[int] = []
+        month = self.sm.month
+        for ind in self.indicators:
+            entry = self.sm.entries.get(ind.id)
+            for ev in entry.evidence if entry else []:
+                note, bad = _evidence_note(ev)
+                if bad:
+                    shaded.append(len(rows))
+                rows.append([str(len(rows) + 1), ind.short, ev.file_name, cell_time(ev.effective_date, month),
+                             note or "—"])
+        doc.caption("佐证材料")
+        doc.table(["序号", "指标", "文件名称", "材料日期", "说明"], rows,
+                  widths=[9, 32, 50, 20, 40], align="cllcl", shaded=shaded)
+        problems = [r for n, r in enumerate(rows) if n in shaded]
+        if problems:
+            doc.paragraph(f"注：有{len(problems)}份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。")
+
+    def _event_tables(self, doc: Any) -> None:
+        month = self.sm.month
+        for ind in self.indicators:
+            entry = self.sm.entries.get(ind.id)
+            if not entry or not entry.events:
+                continue
+            for kind in self._kinds(ind, entry):
+                events = sorted((ev for ev in entry.events if ev.kind == kind), key=lambda e: e.occurred_at)
+                if not events:
+                    continue
+                spec = ind.rule_for_event(kind)
+                hourly = spec is not None and spec.rule.kind is RuleKind.HOURS
+                label = EVENT_KINDS.get(kind, kind)
+                t_occ, t_done = TIME_LABELS.get(kind, ("发生日期", "完成日期"))
+                rows, shaded = [], []
+                for n, ev in enumerate(events):
+                    o = self.by_event.get(ev.id)
+                    if o is None:
+                        due, state = "—", ("已办结" if ev.done_at else "未办结")
+                    else:
+                        due, state = cell_time(o.effective_due, month, with_time=hourly), obligation_state(o)
+                        if state in ("逾期完成", "未完成（已逾期）"):
+                            shaded.append(n)
+                    rows.append([str(n + 1), event_subject(ev), cell_time(ev.occurred_at, month, with_time=hourly),
+                                 due, cell_time(ev.done_at, month, with_time=hourly), state.replace("（", "\n（")])
+                rule = f"（期限：{rule_label(spec.rule)}）" if spec is not None else ""
+                doc.caption(f"{label}办理情况{rule}")
+                doc.table(["序号", "事项", t_occ, "期限", t_done, "办理情况"], rows,
+                          widths=[9, 56, 22, 22, 22, 24], align="clcccc", shaded=shaded,
+                          min_chars=[0, 0, 0, 0, 0, 5.2])
+
+    def _ledger_tables(self, doc: Any) -> None:
+        for kind in self._ledger_kinds():
+            summary = self.sm.ledgers.get(kind)
+            rows = self.ledger_rows.get(kind)
+            if not summary and not rows:
+                continue
+            name = LEDGER_NAMES.get(kind, kind)
+            if summary:
+                self._rates_table(doc, kind, name, summary)
+            if rows:
+                self._rows_table(doc, kind, name, rows)
+
+    def _rates_table(self, doc: Any, kind: str, name: str, summary: dict[str, Any]) -> None:
+        counts: dict[str, Any] = summary.get("counts") or {}
+        rates: dict[str, Any] = summary.get("rates") or {}
         table_rows, shaded = [], []
         for key, (label, num_label, den_label) in RATE_LABELS.get(kind, RATE_LABELS["licence"]).items():
             num_key, den_key = _RATE_PARTS[key]
             num, den = counts.get(num_key), counts.get(den_key)
             if num is None:
-                table_rows.append([label, "—", "—", "不适用（本台账没有逐条期限）"])
+                table_rows.append([label, "—", "—", "不适用，本台账没有逐条期限"])
                 continue
             rate = rates.get(key)
             if rate is None and isinstance(num, int) and isinstance(den, int) and den:
                 rate = num / den
             if rate is not None and rate < 1:
                 shaded.append(len(table_rows))
-            value = _pct(rate) if rate is not None else "无法计算（分母为0）"
-            table_rows.append([label, f"{num_label}数 ÷ {den_label}数", f"{num} ÷ {den}", value])
-        doc.table(["指标", "计算公式", "计数", "结果"], table_rows, widths=[20, 62, 36, 38], align="clcc",
+            value = _pct(rate) if rate is not None else "无法计算，分母为0"
+            table_rows.append([label, f"{num_label}数÷{den_label}数", f"{num}÷{den}", value])
+        doc.caption(f"{name}台账统计")
+        doc.table(["指标", "计算方法", "计数", "结果"], table_rows, widths=[18, 64, 30, 44], align="clcc",
                   shaded=shaded)
-        src, when = summary.get("file"), summary.get("imported_at")
-        if src or when:
-            doc.paragraph(f"台账文件：{Path(str(src)).name if src else '—'}"
-                          + (f"，导入时间{str(when)[:16].replace('T', ' ')}" if when else "") + "。")
-        if rows:
-            self._rows_table(doc, rows)
+        if isinstance(summary.get("problems"), int) and summary["problems"]:
+            doc.paragraph(f"注：台账检查发现问题{summary['problems']}处。")
 
-    def _rows_table(self, doc: Any, rows: list[dict], limit: int = 30, max_cols: int = 5) -> None:
-        cols: list[str] = []
+    def _rows_table(self, doc: Any, kind: str, name: str, rows: list[dict], limit: int = 30,
+                    max_cols: int = 5) -> None:
+        from creditcheck.ledger import spec_for
+
+        from .docx_layout import text_width
+
+        try:
+            order = [c.name for c in spec_for(kind).columns]
+        except (KeyError, ValueError):
+            order = []
+        present: list[str] = []
         for r in rows:
             for k in r:
-                if not str(k).startswith("_") and k not in cols:
-                    cols.append(k)
+                if not str(k).startswith("_") and k not in present:
+                    present.append(k)
+        cols = [c for c in order if c in present and any(r.get(c) not in (None, "") for r in rows)]
+        cols += [c for c in present if c not in cols and c.isascii() is False]
         cols = cols[:max_cols]
         if not cols:
             return
         shown = rows[:limit]
-        data = [[str(i + 1)] + ["" if r.get(c) is None else str(r.get(c)) for c in cols]
-                for i, r in enumerate(shown)]
-        doc.table(["序号", *cols], data, widths=[10] + [30] * len(cols), align="c" + "l" * len(cols))
+        data = [[str(i + 1)] + [_ledger_value(r.get(c), self.sm.month) for c in cols] for i, r in enumerate(shown)]
+        # 列宽按各列内容的平均长度分（至少3字、至多14字），名称长的列宽、日期列窄
+        weights = [2.5] + [min(14.0, max(3.0, sum(text_width(row[i + 1]) for row in data) / len(data)))
+                           for i in range(len(cols))]
+        doc.caption(f"{name}台账明细")
+        doc.table(["序号", *cols], data, widths=weights, align="c" + "l" * len(cols))
         if len(rows) > limit:
-            doc.paragraph(f"台账共{len(rows)}条，以上列出前{limit}条，完整台账见导出的 Excel 台账。")
+            where = f"《{self.ledger_file}》" if self.ledger_file else "导出的工作台账电子表格"
+            doc.paragraph(f"注：台账共{len(rows)}条，以上列出前{limit}条，完整台账见{where}。")
 
-    # ── 结尾 ──
-    def _closing(self, doc: Any) -> None:
-        doc.heading(1, "逾期和不适用事项")
-        doc.heading(2, "逾期事项")
-        items: list[str] = []
-        for ind in self.indicators:
-            open_over, late = self._flags(ind)
-            for o in open_over:
-                items.append(f"指标{ind.id}（{ind.short}）：{o.what}，期限为{_long_time(o.effective_due)}，至报送日仍未完成。")
-            for o in late:
-                items.append(f"指标{ind.id}（{ind.short}）：{o.what}，期限为{_long_time(o.effective_due)}，"
-                             f"于{_long_time(o.done_at)}逾期完成。")
-        self._numbered(doc, items, "本月无逾期事项。")
-        doc.heading(2, "不适用指标")
-        na = []
-        for ind in self.indicators:
-            e = self.sm.entries.get(ind.id)
-            if e is not None and e.status is Status.NOT_APPLICABLE:
-                na.append(f"指标{ind.id}（{ind.short}）：{e.reason or '未说明理由'}。")
-        self._numbered(doc, na, "本月无不适用的指标。")
 
-    @staticmethod
-    def _numbered(doc: Any, items: Iterable[str], empty: str) -> None:
-        items = list(items)
-        if not items:
-            doc.paragraph(empty)
-        for n, text in enumerate(items, start=1):
-            doc.paragraph(f"{n}.{text}")
+COUNT_SHORT = {"credit_checks": ("信用核查", "次"), "joint_sanctions": ("联合奖惩", "次"),
+               "market_entities": ("市场主体", "户")}
+"""第8项指标的计数在正文里的简写：“信用核查283次，联合奖惩23次，市场主体497户”。"""
+
+QUOTA_UNITS = {"article": "篇", "case": "个", "activity": "次"}
+
+EVIDENCE_TITLE = "本月佐证材料清单"
+EVENTS_TITLE = "本月事项办理情况"
+LEDGER_TITLE = "工作台账统计"
+
+
+def _evidence_note(ev: Evidence) -> tuple[str, bool]:
+    """（说明栏的文字，是否有问题）：文件缺失或被改动时写在说明前面。"""
+    state = evidence_state(ev)
+    parts = []
+    bad = state != OK
+    if bad:
+        parts.append({MISSING: "文件缺失", CHANGED: "附上后已改动"}.get(state, "文件无法读取"))
+    if ev.kind and ev.kind != "其他":
+        parts.append(ev.kind)
+    if ev.note:
+        parts.append(ev.note)
+    return "；".join(parts), bad
+
+
+def event_subject(ev: Event) -> str:
+    """事件表“事项”一格：名称，其下每行一个附加字段（中文名：值），备注在最后。"""
+    parts = [ev.title or EVENT_KINDS.get(ev.kind, ev.kind)]
+    for k, v in ev.fields.items():
+        if v in ("", None):
+            continue
+        parts.append(f"{field_label(ev.kind, k) or OTHER_FIELD}：{v}")
+    if ev.note:
+        parts.append(f"备注：{ev.note}")
+    return "\n".join(parts)

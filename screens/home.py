@@ -48,6 +48,7 @@ class HomeScreen(Screen[None]):
         Binding("p", "app.copy_previous", "沿用上月", show=False),
         Binding("u", "app.submit_month", "提交本月"),
         Binding("e", "app.export_word", "导出Word"),
+        Binding("w", "plans", "问题和打算", show=False),
         Binding("i", "app.export_ics", "导出日历", show=False),
         Binding("s", "app.settings", "设置", show=False),
         Binding("o", "app.coordinator('OverviewScreen')", "总览", show=False),
@@ -60,6 +61,12 @@ class HomeScreen(Screen[None]):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+
+    def action_plans(self) -> None:
+        """写本月的“存在问题和下步打算”（报送材料正文第三部分）。"""
+        from .plans import edit_plans
+
+        edit_plans(self.app)
 
     def compose(self) -> ComposeResult:
         yield Plain("", id="topbar")

@@ -37,6 +37,10 @@ _EVIDENCE_FILES = {
     10: [("异议协同处理函 {m}.txt", "txt")],
 }
 
+_PLANS = ("部分“双公示”信息临近15个自然日的上传期限才上传，个别许可机关代码漏填。"
+          "下步将在作出许可决定后3个工作日内上传，上传前逐项核对必填项。")
+"""演示“存在问题和下步打算”（商事登记科本月）。"""
+
 _JPEG_HEADER = bytes.fromhex("ffd8ffe000104a46494600010100000100010000")
 
 
@@ -75,6 +79,7 @@ def make_demo(data_dir: Path, now: datetime, catalog: Catalog, cal: WorkCalendar
             if not is_current:
                 _review_history(sm, month, section.id, person, coordinator.id if coordinator else "", rng, cur)
             elif section.id == "commerce":
+                checklist.set_plans(sm, _PLANS, now)
                 review.submit(sm, person, now - timedelta(hours=2))
             save_with_decisions(store, sm, actor=person)
     # 演示“文件缺失”和“已变更”两种佐证状态（体检 doctor 会给出提醒）
@@ -95,7 +100,8 @@ def _fill_indicator(
         if is_current and rng.random() < 0.35:
             continue  # 本月还有一部分材料没附上
         material = "台账" if kind == "txt" else (ind.materials[0] if ind.materials else "其他")
-        ev = attach(str(p), now=t, kind=material, effective_date=month.day(20),
+        # 材料日期取当月 20 日，但不晚于填报的那一刻（本月 20 日前演示时取今天）
+        ev = attach(str(p), now=t, kind=material, effective_date=min(month.day(20), t.date()),
                     note="演示材料")
         checklist.add_evidence(sm, catalog, iid, ev, t)
 
@@ -128,9 +134,14 @@ def _fill_indicator(
             checklist.set_status(sm, catalog, iid, Status.IN_PROGRESS, t, note="正在整理材料")
     if iid == 3:
         # “信用承诺”事件类型没有期限规则，按领域模型直接记一条
+        # 不晚于填报的那一刻：本月 10 日前演示时，改为一小时前收到、尚未归集
+        occurred = min(_at(month.day(10)), t - timedelta(hours=1))
+        done: datetime | None = _at(month.day(12), 16)
+        if done is not None and done > t:
+            done = None
         sm.entry(iid).events.append(Event(
-            kind="commitment", title=f"{month.label}信用承诺书归集", occurred_at=_at(month.day(10)),
-            done_at=_at(month.day(12), 16), note="演示", id=new_id(),
+            kind="commitment", title=f"{month.label}信用承诺书归集", occurred_at=occurred,
+            done_at=done, note="演示", id=new_id(),
         ))
 
 
@@ -191,8 +202,10 @@ def _add_events(
     }[kind]
     if kind == "incident" and sm.section_id != "window":
         return  # 严重失信事件只演示一件
-    checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[2], _at(max(soon, month.first_day), 8, 30),
-                        t if t.time() > time(8, 30) else _at(today, 23, 0), fields=_fields(kind), note="演示：待办")
+    # 不晚于此刻：早上 8:30 之前演示时，改为半小时前
+    occurred = min(_at(max(soon, month.first_day), 8, 30), t - timedelta(minutes=30))
+    checklist.add_event(sm, catalog, cal, iid, kind, _TITLES.get(kind, (label,) * 3)[2], occurred, t,
+                        fields=_fields(kind), note="演示：待办")
 
 
 def _fields(kind: str) -> dict[str, str]:

@@ -195,3 +195,80 @@ def text_of(elements: list[Any]) -> str:
         else:
             parts.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
     return "\n".join(parts)
+
+
+# ───────────────────────── 报告的各部分 ─────────────────────────
+
+
+def _el_text(el: Any) -> str:
+    """段落的文字；段内换行（w:br）记为“\\n”。"""
+    parts = []
+    for node in el.iter(qn("w:t"), qn("w:br")):
+        parts.append("\n" if node.tag == qn("w:br") else (node.text or ""))
+    return "".join(parts)
+
+
+def _has_page_break_before(el: Any) -> bool:
+    ppr = el.find(qn("w:pPr"))
+    return ppr is not None and ppr.find(qn("w:pageBreakBefore")) is not None
+
+
+def body_elements(doc: Any) -> list[Any]:
+    """正文（标题到附注）：第一个另起一页的“附件N”之前的段落与表格。"""
+    out = []
+    for el in doc.element.body:
+        if el.tag == qn("w:p") and _has_page_break_before(el):
+            break
+        if el.tag in (qn("w:p"), qn("w:tbl")):
+            out.append(el)
+    return out
+
+
+def attachment_elements(doc: Any, n: int) -> list[Any]:
+    """附件N：从另起一页的“附件N”段落到下一个附件之前。"""
+    out: list[Any] = []
+    inside = False
+    for el in doc.element.body:
+        if el.tag == qn("w:p") and _has_page_break_before(el):
+            if inside:
+                break
+            inside = _el_text(el) == f"附件{n}"
+            if inside:
+                out.append(el)
+            continue
+        if inside and el.tag in (qn("w:p"), qn("w:tbl")):
+            out.append(el)
+    return out
+
+
+def attachment_labels(doc: Any) -> list[str]:
+    """各附件首行的文字（另起一页的段落）。"""
+    return [_el_text(el) for el in doc.element.body if el.tag == qn("w:p") and _has_page_break_before(el)]
+
+
+def paragraph_texts(elements: list[Any]) -> list[str]:
+    return [_el_text(el) for el in elements if el.tag == qn("w:p")]
+
+
+def all_text(doc: Any) -> str:
+    """整份文件的文字，含表格。"""
+    return text_of([el for el in doc.element.body if el.tag in (qn("w:p"), qn("w:tbl"))])
+
+
+def tables_in(elements: list[Any]) -> list[list[list[str]]]:
+    out = []
+    for el in elements:
+        if el.tag == qn("w:tbl"):
+            rows = []
+            for tr in el.iter(qn("w:tr")):
+                rows.append(["\n".join(_el_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))])
+            out.append(rows)
+    return out
+
+
+def indicator_paragraph(doc: Any, short: str) -> str:
+    """“二、各项指标完成情况”里某个指标的那一段（以“（一）{简称}。”开头）。"""
+    for text in paragraph_texts(body_elements(doc)):
+        if text.startswith("（") and f"）{short}。" in text[:40]:
+            return text
+    raise AssertionError(f"找不到指标“{short}”的段落")

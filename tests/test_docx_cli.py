@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx_helpers import (
-    find_table,
+    all_text,
+    attachment_elements,
+    body_elements,
+    indicator_paragraph,
     open_docx,
+    paragraph_texts,
     rich_month,
-    section_after_heading,
-    table_rows,
-    text_of,
+    tables_in,
 )
 
 from creditcheck.cli import main
@@ -51,17 +53,18 @@ def test_export_default_name_in_current_folder_and_figures_match_store(
     # 与仓库里的数据逐项核对
     stored = Store(data_dir).load_month("commerce", Month(2026, 11))
     c = stored.entries[8].counts
-    part8 = text_of(section_after_heading(doc, "（指标8）"))
     a, b, m = c["credit_checks"], c["joint_sanctions"], c["market_entities"]
-    assert f"=（{a} + {b}）÷ {m} = {round((a + b) / m * 100, 2)}%" in part8
+    para8 = indicator_paragraph(doc, "信用核查和联合奖惩应用")
+    assert f"信用核查{a}次，联合奖惩{b}次，市场主体{m}户，应用比例{round((a + b) / m * 100, 2)}%。" in para8
     lic = stored.ledgers["licence"]["counts"]
-    rates = find_table(doc, "指标", "计算公式")[0]  # 指标2的“双公示”台账在前
-    assert table_rows(rates)[1][2] == f"{lic['uploaded']} ÷ {lic['decided']}"
-    summary = table_rows(find_table(doc, "序号", "指标")[0])[1:]
+    rates = [t for t in tables_in(attachment_elements(doc, 3)) if t[0][1] == "计算方法"][0]  # “双公示”台账在前
+    assert rates[1][2] == f"{lic['uploaded']}÷{lic['decided']}"
+    summary = tables_in(body_elements(doc))[0][1:]
     assert [int(r[0]) for r in summary] == sorted(stored.entries)
-    assert [r[6] for r in summary] == [str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)]
-    part3 = text_of(section_after_heading(doc, "（指标3）"))
-    assert "1 | 某某公司 | 告知承诺" in part3  # 台账行来自仓库
+    assert [r[4] for r in summary] == [str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)]
+    assert "1 | 告知承诺 | 某某公司" in "\n".join(" | ".join(r) for t in tables_in(attachment_elements(doc, 3))
+                                               for r in t)  # 台账行来自仓库
+    assert "责任要求" not in all_text(doc)
 
 
 def test_refuses_to_overwrite_without_force(saved, data_dir: Path, tmp_path: Path) -> None:
@@ -73,7 +76,7 @@ def test_refuses_to_overwrite_without_force(saved, data_dir: Path, tmp_path: Pat
     assert out.read_bytes() == b"keep me"
     r = run("-s", "商事登记项目审批服务科", "-m", "2026年11月", "--data", str(data_dir), "-o", str(out), "--force")
     assert r.exit_code == 0, r.output
-    assert open_docx(out).paragraphs[-1].text == "2026年11月28日"
+    assert paragraph_texts(body_elements(open_docx(out)))[-2] == "2026年11月28日"
 
 
 def test_output_folder_gets_default_name(saved, data_dir: Path, tmp_path: Path) -> None:
@@ -99,8 +102,8 @@ def test_month_without_records_warns(data_dir: Path, tmp_path: Path) -> None:
     r = run("-s", "建设项目科", "-m", "2026-10", "--data", str(data_dir), "-o", str(out))
     assert r.exit_code == 0, r.output
     assert "还没有自查记录" in r.output
-    rows = table_rows(find_table(open_docx(out), "序号", "指标")[0])[1:]
-    assert rows and all(row[3].startswith("未开始") for row in rows)
+    rows = tables_in(body_elements(open_docx(out)))[0][1:]
+    assert rows and all(row[2].startswith("未开始") for row in rows)
 
 
 def test_missing_template_message(saved, data_dir: Path, tmp_path: Path) -> None:
@@ -108,3 +111,37 @@ def test_missing_template_message(saved, data_dir: Path, tmp_path: Path) -> None
             "--template", str(tmp_path / "无.docx"))
     assert r.exit_code != 0 and "错误：找不到 Word 模板" in r.output
     assert not (tmp_path / "t.docx").exists()
+
+
+def test_folder_with_ledgers_and_requirements(saved, data_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "导出"
+    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder",
+            "--with-requirements")
+    assert r.exit_code == 0, r.output
+    folder = out / "商事登记科-2026年11月信用监测报送材料"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["商事登记科-2026年11月信用监测报送材料.docx", "工作台账-商事登记科-2026年11月.xlsx"]
+    assert f"已导出工作台账：{folder / names[1]}" in r.output
+    doc = open_docx(folder / names[0])
+    body = paragraph_texts(body_elements(doc))
+    assert "4.工作台账电子表格《工作台账-商事登记科-2026年11月.xlsx》" in body
+    assert any(t.startswith("责任要求：") for t in body)
+    wb = load_workbook(folder / names[1])
+    assert "信用承诺和履约践诺" in wb.sheetnames  # 与 export ledgers 同一个工作簿
+    # 再导出一次：文件已存在，不加 --force 时拒绝，原文件不动
+    before = (folder / names[1]).read_bytes()
+    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder")
+    assert r.exit_code != 0 and "文件已存在" in r.output and "Traceback" not in r.output
+    assert (folder / names[1]).read_bytes() == before
+    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder", "--force")
+    assert r.exit_code == 0, r.output
+
+
+def test_folder_without_ledgers(data_dir: Path, tmp_path: Path) -> None:
+    r = run("-s", "建设项目科", "-m", "2026-10", "--data", str(data_dir), "-o", str(tmp_path), "--folder")
+    assert r.exit_code == 0, r.output
+    folder = tmp_path / "建设项目科-2026年10月信用监测报送材料"
+    assert [p.name for p in folder.iterdir()] == ["建设项目科-2026年10月信用监测报送材料.docx"]
+    assert "本月还没有导入台账" in r.output

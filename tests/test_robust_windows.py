@@ -69,7 +69,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.mark.parametrize("args,expected", [
     (["export", "ledgers", "--section", "commerce", "--month", "2026-11"], "工作台账-商事_登记_科-2026年11月.xlsx"),
     (["export", "submission", "--section", "commerce", "--month", "2026-11"], "商事_登记_科-2026年11月信用监测报送材料.docx"),
-    (["export", "summary", "--month", "2026-11"], "历城区_行政审批_服务局2026年11月信用状况监测工作情况汇总.docx"),
+    (["export", "summary", "--month", "2026-11"], "历城区_行政审批_服务局关于2026年11月信用状况监测工作情况的报告.docx"),
 ])
 def test_default_export_names_are_legal_windows_names(
     demo: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str,

@@ -236,16 +236,22 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。")
 @click.option("--xlsx", is_flag=True, help="导出为 Excel 工作簿（同样的表格），而不是 Word。")
+@click.option("--to", "to", type=click.Choice(["区信用办", "各科室"]), default="区信用办", show_default=True,
+              help="区信用办：以局的名义报区信用办的报告；各科室：体系科发各科室的通报。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @friendly_errors
-def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xlsx: bool, force: bool) -> None:
-    """导出体系科月度汇总材料（公文版式 Word，或 --xlsx 的 Excel）。
+def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xlsx: bool, to: str,
+                       force: bool) -> None:
+    """导出月度汇总材料（公文版式 Word，或 --xlsx 的 Excel）。
 
-    内容：总体情况（通报）、各科室完成情况与排名、各指标完成情况、“双公示”数据质量、逾期事项、未报送科室。
+    --to 区信用办（默认）：“{局名}关于{年月}信用状况监测工作情况的报告”，以局的名义落款；
+    --to 各科室：“政务服务体系建设指导科关于{年月}信用状况监测工作情况的通报”，由体系科落款。
+    内容：总体情况、各科室完成情况及局内排名、各指标完成情况、“双公示”数据质量、逾期事项、未报送科室。
 
     \b
     例：
       creditcheck export summary --month 2026-11
+      creditcheck export summary --month 2026-11 --to 各科室
       creditcheck export summary --month 2026-11 --xlsx -o 汇总.xlsx
     """
     from exports.summary import default_file_name, export_summary
@@ -254,11 +260,11 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
     ov = build(env, _month(month_text))
     bureau = env.settings.bureau or env.catalog.bureau
     suffix = ".xlsx" if xlsx else ".docx"
-    path = out if out is not None else Path(default_file_name(bureau, ov, suffix))
+    path = out if out is not None else Path(default_file_name(bureau, ov, suffix, to=to))
     _refuse_existing(path, force)
     template = Path(env.settings.template) if (env.settings.template and not xlsx) else None
     written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
-                             font_profile=env.settings.font_profile, template=template)
+                             font_profile=env.settings.font_profile, template=template, to=to)
     click.echo(f"已导出：{written}")
     click.echo(f"{len(ov.submitted)}/{len(ov.rows)} 个科室已报送，平均得分 {ov.average_score:.1f}，"
                f"逾期事项 {sum(len(r.overdue) for r in ov.rows)} 项。")

@@ -24,13 +24,20 @@ __all__ = ["LEDGER_KINDS_LISTED", "register", "submission"]
 @click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="文件", help="自定义 Word 模板（.docx），默认取设置中的模板，没有时用内置公文版式。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option("--with-requirements", "with_requirements", is_flag=True, default=None,
+              help="在各指标的完成情况后附上实施方案的责任要求原文（默认不附，也可在设置中开启）。")
+@click.option("--folder", "as_folder", is_flag=True,
+              help="生成一个以科室和月份命名的文件夹，报送材料与本月工作台账（Excel）放在一起，"
+                   "附件说明写明台账文件名；-o 给出的是放这个文件夹的位置。")
 @friendly_errors
 def submission(section_text: str, month_text: str, data: Path | None, output: Path | None,
-               template: Path | None, force: bool) -> None:
+               template: Path | None, force: bool, with_requirements: bool | None, as_folder: bool) -> None:
     """生成某科室某月的信用状况监测报送材料（Word，GB/T 9704 公文版式）。
 
     例：creditcheck export submission --section 商事登记科 --month 2026-11
     """
+    from exports.submission import default_folder_name, ledger_workbook_name
+
     from ..services import documents
     from ..services.stores import writing_store
 
@@ -38,7 +45,11 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
     name = documents.submission_file_name(env.catalog, section.id, month)
-    if output is None:
+    folder: Path | None = None
+    if as_folder:
+        folder = (output or Path.cwd()) / default_folder_name(env.catalog, section.id, month)
+        out = folder / name
+    elif output is None:
         out = Path.cwd() / name
     elif output.is_dir():
         out = output / name
@@ -48,15 +59,26 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
         fail(f"输出文件应以 .docx 结尾：{out}")
     if out.exists() and not force:
         fail(f"文件已存在：{out}。如需覆盖，请加 --force；或用 -o 指定另一个文件名")
+    workbook_path: Path | None = None
+    if folder is not None:
+        workbook_path = folder / ledger_workbook_name(env.catalog, section.id, month)
+        if workbook_path.exists() and not force:
+            fail(f"文件已存在：{workbook_path}。如需覆盖，请加 --force")
+        folder.mkdir(parents=True, exist_ok=True)
     done = documents.export_submission(writing_store(env.data_dir, backup_on_open=False), env.catalog, env.data_dir,
                                        env.calendar, env.settings, section.id, month, out, env.now,
-                                       template=template.expanduser() if template else None)
+                                       template=template.expanduser() if template else None,
+                                       with_requirements=with_requirements, ledger_workbook=workbook_path)
     if done.backup_error:  # 导出前备份本科室有改动的数据文件（失败不妨碍导出，只提示）
         click.echo(f"注意：导出前备份未完成：{done.backup_error}", err=True)
     if not done.sm.entries:
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
     n = len(done.catalog.assigned(section.id))
     click.echo(f"已生成报送材料：{done.path}（{section.name}{month.label}，{n}项指标）")
+    if done.workbook is not None:
+        click.echo(f"已导出工作台账：{done.workbook}")
+    elif folder is not None:
+        click.echo("本月还没有导入台账，文件夹里只有报送材料。", err=True)
 
 
 def register(main: click.Group) -> None:

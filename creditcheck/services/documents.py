@@ -58,14 +58,19 @@ class SubmissionExport:
     """该月所用的目录版本。"""
     backup_error: str | None = None
     """导出前备份没有完成的原因（导出照常完成）。"""
+    workbook: Path | None = None
+    """一并导出的工作台账（.xlsx，与 ``creditcheck export ledgers`` 相同）；没有要求或本月没有台账时为 None。"""
 
 
 def export_submission(store: Store, base_catalog: Catalog, data_dir: Path, cal: WorkCalendar, settings: Settings,
                       section_id: str, month: Month, out: Path, now: datetime, *,
-                      template: Path | None = None, backup: bool = True) -> SubmissionExport:
+                      template: Path | None = None, backup: bool = True, with_requirements: bool | None = None,
+                      ledger_workbook: Path | None = None) -> SubmissionExport:
     """生成某科室某月的 Word 报送材料（界面与命令行共用的唯一实现）。
 
-    ``template`` 为空时取设置里的模板（没有时用内置公文版式）。``backup`` 时导出前先备份本科室有改动的文件。"""
+    ``template`` 为空时取设置里的模板（没有时用内置公文版式）。``backup`` 时导出前先备份本科室有改动的文件。
+    ``with_requirements`` 为 None 时按设置决定是否附实施方案的责任要求原文。给了 ``ledger_workbook`` 时先把
+    本月的工作台账导出到那里（本月没有导入台账时不生成），附件说明写明该文件名。"""
     from exports.submission import export_submission as write_submission
 
     backup_error = backup_before_export(store, section_id) if backup else None
@@ -75,9 +80,29 @@ def export_submission(store: Store, base_catalog: Catalog, data_dir: Path, cal: 
     year = year_months(store, section_id, month)
     if template is None and settings.template:
         template = Path(settings.template).expanduser()
+    workbook: Path | None = None
+    if ledger_workbook is not None:
+        workbook = month_ledger_workbook(store, catalog, sm, ledger_workbook)
     path = write_submission(catalog, cal, sm, settings, out, now=now, template=template,
-                            ledger_rows=rows, year_months=year)
-    return SubmissionExport(Path(path), sm, catalog, backup_error)
+                            ledger_rows=rows, year_months=year, with_requirements=with_requirements,
+                            ledger_file=workbook.name if workbook is not None else None)
+    return SubmissionExport(Path(path), sm, catalog, backup_error, workbook)
+
+
+def month_ledger_workbook(store: Store, catalog: Catalog, sm: SectionMonth, path: Path) -> Path | None:
+    """与 ``creditcheck export ledgers`` 相同的工作台账；本月没有导入任何台账时不生成，返回 None。"""
+    from creditcheck.ledger import KINDS
+    from exports.xlsx_write import export_section_month_xlsx
+
+    ledgers = {}
+    for kind in KINDS:
+        got = store.load_ledger(sm.section_id, sm.month, kind)
+        if got is not None:
+            ledgers[kind] = got
+    if not ledgers and not sm.ledgers:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(export_section_month_xlsx(catalog, sm, ledgers, path))
 
 
 def submission_ledgers(store: Store, section_id: str, month: Month) -> dict[str, list[dict[str, Any]]]:
