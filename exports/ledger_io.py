@@ -17,6 +17,7 @@ from creditcheck.catalog import Catalog
 from creditcheck.ledger import LedgerReadError, LedgerResult, check_rows, spec_for
 from creditcheck.workcal import WorkCalendar
 
+from .input_safety import inspect_workbook
 from .xlsx_read import LedgerWorkbook
 
 __all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "store_import", "summary_for"]
@@ -38,6 +39,7 @@ def check_file(
 ) -> LedgerResult:
     """读取并检查一份台账。读不了时抛出 LedgerReadError（一行中文）；读得了就返回结果（问题在结果里）。"""
     spec_for(kind)
+    inspect_workbook(path, sheet, error=LedgerReadError)  # 普通文件、大小、行数：读之前先看清单
     with LedgerWorkbook(path, sheet) as book:
         try:
             result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -67,6 +68,8 @@ def file_mode(path: Path) -> int:
 def read_json(path: Path) -> Any | None:
     """读出 JSON；文件不存在时为 None；无法解析时抛 CorruptFileError。"""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # FIFO、设备、文件夹：不去读（读 FIFO 会一直等）
+            raise CorruptFileError(path, "不是普通文件")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
@@ -82,10 +85,12 @@ def read_json(path: Path) -> Any | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CorruptFileError(path, "不是有效的 UTF-8 文本") from None
+    from .schema import ShapeError, loads  # 嵌套层数、数字位数有上限（见 schema.py）
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CorruptFileError(path, f"JSON 格式错误，第{e.lineno}行") from None
+        return loads(text)
+    except ShapeError as e:
+        raise CorruptFileError(path, str(e)) from None
 
 
 def write_json_atomic(path: Path, data: Any, *, retries: int = 10, delay: float = 0.05) -> None:

@@ -30,6 +30,7 @@ from creditcheck.month import Month
 from creditcheck.oserrors import os_reason
 
 from .atomic import CorruptFileError, StorageError, read_json
+from .schema import check_decisions
 
 if TYPE_CHECKING:
     from .store import Store
@@ -83,6 +84,10 @@ def read_decisions(path: Path) -> DecisionsFile:
         return DecisionsFile(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("decisions", []), list):
         return DecisionsFile(path, damaged=True, detail="内容不是审核记录")
+    try:
+        check_decisions(path, raw)
+    except CorruptFileError as e:
+        return DecisionsFile(path, damaged=True, detail=e.detail)
     try:
         version = int(raw.get("schema", SCHEMA))
     except (TypeError, ValueError):

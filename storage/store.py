@@ -355,6 +355,7 @@ class Store:
         """读一个数据文件（TinyDB 布局）：损坏时移开并抛 DamagedFileError；旧版本升级；新版本冻结。"""
         try:
             raw = AtomicJSONStorage(path, read_only=True).read()
+            _check_data_file(path, raw, kind)  # 能解析但结构不对的文件同样算损坏
         except CorruptFileError as e:
             raise DamagedFileError(self._damaged(path, e.detail, section_id)) from None
         if raw is None:
@@ -925,7 +926,9 @@ class Store:
             current = None
             try:
                 current = read_json(path)
+                _check_data_file(path, current, LEDGER if _LEDGER_FILE.match(name) else MONTHS)
             except CorruptFileError:
+                current = None
                 _aside(path)
             if isinstance(current, dict) and (_YEAR_FILE.match(name) or _LEDGER_FILE.match(name)):
                 import json
@@ -962,6 +965,13 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_data_file(path: Path, data: Any, kind: str) -> None:
+    """结构校验在 schema.py（月份记录、台账文件各自的字段与类型）。"""
+    from .schema import check_data_file
+
+    check_data_file(path, data, kind)
 
 
 def _find_month(data: dict[str, Any] | None, month: Month) -> dict[str, Any] | None:

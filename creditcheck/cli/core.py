@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..dates import check_year
 from ..errors import InputError
 from ..rules import DeadlineRule, compute_due, parse_from
 from ..workcal import (
@@ -88,10 +89,9 @@ def calendar_import(file: Path, year: int | None, data: Path | None) -> None:
     FILE 可以是 CSV（每行“日期,类型”，类型为 放假 或 上班），也可以是国务院办公厅
     《关于××××年部分节假日安排的通知》的原文（.txt）。导入的安排优先于内置数据。
     """
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{file}") from None
+    from exports.input_safety import MAX_HOLIDAY_FILE, read_limited
+
+    raw = read_limited(file, MAX_HOLIDAY_FILE, "节假日文件")  # 只读普通文件，有大小上限（FIFO、/dev/zero 当场拒绝）
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -107,7 +107,7 @@ def calendar_import(file: Path, year: int | None, data: Path | None) -> None:
     years = sorted({r.day.year for r in rules})
     if year is not None and is_csv:
         rules = [r for r in rules if r.day.year == year] or rules
-    target_year = year or (notice_year(text) if not is_csv else None) or years[0]
+    target_year = check_year(year or (notice_year(text) if not is_csv else None) or years[0])
     folder = calendar_dir(resolve_data_dir(data))
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{target_year}.csv"
@@ -125,6 +125,7 @@ def calendar_import(file: Path, year: int | None, data: Path | None) -> None:
 @friendly_errors
 def calendar_show(year: int, data: Path | None) -> None:
     """列出某年的放假日与调休上班日，以及每一天的来源。"""
+    check_year(year)
     cal = load_calendar(resolve_data_dir(data))
     if not cal.covers(year):
         click.echo(f"注意：{cal.fallback_warning(year)}。可用 creditcheck calendar import 导入。")
