@@ -32,7 +32,6 @@ MAX_N: dict[str, int] = {
     "natural-days": 3660,
     "working-days": 2500,
     "hours": 87840,
-    "monthly": 31,
     "quota": 1000,
 }
 """规则数字的上限（约十年）：更大的数字没有实际意义，计算前就拒绝，不让计算跑很久或溢出。"""
@@ -61,8 +60,8 @@ class DeadlineRule:
                 "month-end、monthly:D、quota:N/month、quota:N/year、year-end、immediate）"
             ) from None
         digits = m.group(2) or ""
-        limit = MAX_N.get(kind.value)
-        if limit is not None and digits and (len(digits.lstrip("0")) > len(str(limit)) or int(digits) > limit):
+        limit = MAX_N.get(kind.value, 99999)
+        if digits and (len(digits.lstrip("0")) > 7 or int(digits) > limit):  # 先看位数，再转成整数
             shown = digits if len(digits) <= 12 else f"{digits[:12]}…（{len(digits)} 位数）"
             raise InputError(f"期限规则“{kind.value}:{shown}”的数字过大，最多 {limit}")
         n = int(digits) if digits else 0

@@ -13,6 +13,7 @@ import click
 from ..errors import InputError
 from ..month import Month
 from .common import Env, data_option, echo_json, friendly_errors, load_env
+from .outputs import check_output
 
 if TYPE_CHECKING:
     from storage.store import Store
@@ -72,11 +73,6 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
-
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise InputError(f"文件已存在：{path}；如要覆盖请加 --force")
 
 
 # ───────────────────────── overview ─────────────────────────
@@ -283,8 +279,8 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
     bureau = env.settings.bureau or env.catalog.bureau
     suffix = ".xlsx" if xlsx else ".docx"
     path = out if out is not None else Path(default_file_name(bureau, ov, suffix))
-    _refuse_existing(path, force)
     template = Path(env.settings.template) if (env.settings.template and not xlsx) else None
+    path = check_output(path, force=force, data_dir=env.data_dir, inputs=[template])
     written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
                              font_profile=env.settings.font_profile, template=template)
     click.echo(f"已导出：{written}")
@@ -302,9 +298,10 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件；默认为当前文件夹下的 creditcheck-<科室编号>-<年-月>.ccpkg。")
 @click.option("--with-evidence", is_flag=True, help="把佐证材料原件一并放入数据包（文件可能较大）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @friendly_errors
 def export_package_cmd(month_text: str, section_text: str | None, data: Path | None, out: Path | None,
-                       with_evidence: bool) -> None:
+                       with_evidence: bool, force: bool) -> None:
     """把本科室一个月的自查记录打成一个数据包，交给体系科导入（没有共享文件夹时用）。
 
     数据包含本月记录、台账、佐证材料清单（含 SHA-256 指纹），以及整个内容的 SHA-256；
@@ -336,6 +333,7 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
         if rows is not None:
             ledgers[kind] = rows
     path = out if out is not None else Path(default_file_name(section.id, month))
+    path = check_output(path, force=force, data_dir=env.data_dir)
     res = write_package(path, sm, env.catalog, ledgers, env.now, with_evidence=with_evidence,
                         created_by=env.settings.person)
     for w in res.warnings:

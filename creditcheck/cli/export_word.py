@@ -9,6 +9,7 @@ import click
 from ..errors import CreditCheckError
 from ..month import Month
 from .common import data_option, fail, friendly_errors, load_env
+from .outputs import check_output, is_empty_path
 
 LEDGER_KINDS_LISTED = ("commitment", "code-errors")
 """报送材料里逐条列出的台账（“双公示”台账只列计数和比率）。"""
@@ -41,16 +42,17 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
     name = default_filename(env.catalog, section.id, month)
     if output is None:
         out = Path.cwd() / name
+    elif is_empty_path(output):
+        out = check_output(output)
     elif output.is_dir():
         out = output / name
     else:
         out = output
     if out.suffix.lower() != ".docx":
         fail(f"输出文件应以 .docx 结尾：{out}")
-    if out.exists() and not force:
-        fail(f"文件已存在：{out}。如需覆盖，请加 --force；或用 -o 指定另一个文件名")
     if template is None and env.settings.template:
         template = Path(env.settings.template).expanduser()
+    out = check_output(out, force=force, data_dir=env.data_dir, inputs=[template])
 
     try:  # 导出前备份本科室有改动的数据文件（失败不妨碍导出，只提示）
         Store(env.data_dir, backup_on_open=False).backup("export", sections=[section.id])
