@@ -220,6 +220,23 @@ class Backups:
                 out.append((d, str(e)))
         return out
 
+    def refuse_damaged(self, when: str, target: str | None, sections: builtins.list[str]) -> None:
+        """``when`` 指的（或比匹配到的 ``target`` 更晚的同前缀）备份清单已损坏时，拒绝恢复并说明。
+
+        不这样做，恢复会悄悄跳过那个备份（或改用更早的一个），还说“当前数据与该备份相同”。
+        """
+        digits = re.sub(r"\D", "", when or "")
+        if not digits:
+            return
+        for sid in sections:
+            for folder, detail in self.damaged_snapshots(sid):
+                if not re.sub(r"\D", "", folder.name).startswith(digits):
+                    continue
+                if target is None or id_key(folder.name) >= id_key(target):
+                    raise StorageError(
+                        f"备份 {folder.name} 的清单已损坏（{detail}），不能用它恢复；"
+                        "不带参数运行 creditcheck restore 可列出其他完好的备份")
+
     def section_ids(self) -> list[str]:
         if not self.root.is_dir():
             return []

@@ -106,15 +106,17 @@ def _want(v: Any, types: tuple[type, ...], where: str, *, optional: bool = False
         raise _Bad(where, f" 应为{want}，实际是{_type_name(v)}")
 
 
-_STR = (str,)
-_INT = (int,)
-_NUM = (int, float)
-_DICT = (dict,)
-_LIST = (list,)
-_SCALAR = (str, int, float, bool)
+Types = tuple[type, ...]
+Spec = dict[str, tuple[Types, bool]]
+_STR: Types = (str,)
+_INT: Types = (int,)
+_NUM: Types = (int, float)
+_DICT: Types = (dict,)
+_LIST: Types = (list,)
+_SCALAR: Types = (str, int, float, bool)
 
 
-def _fields(d: Any, spec: dict[str, tuple[tuple[type, ...], bool]], where: str) -> dict[str, Any]:
+def _fields(d: Any, spec: Spec, where: str) -> dict[str, Any]:
     """d 必须是表；spec 中的字段（存在时）类型必须对；第二项为 True 的字段允许 null。多出来的字段不管（向前兼容）。"""
     _want(d, _DICT, where)
     for key, (types, optional) in spec.items():
@@ -123,23 +125,23 @@ def _fields(d: Any, spec: dict[str, tuple[tuple[type, ...], bool]], where: str) 
     return d
 
 
-_EVIDENCE = {
+_EVIDENCE: Spec = {
     "id": (_STR, True), "path": (_STR, False), "abs_path": (_STR, True), "kind": (_STR, True),
     "effective_date": (_STR, True), "note": (_STR, True), "size": (_INT, True), "mtime": (_NUM, True),
     "sha256": (_STR, True), "attached_at": (_STR, True),
 }
-_EVENT = {
+_EVENT: Spec = {
     "id": (_STR, True), "kind": (_STR, False), "title": (_STR, True), "occurred_at": (_STR, False),
     "done_at": (_STR, True), "due_at": (_STR, True), "note": (_STR, True), "fields": (_DICT, True),
 }
-_ENTRY = {
+_ENTRY: Spec = {
     "indicator_id": (_INT, False), "status": (_STR, True), "reason": (_STR, True), "note": (_STR, True),
     "counts": (_DICT, True), "evidence": (_LIST, True), "events": (_LIST, True),
     "completed_at": (_STR, True), "updated_at": (_STR, True),
 }
-_RECORD = {"action": (_STR, False), "at": (_STR, False), "by": (_STR, True), "comment": (_STR, True),
+_RECORD: Spec = {"action": (_STR, False), "at": (_STR, False), "by": (_STR, True), "comment": (_STR, True),
            "seen": (_INT, True), "id": (_STR, True)}
-_MONTH = {
+_MONTH: Spec = {
     "section_id": (_STR, False), "month": (_STR, False), "catalog_version": (_STR, True),
     "person": (_STR, True), "phone": (_STR, True), "review": (_STR, True), "history": (_LIST, True),
     "entries": (_DICT, True), "ledgers": (_DICT, True), "rev": (_INT, True), "saved_by": (_STR, True),

@@ -850,6 +850,7 @@ class Store:
 
         self._ensure_session()
         target = self._backups.match(when)
+        self._backups.refuse_damaged(when, target, sections if sections is not None else self._backups.section_ids())
         if target is None:
             raise StorageError(f"找不到与“{when}”对应的备份；不带参数运行 creditcheck restore 可列出全部备份")
         scope = self._scope(sections if sections is not None else self._backups.section_ids())

@@ -65,7 +65,14 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
         got = store.load_ledger(section.id, month, kind)
         if got:
             rows[kind] = got
-    if not sm.entries:
+    from storage.doctor import damaged_aside
+
+    aside = damaged_aside(env.data_dir, section.id, str(month))
+    for p in aside:
+        click.echo(f"警告：{section.name}{month.label}的数据文件曾损坏，已改名为 {p.name} 保留，还没有恢复；"
+                   f"这份材料按现有记录生成，可能不完整。恢复方法见 creditcheck doctor --data \"{env.data_dir}\"",
+                   err=True)
+    if not sm.entries and not aside:
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
     year = [m for m in store.months(section.id) if m.month.year == month.year and m.month < month]
     catalog = env.catalog_for(month, sm.catalog_version)
