@@ -351,8 +351,9 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @click.option("--force", is_flag=True, help="即使不比已导入的新、本机记录更新、已审核通过或目录版本不同，也导入并替换。")
+@click.option("--yes", "-y", is_flag=True, help="数据包来源与上次不同（换了电脑、科室名称不符）时不再询问，照常导入。")
 @friendly_errors
-def import_package_cmd(file: Path, data: Path | None, force: bool) -> None:
+def import_package_cmd(file: Path, data: Path | None, force: bool, yes: bool) -> None:
     """导入科室交来的数据包 FILE：校验完整性（SHA-256）、科室、月份、目录版本后保存。
 
     同一科室同一月份只接受比上次导入更新的数据包；被改动、损坏或不完整的数据包整包拒收并说明原因。
@@ -361,16 +362,34 @@ def import_package_cmd(file: Path, data: Path | None, force: bool) -> None:
     例：
       creditcheck import package creditcheck-commerce-2026-11.ccpkg
     """
-    from exports.package import import_package
+    import sys
+
+    from exports.input_safety import regular_file
     from storage.store import Store
 
+    from ..services.packages import Provenance, import_package
+
+    regular_file(file, "数据包")  # FIFO、设备、文件夹当场拒绝
     env = load_env(data)
     actor = _actor(env)
     store = Store(env.data_dir, actor=actor)
-    res = import_package(file, store, env.catalog, env.now, force=force, actor=f"{actor} 导入数据包 {file.name}".strip())
+
+    def confirm(prov: Provenance) -> bool:
+        click.echo(f"数据包：{prov.describe()}")
+        for q in prov.questions:
+            click.echo(f"请注意：{q}")
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            return False
+        return click.confirm("确认这个数据包来源无误、要导入吗", default=False)
+
+    res = import_package(file, store, env.catalog, env.now, force=force, confirm=confirm,
+                         actor=f"{actor} 导入数据包 {file.name}".strip())
     section = env.catalog.section_by_id(res.section_id)
     verb = "已替换" if res.replaced else "已导入"
     click.echo(f"{verb}：{section.name} {res.month.label}（数据包生成于 {res.created_at:%Y-%m-%d %H:%M}）")
+    click.echo(f"  来源：由 {res.created_by or '（未注明姓名）'} 在电脑 {res.machine or '（未注明）'} 上生成")
     if res.previous_created_at is not None:
         click.echo(f"  替换了 {res.previous_created_at:%Y-%m-%d %H:%M} 生成的数据包")
     click.echo(f"  审核状态：{res.review.value}  台账：{len(res.ledgers)} 种  佐证原件：{res.evidence_files} 份")
