@@ -27,6 +27,7 @@ python-docx 没有东亚字体的接口：字体写在 ``w:rFonts`` 的 ``w:east
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -751,8 +752,12 @@ def _open_template(template: Path) -> Any:
         raise ExportError(f"找不到 Word 模板：{template}")
     if template.suffix.lower() != ".docx":
         raise ExportError(f"Word 模板应为 .docx 文件（可在 Word 中“另存为” .docx）：{template}")
-    try:
-        return Document(str(template))
+    from .template_safety import TemplateError, sanitize_template
+
+    try:  # 只取样式、页面设置、页眉页脚：宏、外部链接、附加模板先清理掉（见 template_safety.py）
+        return Document(io.BytesIO(sanitize_template(template)))
+    except TemplateError as e:
+        raise ExportError(str(e)) from None
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise ExportError(f"Word 模板无法打开，可能已损坏：{template}（{e}）") from None
     except OSError as e:

@@ -47,7 +47,7 @@ def calendar_ics(section_text: str | None, month_text: str | None, out: Path, fo
     out = check_output(out, force=True, data_dir=env.data_dir)  # 给出的路径本身：设备、FIFO、数据文件夹
     if out.suffix.lower() != ".ics":
         out = out.with_name(out.name + ".ics")
-    out = check_output(out, force=force, data_dir=env.data_dir)
+    out = check_output(out, force=force, data_dir=env.data_dir, parent_must_exist=True)
     store = Store(env.data_dir, read_only=True)
     sm = store.load_month(section.id, month, env.catalog.version)
     items = open_obligations(obligations_for(env.catalog, env.calendar, sm, env.now, env.settings.horizon_days))

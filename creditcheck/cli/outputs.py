@@ -6,7 +6,7 @@
 - 数据文件夹里已有的文件、数据文件夹的各个子文件夹（sections、reviews、backups、packages、calendar）：
   一律拒绝，不会把导出写到自查记录上（数据文件夹顶层的新文件可以写）；
 - 输出就是输入文件本身：拒绝；
-- 所在文件夹不存在：说明。
+- 所在位置不是文件夹：说明；``parent_must_exist`` 时文件夹不存在也说明（否则由写出的函数新建）。
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def check_output(
     data_dir: Path | None = None,
     inputs: Iterable[Path | str | None] = (),
     what: str = "输出文件",
+    parent_must_exist: bool = False,
 ) -> Path:
     """检查输出路径，返回展开 ``~`` 之后的路径；不能写时抛出 InputError（一句中文，说明怎么办）。"""
     if is_empty_path(path):
@@ -96,6 +97,8 @@ def check_output(
     if st is not None and not force:
         raise InputError(f"文件已存在：{out}。如需覆盖，请加 --force；或用 -o 指定另一个文件名")
     parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
+    if parent.exists() and not parent.is_dir():
+        raise InputError(f"“{parent}”不是文件夹，不能在它下面写{what}")
+    if parent_must_exist and not parent.is_dir():
         raise InputError(f"文件夹不存在：{parent}（请先建好文件夹，或换一个位置）")
     return out

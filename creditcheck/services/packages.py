@@ -79,9 +79,8 @@ def provenance(pkg: Package, catalog: Catalog, registry: dict[str, Any]) -> Prov
     """包的来源，以及与上次收到的该科室数据包相比需要确认的地方。"""
     m = pkg.manifest
     section = catalog.section_by_id(pkg.section_id)
-    claimed = m.get("section_name") if isinstance(m.get("section_name"), str) else ""
-    person = m.get("created_by") if isinstance(m.get("created_by"), str) else ""
-    machine = m.get("machine") if isinstance(m.get("machine"), str) else ""
+    claimed, person, machine = (str(m.get(k)) if isinstance(m.get(k), str) else ""
+                                for k in ("section_name", "created_by", "machine"))
     questions: list[str] = []
     if claimed and claimed not in (section.name, section.short):
         questions.append(f"包里写的科室名称是“{claimed[:40]}”，与科室编号 {pkg.section_id} 对应的“{section.name}”不符")
