@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..month import Month
 from .common import data_option, friendly_errors, load_env
 from .launch import BENCH_EXIT_ENV, open_store, run_app
-from .outputs import check_output
+from .outputs import check_output, writing_output
 
 __all__ = ["BENCH_EXIT_ENV", "open_store", "run_app", "calendar_ics", "register"]
 
@@ -53,8 +53,9 @@ def calendar_ics(section_text: str | None, month_text: str | None, out: Path, fo
     items = open_obligations(obligations_for(env.catalog, env.calendar, sm, env.now, env.settings.horizon_days))
     from exports.ics import write_ics
 
-    path = write_ics(out.expanduser(), items, env.catalog, now=env.now,
-                     name=f"信用自查期限（{section.short}）")
+    with writing_output(out):
+        path = write_ics(out.expanduser(), items, env.catalog, now=env.now,
+                         name=f"信用自查期限（{section.short}）")
     if items:
         click.echo(f"已写出 {len(items)} 项未完成的期限：{path}")
         click.echo("用 Outlook、WPS 日历或手机日历“导入”这个文件即可，每项会在前一天提醒。")

@@ -56,7 +56,7 @@ def friendly_errors(func: F) -> F:
                 fail(f"路径太长（超过 260 个字符），Windows 无法处理：{name}。请换一个短一些的文件夹。")
             fail(f"找不到文件：{e.filename or e}")
         except OSError as e:
-            fail(f"文件操作失败：{os_reason(e)}（{e.filename or ''}）")
+            fail(f"文件操作失败：{os_reason(e)}" + (f"（{e.filename}）" if e.filename else "（写入或读取时）"))
 
     return wrapper  # type: ignore[return-value]
 

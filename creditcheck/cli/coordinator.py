@@ -13,7 +13,7 @@ import click
 from ..errors import InputError
 from ..month import Month
 from .common import Env, data_option, echo_json, friendly_errors, load_env
-from .outputs import check_output
+from .outputs import check_output, writing_output
 
 if TYPE_CHECKING:
     from storage.store import Store
@@ -281,8 +281,9 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
     path = out if out is not None else Path(default_file_name(bureau, ov, suffix))
     template = Path(env.settings.template) if (env.settings.template and not xlsx) else None
     path = check_output(path, force=force, data_dir=env.data_dir, inputs=[template])
-    written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
-                             font_profile=env.settings.font_profile, template=template)
+    with writing_output(path):
+        written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
+                                 font_profile=env.settings.font_profile, template=template)
     click.echo(f"已导出：{written}")
     click.echo(f"{len(ov.submitted)}/{len(ov.rows)} 个科室已报送，平均得分 {ov.average_score:.1f}，"
                f"逾期事项 {sum(len(r.overdue) for r in ov.rows)} 项。")
@@ -334,8 +335,9 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
             ledgers[kind] = rows
     path = out if out is not None else Path(default_file_name(section.id, month))
     path = check_output(path, force=force, data_dir=env.data_dir)
-    res = write_package(path, sm, env.catalog, ledgers, env.now, with_evidence=with_evidence,
-                        created_by=env.settings.person)
+    with writing_output(path):
+        res = write_package(path, sm, env.catalog, ledgers, env.now, with_evidence=with_evidence,
+                            created_by=env.settings.person)
     for w in res.warnings:
         click.echo(f"注意：{w}", err=True)
     click.echo(f"已导出数据包：{res.path}")

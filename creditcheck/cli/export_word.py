@@ -9,7 +9,7 @@ import click
 from ..errors import CreditCheckError
 from ..month import Month
 from .common import data_option, fail, friendly_errors, load_env
-from .outputs import check_output, is_empty_path
+from .outputs import check_output, is_empty_path, writing_output
 
 LEDGER_KINDS_LISTED = ("commitment", "code-errors")
 """报送材料里逐条列出的台账（“双公示”台账只列计数和比率）。"""
@@ -76,8 +76,9 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
     year = [m for m in store.months(section.id) if m.month.year == month.year and m.month < month]
     catalog = env.catalog_for(month, sm.catalog_version)
-    path = export_submission(catalog, env.calendar, sm, env.settings, out, now=env.now,
-                             template=template, ledger_rows=rows, year_months=year)
+    with writing_output(out):
+        path = export_submission(catalog, env.calendar, sm, env.settings, out, now=env.now,
+                                 template=template, ledger_rows=rows, year_months=year)
     n = len(catalog.assigned(section.id))
     click.echo(f"已生成报送材料：{path}（{section.name}{month.label}，{n}项指标）")
 

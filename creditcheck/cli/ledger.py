@@ -12,7 +12,7 @@ from ..filenames import safe_file_name
 from ..ledger import LedgerResult
 from ..month import Month
 from .common import data_option, echo_json, fail, friendly_errors, load_env, resolve_data_dir
-from .outputs import check_output
+from .outputs import check_output, writing_output
 
 KIND_CHOICE = click.Choice(["licence", "commitment", "code-errors"])
 KIND_HELP = "台账种类：licence 双公示（行政许可，默认）、commitment 信用承诺和履约践诺、code-errors 重错码清单。"
@@ -107,7 +107,8 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
     if out.resolve() == src.resolve():
         fail("标注副本不能覆盖原文件，请换一个文件名")
     try:
-        path = write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
+        with writing_output(out):
+            path = write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
     except (CreditCheckError, OSError):
         raise
     except Exception as e:  # noqa: BLE001 - 读得了值但完整打开失败的少见文件
@@ -177,7 +178,8 @@ def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
     if out.suffix == "":
         out = out.with_name(out.name + ".xlsx")
     out = check_output(out, force=force, data_dir=data_dir)
-    path = write_template(kind, out)
+    with writing_output(out):
+        path = write_template(kind, out)
     click.echo(f"已生成模板：{path}")
 
 
@@ -210,7 +212,8 @@ def export_ledgers(section_text: str, month_text: str, out: Path | None, force: 
     if out is None:
         out = Path(safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx")
     out = check_output(out, force=force, data_dir=env.data_dir)
-    path = export_section_month_xlsx(env.catalog, sm, ledgers, out)
+    with writing_output(out):
+        path = export_section_month_xlsx(env.catalog, sm, ledgers, out)
     n = sum(len(r) for r in ledgers.values())
     click.echo(f"已导出：{path}（{len(ledgers)} 种台账，共 {n} 行）")
 

@@ -11,12 +11,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import stat
-from collections.abc import Iterable
+import sys
+import traceback
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from ..errors import InputError
+from ..errors import CreditCheckError, InputError
+from ..oserrors import os_reason
 
 MANAGED = ("sections", "reviews", "backups", "packages", "calendar")
 """数据文件夹里由本程序管理的子文件夹：导出绝不写进去。"""
@@ -102,3 +108,63 @@ def check_output(
     if parent_must_exist and not parent.is_dir():
         raise InputError(f"文件夹不存在：{parent}（请先建好文件夹，或换一个位置）")
     return out
+
+
+@contextlib.contextmanager
+def writing_output(out: Path) -> Iterator[None]:
+    """写一个输出文件：磁盘已满、没有权限等系统错误变成一句写明文件名的中文；
+    写到一半留下的临时文件删掉；zip 写入器被回收时的“Exception ignored in ZipFile.__del__”不再出现。"""
+    folder = out.parent if str(out.parent) else Path(".")
+    before = _temp_files(folder)
+    try:
+        yield
+    except OSError as e:
+        reason = os_reason(e)
+        _quiet_release(e)
+        _remove_new(folder, before)
+        raise OutputError(f"无法写出 {out}：{reason}（已写的部分已清理，原有文件未改动）") from None
+    except CreditCheckError as e:
+        _quiet_release(e)
+        _remove_new(folder, before)
+        raise e.with_traceback(None) from None
+
+
+class OutputError(CreditCheckError):
+    """输出文件写不出来；消息写明文件与原因。"""
+
+
+def _temp_files(folder: Path) -> set[str]:
+    try:
+        return {p.name for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")}
+    except OSError:
+        return set()
+
+
+def _remove_new(folder: Path, before: set[str]) -> None:
+    for name in _temp_files(folder) - before:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+
+
+def _quiet_release(e: BaseException) -> None:
+    """释放异常现场里的对象（没关好的 ZipFile 等），它们关闭时再出的错不打印到屏幕上。"""
+    old = sys.unraisablehook
+
+    def hook(u: Any) -> None:
+        if isinstance(u.exc_value, (OSError, ValueError)):
+            return
+        old(u)
+
+    sys.unraisablehook = hook
+    try:
+        seen: set[int] = set()
+        cur: BaseException | None = e
+        while cur is not None and id(cur) not in seen:  # 连同被包装的原始异常
+            seen.add(id(cur))
+            if cur.__traceback__ is not None:
+                traceback.clear_frames(cur.__traceback__)
+            cur.__traceback__ = None
+            cur = cur.__cause__ or cur.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = old
