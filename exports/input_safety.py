@@ -178,13 +178,14 @@ def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
     return count
 
 
-def inspect_workbook(path: Path | str, sheet: str | None = None, *, max_rows: int = MAX_LEDGER_ROWS,
+def inspect_workbook(path: Path | str, sheet: str | None = None, *, max_rows: int | None = None,
                      error: type[CreditCheckError] = InputError) -> None:
     """读取台账之前检查：普通文件、文件大小、zip 清单（部件数、解压后大小）、共享字符串表、行数。
 
     不是 zip 的文件（.xls、.csv……）不在这里判断，交给读取器给出具体说明。
     """
     st = regular_file(path, "台账文件", error)
+    max_rows = MAX_LEDGER_ROWS if max_rows is None else max_rows
     p = Path(path)
     name = p.name or str(p)
     if st.st_size > MAX_WORKBOOK_FILE:

@@ -271,7 +271,7 @@ def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
     damaged_here = False
     imported = imported or {}
     for p in sorted(sdir.iterdir()):
-        if not p.is_file():
+        if p.is_dir():
             continue
         n = p.name
         if _MONTHS_FILE.match(n) or _LEDGER_FILE.match(n):
