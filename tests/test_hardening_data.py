@@ -13,7 +13,7 @@ from creditcheck.cli import main
 from creditcheck.month import Month
 from storage import Store
 from storage.atomic import CorruptFileError, read_json
-from storage.doctor import ERROR, WARN, diagnose
+from storage.doctor import WARN, diagnose
 from storage.notices import DamagedFileError
 from storage.schema import MAX_DEPTH, ShapeError, check_data_file, loads
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from coordination_data import build_records
+
 from creditcheck.cli import main
 from creditcheck.models import Evidence
 from creditcheck.month import Month
