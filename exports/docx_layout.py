@@ -748,7 +748,7 @@ def _page_field(p: Any) -> None:
 
 def _open_template(template: Path) -> Any:
     template = Path(template)
-    if not template.is_file():
+    if not template.exists():  # 存在但不是普通文件（FIFO、设备、文件夹）：由 sanitize_template 说明
         raise ExportError(f"找不到 Word 模板：{template}")
     if template.suffix.lower() != ".docx":
         raise ExportError(f"Word 模板应为 .docx 文件（可在 Word 中“另存为” .docx）：{template}")
