@@ -57,7 +57,7 @@ def regular_file(path: Path | str, what: str = "文件", error: type[CreditCheck
     try:
         st = os.stat(p)
     except FileNotFoundError:
-        raise error(f"找不到{what}：{p}") from None
+        raise error(f"找不到文件：{p}（{what}）") from None
     except PermissionError:
         raise error(f"没有权限读取{what}：{p}") from None
     except (OSError, ValueError) as e:

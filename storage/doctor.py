@@ -106,7 +106,7 @@ class Report:
         for p in self.fixed:
             out.append(f"已清理：{p}")
         if self.errors:
-            out.append(f"结论：有 {len(self.errors)} 个文件损坏，需要处理（见上，每条都写明了怎么办）。")
+            out.append(f"结论：有 {len(self.errors)} 个文件损坏，需要从备份恢复或按说明修好（见上，每条都写明了怎么办）。")
         elif self.warnings:
             out.append(f"结论：没有发现损坏的数据文件；有 {len(self.warnings)} 条提醒需要处理，请按说明处理。")
         else:
