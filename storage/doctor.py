@@ -547,8 +547,24 @@ def _check_packages(rep: Report, data_dir: Path, fix: bool, now: datetime) -> di
 
 
 def _check_root_leftovers(rep: Report, data_dir: Path, fix: bool, now: datetime) -> None:
+    interrupted = [p for p in sorted(data_dir.iterdir()) if p.is_dir() and p.name.startswith(".import-")]
+    if interrupted:
+        if fix:
+            from .rollback import FolderGuard
+
+            undone = FolderGuard.recover(data_dir)
+            for p in undone:
+                rep.fixed.append(p)
+                rep.add(INFO, "数据包", f"上次导入数据包时程序被中断；已按撤销点 {p.name} 把数据恢复到那次导入之前")
+            for p in interrupted:
+                if p not in undone:
+                    rep.add(WARN, "数据包", f"撤销点 {p} 正在使用（有人正在导入数据包），这次没有处理")
+        else:
+            for p in interrupted:
+                rep.add(WARN, "数据包", f"上次导入数据包时程序被中断（留下撤销点 {p.name}），那次导入可能只写了一部分；"
+                        f"运行 creditcheck doctor --fix --data \"{data_dir}\" 撤销它（下次导入数据包时也会自动撤销）")
     for p in sorted(data_dir.iterdir()):
-        if p.name.startswith(".") and (p.name.endswith(".tmp") or p.name.startswith(".import-")):
+        if p.name.startswith(".") and p.name.endswith(".tmp"):
             _leftover(rep, "数据文件夹", p, None, fix, now, "数据文件夹")
 
 

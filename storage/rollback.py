@@ -11,13 +11,15 @@
 改动过的文件换回硬链接上的原内容，审计日志截回原长度。连硬链接都建不了（磁盘已满、
 文件系统不支持）时改为复制；复制也失败就在改动任何东西之前报错。
 
-撤销用的文件放在数据文件夹下的 ``.import-<编号>`` 里，结束时删除；程序被强行结束时留下的，
-``creditcheck doctor`` 会报告、``--fix`` 会清理。
+撤销用的文件放在数据文件夹下的 ``.import-<编号>`` 里，连同一份清单（``journal.json``）和一把锁，
+结束时删除。程序在写入中途被强行结束（kill -9、断电）时留下的撤销点，锁已随进程释放：
+下一次导入之前（``recover``）或 ``creditcheck doctor --fix`` 会按清单撤销那次没做完的写入。
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -30,6 +32,8 @@ from creditcheck.oserrors import os_reason
 from .atomic import StorageError
 
 _APPEND_ONLY = (".jsonl",)
+JOURNAL = "journal.json"
+LOCK = "lock"
 
 
 class FolderGuard:
@@ -44,6 +48,7 @@ class FolderGuard:
         self._dirs: set[Path] = set()
         self._missing_roots: list[Path] = []
         self._created_data_dir = False
+        self._lock: object | None = None
 
     # ── 开始 ──
     def __enter__(self) -> FolderGuard:
@@ -51,7 +56,14 @@ class FolderGuard:
             if not self.data_dir.exists():
                 self.data_dir.mkdir(parents=True)
                 self._created_data_dir = True
+            else:
+                self.recover(self.data_dir)  # 上次被强行中断、没做完的导入：先撤销
             self._dir = Path(tempfile.mkdtemp(prefix=".import-", dir=self.data_dir))
+            from filelock import FileLock
+
+            lock = FileLock(self._dir / LOCK, timeout=0, thread_local=False)
+            lock.acquire(timeout=0)
+            self._lock = lock
         except OSError as e:
             raise StorageError(f"数据文件夹不可写：{self.data_dir}（{os_reason(e)}），没有做任何改动") from None
         try:
@@ -79,6 +91,7 @@ class FolderGuard:
                         except OSError:
                             shutil.copy2(p, copy)
                         self._files[p] = (copy, size)
+            self._write_journal()
         except OSError as e:
             self._cleanup()
             raise StorageError(f"准备写入时出错（{os_reason(e)}：{getattr(e, 'filename', '') or ''}），"
@@ -92,7 +105,66 @@ class FolderGuard:
             self.rollback()
         self._cleanup()
 
+    def _write_journal(self) -> None:
+        assert self._dir is not None
+        journal = {
+            "data_dir": str(self.data_dir),
+            "roots": [str(r) for r in self.roots],
+            "missing_roots": [str(r) for r in self._missing_roots],
+            "dirs": sorted(str(d) for d in self._dirs),
+            "files": {str(p): [c.name if c is not None else None, size] for p, (c, size) in self._files.items()},
+            "created_data_dir": self._created_data_dir,
+        }
+        tmp = self._dir / (JOURNAL + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(journal, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self._dir / JOURNAL)
+
+    @classmethod
+    def recover(cls, data_dir: Path) -> list[Path]:
+        """撤销被强行中断、没做完的写入（撤销点的锁已无人持有）。返回处理掉的撤销点。"""
+        from filelock import FileLock, Timeout
+
+        done: list[Path] = []
+        data_dir = Path(data_dir)
+        if not data_dir.is_dir():
+            return done
+        for d in sorted(data_dir.glob(".import-*")):
+            if not d.is_dir():
+                continue
+            lock = FileLock(d / LOCK, timeout=0, thread_local=False)
+            try:
+                lock.acquire(timeout=0)
+            except (Timeout, OSError):
+                continue  # 还有进程在用它
+            try:
+                try:
+                    with open(d / JOURNAL, encoding="utf-8") as f:
+                        j = json.load(f)
+                except (OSError, ValueError):
+                    j = None  # 清单还没写好就中断了：那时还没有改动任何数据
+                if isinstance(j, dict):
+                    g = cls(data_dir, [Path(r) for r in j.get("roots", [])])
+                    g._dir = d
+                    g._missing_roots = [Path(r) for r in j.get("missing_roots", [])]
+                    g._dirs = {Path(x) for x in j.get("dirs", [])}
+                    g._files = {Path(p): ((d / c) if c else None, int(size))
+                                for p, (c, size) in j.get("files", {}).items()}
+                    g._created_data_dir = bool(j.get("created_data_dir"))
+                    g.rollback()
+            finally:
+                lock.release()
+            shutil.rmtree(d, ignore_errors=True)
+            done.append(d)
+        return done
+
     def _cleanup(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                self._lock.release()  # type: ignore[attr-defined]
+            self._lock = None
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None

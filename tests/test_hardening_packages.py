@@ -274,3 +274,59 @@ def test_relative_data_folder_stores_absolute_paths(catalog, tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)  # 换一个文件夹再看
     back = Store(work / "rel-data", read_only=True).load_month("commerce", MONTH).entry(2).evidence[-1]
     assert Path(back.abs_path).is_absolute() and Path(back.abs_path).read_text(encoding="utf-8") == "材料"
+
+
+# ───────────── 导入中途被 kill -9 ─────────────
+
+_KILLED_IMPORT = r"""
+import os, signal, sys
+from datetime import datetime
+from pathlib import Path
+from creditcheck.catalog import load_builtin
+from creditcheck.services.packages import import_package
+from storage import Store
+import storage.store as store_mod
+
+def die(*a, **k):
+    os.kill(os.getpid(), signal.SIGKILL)  # 本月记录已写入、台账还没写：进程被强行结束
+
+store_mod.Store.save_ledger = die
+import_package(Path(sys.argv[1]), Store(Path(sys.argv[2])), load_builtin(), datetime(2026, 11, 28, 10, 0))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="没有 SIGKILL")
+def test_import_killed_midway_is_undone(catalog, tmp_path, coord) -> None:
+    import subprocess
+    import sys
+
+    first = _export(catalog, tmp_path, name="first.ccpkg", created=datetime(2026, 11, 24, 9, 0))
+    import_package(first, coord, catalog, NOW)
+    sm = _commerce(catalog)
+    sm.entry(1).note = "第二版"
+    pkg = _export(catalog, tmp_path, sm=sm)
+    before = _digest(coord.data_dir)
+    r = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, str(pkg), str(coord.data_dir)], timeout=120)
+    assert r.returncode != 0
+    assert list(coord.data_dir.glob(".import-*"))  # 撤销点留下了
+    after_kill = {k: v for k, v in _digest(coord.data_dir).items() if not k.startswith(".import-")}
+    assert after_kill != before  # 本月记录已被改写了一半
+    code = CliRunner().invoke(main, ["doctor", "--data", str(coord.data_dir)])
+    assert code.exit_code == 3 and "程序被中断" in code.output and "doctor --fix" in code.output
+    fixed = CliRunner().invoke(main, ["doctor", "--fix", "--data", str(coord.data_dir)])
+    assert "已按撤销点" in fixed.output, fixed.output
+    assert _digest(coord.data_dir) == before
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="没有 SIGKILL")
+def test_next_import_undoes_a_killed_one_first(catalog, tmp_path, coord) -> None:
+    import subprocess
+    import sys
+
+    sm = _commerce(catalog)
+    pkg = _export(catalog, tmp_path, sm=sm)
+    subprocess.run([sys.executable, "-c", _KILLED_IMPORT, str(pkg), str(coord.data_dir)], timeout=120)
+    assert list(coord.data_dir.glob(".import-*"))
+    out = import_package(pkg, coord, catalog, NOW)
+    assert out.ledgers == ("licence",) and not list(coord.data_dir.glob(".import-*"))
+    assert coord.load_ledger("commerce", MONTH, "licence") == ROWS

@@ -131,6 +131,7 @@ def import_package(
     pkg = read_package(path, catalog, now, force=force)
     _check_record(pkg)
     data_dir = Path(store.data_dir).absolute()
+    FolderGuard.recover(data_dir)  # 上次被强行中断的导入：先撤销，再看本机现在的样子
     key = f"{pkg.section_id}/{pkg.month}"
     registry = load_registry(data_dir)
     prov = provenance(pkg, catalog, registry)
