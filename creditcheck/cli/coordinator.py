@@ -44,8 +44,10 @@ def build(env: Env, month: Month) -> Overview:
     from ..coordination import build_overview
 
     store = Store(env.data_dir, read_only=True)
-    return build_overview(env.catalog, env.calendar, month, load_records(store, env, month), env.now,
-                          catalog_for=env.catalog_for)
+    records = load_records(store, env, month)
+    for notice in store.take_notices():  # 损坏的月份被跳过：说出来，不让汇总悄悄少一块
+        click.echo(f"注意：{notice}", err=True)
+    return build_overview(env.catalog, env.calendar, month, records, env.now, catalog_for=env.catalog_for)
 
 
 def _is_coordinator(env: Env) -> bool:
