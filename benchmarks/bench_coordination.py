@@ -61,8 +61,9 @@ def main() -> None:
     from creditcheck.coordination import build_overview
     from creditcheck.evidence import attach
     from creditcheck.month import Month
+    from creditcheck.services.packages import import_package
     from creditcheck.workcal import load_calendar
-    from exports.package import import_package, write_package
+    from exports.package import write_package
     from exports.summary import summary_content, write_summary_docx
     from storage import Store
 

@@ -11,6 +11,20 @@ from datetime import date, datetime, time, timedelta
 
 from .errors import InputError
 
+MIN_YEAR = 1990
+"""日历与期限计算支持的最早年份。"""
+MAX_YEAR = 2199
+"""日历与期限计算支持的最晚年份（再往后 ``date`` 的计算会溢出，也没有实际意义）。"""
+
+
+def check_year(year: int, what: str = "年份") -> int:
+    """日历、期限计算用到的年份必须在支持的范围内；否则抛出中文 InputError。"""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        shown = str(year) if len(str(year)) <= 12 else f"{str(year)[:12]}…"
+        raise InputError(f"{what} {shown} 超出支持的范围（{MIN_YEAR}—{MAX_YEAR}年）")
+    return year
+
+
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from datetime import date, datetime
 from pathlib import Path
 
@@ -91,6 +92,8 @@ def attach(
         raise EvidenceError(f"这是一个文件夹，不是文件：{p}")
     try:
         st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # 命名管道、设备：读它会一直等或读不完
+            raise EvidenceError(f"这不是普通文件（可能是设备或命名管道），不能作为佐证材料：{p}")
         digest = sha256_of(p)
     except OSError as e:
         raise EvidenceError(f"文件无法读取：{p}（{os_reason(e)}）") from None
@@ -112,7 +115,7 @@ def evidence_state(ev: Evidence, *, deep: bool = True) -> str:
         return MISSING
     except OSError:
         return UNREADABLE
-    if p.is_dir():
+    if p.is_dir() or not stat.S_ISREG(st.st_mode):
         return UNREADABLE
     if ev.sha256 is None:
         return OK  # 记录时文件还不存在（用户确认过），现在有了

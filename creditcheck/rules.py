@@ -28,6 +28,14 @@ class RuleKind(str, enum.Enum):
     IMMEDIATE = "immediate"
 
 
+MAX_N: dict[str, int] = {
+    "natural-days": 3660,
+    "working-days": 2500,
+    "hours": 87840,
+    "quota": 1000,
+}
+"""规则数字的上限（约十年）：更大的数字没有实际意义，计算前就拒绝，不让计算跑很久或溢出。"""
+
 _RULE_RE = re.compile(r"^\s*([a-z-]+)\s*(?::\s*(\d+)\s*(?:/\s*(month|year))?)?\s*$")
 
 
@@ -51,7 +59,12 @@ class DeadlineRule:
                 f"未知的期限规则类型：“{m.group(1)}”（可用：natural-days:N、working-days:N、hours:N、"
                 "month-end、monthly:D、quota:N/month、quota:N/year、year-end、immediate）"
             ) from None
-        n = int(m.group(2)) if m.group(2) else 0
+        digits = m.group(2) or ""
+        limit = MAX_N.get(kind.value, 99999)
+        if digits and (len(digits.lstrip("0")) > 7 or int(digits) > limit):  # 先看位数，再转成整数
+            shown = digits if len(digits) <= 12 else f"{digits[:12]}…（{len(digits)} 位数）"
+            raise InputError(f"期限规则“{kind.value}:{shown}”的数字过大，最多 {limit}")
+        n = int(digits) if digits else 0
         per = m.group(3) or ""
         needs_n = kind in (RuleKind.NATURAL_DAYS, RuleKind.WORKING_DAYS, RuleKind.HOURS, RuleKind.MONTHLY, RuleKind.QUOTA)
         if needs_n and not m.group(2):
@@ -142,7 +155,13 @@ def _day(v: date | datetime | Month) -> date:
 
 def compute_due(start: date | datetime | Month, rule: DeadlineRule, cal: WorkCalendar) -> Due:
     """从事件时间（或统计月份）起算的到期时间。"""
+    from .dates import check_year
+
     k = rule.kind
+    check_year(_day(start).year, "起算日期的年份")
+    limit = MAX_N.get(k.value)
+    if limit is not None and not 0 <= rule.n <= limit:
+        raise InputError(f"期限规则“{rule}”的数字超出范围（0—{limit}）")
     fallback = False
     if k is RuleKind.NATURAL_DAYS:
         due: date | datetime = _day(start) + timedelta(days=rule.n)

@@ -409,6 +409,8 @@ def load_user_files(data_dir: Path | None) -> Iterator[tuple[Path, list[DayRule]
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.csv")):
+        if not path.is_file():  # 命名管道、设备、文件夹：读它会一直等（体检会指出这个文件）
+            raise InputError(f"节假日文件 {path} 不是普通文件，请删除它或重新导入")
         text = read_calendar_text(path)
         try:
             rules = parse_csv(text, source=f"用户导入（{path.name}）")

@@ -27,6 +27,7 @@ python-docx 没有东亚字体的接口：字体写在 ``w:rFonts`` 的 ``w:east
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -866,12 +867,16 @@ def _page_field(p: Any) -> None:
 
 def _open_template(template: Path) -> Any:
     template = Path(template)
-    if not template.is_file():
+    if not template.exists():  # 存在但不是普通文件（FIFO、设备、文件夹）：由 sanitize_template 说明
         raise ExportError(f"找不到 Word 模板：{template}")
     if template.suffix.lower() != ".docx":
         raise ExportError(f"Word 模板应为 .docx 文件（可在 Word 中“另存为” .docx）：{template}")
-    try:
-        return Document(str(template))
+    from .template_safety import TemplateError, sanitize_template
+
+    try:  # 只取样式、页面设置、页眉页脚：宏、外部链接、附加模板先清理掉（见 template_safety.py）
+        return Document(io.BytesIO(sanitize_template(template)))
+    except TemplateError as e:
+        raise ExportError(str(e)) from None
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise ExportError(f"Word 模板无法打开，可能已损坏：{template}（{e}）") from None
     except OSError as e:

@@ -7,17 +7,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from creditcheck.catalog import Catalog
 from creditcheck.ledger import LedgerReadError, LedgerResult, LedgerSpec, check_rows, spec_for
 from creditcheck.month import Month
 from creditcheck.workcal import WorkCalendar
 
+from .input_safety import MAX_LEDGER_ROWS, inspect_workbook
 from .workbook_read import open_ledger
 
 __all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "summary_for"]
+
+
+def _bounded(rows: Iterable[tuple[int, Sequence[Any]]], name: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    """任何格式（.csv、.xls、.ods 没有 zip 清单可先看）都不超过台账的行数上限：数到上限就停下并说明。"""
+    n = 0
+    for item in rows:
+        if any(v not in (None, "") for v in item[1]):
+            n += 1
+            if n > MAX_LEDGER_ROWS:
+                raise LedgerReadError(f"“{name}”有数据的行超过 {MAX_LEDGER_ROWS:,} 行的上限，已停止读取；"
+                                      "请按月份拆开后再导入")
+        yield item
 
 
 def _day(today: date | datetime) -> date:
@@ -41,9 +56,10 @@ def check_file(
     ``month`` 给出时只收该月的行（见 ``creditcheck.ledger.check_rows``）；``spec`` 为数据文件夹里的列定义。
     """
     spec_for(kind)
+    inspect_workbook(path, sheet, error=LedgerReadError)  # 普通文件、大小、行数：读之前先看清单
     with open_ledger(path, sheet) as book:
         try:
-            result = check_rows(book.rows(), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows,
+            result = check_rows(_bounded(book.rows(), book.file_name), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows,
                                 month=month, spec=spec)
         except LedgerReadError as e:
             if str(e).startswith("“"):  # 已写明文件名的读取错误

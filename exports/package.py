@@ -12,7 +12,11 @@
 
 同一科室同一月份的包，只有比上次导入的更新（生成时间更晚）才替换，除非 ``force``。
 导入记录放在数据文件夹的 ``packages/imports.json``，导入的佐证原件放在
-``packages/<科室id>/<年-月>/evidence/`` 下。
+``packages/<科室id>/<年-月>/evidence/`` 下。导入本身（全有或全无、来源核对）在
+``creditcheck/services/packages.py``；本模块只负责包的写出、读取与校验，不碰数据文件夹。
+
+清单还记下是谁、在哪台电脑上生成的（``created_by``、``machine``），导入时显示出来，
+并在与上次收到的该科室数据包来自不同电脑时先问一声。
 
 SHA-256 只能发现传输中的损坏和无意的改动，不能防止有人同时改内容和清单（没有密钥）。
 """
@@ -55,6 +59,8 @@ MAX_PAYLOAD = 64 * 1024 * 1024
 MAX_FILE = 512 * 1024 * 1024
 MAX_TOTAL = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 200  # 解压后 / 压缩后；只对 1 MB 以上的条目检查
+MAX_LEDGER_ROWS = 200_000
+"""一种台账最多的行数（与 exports/input_safety.py 的台账上限相同）。"""
 _CHUNK = 1 << 20
 
 
@@ -145,6 +151,10 @@ class ImportResult:
     ledgers: tuple[str, ...]
     review: ReviewState
     notes: tuple[str, ...] = field(default_factory=tuple)
+    created_by: str = ""
+    """生成数据包的人（包的清单里写的）。"""
+    machine: str = ""
+    """生成数据包的电脑（包的清单里写的；旧版本生成的包没有）。"""
 
 
 # ───────────────────────── 导出 ─────────────────────────
@@ -183,6 +193,7 @@ def write_package(
     *,
     with_evidence: bool = False,
     created_by: str = "",
+    machine: str | None = None,
 ) -> ExportResult:
     """把一个科室一个月的记录写成数据包（临时文件 + os.replace）。
 
@@ -222,6 +233,7 @@ def write_package(
         "catalog_version": catalog.version,
         "created_at": created_at.isoformat(timespec="seconds"),
         "created_by": created_by,
+        "machine": machine if machine is not None else _machine(),
         "app_version": __version__,
         "payload": PAYLOAD,
         "payload_sha256": digest,
@@ -245,6 +257,15 @@ def write_package(
             tmp.unlink()
         raise
     return ExportResult(path, digest, created_at, len(files), tuple(warnings))
+
+
+def _machine() -> str:
+    import socket
+
+    try:
+        return socket.gethostname() or ""
+    except OSError:
+        return ""
 
 
 def _evidence_item(
@@ -437,6 +458,14 @@ def _parse_payload(payload: Any, catalog: Catalog) -> tuple[SectionMonth, dict[s
         for k, v in ledgers_raw.items()
     ):
         raise PackageError("数据包中的台账格式不对")
+    from creditcheck.ledger import KINDS
+
+    for kind, rows in ledgers_raw.items():
+        if kind not in KINDS:  # 种类成为文件名的一部分：只认识目录里的几种（挡住 ../../evil 之类）
+            shown = kind if len(kind) <= 40 else kind[:40] + "…"
+            raise PackageError(f"数据包里有不认识的台账种类“{shown}”，已拒收（本机认识：{'、'.join(KINDS)}）")
+        if len(rows) > MAX_LEDGER_ROWS:
+            raise PackageError(f"数据包里的台账“{kind}”有 {len(rows):,} 行，超过 {MAX_LEDGER_ROWS:,} 行的上限，已拒收")
     for item in evidence:
         if item.member is not None:
             _check_member_name(item.member)
@@ -454,96 +483,6 @@ def registry_path(data_dir: Path) -> Path:
 
 def evidence_folder(data_dir: Path, section_id: str, month: Month) -> Path:
     return Path(data_dir) / "packages" / section_id / str(month) / EVIDENCE_DIR
-
-
-def _load_registry(data_dir: Path) -> dict[str, Any]:
-    from storage.atomic import read_json
-
-    data = read_json(registry_path(data_dir))
-    return data if isinstance(data, dict) else {}
-
-
-def _latest_edit(sm: SectionMonth) -> datetime | None:
-    stamps = [e.updated_at for e in sm.entries.values() if e.updated_at]
-    return max(stamps) if stamps else None
-
-
-def import_package(
-    path: Path,
-    store: Any,
-    catalog: Catalog,
-    now: datetime,
-    *,
-    force: bool = False,
-    actor: str = "",
-) -> ImportResult:
-    """校验并导入数据包（``store`` 为 storage.Store）。
-
-    已导入过同一科室同一月份的包时，只接受生成时间更晚的；本机已有的记录比包还新、
-    或本机该月已审核通过（锁定）时也拒收。``force`` 跳过这些比较（以及目录版本检查）。
-
-    审核记录：包里只取科室自己的操作（提交、撤回；旧版本导出的包里若有审核通过、退回等记录，忽略），
-    存入科室的月度文件并与本机已有的合并；体系科的决定一直在本机的审核文件里，不会被包冲掉。
-    合并后按状态机重放得出状态（科室在退回之后重新提交，状态回到“已提交”）。
-    """
-    from storage.atomic import write_json_atomic
-
-    pkg = read_package(path, catalog, now, force=force)
-    data_dir = Path(store.data_dir)
-    key = f"{pkg.section_id}/{pkg.month}"
-    registry = _load_registry(data_dir)
-    prev = registry.get(key) if isinstance(registry.get(key), dict) else None
-    prev_created: datetime | None = None
-    if prev:
-        with contextlib.suppress(TypeError, ValueError):
-            prev_created = datetime.fromisoformat(prev.get("created_at", ""))
-    section = catalog.section_by_id(pkg.section_id)
-    stored = [m for m in store.months(pkg.section_id) if m.month == pkg.month]
-    existing = stored[0] if stored else None
-    notes: list[str] = []
-    if not force:
-        when = f"{pkg.created_at:%Y-%m-%d %H:%M}"
-        if prev_created is not None and pkg.created_at <= prev_created:
-            raise PackageError(
-                f"已导入过{section.short}{pkg.month.label}生成于 {prev_created:%Y-%m-%d %H:%M} 的数据包，"
-                f"这个包（生成于 {when}）{'相同' if pkg.created_at == prev_created else '更旧'}，未导入；"
-                "确需替换请加 --force"
-            )
-        if existing is not None and existing.locked:
-            raise PackageError(
-                f"本机{section.short}{pkg.month.label}已审核通过并锁定，未导入；"
-                "如需用新数据替换，请先重新打开（需填写理由），或加 --force"
-            )
-        latest = _latest_edit(existing) if existing is not None else None
-        if prev_created is None and latest is not None and latest > pkg.created_at:
-            raise PackageError(
-                f"本机已有{section.short}{pkg.month.label}的记录，最后修改于 {latest:%Y-%m-%d %H:%M}，"
-                f"比这个数据包（生成于 {when}）新，未导入；确需替换请加 --force"
-            )
-    _verify_evidence(pkg)  # 先核对全部原件，再动本机的任何文件
-    record = pkg.record
-    package_state = record.review
-    own = [r for r in record.history if not is_decision(r)]
-    record.history = own
-    record.review = effective_state(own, package_state if not own else ReviewState.DRAFT)
-    n_files = _extract_evidence(pkg, data_dir, record)
-    # 是否锁定上面已经查过（--force 时有意替换）；科室的操作按包原样并入，状态由合并后的记录重放得出
-    store.save_month(record, actor=actor or f"导入数据包 {pkg.path.name}", force=True)
-    for kind, rows in pkg.ledgers.items():
-        store.save_ledger(pkg.section_id, pkg.month, kind, rows, {"source": f"数据包 {pkg.path.name}"})
-    registry[key] = {
-        "created_at": pkg.created_at.isoformat(timespec="seconds"),
-        "payload_sha256": pkg.payload_sha256,
-        "imported_at": now.isoformat(timespec="seconds"),
-        "file": pkg.path.name,
-    }
-    write_json_atomic(registry_path(data_dir), registry)
-    if any(i.state == "missing" for i in pkg.evidence):
-        notes.append("部分佐证材料在导出电脑上已找不到，包里没有这些原件")
-    if record.review is not package_state:
-        notes.append(f"按审核记录合并后，本月状态为“{record.review.value}”")
-    return ImportResult(pkg.section_id, pkg.month, pkg.created_at, existing is not None or prev is not None,
-                        prev_created, n_files, tuple(pkg.ledgers), record.review, tuple(notes))
 
 
 def _verify_evidence(pkg: Package) -> None:

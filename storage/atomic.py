@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -65,9 +66,19 @@ def file_mode(path: Path) -> int:
     return 0o666 & ~_UMASK
 
 
+MAX_DATA_FILE = 512 * 1024 * 1024
+"""一个数据文件的大小上限（20 万行的台账约 200 MB）。"""
+
+
 def read_json(path: Path) -> Any | None:
     """读出 JSON；文件不存在时为 None；无法解析时抛 CorruptFileError。"""
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # FIFO、设备、文件夹：不去读（读 FIFO 会一直等）
+            raise CorruptFileError(path, "不是普通文件")
+        if st.st_size > MAX_DATA_FILE:  # 读进来要占好几倍的内存
+            raise CorruptFileError(path, f"文件有 {st.st_size // (1024 * 1024)} MB，超过数据文件 "
+                                         f"{MAX_DATA_FILE // (1024 * 1024)} MB 的上限")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
@@ -83,10 +94,12 @@ def read_json(path: Path) -> Any | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CorruptFileError(path, "不是有效的 UTF-8 文本") from None
+    from .schema import ShapeError, loads  # 嵌套层数、数字位数有上限（见 schema.py）
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CorruptFileError(path, f"JSON 格式错误，第{e.lineno}行") from None
+        return loads(text)
+    except ShapeError as e:
+        raise CorruptFileError(path, str(e)) from None
 
 
 REPLACE_RETRIES = 10

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -34,6 +33,7 @@ from .atomic import (
     write_json_atomic,
 )
 from .atomic import write_bytes_atomic as write_bytes_atomic  # 旧的导入位置仍然可用
+from .schema import check_manifest
 
 KEEP_LAST = 20
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
@@ -89,9 +89,11 @@ def _valid_content(name: str, data: bytes) -> bool:
     """副本是否完好：JSON 文件必须能解析；审计日志（只追加）不检查。"""
     if not name.endswith(".json"):
         return True
+    from .schema import ShapeError, loads
+
     try:
-        return isinstance(json.loads(data.decode("utf-8")), dict)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return isinstance(loads(data.decode("utf-8")), dict)
+    except (UnicodeDecodeError, ShapeError):
         return False
 
 
@@ -170,13 +172,51 @@ class Backups:
                 continue
             try:
                 m = read_json(d / "manifest.json")
+                check_manifest(d / "manifest.json", m)
             except StorageError:
-                m = None
+                m = None  # 清单损坏的备份不能用于恢复（体检与恢复命令会报告它，见 damaged_snapshots）
             if not isinstance(m, dict):
                 continue
             out.append(Snapshot(section_id, d.name, d, str(m.get("created", "")), str(m.get("reason", "")),
                                 str(m.get("actor", "")), dict(m.get("files") or {})))
         return sorted(out, key=lambda s: id_key(s.id))
+
+    def damaged_snapshots(self, section_id: str) -> list[tuple[Path, str]]:
+        """清单缺失、截断或内容不对的备份（不能用于恢复）：[(备份文件夹, 原因)]。"""
+        root = self.section_root(section_id)
+        if not root.is_dir():
+            return []
+        out: list[tuple[Path, str]] = []
+        for d in sorted(root.iterdir()):
+            if not d.is_dir() or not _ID_RE.match(d.name):
+                continue
+            try:
+                m = read_json(d / "manifest.json")
+                if m is None:
+                    raise CorruptFileError(d / "manifest.json", "清单文件不存在")
+                check_manifest(d / "manifest.json", m)
+            except CorruptFileError as e:
+                out.append((d, e.detail))
+            except StorageError as e:
+                out.append((d, str(e)))
+        return out
+
+    def refuse_damaged(self, when: str, target: str | None, sections: builtins.list[str]) -> None:
+        """``when`` 指的（或比匹配到的 ``target`` 更晚的同前缀）备份清单已损坏时，拒绝恢复并说明。
+
+        不这样做，恢复会悄悄跳过那个备份（或改用更早的一个），还说“当前数据与该备份相同”。
+        """
+        digits = re.sub(r"\D", "", when or "")
+        if not digits:
+            return
+        for sid in sections:
+            for folder, detail in self.damaged_snapshots(sid):
+                if not re.sub(r"\D", "", folder.name).startswith(digits):
+                    continue
+                if target is None or id_key(folder.name) >= id_key(target):
+                    raise StorageError(
+                        f"备份 {folder.name} 的清单已损坏（{detail}），不能用它恢复；"
+                        "不带参数运行 creditcheck restore 可列出其他完好的备份")
 
     def section_ids(self) -> list[str]:
         if not self.root.is_dir():

@@ -16,6 +16,7 @@ from .identity import Clock, Identity
 from .layout import Layout, aside
 from .migrations import CURRENT, MONTHS, file_schema, migrate, migrate_audit_v1, split_year_file
 from .notices import DAMAGED, FUTURE_SCHEMA, MIGRATED, DamagedFileError, Notice, ReadOnlyError
+from .schema import check_data_file
 from .session import Session
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class DataFiles:
         """读一个数据文件（TinyDB 布局）：损坏时移开并抛 DamagedFileError；旧版本升级；新版本冻结。"""
         try:
             raw = AtomicJSONStorage(path, read_only=True).read()
+            check_data_file(path, raw, kind)  # 能解析但结构不对的文件同样算损坏（结构校验在 schema.py）
         except CorruptFileError as e:
             raise DamagedFileError(self.damaged(path, e.detail, section_id)) from None
         if raw is None:

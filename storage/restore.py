@@ -15,6 +15,7 @@ from .atomic import CorruptFileError, StorageError, read_json, write_bytes_atomi
 from .files import DataFiles
 from .identity import Clock, Identity
 from .layout import LEDGER_FILE, REVIEWS_KEY, YEAR_FILE, Layout, aside, file_year, is_record_file
+from .schema import LEDGER, MONTHS, check_data_file
 from .session import Session
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class BackupsAndRestore:
         self.session.ensure()
         area = self.area()
         target = area.match(when)
+        area.refuse_damaged(when, target, sections if sections is not None else area.section_ids())
         if target is None:
             raise StorageError(f"找不到与“{when}”对应的备份；不带参数运行 creditcheck restore 可列出全部备份")
         scope = self.scope(sections if sections is not None else area.section_ids())
@@ -129,7 +131,9 @@ class BackupsAndRestore:
             current = None
             try:
                 current = read_json(path)
+                check_data_file(path, current, LEDGER if LEDGER_FILE.match(name) else MONTHS)
             except CorruptFileError:
+                current = None
                 aside(path, self.clock)
             if isinstance(current, dict) and (YEAR_FILE.match(name) or LEDGER_FILE.match(name)):
                 table = "months" if YEAR_FILE.match(name) else "imports"

@@ -35,6 +35,7 @@ from .identity import Clock, Identity
 from .layout import REVIEWS_KEY, Layout, safe_id
 from .migrations import review_records
 from .notices import DAMAGED, FUTURE_SCHEMA, REVIEW, Notice, ReadOnlyError
+from .schema import check_decisions
 from .session import Session
 
 if TYPE_CHECKING:
@@ -90,6 +91,10 @@ def read_decisions(path: Path) -> DecisionsFile:
         return DecisionsFile(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("decisions", []), list):
         return DecisionsFile(path, damaged=True, detail="内容不是审核记录")
+    try:
+        check_decisions(path, raw)
+    except CorruptFileError as e:
+        return DecisionsFile(path, damaged=True, detail=e.detail)
     try:
         version = int(raw.get("schema", SCHEMA))
     except (TypeError, ValueError):

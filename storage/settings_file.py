@@ -9,6 +9,7 @@ from creditcheck.settings import Settings
 
 from .atomic import CorruptFileError, StorageError, read_json, write_json_atomic
 from .notices import SETTINGS_DAMAGED, Notice
+from .schema import check_settings
 
 
 def load_settings(path: Path, notices: list[Notice] | None = None) -> Settings:
@@ -21,6 +22,7 @@ def load_settings(path: Path, notices: list[Notice] | None = None) -> Settings:
         data = read_json(path)
         if data is not None and not isinstance(data, dict):
             raise CorruptFileError(path, "内容不是设置")
+        check_settings(path, data)  # 字段类型不对（如 {"data_dir": 7}）同样算损坏
     except CorruptFileError as e:
         aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
         try:

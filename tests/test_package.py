@@ -15,12 +15,12 @@ from creditcheck import review
 from creditcheck.evidence import attach
 from creditcheck.models import ReviewState, SectionMonth
 from creditcheck.month import Month
+from creditcheck.services.packages import import_package
 from exports.package import (
     MANIFEST,
     PAYLOAD,
     PackageError,
     evidence_folder,
-    import_package,
     read_package,
     write_package,
 )
@@ -81,7 +81,18 @@ def test_round_trip_without_evidence(catalog, tmp_path, coord):
     out = import_package(res.path, coord, catalog, NOW)
     assert (out.section_id, out.month, out.replaced, out.ledgers) == ("commerce", MONTH, False, ("licence",))
     back = coord.load_month("commerce", MONTH)
-    assert back.to_dict() == sm.to_dict()
+    # 包里写的佐证路径（/nonexistent/台账.xlsx）只留给人看；abs_path 指向数据包文件夹内（没有附原件：不存在）
+    where = evidence_folder(Path(coord.data_dir).absolute(), "commerce", MONTH)
+    expected = sm.to_dict()
+    found = 0
+    for iid, entry in back.entries.items():
+        for i, ev_back in enumerate(entry.evidence):
+            found += 1
+            assert ev_back.path == sm.entries[iid].evidence[i].path
+            assert Path(ev_back.abs_path).is_absolute() and Path(ev_back.abs_path).is_relative_to(where)
+            assert not Path(ev_back.abs_path).exists()
+            expected["entries"][str(iid)]["evidence"][i]["abs_path"] = ev_back.abs_path
+    assert found and back.to_dict() == expected
     assert coord.load_ledger("commerce", MONTH, "licence") == LICENCE_ROWS
     assert back.review is ReviewState.SUBMITTED
 

@@ -328,7 +328,8 @@ def test_cli_review_commands_while_the_section_app_is_open(catalog, data_dir, co
 
 
 def test_package_import_after_a_decision_keeps_it(catalog, data_dir, tmp_path):
-    from exports.package import import_package, read_package, write_package
+    from creditcheck.services.packages import import_package
+    from exports.package import read_package, write_package
 
     save_records(catalog, data_dir)  # 科室的电脑
     coord_dir = tmp_path / "coord"

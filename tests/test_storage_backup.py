@@ -183,9 +183,9 @@ def test_cli_demo_no_tui(tmp_path: Path) -> None:
     # 不往已有内容的文件夹里写
     r = CliRunner().invoke(main, ["demo", "--no-tui", "--data", str(target)])
     assert r.exit_code != 0 and "已有内容" in r.output
-    # 演示数据体检通过（佐证的缺失与变更只是提醒）
+    # 演示数据体检：数据文件完好；佐证的缺失与变更是需要处理的提醒（退出码 3）
     r = CliRunner().invoke(main, ["doctor", "--data", str(target)])
-    assert r.exit_code == 0 and "文件缺失" in r.output and "已变更" in r.output
+    assert r.exit_code == 3 and "文件缺失" in r.output and "已变更" in r.output and "[损坏]" not in r.output
 
 
 def test_cli_settings_damage_is_told(tmp_path: Path) -> None:

@@ -56,7 +56,11 @@ def friendly_errors(func: F) -> F:
                 fail(f"路径太长（超过 260 个字符），Windows 无法处理：{name}。请换一个短一些的文件夹。")
             fail(f"找不到文件：{e.filename or e}")
         except OSError as e:
-            fail(f"文件操作失败：{os_reason(e)}（{e.filename or ''}）")
+            fail(f"文件操作失败：{os_reason(e)}" + (f"（{e.filename}）" if e.filename else "（写入或读取时）"))
+        except ValueError as e:
+            if "null" not in str(e):  # 只处理路径里的空字符；其他 ValueError 是程序错误，不掩盖
+                raise
+            fail("路径或参数中有不允许的空字符（\\0），请检查输入")
 
     return wrapper  # type: ignore[return-value]
 

@@ -13,6 +13,7 @@ import click
 from ..errors import InputError
 from ..month import Month
 from .common import Env, data_option, echo_json, friendly_errors, load_env
+from .outputs import check_output, writing_output
 
 if TYPE_CHECKING:
 
@@ -31,8 +32,12 @@ def build(env: Env, month: Month) -> Overview:
     from ..services.overview import OverviewService
     from ..services.stores import reading_store
 
-    service = OverviewService(reading_store(env.data_dir), env.catalog, env.calendar, env.data_dir)
-    return service.overview(month, env.now)
+    store = reading_store(env.data_dir)
+    service = OverviewService(store, env.catalog, env.calendar, env.data_dir)
+    ov = service.overview(month, env.now)
+    for notice in store.take_notices():  # 损坏的月份被跳过：说出来，不让汇总悄悄少一块
+        click.echo(f"注意：{notice}", err=True)
+    return ov
 
 
 def _is_coordinator(env: Env) -> bool:
@@ -60,11 +65,6 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
-
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise InputError(f"文件已存在：{path}；如要覆盖请加 --force")
 
 
 # ───────────────────────── overview ─────────────────────────
@@ -261,10 +261,11 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
     bureau = env.settings.bureau or env.catalog.bureau
     suffix = ".xlsx" if xlsx else ".docx"
     path = out if out is not None else Path(default_file_name(bureau, ov, suffix, to=to))
-    _refuse_existing(path, force)
     template = Path(env.settings.template) if (env.settings.template and not xlsx) else None
-    written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
-                             font_profile=env.settings.font_profile, template=template, to=to)
+    path = check_output(path, force=force, data_dir=env.data_dir, inputs=[template])
+    with writing_output(path):
+        written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
+                                 font_profile=env.settings.font_profile, template=template, to=to)
     click.echo(f"已导出：{written}")
     click.echo(f"{len(ov.submitted)}/{len(ov.rows)} 个科室已报送，平均得分 {ov.average_score:.1f}，"
                f"逾期事项 {sum(len(r.overdue) for r in ov.rows)} 项。")
@@ -280,9 +281,10 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件；默认为当前文件夹下的 creditcheck-<科室编号>-<年-月>.ccpkg。")
 @click.option("--with-evidence", is_flag=True, help="把佐证材料原件一并放入数据包（文件可能较大）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @friendly_errors
 def export_package_cmd(month_text: str, section_text: str | None, data: Path | None, out: Path | None,
-                       with_evidence: bool) -> None:
+                       with_evidence: bool, force: bool) -> None:
     """把本科室一个月的自查记录打成一个数据包，交给体系科导入（没有共享文件夹时用）。
 
     数据包含本月记录、台账、佐证材料清单（含 SHA-256 指纹），以及整个内容的 SHA-256；
@@ -314,8 +316,10 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
         if rows is not None:
             ledgers[kind] = rows
     path = out if out is not None else Path(default_file_name(section.id, month))
-    res = write_package(path, sm, env.catalog, ledgers, env.now, with_evidence=with_evidence,
-                        created_by=env.settings.person)
+    path = check_output(path, force=force, data_dir=env.data_dir)
+    with writing_output(path):
+        res = write_package(path, sm, env.catalog, ledgers, env.now, with_evidence=with_evidence,
+                            created_by=env.settings.person)
     for w in res.warnings:
         click.echo(f"注意：{w}", err=True)
     click.echo(f"已导出数据包：{res.path}")
@@ -331,8 +335,9 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @click.option("--force", is_flag=True, help="即使不比已导入的新、本机记录更新、已审核通过或目录版本不同，也导入并替换。")
+@click.option("--yes", "-y", is_flag=True, help="数据包来源与上次不同（换了电脑、科室名称不符）时不再询问，照常导入。")
 @friendly_errors
-def import_package_cmd(file: Path, data: Path | None, force: bool) -> None:
+def import_package_cmd(file: Path, data: Path | None, force: bool, yes: bool) -> None:
     """导入科室交来的数据包 FILE：校验完整性（SHA-256）、科室、月份、目录版本后保存。
 
     同一科室同一月份只接受比上次导入更新的数据包；被改动、损坏或不完整的数据包整包拒收并说明原因。
@@ -341,16 +346,34 @@ def import_package_cmd(file: Path, data: Path | None, force: bool) -> None:
     例：
       creditcheck import package creditcheck-commerce-2026-11.ccpkg
     """
-    from exports.package import import_package
+    import sys
+
+    from exports.input_safety import regular_file
     from storage.store import Store
 
+    from ..services.packages import Provenance, import_package
+
+    regular_file(file, "数据包")  # FIFO、设备、文件夹当场拒绝
     env = load_env(data)
     actor = _actor(env)
     store = Store(env.data_dir, actor=actor)
-    res = import_package(file, store, env.catalog, env.now, force=force, actor=f"{actor} 导入数据包 {file.name}".strip())
+
+    def confirm(prov: Provenance) -> bool:
+        click.echo(f"数据包：{prov.describe()}")
+        for q in prov.questions:
+            click.echo(f"请注意：{q}")
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            return False
+        return click.confirm("确认这个数据包来源无误、要导入吗", default=False)
+
+    res = import_package(file, store, env.catalog, env.now, force=force, confirm=confirm,
+                         actor=f"{actor} 导入数据包 {file.name}".strip())
     section = env.catalog.section_by_id(res.section_id)
     verb = "已替换" if res.replaced else "已导入"
     click.echo(f"{verb}：{section.name} {res.month.label}（数据包生成于 {res.created_at:%Y-%m-%d %H:%M}）")
+    click.echo(f"  来源：由 {res.created_by or '（未注明姓名）'} 在电脑 {res.machine or '（未注明）'} 上生成")
     if res.previous_created_at is not None:
         click.echo(f"  替换了 {res.previous_created_at:%Y-%m-%d %H:%M} 生成的数据包")
     click.echo(f"  审核状态：{res.review.value}  台账：{len(res.ledgers)} 种  佐证原件：{res.evidence_files} 份")

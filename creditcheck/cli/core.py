@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..dates import check_year
 from ..errors import InputError
 from ..rules import DeadlineRule, compute_due, parse_from
 from ..workcal import (
@@ -95,10 +96,9 @@ def calendar_import(file: Path, year: int | None, replace: bool, data: Path | No
     《关于××××年部分节假日安排的通知》的原文（.txt）。默认逐日合并：文件里列出的日子
     优先于内置安排，其余日子照旧；加 --replace 时该年整年以文件为准。
     """
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{file}") from None
+    from exports.input_safety import MAX_HOLIDAY_FILE, read_limited
+
+    raw = read_limited(file, MAX_HOLIDAY_FILE, "节假日文件")  # 只读普通文件，有大小上限（FIFO、/dev/zero 当场拒绝）
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -114,7 +114,7 @@ def calendar_import(file: Path, year: int | None, replace: bool, data: Path | No
     years = sorted({r.day.year for r in rules})
     if year is not None and is_csv:
         rules = [r for r in rules if r.day.year == year] or rules
-    target_year = year or (notice_year(text) if not is_csv else None) or years[0]
+    target_year = check_year(year or (notice_year(text) if not is_csv else None) or years[0])
     folder = calendar_dir(resolve_data_dir(data))
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{target_year}.csv"
@@ -142,6 +142,7 @@ def calendar_import(file: Path, year: int | None, replace: bool, data: Path | No
 @friendly_errors
 def calendar_show(year: int, data: Path | None) -> None:
     """列出某年的放假日与调休上班日，以及每一天的来源。"""
+    check_year(year)
     cal = load_calendar(resolve_data_dir(data))
     if not cal.covers(year):
         click.echo(f"注意：{cal.fallback_warning(year)}。可用 creditcheck calendar import 导入。")

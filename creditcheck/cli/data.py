@@ -27,13 +27,16 @@ def _section_ids(data_dir: Path, sections: tuple[str, ...]) -> list[str] | None:
 
 @click.command()
 @data_option
+@click.option("--fix", is_flag=True, help="清理中断留下的临时文件（只清理能证明已无人使用的）。")
 @click.pass_context
 @friendly_errors
-def doctor(ctx: click.Context, data: Path | None) -> None:
-    """数据体检：逐个读取数据文件，核对格式版本、占用、备份和每一份佐证材料。
+def doctor(ctx: click.Context, data: Path | None, fix: bool) -> None:
+    """数据体检：检查本程序读的每一个文件（设置、目录、节假日安排、各科室记录与台账、审核文件、备份、
+    佐证材料、中断留下的临时文件），每个问题都写明怎么办。
 
-    数据文件都完好时退出码为 0（佐证材料缺失或变更只作提醒）；有数据文件损坏时退出码为 1，
-    并给出可用的备份和恢复命令。只检查，不改动任何文件。
+    退出码：0 一切正常；1 有文件损坏（给出可用的备份和恢复命令）；3 有需要处理的提醒
+    （佐证材料缺失或变更、损坏后移开的文件、临时文件、数据文件夹不存在或是空的……）。
+    只检查，不改动任何文件；加 --fix 时清理能证明已无人使用的临时文件。
 
     例：creditcheck doctor --data "Z:\\信用自查"
     """
@@ -50,10 +53,10 @@ def doctor(ctx: click.Context, data: Path | None) -> None:
         from ..catalog import load_builtin
 
         catalog = load_builtin()
-    report = diagnose(data_dir, catalog, settings_path(), now())
+    report = diagnose(data_dir, catalog, settings_path(), now(), fix=fix)
     for line in report.lines():
         click.echo(line)
-    sys.exit(0 if report.sound else 1)
+    sys.exit(report.exit_code)
 
 
 @click.command()
@@ -170,8 +173,10 @@ def restore(ctx: click.Context, when: str | None, data: Path | None, sections: t
         click.echo(f"恢复前的数据已备份为 {result.pre_backup}；如需撤销：creditcheck restore {result.pre_backup}")
     for p in result.restored:
         click.echo(f"  已恢复：{p}")
-    if not result.restored:
+    if not result.restored and result.unchanged:
         click.echo("  当前数据与该备份相同，没有文件需要恢复。")
+    elif not result.restored:
+        click.echo("  该备份中没有可恢复的数据文件。")
     for p in result.newer_kept:
         click.echo(f"  保留（备份之后才新建）：{p}")
 

@@ -55,13 +55,14 @@ def _warn(text: str) -> None:
 def resolve_data_dir(data: Path | None, settings: Settings | None = None) -> Path:
     from ..filenames import clean_path_text
 
+    # 总是绝对路径：存下的路径（导入的佐证原件等）从别的文件夹运行也找得到
     if data is not None:
         # cmd 里写 --data "Z:\信用自查\" 时程序收到 Z:\信用自查" ：去掉多余的引号
-        return Path(clean_path_text(str(data))).expanduser()
+        return Path(clean_path_text(str(data))).expanduser().absolute()
     settings = settings if settings is not None else read_settings()
     if settings.data_dir:
-        return Path(clean_path_text(settings.data_dir)).expanduser()
-    return default_data_dir()
+        return Path(clean_path_text(settings.data_dir)).expanduser().absolute()
+    return default_data_dir().absolute()
 
 
 @dataclass

@@ -9,6 +9,7 @@ import click
 from ..month import Month
 from ..services.documents import LEDGER_KINDS_LISTED
 from .common import data_option, fail, friendly_errors, load_env
+from .outputs import check_output, is_empty_path, writing_output
 
 __all__ = ["LEDGER_KINDS_LISTED", "register", "submission"]
 
@@ -51,27 +52,37 @@ def submission(section_text: str, month_text: str, data: Path | None, output: Pa
         out = folder / name
     elif output is None:
         out = Path.cwd() / name
+    elif is_empty_path(output):
+        out = check_output(output)
     elif output.is_dir():
         out = output / name
     else:
         out = output
     if out.suffix.lower() != ".docx":
         fail(f"输出文件应以 .docx 结尾：{out}")
-    if out.exists() and not force:
-        fail(f"文件已存在：{out}。如需覆盖，请加 --force；或用 -o 指定另一个文件名")
+    if template is None and env.settings.template:
+        template = Path(env.settings.template).expanduser()
+    out = check_output(out, force=force, data_dir=env.data_dir, inputs=[template])
     workbook_path: Path | None = None
     if folder is not None:
         workbook_path = folder / ledger_workbook_name(env.catalog, section.id, month)
-        if workbook_path.exists() and not force:
-            fail(f"文件已存在：{workbook_path}。如需覆盖，请加 --force")
+        workbook_path = check_output(workbook_path, force=force, data_dir=env.data_dir)
         folder.mkdir(parents=True, exist_ok=True)
-    done = documents.export_submission(writing_store(env.data_dir, backup_on_open=False), env.catalog, env.data_dir,
-                                       env.calendar, env.settings, section.id, month, out, env.now,
-                                       template=template.expanduser() if template else None,
-                                       with_requirements=with_requirements, ledger_workbook=workbook_path)
+    from storage.doctor import damaged_aside
+
+    aside = damaged_aside(env.data_dir, section.id, str(month))
+    for p in aside:
+        click.echo(f"警告：{section.name}{month.label}的数据文件曾损坏，已改名为 {p.name} 保留，还没有恢复；"
+                   f"这份材料按现有记录生成，可能不完整。恢复方法见 creditcheck doctor --data \"{env.data_dir}\"",
+                   err=True)
+    with writing_output(out):
+        done = documents.export_submission(writing_store(env.data_dir, backup_on_open=False), env.catalog,
+                                           env.data_dir, env.calendar, env.settings, section.id, month, out, env.now,
+                                           template=template.expanduser() if template else None,
+                                           with_requirements=with_requirements, ledger_workbook=workbook_path)
     if done.backup_error:  # 导出前备份本科室有改动的数据文件（失败不妨碍导出，只提示）
         click.echo(f"注意：导出前备份未完成：{done.backup_error}", err=True)
-    if not done.sm.entries:
+    if not done.sm.entries and not aside:
         click.echo(f"注意：{section.name}{month.label}还没有自查记录，材料中各项均为“未开始”。", err=True)
     n = len(done.catalog.assigned(section.id))
     click.echo(f"已生成报送材料：{done.path}（{section.name}{month.label}，{n}项指标）")

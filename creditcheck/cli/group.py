@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,6 +28,15 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         _register()
         return super().list_commands(ctx)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except ValueError as e:  # click 检查路径参数时遇到空字符（\0）：一句中文，不打印调用栈
+            if "null" not in str(e):
+                raise
+            click.echo("错误：路径或参数中有不允许的空字符（\\0），请检查输入", err=True)
+            sys.exit(2)
 
 
 @click.group(

@@ -11,7 +11,8 @@ from ..errors import CreditCheckError
 from ..filenames import safe_file_name
 from ..ledger import LedgerResult
 from ..month import Month
-from .common import data_option, echo_json, fail, friendly_errors, load_env
+from .common import data_option, echo_json, fail, friendly_errors, load_env, resolve_data_dir
+from .outputs import check_output, writing_output
 
 KIND_CHOICE = click.Choice(["licence", "commitment", "code-errors"])
 KIND_HELP = "台账种类：licence 双公示（行政许可，默认）、commitment 信用承诺和履约践诺、code-errors 重错码清单。"
@@ -75,9 +76,11 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
     default=None,
     help="另存一份标注过的副本：问题单元格涂色并加批注，另加“问题汇总”页。",
 )
+@click.option("--force", is_flag=True, help="标注副本的文件已存在时覆盖它。")
 @data_option
 @friendly_errors
-def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate: Path | None, data: Path | None) -> None:
+def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate: Path | None, force: bool,
+              data: Path | None) -> None:
     """检查一份台账 FILE（.xlsx、.xls、.et、.ods 或 .csv）：逐行列出问题（行号、列、内容、说明），并计算上报率、及时率、合规率。
 
     文件读得了就以 0 退出（不论有无问题）；读不了时给出原因并以非 0 退出。
@@ -85,6 +88,8 @@ def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate:
     from ..services.ledgers import check_ledger
 
     env = load_env(data)
+    if annotate is not None:
+        annotate = check_output(annotate, force=force, data_dir=env.data_dir, inputs=[file], what="标注副本")
     result = check_ledger(file, kind, env.catalog, env.calendar, env.today, sheet, data_dir=env.data_dir)
     if as_json:
         echo_json(result.to_json())
@@ -102,7 +107,8 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
     if out.resolve() == src.resolve():
         fail("标注副本不能覆盖原文件，请换一个文件名")
     try:
-        path = write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
+        with writing_output(out):
+            path = write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
     except (CreditCheckError, OSError):
         raise
     except Exception as e:  # noqa: BLE001 - 读得了值但完整打开失败的少见文件
@@ -153,9 +159,10 @@ def import_cmd(
 @ledger_group.command(name="template")
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.xlsx）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @data_option
 @friendly_errors
-def template_cmd(kind: str, out: Path, data: Path | None) -> None:
+def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
     """生成空白台账模板：表头样式、列宽、首行冻结、日期格式、下拉选项，附“填写说明”页。
 
     数据文件夹里有 ledger_columns.toml 时，“双公示”模板按它的列生成。
@@ -163,9 +170,14 @@ def template_cmd(kind: str, out: Path, data: Path | None) -> None:
     from exports.xlsx_write import write_template
 
     from ..ledger import load_ledger_specs
-    from .common import resolve_data_dir
 
-    path = write_template(kind, out, load_ledger_specs(resolve_data_dir(data))[kind])
+    data_dir = resolve_data_dir(data)
+    out = check_output(out, force=True, data_dir=data_dir)  # 给出的路径本身：设备、FIFO、数据文件夹
+    if out.suffix == "":
+        out = out.with_name(out.name + ".xlsx")
+    out = check_output(out, force=force, data_dir=data_dir)
+    with writing_output(out):
+        path = write_template(kind, out, load_ledger_specs(data_dir)[kind])
     click.echo(f"已生成模板：{path}")
 
 
@@ -173,9 +185,10 @@ def template_cmd(kind: str, out: Path, data: Path | None) -> None:
 @click.option("--section", "section_text", required=True, help="科室（编号、全称或简称）。")
 @click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件（.xlsx），默认在当前文件夹。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @data_option
 @friendly_errors
-def export_ledgers(section_text: str, month_text: str, out: Path | None, data: Path | None) -> None:
+def export_ledgers(section_text: str, month_text: str, out: Path | None, force: bool, data: Path | None) -> None:
     """导出科室某月的工作台账（.xlsx）：首页“概况”为计数与比率，之后每种台账一页。"""
     from ..services.ledgers import export_ledgers as write_ledgers
     from ..services.stores import reading_store
@@ -185,7 +198,9 @@ def export_ledgers(section_text: str, month_text: str, out: Path | None, data: P
     month = Month.parse(month_text)
     if out is None:
         out = Path(safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx")
-    path, kinds, n = write_ledgers(reading_store(env.data_dir), env.catalog, section.id, month, out)
+    out = check_output(out, force=force, data_dir=env.data_dir)
+    with writing_output(out):
+        path, kinds, n = write_ledgers(reading_store(env.data_dir), env.catalog, section.id, month, out)
     click.echo(f"已导出：{path}（{kinds} 种台账，共 {n} 行）")
 
 
