@@ -197,7 +197,8 @@ def test_reference_has_the_expected_problems(reference: LedgerResult) -> None:
     assert "8 许可决定日期 2026-13-01" in msgs
     assert "9 上报日期  逾期未上报" in msgs
     assert "12 许可机关统一社会信用代码" in msgs
-    assert reference.counts == {"decided": 10, "uploaded": 9, "on_time": 7, "compliant": 4}
+    # 合规按 GB 32100 的结构与校验码（登记管理部门、机构类别、行政区划码）判断，见 creditcheck.creditcode
+    assert reference.counts == {"decided": 10, "uploaded": 9, "on_time": 7, "compliant": 3, "due": 10, "not_due": 0}
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -119,6 +119,11 @@ def _workspace(store: Store, catalog: Catalog, cal: WorkCalendar, data_dir: Path
 def test_month_session_reads_all_months_once_until_a_file_changes(
         records: Path, catalog: Catalog, cal: WorkCalendar) -> None:
     with Store(records, section_id="commerce", actor="张三", backup_on_open=False) as own:
+        from creditcheck import review
+
+        sm = own.load_month("commerce", MONTH)  # 已提交的月份内容冻结：先撤回，才能在本窗口修改
+        review.withdraw(sm, "张三", NOW)
+        own.save_month(sm)
         session = MonthSession(_workspace(own, catalog, cal, records), MONTH)
         months = session.all_months()
         session.quota_lines()

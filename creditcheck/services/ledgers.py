@@ -65,11 +65,12 @@ def ledger_meta(result: LedgerResult, path: Path | str, now: datetime) -> dict[s
 
 
 def record_import(store: Store, sm: SectionMonth, result: LedgerResult, path: Path | str, now: datetime,
-                  actor: str = "") -> dict[str, Any]:
+                  actor: str = "", *, check_editable: bool = True) -> dict[str, Any]:
     """把一次导入的各行存进台账文件，并把摘要放进 ``sm.ledgers``（由调用方随后保存 ``sm``）。
 
     已提交或锁定的月份不存（抛出 LockedMonthError）。返回摘要。"""
-    ensure_editable(sm)  # 已提交（待审核）或审核通过的月份不能再导入：先撤回提交
+    if check_editable:  # 演示数据按“提交前已导入”构造，不走这一步
+        ensure_editable(sm)  # 已提交（待审核）或审核通过的月份不能再导入：先撤回提交
     meta = ledger_meta(result, path, now)
     store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta, actor=actor)
     summary = result.summary(meta["file"], meta["imported_at"])
@@ -164,7 +165,7 @@ def import_demo_ledgers(data_dir: Path, store: Store, catalog: Catalog, cal: Wor
             sm = store.load_month(sid, month)
             if sm.locked:
                 continue
-            record_import(store, sm, result, path, now)
+            record_import(store, sm, result, path, now, check_editable=False)
             store.save_month(sm)
             written.append(path)
     return written
