@@ -191,7 +191,7 @@ def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
 def export_ledgers(section_text: str, month_text: str, out: Path | None, force: bool, data: Path | None) -> None:
     """导出科室某月的工作台账（.xlsx）：首页“概况”为计数与比率，之后每种台账一页。"""
     from ..services.ledgers import export_ledgers as write_ledgers
-    from ..services.stores import reading_store
+    from ..services.stores import writing_store
 
     env = load_env(data)
     section = env.catalog.section(section_text)
@@ -200,7 +200,9 @@ def export_ledgers(section_text: str, month_text: str, out: Path | None, force: 
         out = Path(safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx")
     out = check_output(out, force=force, data_dir=env.data_dir)
     with writing_output(out):
-        path, kinds, n = write_ledgers(reading_store(env.data_dir), env.catalog, section.id, month, out)
+        # 可写地打开（不长期占用）：损坏的数据文件随之改名保留，体检能指出它（与主线此前的做法相同）
+        path, kinds, n = write_ledgers(writing_store(env.data_dir, backup_on_open=False), env.catalog, section.id,
+                                       month, out)
     click.echo(f"已导出：{path}（{kinds} 种台账，共 {n} 行）")
 
 
