@@ -99,6 +99,9 @@ def _fill_template(kind: str, path: Path, rows: list[list[Any]]) -> Path:
 def demo_ledgers(data_dir: Path, store: object, catalog: object, cal: object, now: datetime,
                  sections: tuple[str, ...] = ("commerce", "social", "construction")) -> list[Path]:
     """为几个业务科室本月写台账文件并导入（走与界面、命令行相同的导入路径）。返回写出的文件。"""
+    from creditcheck.filenames import safe_file_name
+    from creditcheck.ledger import spec_for
+
     from .ledger_io import import_ledger, store_import
 
     month = Month.of(now.date())
@@ -107,7 +110,9 @@ def demo_ledgers(data_dir: Path, store: object, catalog: object, cal: object, no
     written: list[Path] = []
     for n, sid in enumerate(sections):
         for kind, writer in (("licence", write_demo_licence_ledger), ("commitment", write_demo_commitment_ledger)):
-            path = folder / f"{sid}-{kind}-{month}.xlsx"
+            # 用户看得见的文件名用中文：商事登记科-双公示（行政许可）台账-2026年12月.xlsx
+            short = catalog.section_by_id(sid).short  # type: ignore[attr-defined]
+            path = folder / (safe_file_name(f"{short}-{spec_for(kind).title}-{month.label}") + ".xlsx")
             writer(path, month, now.date(), seed=7 + n)
             result = import_ledger(path, kind, catalog, cal, now)  # type: ignore[arg-type]
             sm = store.load_month(sid, month)  # type: ignore[attr-defined]

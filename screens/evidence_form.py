@@ -28,6 +28,7 @@ from .confirm import ConfirmModal, DiscardGuard
 from .file_picker import FilePickerModal
 from .forms import form_row
 from .path_input import PathSuggester
+from .pinyin_list import PinyinOptionList
 from .text import Plain, cell_safe, fit_form
 
 
@@ -73,7 +74,7 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
                 yield Input(placeholder=str(self.start_dir / "例如 学习记录.docx"), id="path",
                             suggester=PathSuggester(self.start_dir))
                 yield Static("材料类型", classes="field-label")
-                yield OptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
+                yield PinyinOptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
                 yield form_row("材料日期", Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date"))
                 yield form_row("说明", Input(placeholder="可不填", id="note"))
             yield Plain("", id="error", classes="error")
