@@ -98,6 +98,8 @@ async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
         await pilot.pause()
         await press(pilot, "d")
         await press(pilot, "y")  # 没有材料时先确认
+        assert app.screen.ind.id == 4  # type: ignore[attr-defined]  # 标记完成后转到下一项未完成的（issue 14）
+        await press(pilot, "left_square_bracket")
         rules = text_of(app, "#rules")
         assert "逾期完成（11月28日完成）" in rules, rules
 
