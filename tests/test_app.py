@@ -160,7 +160,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
                 break
         assert app.screen.result == out
         assert str(out) in str(app.screen.query_one("#status", Static).render())
-        await pilot.press("o")  # 打开所在文件夹
+        await pilot.press("ctrl+o")  # 打开所在文件夹（issue 14：O 只是体系科的总览）
         assert app.ctx.opener is not None
         await press(pilot, "escape")
     assert out.exists()
