@@ -89,6 +89,7 @@ def store_import(store: _LedgerStore, sm: Any, result: LedgerResult, path: Path 
     name = Path(path).name
     meta = {
         "file": name,
+        "path": str(Path(path).resolve()),  # 界面“另存标注副本”在原文件旁边写（screens/ledger_problems.py）
         "sheet": result.sheet,
         "imported_at": imported_at,
         "header_row": result.header_row,

@@ -576,7 +576,7 @@ class CreditCheckApp(App[None]):
                 now = ctx.now()
                 result = import_ledger(path, kind, ctx.catalog, ctx.calendar, now.date())
                 imported_at = now.isoformat(timespec="seconds")
-                meta = {"file": path.name, "sheet": result.sheet, "imported_at": imported_at,
+                meta = {"file": path.name, "path": str(path.resolve()), "sheet": result.sheet, "imported_at": imported_at,
                         "header_row": result.header_row,
                         "problems": [p.to_json() | {"kind": p.kind} for p in result.problems]}
                 ctx.store.save_ledger(session.sm.section_id, session.month, kind, result.rows, meta)

@@ -118,6 +118,7 @@ class ChecklistScreen(Screen[None]):
             yield Static("", id="counts")
             yield Static("", id="ledger")
             yield DataTable(id="ledger-problems", cursor_type="row", zebra_stripes=True)
+            yield Plain("", id="ledger-problem", classes="hint")
             yield Static("佐证材料（A 添加  回车 打开  Delete 删除）", classes="section-title", id="evidence-title")
             yield DataTable(id="evidence", cursor_type="row", zebra_stripes=True)
             yield Static("", id="evidence-empty", classes="hint")
@@ -301,12 +302,16 @@ class ChecklistScreen(Screen[None]):
         table = self.query_one("#ledger-problems", DataTable)
         table.clear(columns=True)
         table.display = bool(problems)
+        self._problems = problems
+        detail = self.query_one("#ledger-problem", Static)
+        detail.display = bool(problems)
         if not problems:
             return
         rows = [(str(p.row), cell_safe(p.column), cell_safe(p.value) or "（空）",
                  cell_safe(("［迟报］" if p.late else "") + p.message)) for p in problems]
-        col_w = min(16, max(cell_len(r[1]) for r in rows) + 1)
-        val_w = min(22, max([4] + [cell_len(r[2]) for r in rows]))
+        narrow = self.app.size.width < 100
+        col_w = min(12 if narrow else 16, max(cell_len(r[1]) for r in rows) + 1)
+        val_w = min(14 if narrow else 22, max([4] + [cell_len(r[2]) for r in rows]))
         msg_w = max(10, self.app.size.width - 8 - 2 * 4 - 4 - col_w - val_w - 8)
         table.add_column("行", width=4, key="row")
         table.add_column("列", width=col_w, key="column")
@@ -314,6 +319,21 @@ class ChecklistScreen(Screen[None]):
         table.add_column("问题", width=msg_w, key="message")
         for i, r in enumerate(rows):
             table.add_row(r[0], clip(r[1], col_w), clip(r[2], val_w), clip(r[3], msg_w), key=f"p{i}")
+        self._show_problem(0)
+
+    def _show_problem(self, i: int) -> None:
+        """表格下面写全光标所在的那个问题（表格里放不下时截断了）。"""
+        problems = getattr(self, "_problems", [])
+        if not 0 <= i < len(problems):
+            return
+        p = problems[i]
+        value = f"「{p.value}」" if p.value else "（空）"
+        self.query_one("#ledger-problem", Static).update(
+            f"第{i + 1}/{len(problems)}个问题：第{p.row}行 {p.column}{value}：{'［迟报］' if p.late else ''}{p.message}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "ledger-problems":
+            self._show_problem(event.cursor_row)
 
     def _render_evidence(self, items: list[Evidence]) -> None:
         table = self.query_one("#evidence", DataTable)
