@@ -34,9 +34,9 @@ def spell(text: str) -> Spelling:
     from pypinyin import Style, lazy_pinyin
 
     syllables: list[str] = []
-    for part in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s]):
+    for part in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s):
         # 没有拼音的字（生僻字、中文标点）去掉，英文和数字保留
-        syllables += _latin_words("".join(c for c in part if c.isascii()))
+        syllables += _latin_words("".join(c if c.isascii() else " " for c in part))
     full = ""
     starts: set[int] = set()
     for s in syllables:

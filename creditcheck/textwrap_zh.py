@@ -113,5 +113,5 @@ def wrap(text: str, width: int, char: Callable[[str], int] = char_width) -> list
     out: list[str] = []
     for line in text.split("\n"):
         cuts = [0, *break_offsets(line, width, True, char), len(line)]
-        out += [line[a:b].rstrip() for a, b in zip(cuts, cuts[1:])] or [""]
+        out += [line[a:b].rstrip() for a, b in zip(cuts, cuts[1:], strict=False)] or [""]
     return out

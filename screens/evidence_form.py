@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path

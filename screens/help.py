@@ -10,11 +10,10 @@ from textual.widgets import Static
 
 from .text import Plain
 
+ONE_SCHEME = ("一套按键，处处同义：同一个字母在哪一页都只有一个意思（首页、逐项自查、体系科各页都一样）；"
+              "对话框里另有 Y / N、回车、Esc，写在按钮上。")
+
 KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
-    ("一套按键，处处同义", [
-        ("", "同一个字母在哪一页都只有一个意思（首页、逐项自查、体系科各页都一样）；"
-             "对话框里另有 Y / N、回车、Esc，写在按钮上。"),
-    ]),
     ("任何地方", [
         ("F1 或 ?", "显示本帮助"),
         ("Ctrl+P", "命令面板：输入几个字或拼音（如 dc 找“导出”）查找任何操作"),
@@ -75,7 +74,7 @@ KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
 
 def keymap_markdown() -> str:
     """KEYMAP 写成 docs/app.zh.md 里“全部按键”一节的表格（测试核对两者一致）。"""
-    out: list[str] = []
+    out: list[str] = [ONE_SCHEME, ""]
     for group, keys in KEYMAP:
         out += [f"### {group}", "", "| 按键 | 作用 |", "|---|---|"]
         out += [f"| {k} | {d} |" for k, d in keys]
@@ -91,6 +90,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Static("帮助：全部按键", classes="dialog-title")
+            yield Plain(ONE_SCHEME, classes="hint")
             with VerticalScroll(id="help-body"):
                 for group, keys in KEYMAP:
                     yield Static(f"[b]{group}[/b]", classes="section-title")

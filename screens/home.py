@@ -104,7 +104,6 @@ class HomeScreen(Screen[None]):
         session = self.app.session  # type: ignore[attr-defined]
         sm = session.sm
         ctx = self.ctx
-        sec = ctx.section
         cat = ctx.catalog
         now = ctx.now()
         self.query_one("#topbar", Static).update(self._topbar_text())

@@ -24,7 +24,7 @@ class PinyinOptionList(OptionList):
         from creditcheck.pinyin_match import score
 
         best: tuple[float, int] | None = None
-        for i, (label, opt) in enumerate(zip(self._labels(), self.options)):
+        for i, (label, opt) in enumerate(zip(self._labels(), self.options, strict=True)):
             if opt.disabled:
                 continue
             s = score(text, label)
