@@ -249,7 +249,9 @@ class CreditCheckApp(App[None]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            from .commands import ZhCommandPalette
+            from .commands import ZhCommandPalette, warm_pinyin
+
+            warm_pinyin()  # 拼音表在后台线程里先载入（约 0.3 秒），打字时不卡
 
             self.push_screen(ZhCommandPalette(placeholder="输入几个字或拼音查找操作，如：导出、dc、cailiao……",
                                               id="--command-palette"))

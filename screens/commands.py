@@ -11,6 +11,22 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from .text import cell_safe
 
 
+def warm_pinyin() -> None:
+    """在后台线程里导入 pypinyin（第一次约 0.3–1 秒）；已导入时什么也不做。"""
+    import sys
+    import threading
+
+    if "pypinyin" in sys.modules:
+        return
+
+    def load() -> None:
+        from creditcheck.pinyin_match import spell
+
+        spell("导出")
+
+    threading.Thread(target=load, name="warm-pinyin", daemon=True).start()
+
+
 class ZhCommandPalette(CommandPalette):
     """Textual 的命令面板，按键说明与提示换成中文（英文的“No matches found”不出现）。"""
 

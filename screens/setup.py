@@ -171,6 +171,7 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self.query_one("#data-dir", Input).value = str(path)
+                self.query_one("#error", Static).update("")  # 先前的说明已不相干
 
         self.app.push_screen(FilePickerModal(current, pick_dir=True), chosen)
 

@@ -25,7 +25,7 @@ NOV = Month(2026, 11)
 
 _PROBE = ("click", "creditcheck.cli.group", "creditcheck.cli.core", "creditcheck.cli.ledger", "creditcheck.ledger",
           "docx", "openpyxl", "filelock", "storage.backups", "screens.checklist", "screens.setup", "textual",
-          "screens.home")
+          "screens.home", "pypinyin")  # pypinyin（拼音查找）第一次查找时才加载
 
 
 def _launch(tmp_path: Path, args: list[str]) -> dict[str, bool]:
