@@ -75,9 +75,44 @@ class FilePickerModal(ModalScreen[Any]):
             self.marked.remove(path)
         else:
             self.marked.append(path)
+        self._show_marked()
+        tree.action_cursor_down()
+
+    def _show_marked(self) -> None:
         names = "、".join(p.name for p in self.marked)
         self.query_one("#marked", Static).update(f"已标记 {len(self.marked)} 个：{names}" if self.marked else "")
-        tree.action_cursor_down()
+
+    query_text = ""
+    """在文件夹树上打的查找文字（汉字、全拼或拼音首字母）。"""
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        """在树上直接打字：光标跳到第一个名称相符的文件或文件夹（“xxjl”找到“学习记录.docx”）。"""
+        from creditcheck.pinyin_match import score
+
+        ch = event.character
+        if event.key == "backspace" and self.query_text:
+            self.query_text = self.query_text[:-1]
+        elif ch and len(ch) == 1 and ch.isprintable() and not ch.isspace() and (ch.isalnum() or ord(ch) > 127):
+            if self.pick_dir and ch.lower() == "s" and not self.query_text:
+                return  # S 选中文件夹
+            self.query_text += ch
+        else:
+            if event.key in ("up", "down", "enter", "escape"):
+                self.query_text = ""
+            return
+        event.stop()
+        event.prevent_default()
+        tree = self.query_one(DirectoryTree)
+        best = None
+        line = 0
+        while (node := tree.get_node_at_line(line)) is not None:
+            s = score(self.query_text, str(node.label)) if self.query_text else 0
+            if s > 0 and (best is None or s > best[0]):
+                best = (s, line)
+            line += 1
+        if best is not None:
+            tree.move_cursor_to_line(best[1])
+        tree.border_subtitle = f"查找：{self.query_text}" if self.query_text else ""
 
     def action_pick_folder(self) -> None:
         if not self.pick_dir:

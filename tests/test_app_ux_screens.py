@@ -328,3 +328,24 @@ async def test_no_line_starts_with_closing_punctuation(tmp_path: Path, size) -> 
         bad = [t for t in seen if t[0] in NO_LINE_START or t[-1] in NO_LINE_END]
         assert not bad, bad
         assert len(seen) > 40
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_file_picker_finds_by_pinyin(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+    """文件夹树上直接打拼音首字母：zdqd 找到“制度清单.xlsx”。"""
+    folder = tmp_path / "材料"
+    folder.mkdir()
+    for name in ("学习记录.docx", "制度清单.xlsx", "活动照片.jpg"):
+        (folder / name).write_bytes(b"x")
+    async with checklist_pilot(tmp_path, 2, size=size) as (app, pilot):
+        await press(pilot, "a")
+        await type_into(pilot, "#path", str(folder) + "/")
+        await press(pilot, "f2")
+        tree = app.screen.query_one("#tree")
+        await until(pilot, lambda: len(tree.root.children) >= 3, "文件夹树列出文件")  # type: ignore[attr-defined]
+        await press(pilot, *"zdqd")
+        assert Path(tree.cursor_node.data.path).name == "制度清单.xlsx"  # type: ignore[attr-defined]
+        assert "zdqd" in str(tree.border_subtitle)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, EvidenceModal)
+        assert app.screen.query_one("#path", Input).value == str(folder / "制度清单.xlsx")
