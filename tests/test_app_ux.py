@@ -124,8 +124,9 @@ async def test_home_review_state_visible_at_80_columns(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert not app.screen.query_one("#month-hint").display or \
-            app.screen.query_one("#month-hint").region.width == 0
+        # issue 14：80 列时月份行照样写出换月的键（写短），报送状态也完整
+        hint = app.screen.query_one("#month-hint", Static)
+        assert hint.display and hint.region.right <= 80 and "T 本月" in str(hint.render())
         state = app.screen.query_one("#review-state", Static)
         assert "退回修改" in str(state.render())
         assert state.region.right <= 80
