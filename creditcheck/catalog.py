@@ -166,11 +166,29 @@ class Catalog:
             raise CatalogError(f"目录中没有第{indicator_id}项指标") from None
 
     def section(self, text: str) -> Section:
-        """按 id、全称、简称或别名找科室；找不到时给出可选的名称。"""
+        """按 id、全称、简称或别名找科室；也接受其中任何一个的开头几个字（“商事”“体系”“comm”）
+        或名称中间的几个字（“窗口”“交易中心”），只要只对得上一个科室。
+
+        对不上时给出可选的名称；对得上几个时列出这几个，请写得更完整。"""
+        t = text.strip()
         for s in self.sections:
-            if s.matches(text):
+            if s.matches(t):
                 return s
         names = "、".join(s.short for s in self.sections)
+        if not t:
+            raise CatalogError(f"请写明科室（可选：{names}）")
+        key = t.casefold()
+
+        def spellings(s: Section) -> tuple[str, ...]:
+            return tuple(x.casefold() for x in (s.id, s.name, s.short, *s.aliases))
+
+        for test in (lambda w: w.startswith(key), lambda w: key in w):
+            found = [s for s in self.sections if any(test(w) for w in spellings(s))]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                which = "、".join(s.short for s in found)
+                raise CatalogError(f"“{text}”对得上几个科室：{which}。请写得更完整一些")
         raise CatalogError(f"未知科室：“{text}”（可选：{names}）")
 
     def section_by_id(self, section_id: str) -> Section:

@@ -28,7 +28,14 @@ from .workcal import WorkCalendar
 
 
 class LedgerReadError(CreditCheckError):
-    """台账文件读不了（不是工作簿、加密、缺少必填列……）；消息是一行中文。"""
+    """台账文件读不了（不是工作簿、加密、缺少必填列……）；消息是一行中文。
+
+    ``suggested_kind``：表头看来是另一种台账时，那种台账的种类（如 commitment）；命令行据此写出
+    确切的 ``--kind commitment``，界面据此指向负责那种台账的指标。"""
+
+    def __init__(self, message: str, suggested_kind: str | None = None) -> None:
+        super().__init__(message)
+        self.suggested_kind = suggested_kind
 
 
 # ───────────────────────── 列定义 ─────────────────────────
@@ -511,9 +518,10 @@ def find_header(rows: Iterator[tuple[int, Sequence[Any]]], spec: LedgerSpec) -> 
         if hits >= 2 or (hits and hits == len(spec.columns)):
             header, missing = match_header(cells, spec, row_no)
             if missing:
+                other = _other_kind(cells, spec)
                 raise LedgerReadError(
                     f"第{row_no}行的表头缺少必填列：{'、'.join(missing)}（请在表头补上这些列；列名须与模板一致，顺序不限）"
-                    + _other_kind_hint(cells, spec)
+                    + _other_kind_hint(other), other.kind if other else None
                 )
             return header
         if best is None or hits > best[0]:
@@ -522,20 +530,27 @@ def find_header(rows: Iterator[tuple[int, Sequence[Any]]], spec: LedgerSpec) -> 
             break
     if best is None:
         raise LedgerReadError("工作表是空的：没有找到任何内容")
-    hint = _other_kind_hint(best[2], spec)
+    other = _other_kind(best[2], spec)
     first = "、".join(spec.required[:3])
     raise LedgerReadError(
         f"找不到{spec.title}的表头：前{HEADER_SEARCH_ROWS}行里没有“{first}”等列名"
-        f"（表头应在第1行，列名须与模板一致）{hint}"
+        f"（表头应在第1行，列名须与模板一致）{_other_kind_hint(other)}", other.kind if other else None
     )
 
 
-def _other_kind_hint(cells: Sequence[Any], spec: LedgerSpec) -> str:
+def _other_kind(cells: Sequence[Any], spec: LedgerSpec) -> LedgerSpec | None:
+    """表头与另一种台账更相符时返回那一种。"""
     mine = _hits(cells, spec)
     for other in SPECS.values():
         if other.kind != spec.kind and _hits(cells, other) > max(mine, 2):
-            return f"。这张表看起来是{other.title}，台账种类请选 {other.kind}"
-    return ""
+            return other
+    return None
+
+
+def _other_kind_hint(other: LedgerSpec | None) -> str:
+    if other is None:
+        return ""
+    return f"。这张表看起来是{other.title}（第{other.indicator_id}项指标的台账）"
 
 
 def _nonblank(cells: Sequence[Any]) -> bool:

@@ -73,6 +73,17 @@ def _utc_stamp(now: datetime) -> str:
     return (now - timedelta(hours=8)).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _rule_label(rule: str) -> str:
+    """期限规则的中文说法（“1个工作日内”）；目录里写的规则读不懂时原样写出。"""
+    from creditcheck.errors import CreditCheckError
+    from creditcheck.rules import DeadlineRule
+
+    try:
+        return DeadlineRule.parse(rule).label
+    except CreditCheckError:
+        return rule
+
+
 def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
     ind = catalog.indicator(o.indicator_id)
     due = o.effective_due
@@ -80,7 +91,7 @@ def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
     desc_lines = [
         f"指标：{ind.id}. {ind.title}",
         f"事项：{o.what}",
-        f"期限规则：{o.rule}",
+        f"期限规则：{_rule_label(o.rule)}",
     ]
     if isinstance(due, datetime):
         desc_lines.append(f"截止：{due.year}年{due.month}月{due.day}日 {due.hour:02d}:{due.minute:02d}")

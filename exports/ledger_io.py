@@ -64,7 +64,7 @@ def check_file(
         except LedgerReadError as e:
             if str(e).startswith("“"):  # 已写明文件名的读取错误
                 raise
-            raise LedgerReadError(f"工作表“{book.sheet}”：{e}") from None
+            raise LedgerReadError(f"工作表“{book.sheet}”：{e}", e.suggested_kind) from None
         result.sheet = book.sheet
         result.file = book.file_name
         result.notes = list(book.notes)

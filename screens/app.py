@@ -55,6 +55,9 @@ class CreditCheckApp(App[None]):
     def __init__(self, ctx: AppContext, *, exit_after_paint: bool = False,
                  on_first_paint: Callable[[], None] | None = None) -> None:
         super().__init__()
+        from .textwrap_zh import install
+
+        install()  # 折行守禁则：行首没有“，。」”，行末没有“（「”
         self.ctx = ctx
         self.exit_after_paint = exit_after_paint
         """基准测试用：首页第一次画好后立即退出。"""
@@ -218,8 +221,15 @@ class CreditCheckApp(App[None]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(CommandPalette(placeholder="输入几个字查找操作，如：导出、材料、提交……",
-                                            id="--command-palette"))
+            from .commands import ZhCommandPalette, warm_pinyin
+
+            warm_pinyin()  # 拼音表在后台线程里先载入（约 0.3 秒），打字时不卡
+            self.push_screen(ZhCommandPalette(placeholder="输入几个字或拼音查找操作，如：导出、dc、cailiao……",
+                                              id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C：Textual 自带的是英文提示（Do you want to quit?），换成中文。"""
+        self.notify("要退出请按 Ctrl+Q（首页也可按 Q）；所有修改都已自动保存。", title="要退出吗？", timeout=6)
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -74,20 +74,23 @@ class ChecklistScreen(Screen[None]):
         Binding("right_square_bracket", "step(1)", "下一项", key_display="]", group=STEP_GROUP),
         Binding("g", "jump", "跳转", show=False),
         Binding("d", "mark_done", "标记完成"),
-        Binding("s", "set_status", "状态", show=False),
+        Binding("z", "set_status", "状态", show=False),
         Binding("a", "add_evidence", "添加材料"),
         Binding("n", "add_event", "记录事件"),
-        Binding("c", "counts", "填写数字"),
+        Binding("h", "counts", "填写数字"),
         Binding("f", "finish_event", "事件完成", show=False),
-        Binding("m", "note", "备注", show=False),
-        Binding("o", "open_evidence", "打开文件", show=False),
+        Binding("m", "note", "情况说明", show=False),
         Binding("delete", "remove", "删除", show=False),
         Binding("l", "import_ledger", "导入台账", show=False),
+        Binding("w", "annotate_ledger", "标注台账", show=False),
         Binding("p", "app.copy_previous", "沿用上月", show=False),
         Binding("u", "app.submit_month", "提交本月", show=False),
         Binding("e", "app.export_word", "导出Word", show=False),
     ]
-    """底栏只放最常用的按键（80 列也放得下，Esc 在最前面）；其余见 F1 帮助和各栏标题里的提示。"""
+    """底栏只放最常用的按键（80 列也放得下，Esc 在最前面）；其余见 F1 帮助和各栏标题里的提示。
+
+    按键与首页、体系科的审核页不重复（见 help.py 的 KEYMAP）：S 是设置、C 是逐项自查、O 是总览，
+    所以本页用 Z 设置状态、H 填写数字、回车打开选中的材料。"""
 
     index: reactive[int] = reactive(0, init=False)
     """当前指标在本科室指标列表中的位置（从 0 开始）。"""
@@ -120,7 +123,9 @@ class ChecklistScreen(Screen[None]):
             yield Static("", id="rules")
             yield Static("", id="counts")
             yield Static("", id="ledger")
-            yield Static("佐证材料（A 添加  O 打开  Delete 删除）", classes="section-title", id="evidence-title")
+            yield DataTable(id="ledger-problems", cursor_type="row", zebra_stripes=True)
+            yield Plain("", id="ledger-problem", classes="hint")
+            yield Static("佐证材料（A 添加  回车 打开  Delete 删除）", classes="section-title", id="evidence-title")
             yield DataTable(id="evidence", cursor_type="row", zebra_stripes=True)
             yield Static("", id="evidence-empty", classes="hint")
             yield Static("事件（N 记录  F 填写完成时间  Delete 删除）", classes="section-title", id="events-title")
@@ -146,7 +151,7 @@ class ChecklistScreen(Screen[None]):
             return bool(ind.event_kinds)
         if action == "counts":
             return bool(ind.counts)
-        if action == "import_ledger":
+        if action in ("import_ledger", "annotate_ledger"):
             return bool(ind.ledger)
         return True
 
@@ -197,7 +202,7 @@ class ChecklistScreen(Screen[None]):
             note.append(f"[b]不适用理由[/b]  {escape(entry.reason)}")
         if entry and entry.note:
             note.append(f"[b]备注[/b]  {escape(entry.note)}")
-        note.append("[$foreground-muted]M 写备注；S 设置状态（不适用须写理由）；D 标记完成[/]")
+        note.append("[$foreground-muted]M 写情况说明；Z 设置状态（不适用须写理由）；D 标记完成[/]")
         self.query_one("#note", Static).update("\n".join(note))
         self.refresh_bindings()
 
@@ -251,7 +256,7 @@ class ChecklistScreen(Screen[None]):
             return
         parts = [f"{escape(c.label)} [b]{counts[c.key]}[/b]" if c.key in counts else f"{escape(c.label)} [$warning]未填[/]"
                  for c in ind.counts]
-        box.update("[b]本月数字[/b]（C 填写）\n    " + "    ".join(parts) + "\n    " + escape(ratio_text(counts)))
+        box.update("[b]本月数字[/b]（H 填写）\n    " + "    ".join(parts) + "\n    " + escape(ratio_text(counts)))
 
     def _render_ledger(self, ind: Indicator) -> None:
         box = self.query_one("#ledger", Static)
@@ -260,10 +265,13 @@ class ChecklistScreen(Screen[None]):
             return
         summary = self.session.sm.ledgers.get(ind.ledger)
         lines = ["[b]台账[/b]"]
+        problems = self._ledger_problems(ind.ledger, summary)
         if summary:
             at = str(summary.get("imported_at", "")).replace("T", " ")[:16]
+            n = summary.get("problems", 0) or len(problems)
             lines.append(f"    {escape(str(summary.get('file', '')))}，{summary.get('rows', 0)} 行，{at} 导入；"
-                         f"发现问题 {summary.get('problems', 0)} 个")
+                         f"发现问题 {n} 个" + ("（见下表：Tab 到表格，上下键逐个查看；"
+                                              "W 在原文件旁另存一份标出问题的副本）" if problems else ""))
             try:
                 from creditcheck.ledger import rate_lines
 
@@ -276,11 +284,71 @@ class ChecklistScreen(Screen[None]):
         if _ledger_importer() is not None:
             lines.append("    [$foreground-muted]L 导入 Excel 台账（再次导入会替换本月的台账）[/]")
         sec = self.ctx.section
-        lines.append(
-            f"    [$foreground-muted]命令行导入：creditcheck ledger import 文件.xlsx --section {sec.short if sec else ''} "
-            f"--month {self.session.month} --kind {ind.ledger}[/]"
-        )
+        if self.app.size.width >= 100:  # 80 列时省掉这一行（F1 帮助与使用说明里有）
+            lines.append(
+                f"    [$foreground-muted]命令行导入：creditcheck ledger import 文件.xlsx --section {sec.short if sec else ''} "
+                f"--month {self.session.month} --kind {ind.ledger}[/]"
+            )
         box.update("\n".join(lines))
+        self._render_ledger_problems(problems)
+
+    def _ledger_record(self, kind: str, summary: dict | None) -> dict | None:  # type: ignore[type-arg]
+        """本月这种台账的导入记录（含问题）；按导入时间缓存，翻页不重读文件。"""
+        if not summary:
+            return None
+        key = (str(self.session.month), kind, str(summary.get("imported_at", "")))
+        cache = getattr(self, "_ledger_cache", {})
+        if key not in cache:
+            load = getattr(self.ctx.store, "load_ledger_record", None)
+            try:
+                cache = {key: load(self.session.sm.section_id, self.session.month, kind) if load else None}
+            except (CreditCheckError, OSError):
+                cache = {key: None}
+            self._ledger_cache = cache
+        return cache[key]
+
+    def _ledger_problems(self, kind: str, summary: dict | None) -> list:  # type: ignore[type-arg]
+        from .ledger_problems import problems_of
+
+        return problems_of(self._ledger_record(kind, summary))
+
+    def _render_ledger_problems(self, problems: list) -> None:  # type: ignore[type-arg]
+        """台账的问题逐条列出：行、列、内容、问题。"""
+        table = self.query_one("#ledger-problems", DataTable)
+        table.clear(columns=True)
+        table.display = bool(problems)
+        self._problems = problems
+        detail = self.query_one("#ledger-problem", Static)
+        detail.display = bool(problems)
+        if not problems:
+            return
+        rows = [(str(p.row), cell_safe(p.column), cell_safe(p.value) or "（空）",
+                 cell_safe(("［迟报］" if p.late else "") + p.message)) for p in problems]
+        narrow = self.app.size.width < 100
+        col_w = min(12 if narrow else 16, max(cell_len(r[1]) for r in rows) + 1)
+        val_w = min(14 if narrow else 22, max([4] + [cell_len(r[2]) for r in rows]))
+        msg_w = max(10, self.app.size.width - 8 - 2 * 4 - 4 - col_w - val_w - 8)
+        table.add_column("行", width=4, key="row")
+        table.add_column("列", width=col_w, key="column")
+        table.add_column("内容", width=val_w, key="value")
+        table.add_column("问题", width=msg_w, key="message")
+        for i, r in enumerate(rows):
+            table.add_row(r[0], clip(r[1], col_w), clip(r[2], val_w), clip(r[3], msg_w), key=f"p{i}")
+        self._show_problem(0)
+
+    def _show_problem(self, i: int) -> None:
+        """表格下面写全光标所在的那个问题（表格里放不下时截断了）。"""
+        problems = getattr(self, "_problems", [])
+        if not 0 <= i < len(problems):
+            return
+        p = problems[i]
+        value = f"「{p.value}」" if p.value else "（空）"
+        self.query_one("#ledger-problem", Static).update(
+            f"第{i + 1}/{len(problems)}个问题：第{p.row}行 {p.column}{value}：{'［迟报］' if p.late else ''}{p.message}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "ledger-problems":
+            self._show_problem(event.cursor_row)
 
     def _render_evidence(self, items: list[Evidence]) -> None:
         table = self.query_one("#evidence", DataTable)
@@ -448,11 +516,7 @@ class ChecklistScreen(Screen[None]):
 
         def do() -> None:
             if self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, Status.DONE, now)):
-                if self._unfinished():
-                    self.notify(f"第{ind.id}项已标记为已完成", timeout=3)
-                else:
-                    self.notify(f"第{ind.id}项已标记为已完成。本月各项都已完成：按 Esc 回首页，"
-                                "E 导出 Word 报送材料，U 提交体系科。", timeout=8)
+                self.done_and_next(ind)
 
         pending = open_for_confirmation(self.ctx.catalog, self.ctx.calendar, self.session.sm, ind.id, now,
                                         self.session.all_months())
@@ -469,6 +533,22 @@ class ChecklistScreen(Screen[None]):
             )
         else:
             do()
+
+    def done_and_next(self, ind: Indicator) -> None:
+        """本项刚标记完成：转到下一项未完成的指标，提示里写明哪一项完成了、现在是哪一项（省一次“]”）。"""
+        left = self._unfinished()
+        name = f"第{ind.id}项「{ind.short}」已标记完成"
+        if not left:
+            self.notify(f"{name}。本月各项都已完成：按 Esc 回首页，E 导出 Word 报送材料，U 提交体系科。",
+                        title="已完成", timeout=8)
+            return
+        ids = [i.id for i in self.indicators]
+        after = [i for i in left if ids.index(i) > ids.index(ind.id)] or left
+        nxt = after[0]
+        self.app.clear_notifications()
+        self.index = ids.index(nxt)
+        self.notify(f"{name}。现在是第{nxt}项「{self.indicators[self.index].short}」（按 [ 回到上一项）。",
+                    title="已完成", timeout=6)
 
     def action_set_status(self) -> None:
         if not self.app.can_edit():
@@ -500,8 +580,10 @@ class ChecklistScreen(Screen[None]):
         ind = self.ind
         entry = self.session.sm.entries.get(ind.id)
         now = self.ctx.now()
-        self.app.push_screen(PromptModal(
-            "备注", f"第{ind.id}项 {ind.short} 的说明（写入报送材料）", entry.note if entry else "",
+        from .text_modal import TextModal
+
+        self.app.push_screen(TextModal(
+            "情况说明（备注）", f"第{ind.id}项 {ind.short} 的情况说明（写入报送材料）", entry.note if entry else "",
             commit=lambda text: self._commit(lambda sm: ops.set_note(sm, self.ctx.catalog, ind.id, text.strip(), now)),
         ))
 
@@ -516,9 +598,13 @@ class ChecklistScreen(Screen[None]):
             ev = attach(data.path, now=now, kind=data.kind, effective_date=data.effective_date,
                         note=data.note, base_dir=ctx.export_dir, allow_missing=allow_missing)
             self._commit(lambda sm: ops.add_evidence(sm, ctx.catalog, ind.id, ev, now))
+            folder = Path(ev.abs_path).parent
+            if folder.is_dir():
+                self.app.last_evidence_dir = folder  # type: ignore[attr-defined]  # 下次添加时从这里开始
 
+        last = getattr(self.app, "last_evidence_dir", None)
         self.app.push_screen(EvidenceModal(f"第{ind.id}项 添加佐证材料", ind.materials, ctx.today, commit,
-                                           ctx.export_dir))
+                                           ctx.export_dir, last_dir=last))
 
     def action_add_event(self) -> None:
         if not self.app.can_edit():
@@ -541,12 +627,33 @@ class ChecklistScreen(Screen[None]):
 
         def commit(data: EventInput) -> None:
             now = ctx.now()
-            self._commit(lambda sm: ops.add_event(
-                sm, ctx.catalog, ctx.calendar, ind.id, data.kind, data.title, data.occurred_at, now,
-                done_at=data.done_at, note=data.note, fields=data.fields))
 
+            def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+                ops.add_event(sm, ctx.catalog, ctx.calendar, ind.id, data.kind, data.title, data.occurred_at, now,
+                              done_at=data.done_at, note=data.note, fields=data.fields)
+                if data.finish:
+                    ops.set_status(sm, ctx.catalog, ind.id, Status.DONE, now)
+
+            self._commit(mutate)
+            if data.finish:
+                self.call_after_refresh(self.done_and_next, ind)
+            else:
+                self.call_after_refresh(self._show_events)
+
+        entry = self.session.sm.entries.get(ind.id)
+        open_events = [o for o in self.session.obligations()
+                       if o.indicator_id == ind.id and o.event_id is not None and not o.done]
+        offer = not open_events and not (entry is not None and entry.status in (Status.DONE, Status.NOT_APPLICABLE))
         label = f"{spec.rule.label}（{spec.what}）" if spec else ""
-        self.app.push_screen(EventModal(kind, label, ctx.now(), commit))
+        self.app.push_screen(EventModal(kind, label, ctx.now(), commit, offer_finish=offer))
+
+    def _show_events(self) -> None:
+        """刚保存的事件在页面下方：把事件表滚入视野、光标放到最后一行（不必再按 PageDown 去找）。"""
+        table = self.query_one("#events", DataTable)
+        if table.display and table.row_count:
+            table.move_cursor(row=table.row_count - 1)
+            table.focus()
+            self.query_one("#page", VerticalScroll).scroll_to_widget(table, animate=False)
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -652,6 +759,67 @@ class ChecklistScreen(Screen[None]):
             self.notify(f"请在命令行运行：creditcheck ledger import 文件.xlsx --kind {ind.ledger}", timeout=8)
             return
         self.app.import_ledger(ind.ledger or "")
+
+    def action_annotate_ledger(self) -> None:
+        """在原台账文件旁另存一份标出问题的副本（与 creditcheck ledger check --annotate 相同）。"""
+        from .ledger_problems import annotated_path, source_path, write_annotated_copy
+
+        ind = self.ind
+        kind = ind.ledger or ""
+        summary = self.session.sm.ledgers.get(kind)
+        if not summary:
+            self.notify("本月还没有导入台账：先按 L 导入。", timeout=5)
+            return
+        ctx = self.ctx
+        record = self._ledger_record(kind, summary)
+
+        def run(src: Path) -> None:
+            from .task import TaskModal
+
+            out = annotated_path(src)
+            today = ctx.now().date()
+
+            def job() -> Path:
+                return write_annotated_copy(src, kind, ctx.catalog, ctx.calendar, today, out)
+
+            def go(yes: bool | None = True) -> None:
+                if yes:
+                    self.app.push_screen(TaskModal("另存标注副本", job, ctx.open, "正在检查台账并标出问题……",
+                                                   "已另存标注副本（有问题的格已涂色并加批注，另有“问题汇总”页）："))
+
+            if out.exists():
+                self.app.push_screen(ConfirmModal("文件已存在", f"{out}\n已经存在。要覆盖它吗？（若正在 Excel/WPS 中打开，请先关闭）",
+                                                  yes="覆盖", danger=True), go)
+            else:
+                go()
+
+        src = source_path(record, ctx.export_dir)
+        if src is not None:
+            run(src)
+            return
+        from .path_input import PathSuggester
+
+        def check(text: str) -> None:
+            from creditcheck.filenames import clean_path_text
+
+            if not Path(clean_path_text(text)).expanduser().is_file():
+                raise InputError(f"文件不存在：{text.strip()}")
+
+        def chosen(text: str | None) -> None:
+            if text:
+                from creditcheck.filenames import clean_path_text
+
+                run(Path(clean_path_text(text)).expanduser())
+
+        self.app.push_screen(PromptModal(
+            "另存标注副本", f"导入时的台账文件（{summary.get('file', '')}）在哪里？标注副本存在它旁边。",
+            str(ctx.export_dir / str(summary.get("file", ""))), commit=check, suggester=PathSuggester(),
+            ok="另存", guard=False), chosen)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """在佐证材料表上按回车：用默认程序打开这份材料。"""
+        if event.data_table.id == "evidence":
+            self.action_open_evidence()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,6 @@
-"""从一串选项中选一个：状态、跳转到第几项、事件类型……返回所选的值或 None。"""
+"""从一串选项中选一个：状态、跳转到第几项、事件类型……返回所选的值或 None。
+
+列表上可以直接打汉字、全拼或拼音首字母查找（见 pinyin_list.py）；数字键直接选第几项。"""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from .pinyin_list import PinyinOptionList
 from .text import Plain, cell_safe
 
 T = TypeVar("T")
@@ -31,12 +34,12 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
         self.title_text = title
         self.options = list(options)
         self.selected = selected
-        self.hint = hint or "上下键选择，回车确定，Esc 取消"
+        self.hint = (hint or "上下键选择，回车确定，Esc 取消") + "；打汉字或拼音（如 wc）查找"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Plain(self.title_text, classes="dialog-title")
-            yield OptionList(
+            yield PinyinOptionList(
                 *[Option(cell_safe(label), id=str(i)) for i, (label, _) in enumerate(self.options)],
                 id="choices",
             )

@@ -1,13 +1,47 @@
-"""命令面板（Ctrl+P）：每个操作都能在这里用几个字找到。"""
+"""命令面板（Ctrl+P）：每个操作都能在这里用几个字、全拼或拼音首字母找到（“dc”找到“导出”）。"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.binding import Binding
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from .text import cell_safe
+
+
+def warm_pinyin() -> None:
+    """在后台线程里导入 pypinyin（第一次约 0.3–1 秒）；已导入时什么也不做。"""
+    import sys
+    import threading
+
+    if "pypinyin" in sys.modules:
+        return
+
+    def load() -> None:
+        from creditcheck.pinyin_match import spell
+
+        spell("导出")
+
+    threading.Thread(target=load, name="warm-pinyin", daemon=True).start()
+
+
+class ZhCommandPalette(CommandPalette):
+    """Textual 的命令面板，按键说明与提示换成中文（英文的“No matches found”不出现）。"""
+
+    BINDINGS = [
+        Binding("ctrl+end, shift+end", "command_list('last')", "到最后", show=False),
+        Binding("ctrl+home, shift+home", "command_list('first')", "到最前", show=False),
+        Binding("down", "cursor_down", "下一个", show=False),
+        Binding("escape", "escape", "关闭命令面板"),
+        Binding("pagedown", "command_list('page_down')", "下一页", show=False),
+        Binding("pageup", "command_list('page_up')", "上一页", show=False),
+        Binding("up", "command_list('cursor_up')", "上一个", show=False),
+    ]
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """没找到时由 CreditCheckCommands 给出一行中文说明，这里不再加英文的“No matches found”。"""
 
 
 class CreditCheckCommands(Provider):
@@ -63,13 +97,17 @@ class CreditCheckCommands(Provider):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        from creditcheck.pinyin_match import score as pinyin_score
+
         matcher = self.matcher(query)
         found = False
         for name, help_text, callback in self._commands():
             score = max(matcher.match(name), matcher.match(help_text) * 0.8)
-            if score > 0:
+            by_pinyin = max(pinyin_score(query, name), pinyin_score(query, help_text) * 0.8) if query.isascii() else 0.0
+            if score > 0 or by_pinyin > 0:
                 found = True
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                shown = matcher.highlight(name) if score >= by_pinyin else name
+                yield Hit(max(score, by_pinyin), shown, callback, help=help_text)
         if not found and query.strip():
             # 代替 Textual 的英文“No matches found”：说明没找到，并指向全部按键
             yield Hit(0.01, f"没有找到「{cell_safe(query.strip())}」", partial(self.app.run_action, "help"),

@@ -53,16 +53,19 @@ class DiscardGuard:
 
     _initial: dict[int, str]
 
-    def remember_inputs(self) -> None:
-        from textual.widgets import Input
+    def _fields(self) -> dict[int, str]:
+        from textual.widgets import Input, TextArea
 
-        self._initial = {id(w): w.value for w in self.query(Input)}  # type: ignore[attr-defined]
+        out = {id(w): w.value for w in self.query(Input)}  # type: ignore[attr-defined]
+        out |= {id(w): w.text for w in self.query(TextArea)}  # type: ignore[attr-defined]
+        return out
+
+    def remember_inputs(self) -> None:
+        self._initial = self._fields()
 
     def typed_something(self) -> bool:
-        from textual.widgets import Input
-
         initial = getattr(self, "_initial", {})
-        return any(w.value.strip() != initial.get(id(w), "").strip() for w in self.query(Input))  # type: ignore[attr-defined]
+        return any(v.strip() != initial.get(k, "").strip() for k, v in self._fields().items())
 
     def cancel_guarded(self) -> None:
         if not self.typed_something():

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from creditcheck.catalog import EVENT_KINDS
 from creditcheck.creditcode import validate as validate_code
@@ -80,6 +80,8 @@ class EventInput:
     done_at: datetime | None
     note: str
     fields: dict[str, str] = field(default_factory=dict)
+    finish: bool = False
+    """保存后同时把本项标记为已完成（事件已填完成时间、本项再没有别的未完成事件时）。"""
 
 
 def parse_moment(text: str, today: date, needs_time: bool, what: str) -> datetime:
@@ -106,8 +108,11 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
         Binding("ctrl+s", "save", "保存", show=False),
     ]
 
-    def __init__(self, kind: str, rule_label: str, now: datetime, commit: Callable[[EventInput], None]) -> None:
+    def __init__(self, kind: str, rule_label: str, now: datetime, commit: Callable[[EventInput], None],
+                 offer_finish: bool = False) -> None:
         super().__init__()
+        self.offer_finish = offer_finish
+        """本项没有别的未完成事件：给出“保存后标记本项已完成”（默认勾上），省去回到清单再按 D。"""
         self.kind = kind
         self.spec = EVENT_FORMS.get(kind, EventFormSpec("名称", "", "发生时间", "完成时间"))
         self.rule_label = rule_label
@@ -130,6 +135,9 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
                 yield form_row(spec.occurred, Input(placeholder=t_hint, id="occurred"))
                 yield form_row(spec.done, Input(placeholder="尚未完成可不填；" + t_hint, id="done"))
                 yield form_row("备注", Input(placeholder="可不填", id="note"))
+                if self.offer_finish:
+                    yield Checkbox("填了完成时间时，保存后把本项标记为已完成（本项再没有别的未完成事件）",
+                                   value=True, id="finish")
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("保存（Ctrl+S）", id="ok", variant="primary")
@@ -191,8 +199,9 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
             except InputError as e:
                 return self._error(f"{spec.done}：{e}", "#done")
         fields = {key: self.query_one(f"#x-{key}", Input).value.strip() for key, _, _ in spec.extra}
+        finish = self.offer_finish and done is not None and self.query_one("#finish", Checkbox).value
         data = EventInput(self.kind, title, occurred, done, self.query_one("#note", Input).value.strip(),
-                          {k: v for k, v in fields.items() if v})
+                          {k: v for k, v in fields.items() if v}, finish)
         try:
             self.commit(data)
         except CreditCheckError as e:

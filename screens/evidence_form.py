@@ -2,12 +2,17 @@
 
 ``commit(data, allow_missing)`` 负责附上并保存。文件不存在时先问用户，确认后才以
 ``allow_missing=True`` 记录；任何错误都显示在表单里，已填写的内容不丢。
+
+一次可以添加几个文件：路径一栏写几个路径，用“;”隔开，或按 F2 后用空格键标记几个文件；
+材料类型、日期、说明对这几个文件都一样。路径一栏预先填好上次添加材料的文件夹。
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +33,7 @@ from .confirm import ConfirmModal, DiscardGuard
 from .file_picker import FilePickerModal
 from .forms import form_row
 from .path_input import PathSuggester
+from .pinyin_list import PinyinOptionList
 from .text import Plain, cell_safe, fit_form
 
 
@@ -57,8 +63,11 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
         today: date,
         commit: Callable[[EvidenceInput, bool], None],
         start_dir: Path,
+        last_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.last_dir = last_dir if last_dir is not None and last_dir.is_dir() else None
+        """上次添加材料的文件夹：路径一栏预先填好它，只写文件名即可。"""
         self.title_text = title
         self.kinds = [*materials, "其他"]
         self.today = today
@@ -69,11 +78,12 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
         with Vertical(classes="dialog wide"):
             yield Plain(self.title_text, classes="dialog-title")
             with VerticalScroll(classes="form"):
-                yield Static("文件路径（按右方向键接受补全，F2 从文件夹中选择）", classes="field-label")
-                yield Input(placeholder=str(self.start_dir / "例如 学习记录.docx"), id="path",
-                            suggester=PathSuggester(self.start_dir))
+                yield Static("文件路径（右方向键接受补全；F2 选择，空格键可标记几个文件）", classes="field-label")
+                yield Input(str(self.last_dir) + os.sep if self.last_dir else "",
+                            placeholder=str(self.start_dir / "例如 学习记录.docx"), id="path",
+                            suggester=PathSuggester(self.last_dir or self.start_dir))
                 yield Static("材料类型", classes="field-label")
-                yield OptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
+                yield PinyinOptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
                 yield form_row("材料日期", Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date"))
                 yield form_row("说明", Input(placeholder="可不填", id="note"))
             yield Plain("", id="error", classes="error")
@@ -111,7 +121,7 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
 
     def _read(self) -> EvidenceInput | None:
         path = self.query_one("#path", Input).value.strip()
-        if not path:
+        if not path or (self.last_dir is not None and Path(clean_path_text(path)) == self.last_dir):
             self._error("请填写文件路径（可按 F2 从文件夹中选择）", "#path")
             return None
         date_text = self.query_one("#date", Input).value.strip()
@@ -133,44 +143,77 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
         data = self._read()
         if data is None:
             return
-        try:
-            self.commit(data, False)
-        except EvidenceMissing as e:
-            def answer(yes: bool | None) -> None:
-                if yes:
+        paths = split_paths(data.path)
+        missing: list[tuple[EvidenceInput, EvidenceMissing]] = []
+        saved: list[str] = []
+        for p in paths:
+            one = replace(data, path=p)
+            try:
+                self.commit(one, False)
+            except EvidenceMissing as e:
+                missing.append((one, e))
+                continue
+            except CreditCheckError as e:
+                self._keep_unsaved(paths, saved)
+                self._error(str(e), "#path")
+                return
+            saved.append(p)
+        self.saved = saved
+        if not missing:
+            self.dismiss(data)
+            return
+        self._keep_unsaved(paths, saved)
+        first = missing[0][1]
+        more = f"（共 {len(missing)} 个文件找不到）" if len(missing) > 1 else ""
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                for one, _ in missing:
                     try:
-                        self.commit(data, True)
+                        self.commit(one, True)
                     except CreditCheckError as err:
                         self._error(str(err), "#path")
                         return
-                    self.dismiss(data)
-                else:
-                    self._error("未记录。请核对路径，或按 F2 选择文件。", "#path")
+                    saved.append(one.path)
+                    self._keep_unsaved(paths, saved)
+                self.dismiss(data)
+            else:
+                self._error("找不到的文件未记录。请核对路径，或按 F2 选择文件。", "#path")
 
-            self.app.push_screen(
-                ConfirmModal("文件不存在", f"{e}。\n\n"
-                             "文件可能在别的电脑上，或尚未拷贝过来。仍要记录这条路径吗？",
-                             yes="仍然记录", no="返回修改"),
-                answer,
-            )
-            return
-        except CreditCheckError as e:
-            self._error(str(e), "#path")
-            return
-        self.dismiss(data)
+        self.app.push_screen(
+            ConfirmModal("文件不存在", f"{first}{more}。\n\n"
+                         "文件可能在别的电脑上，或尚未拷贝过来。仍要记录这条路径吗？",
+                         yes="仍然记录", no="返回修改"),
+            answer,
+        )
+
+    def _keep_unsaved(self, paths: list[str], saved: list[str]) -> None:
+        """已经记录的文件从路径一栏去掉，只留下还没记录的（改好再保存，不会重复记录）。"""
+        rest = [p for p in paths if p not in saved]
+        if saved:
+            self.query_one("#path", Input).value = "; ".join(rest)
 
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
         text = clean_path_text(self.query_one("#path", Input).value)
         start = Path(text).expanduser() if text else self.start_dir
 
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.query_one("#path", Input).value = str(path)
+        def chosen(picked: list[Path] | None) -> None:
+            if picked:
+                self.query_one("#path", Input).value = "; ".join(str(p) for p in picked)
+                self.query_one("#error", Static).update("")  # 先前“文件不存在”之类的说明已不相干
                 self.query_one("#kind", OptionList).focus()
 
-        self.app.push_screen(FilePickerModal(start), chosen)
+        if text and self.last_dir is not None and Path(text) == self.last_dir:
+            start = self.last_dir
+        self.app.push_screen(FilePickerModal(start, multi=True), chosen)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.cancel_guarded()
+
+
+def split_paths(text: str) -> list[str]:
+    """路径一栏里的几个路径（以 ; 或 ；或换行隔开；各自可以带引号）。"""
+    parts = [clean_path_text(p) for p in re.split(r"[;；\n]", text)]
+    return [p for p in parts if p]

@@ -88,7 +88,8 @@ class HomeScreen(Screen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self._width = 0
+        self._width = -1
+        """上次排版时的窗口宽度；-1 为还没排过（终端的实际大小可能在第一次排版之后才报来，宽度 0 也要重排）。"""
         self.query_one("#deadlines", OptionList).focus()
         painted = getattr(self.app, "home_painted", None)
         if painted is not None:
@@ -117,14 +118,8 @@ class HomeScreen(Screen[None]):
         session = self.app.current
         sm = session.sm
         ctx = self.ctx
-        sec = ctx.section
         now = ctx.now()
-        narrow = self.app.size.width < NARROW  # 80 列：顶栏一行放不下电话和体系科的按键说明，收短
-        who = f"{ctx.settings.person}" + (f"（{ctx.settings.phone}）" if ctx.settings.phone and not narrow else "")
-        coord = ("  [O 总览 R 审核 K 排名]" if narrow else "  [体系科：O 总览  R 审核  K 排名]") if ctx.is_coordinator else ""
-        self.query_one("#topbar", Static).update(
-            f" 信用状况监测自查   {sec.short if sec else ''}   专人：{who}{coord}"
-        )
+        self.query_one("#topbar", Static).update(self._topbar_text())
         ro = self.query_one("#readonly", Static)
         stale = "  按 Ctrl+T 接管。" if ctx.lock_stale else ""
         ro.update(escape("只读：" + ctx.read_only_reason) + stale if ctx.read_only else "")
@@ -134,6 +129,11 @@ class HomeScreen(Screen[None]):
         self.query_one("#month-label", Static).update(
             f"[b]{session.month.label}[/b]" + ("（本月）" if this_month else "")
         )
+        # 换月的按键：宽窗口写全，窄窗口（80 列）写短，总在月份这一行看得见
+        narrow = self.app.size.width < NARROW
+        hint = self.query_one("#month-hint", Static)
+        hint.update(escape("[ ] 换月  T 本月" if narrow else "[ 上月   ] 下月   T 回到本月"))
+        hint.display = self.app.size.width >= 60  # 更窄时让位给报送状态（底栏里也有换月的键）
         var = REVIEW_VAR[sm.review]
         submitted = sm.submitted_at
         extra = f"，{submitted.month}月{submitted.day}日提交" if submitted and sm.review is ReviewState.SUBMITTED else ""
@@ -145,9 +145,14 @@ class HomeScreen(Screen[None]):
         if sc.confirmed_open or sc.overdue:  # 已确认但未办结、逾期的不算完成，说出来
             prog += f"，已确认未办结 {sc.confirmed_open} 项" if sc.confirmed_open else ""
             prog += f"，逾期 {sc.overdue} 项" if sc.overdue else ""
-        self.query_one("#progress-label", Static).update(f"已完成 {sc.done}/{sc.total} 项{prog}{na}")
         self.query_one("#score-bar", ProgressBar).update(total=100, progress=sc.weighted)
         self.query_one("#score-label", Static).update(f"得分 {sc.weighted:.1f}")
+        # 很窄的窗口（如 40 列）：进度条让位，得分并入进度一行，“得分 100.0”完整显示，不被截成“得分 10”
+        roomy = self.app.size.width >= 60
+        self.query_one("#score-bar", ProgressBar).display = roomy
+        self.query_one("#score-label", Static).display = roomy
+        self.query_one("#progress-label", Static).update(
+            f"已完成 {sc.done}/{sc.total} 项{prog}{na}" if roomy else f"已完成 {sc.done}/{sc.total} 项  得分 {sc.weighted:.1f}")
         step = self._next_step(sm, sc)
         box = self.query_one("#next-step", Static)
         box.update(f"[b $primary]下一步：[/]{step}" if step else "")
@@ -160,11 +165,41 @@ class HomeScreen(Screen[None]):
         self._fill_deadlines(shown)
         self._fill_notices(sm, shown)
         lines = session.quota_lines()
-        quota = "  ".join(
-            f"[${'success' if q.met else 'warning'}]{escape(q.text)}[/]" for q in lines
-        )
-        self.query_one("#quota", Static).update(f"配额进度：{quota}" if lines else "")
+        self.query_one("#quota", Static).update(self._quota_text(lines) if lines else "")
         self.query_one("#quota", Static).display = bool(lines)
+
+    def _topbar_text(self) -> str:
+        """顶栏：程序名、科室、专人和电话（体系科另有 O R K）。放不下时先省程序名，再省电话，不截断。"""
+        from rich.cells import cell_len
+
+        ctx = self.ctx
+        sec = ctx.section
+        person, phone = ctx.settings.person, ctx.settings.phone
+        coords = ["  [体系科：O 总览  R 审核  K 排名]", "  [O 总览 R 审核 K 排名]"] if ctx.is_coordinator else [""]
+        width = self.app.size.width - 1
+        title = " 信用状况监测自查  "
+        for with_title in (True, False):
+            for with_phone in (True, False) if phone else (False,):
+                for coord in coords:
+                    who = person + (f"（{phone}）" if with_phone else "")
+                    text = f"{title if with_title else ' '} {sec.short if sec else ''}   专人：{who}{coord}"
+                    if cell_len(text) <= width:
+                        return text
+        return f" {sec.short if sec else ''}  {person}{coords[-1]}"
+
+    def _quota_text(self, lines) -> str:  # type: ignore[no-untyped-def]
+        """配额进度：一行放得下时排成一行；放不下时每项一行，不在“信易批案例 0/1”中间折断。"""
+        from rich.cells import cell_len
+
+        from .text import cell_safe
+
+        head = "配额进度："
+        items = [f"[${'success' if q.met else 'warning'}]{escape(q.text)}[/]" for q in lines]
+        plain = head + "  ".join(cell_safe(q.text) for q in lines)
+        if cell_len(plain) <= self.app.size.width - 4:
+            return head + "  ".join(items)
+        indent = " " * cell_len(head) if self.app.size.width >= 60 else ""
+        return head + ("\n" + indent).join(items)
 
     def _next_step(self, sm, sc) -> str:  # type: ignore[no-untyped-def]
         """首页告诉专人接下来做什么：还没开始时从哪里开始，做完了怎样导出、提交。
@@ -245,7 +280,7 @@ class HomeScreen(Screen[None]):
 
     def on_resize(self) -> None:
         # 期限列表按宽度截断，窗口变宽变窄时重排（首次显示由 on_screen_resume 负责）
-        if self._width and self._width != self.app.size.width:
+        if self._width != -1 and self._width != self.app.size.width:
             self.refresh_view()
 
     def _fill_notices(self, sm, obligations: list[Obligation]) -> None:  # type: ignore[no-untyped-def]

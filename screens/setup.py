@@ -26,6 +26,7 @@ from .context import AppContext
 from .file_picker import FilePickerModal
 from .forms import form_row
 from .path_input import PathSuggester
+from .pinyin_list import PinyinOptionList
 from .text import AppFooter, Plain, os_reason, pad
 
 
@@ -73,12 +74,15 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         with Horizontal(id="setup-body"):
             with Vertical(id="setup-left"):
                 yield Static("本机所属科室", classes="field-label")
-                yield OptionList(
+                yield PinyinOptionList(
                     *[Option(f"{pad(sec.short, 18)}", id=sec.id) for sec in sections],
                     id="section",
                 )
+                yield Plain("上下键选择，或打拼音查找（如 shang、ss）", classes="hint")
                 yield Plain("", id="section-full", classes="hint")
-            with VerticalScroll(id="setup-right"):
+            # 可滚动区本身不占 Tab 的一站：Tab 从科室列表直接到“专人姓名”（否则焦点落在看不见的地方，
+            # 打的字全丢了）；光标所在的栏目自动滚入视野
+            with VerticalScroll(id="setup-right", can_focus=False):
                 yield form_row("专人姓名", Input(s.person, placeholder="如：张三", id="person"))
                 yield form_row("联系电话", Input(s.phone, placeholder="如：0531-88888888", id="phone"))
                 yield form_row("数据文件夹", Input(s.data_dir or str(self.ctx.data_dir), id="data-dir",
@@ -87,7 +91,7 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
                     f"默认：{default_dir}\n多台电脑共用时填共享文件夹路径；F2 从文件夹树中选择。",
                     classes="hint")
                 yield Static("Word 字体方案", classes="field-label")
-                yield OptionList(
+                yield PinyinOptionList(
                     *[Option(label, id=key) for key, label in FONT_PROFILES.items()],
                     id="font",
                 )
@@ -96,11 +100,13 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
                 if not self.first_run:  # 首次设置不问：默认在终端窗口打开
                     yield Static("桌面图标打开方式", classes="field-label")
                     yield OptionList(*[Option(label, id=key) for key, label in LAUNCH_MODES.items()], id="launch")
-                yield Plain("", id="error", classes="error")
-                with Horizontal(classes="dialog-buttons"):
-                    yield Button("保存（Ctrl+S）", id="save", variant="primary")
-                    if not self.first_run:
-                        yield Button("取消（Esc）", id="cancel")
+        # 错误说明与按钮不随表单滚动：24 行的窗口里也总看得见
+        with Vertical(id="setup-bottom"):
+            yield Plain("", id="error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("保存（Ctrl+S）", id="save", variant="primary")
+                if not self.first_run:
+                    yield Button("取消（Esc）", id="cancel")
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -170,6 +176,7 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self.query_one("#data-dir", Input).value = str(path)
+                self.query_one("#error", Static).update("")  # 先前的说明已不相干
 
         self.app.push_screen(FilePickerModal(current, pick_dir=True), chosen)
 

@@ -1,6 +1,6 @@
 """在后台线程里做一件可能费时的事（生成 Word、写日历、导入台账），显示进度，做完给出结果路径。
 
-做完后：回车用默认程序打开文件，O 打开所在文件夹，Esc 关闭。出错时显示中文原因。
+做完后：回车用默认程序打开文件，Ctrl+O 打开所在文件夹，Esc 关闭（O 在首页是体系科的“总览”，这里不用单个字母）。出错时显示中文原因。
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class TaskModal(ModalScreen[Path | None]):
 
     BINDINGS = [
         Binding("escape", "close", "关闭", show=False),
-        Binding("o", "open_folder", "打开所在文件夹", show=False),
+        Binding("ctrl+o", "open_folder", "打开所在文件夹", show=False),
         Binding("enter", "open_file", "打开文件", show=False),
     ]
 
@@ -49,7 +49,7 @@ class TaskModal(ModalScreen[Path | None]):
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons", id="done-buttons"):
                 yield Button("打开文件（回车）", id="open-file", variant="primary")
-                yield Button("打开所在文件夹（O）", id="open-folder")
+                yield Button("打开所在文件夹（Ctrl+O）", id="open-folder")
                 yield Button("关闭（Esc）", id="close")
 
     def on_mount(self) -> None:

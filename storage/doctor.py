@@ -118,8 +118,8 @@ def _section_name(catalog: Catalog | None, sid: str) -> str:
     if catalog is not None:
         for s in catalog.sections:
             if s.id == sid:
-                return f"{s.short}（{sid}）"
-    return sid
+                return s.short  # 用户读的是科室名，不是内部编号
+    return f"未知科室（文件夹 {sid}）"
 
 
 def diagnose(data_dir: Path, catalog: Catalog | None = None, settings_file: Path | None = None,

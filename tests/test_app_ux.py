@@ -146,8 +146,9 @@ async def test_home_review_state_visible_at_80_columns(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert not app.screen.query_one("#month-hint").display or \
-            app.screen.query_one("#month-hint").region.width == 0
+        # issue 14：80 列时月份行照样写出换月的键（写短），报送状态也完整
+        hint = app.screen.query_one("#month-hint", Static)
+        assert hint.display and hint.region.right <= 80 and "T 本月" in str(hint.render())
         state = app.screen.query_one("#review-state", Static)
         assert "退回修改" in str(state.render())
         assert state.region.right <= 80
@@ -209,12 +210,17 @@ async def test_escape_on_filled_form_asks_first(tmp_path: Path) -> None:
         assert isinstance(app.screen, ChecklistScreen)
         # 备注：改了文字再按 Esc 也先问
         await press(pilot, "m")
-        await type_into(pilot, "#value", "已与市平台核对")
+        from textual.widgets import TextArea
+
+        from screens.text_modal import TextModal
+
+        app.screen.query_one("#value", TextArea).insert("已与市平台核对")
+        await pilot.pause()
         await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
         await press(pilot, "n")
-        assert isinstance(app.screen, PromptModal)
-        await press(pilot, "enter")
+        assert isinstance(app.screen, TextModal)  # 情况说明是多行编辑框（issue 14）
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
     sm = Store(tmp_path / "data").load_month("commerce", NOV)
     assert sm.entries[2].note == "已与市平台核对"
@@ -323,7 +329,7 @@ async def test_evidence_state_column_not_cut(tmp_path: Path) -> None:
 
 async def test_counts_error_focuses_the_bad_field(tmp_path: Path) -> None:
     async with checklist_pilot(tmp_path, 8) as (app, pilot):
-        await press(pilot, "c")
+        await press(pilot, "h")
         assert isinstance(app.screen, CountsModal)
         assert app.screen.query_one("#c-credit_checks", Input).placeholder == "未填写"
         await type_into(pilot, "#c-credit_checks", "120")
@@ -392,7 +398,7 @@ async def test_read_only_does_not_open_forms(tmp_path: Path) -> None:
             assert isinstance(app.screen, HomeScreen)
             app.open_checklist(4)
             await pilot.pause()
-            for key in ("a", "n", "m", "d", "s"):
+            for key in ("a", "n", "m", "d", "z"):
                 await press(pilot, key)
                 assert isinstance(app.screen, ChecklistScreen), key
             titles = [n.title for n in app._notifications]

@@ -102,6 +102,8 @@ async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
 
         assert isinstance(app.screen, ConfirmModal) and "尚有 1 项未办结" in app.screen.body  # 先问
         await press(pilot, "y")  # 仍要确认
+        assert app.screen.ind.id == 4  # type: ignore[attr-defined]  # 标记完成后转到下一项未完成的（issue 14）
+        await press(pilot, "left_square_bracket")
         rules = text_of(app, "#rules")
         assert "已逾期" in rules and "逾期完成" not in rules, rules
         assert "已确认（尚有 1 项未办结，其中有逾期），不计为完成" in text_of(app, "#ind-title")

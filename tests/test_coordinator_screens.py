@@ -142,11 +142,11 @@ async def test_review_approve_reopen_return(ctx, data_dir):
         assert _row(table, 2)[:3] == ["商事登记科", "已提交", "11-25 09:30"]
         assert _row(table, 1)[6] == "退回修改：请补充学习记录"
         # 已提交的不能重新打开（按键无效）
-        await pilot.press("u")
+        await pilot.press("j")
         await settle(pilot)
         assert app.screen is screen
         # 审核通过：确认后写盘
-        await pilot.press("a")
+        await pilot.press("v")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
@@ -155,7 +155,7 @@ async def test_review_approve_reopen_return(ctx, data_dir):
         assert (sm.history[-1].action, sm.history[-1].by, sm.history[-1].at) == ("approve", "李玲", NOW)
         assert _row(table, 2)[1] == "审核通过"
         # 重新打开：理由为空时对话框不关，显示原因
-        await pilot.press("u")
+        await pilot.press("j")
         await settle(pilot)
         prompt = app.screen
         await pilot.press("enter")
@@ -182,7 +182,7 @@ async def test_review_approve_reopen_return(ctx, data_dir):
         # 退回修改：体系建设科（第6行）
         await pilot.press("down", "down", "down")
         assert table.cursor_row == 5
-        await pilot.press("d")
+        await pilot.press("b")
         await settle(pilot)
         app.screen.query_one("#value", Input).value = "第7项活动资料请在48小时内补报"
         await pilot.press("enter")
@@ -199,7 +199,7 @@ async def test_review_writes_other_sections_when_window_holds_own_lock(catalog, 
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, store=own), ReviewScreen)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a", "y")
+        await pilot.press("v", "y")
         await settle(pilot)
     assert _load(data_dir, "commerce").review is ReviewState.APPROVED
     # 本科室（体系建设科）的月份用本窗口自己的仓库写
@@ -207,7 +207,7 @@ async def test_review_writes_other_sections_when_window_holds_own_lock(catalog, 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#review", DataTable).cursor_row == 5
-        await pilot.press("a", "y")
+        await pilot.press("v", "y")
         await settle(pilot)
     assert _load(data_dir, "system").review is ReviewState.APPROVED
 
@@ -217,7 +217,7 @@ async def test_review_read_only_refuses(catalog, cal, data_dir):
     app = CoordinatorHarness(make_ctx(catalog, cal, data_dir, read_only=True), ReviewScreen)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a", "y")
+        await pilot.press("v", "y")
         await settle(pilot)
         assert any("只读" in str(n.message) for n in app._notifications)
     assert _load(data_dir, "commerce").review is ReviewState.SUBMITTED
@@ -294,12 +294,12 @@ async def test_in_the_real_app_keys_and_own_month_reload(catalog, tmp_path):
         assert isinstance(review_screen, ReviewScreen)
         # 体系建设科自己的本月（第6行）审核通过：首页所用的本月记录随之更新，不会被之后的保存覆盖
         review_screen.query_one("#review", DataTable).move_cursor(row=5)
-        await pilot.press("a", "y")
+        await pilot.press("v", "y")
         await settle(pilot)
         assert app.session.sm.review is ReviewState.APPROVED
         # 其他科室（商事登记科）由另开的仓库写入，本窗口只占用本科室
         review_screen.query_one("#review", DataTable).move_cursor(row=2)
-        await pilot.press("d")
+        await pilot.press("b")
         await settle(pilot)
         app.screen.query_one("#value", Input).value = "请补充第6项材料"
         await pilot.press("enter")

@@ -24,6 +24,10 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     assert lic["counts"] == {"decided": 14, "not_due": 0, "due": 14, "uploaded": 13, "on_time": 12, "compliant": 11}
     assert lic["rates"]["reported"] == round(13 / 14, 4)
     assert store.load_ledger("commerce", Month(2026, 11), "licence")
+    # 用户看得见的演示台账文件名是中文（issue 14）
+    names = sorted(p.name for p in (target / "台账（演示）").glob("*.xlsx"))
+    assert "商事登记科-双公示（行政许可）台账-2026年11月.xlsx" in names, names
+    assert not any(n.isascii() or "commerce" in n or "licence" in n for n in names), names
     assert sm.ledgers["commitment"]["rows"] == 6
     titles = [ev.title for _, ev in sm.all_events()]
     assert "山东某某物流有限公司道路运输经营许可" in titles

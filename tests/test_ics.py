@@ -71,6 +71,9 @@ def test_all_day_and_timed_events_with_reminders(catalog, cal) -> None:  # type:
     assert all("BEGIN:VALARM" in e and "ACTION:DISPLAY" in e for e in events)
     assert "BEGIN:VTIMEZONE" in text and "TZOFFSETTO:+0800" in text
     assert "DTSTAMP:20261128T020000Z" in text
+    # 期限规则写中文（issue 14：不再是 working-days:1）
+    assert "期限规则：1个工作日内" in objection and "期限规则：48小时内" in article
+    assert "working-days" not in text and "hours:" not in text and "monthly:" not in text
 
 
 def test_uid_stable_and_done_items_skipped(catalog, cal) -> None:  # type: ignore[no-untyped-def]

@@ -95,7 +95,9 @@ def test_title_row_above_header_is_skipped() -> None:
 def test_wrong_kind_suggests_the_right_one() -> None:
     with pytest.raises(LedgerReadError) as e:
         run([], header=[c.name for c in COMMITMENT.columns])
-    assert "commitment" in str(e.value)
+    # 领域层的说明写中文名称与指标；种类另放在 suggested_kind 里，命令行据此写出 --kind commitment（issue 14）
+    assert e.value.suggested_kind == "commitment"
+    assert "信用承诺和履约践诺台账（第3项指标的台账）" in str(e.value)
 
 
 def test_empty_sheet_is_an_error() -> None:

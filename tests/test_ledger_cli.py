@@ -113,7 +113,9 @@ def test_check_other_kinds(tmp_path: Path, data_dir: Path) -> None:
     j = json.loads(r.stdout)
     assert j["counts"] == {"decided": 1, "not_due": 0, "due": 1, "uploaded": 1, "on_time": None, "compliant": 1}
     wrong = cli("ledger", "check", str(p), "--data", str(data_dir))
-    assert wrong.exit_code != 0 and "--kind" not in wrong.output and "commitment" in wrong.output
+    # 选错台账种类：说明写出确切的选项（issue 14）
+    assert wrong.exit_code != 0 and "请改用 --kind commitment" in wrong.output
+    assert "信用承诺和履约践诺台账" in wrong.output and "Traceback" not in wrong.output
 
 
 def test_import_stores_rows_and_summary_and_needs_force_to_replace(ledger: Path, data_dir: Path, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ NOV = Month(2026, 11)
 
 _PROBE = ("click", "creditcheck.cli.group", "creditcheck.cli.core", "creditcheck.cli.ledger", "creditcheck.ledger",
           "docx", "openpyxl", "filelock", "storage.backups", "screens.checklist", "screens.setup", "textual",
-          "screens.home", "python_calamine")
+          "screens.home", "python_calamine", "pypinyin")  # 读台账、拼音查找：用到时才加载
 
 
 def _launch(tmp_path: Path, args: list[str]) -> dict[str, bool]:

@@ -19,7 +19,7 @@ __all__ = ["BENCH_EXIT_ENV", "open_store", "run_app", "calendar_ics", "register"
 
 
 @click.command(name="ics")
-@click.option("--section", "section_text", default=None, help="科室（编号、全称或简称）；默认为本机设置的科室。")
+@click.option("--section", "section_text", default=None, help="科室（全称、简称或开头几个字，如 商事）；默认为本机设置的科室。")
 @click.option("--month", "month_text", default=None, help="统计月份，如 2026-11；默认为本月。")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="输出文件（.ics）。")

@@ -23,7 +23,7 @@ from .env import Env, load_env, now, read_settings, resolve_data_dir
 
 __all__ = [
     "Env", "load_env", "now", "read_settings", "resolve_data_dir",
-    "fail", "friendly_errors", "data_option", "echo_json",
+    "fail", "friendly_errors", "data_option", "echo_json", "current_month",
 ]
 
 i18n.install()  # click 自带的英文提示换成中文；各子命令模块都经由本模块导入 click 的用法
@@ -73,6 +73,15 @@ data_option = click.option(
     metavar="文件夹",
     help="数据文件夹（默认取设置中的文件夹，否则为本机用户数据文件夹）；可指向共享文件夹。",
 )
+
+
+def current_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """--month 不写时取本月（CREDITCHECK_TODAY 固定“今天”时取那个月）。"""
+    if value:
+        return value
+    from ..month import Month
+
+    return str(Month.of(now().date()))
 
 
 def echo_json(obj: Any) -> None:

@@ -12,7 +12,7 @@ import click
 
 from ..errors import InputError
 from ..month import Month
-from .common import Env, data_option, echo_json, friendly_errors, load_env
+from .common import Env, current_month, data_option, echo_json, friendly_errors, load_env
 from .outputs import check_output, writing_output
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _pad(text: str, width: int) -> str:
 
 
 @click.command(name="overview")
-@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（矩阵、得分、及时率、排名、趋势、通报）。")
 @data_option
 @friendly_errors
@@ -133,8 +133,8 @@ def review_group() -> None:
     """
 
 
-_section_opt = click.option("--section", "section_text", required=True, help="科室（编号、全称或简称，如 commerce 或 商事登记科）。")
-_month_opt = click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+_section_opt = click.option("--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事登记科、商事）。")
+_month_opt = click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
 
 
 def _review_action(action: str, section_text: str, month_text: str, comment: str, data: Path | None) -> None:
@@ -149,7 +149,7 @@ def _review_action(action: str, section_text: str, month_text: str, comment: str
     month = _month(month_text)
     if action in review.DECISION_ACTIONS and not _is_coordinator(env):
         raise InputError("只有体系科（汇总审核）可以审核、退回或重新打开；本机未设为体系科"
-                         "（在界面的设置中把本机科室选为体系建设科，或开启“体系科（汇总审核）”）")
+                         "（在界面按 S 打开设置，把本机科室选为体系建设科）")
     actor = _actor(env)
     sm = review_action(writing_store(env.data_dir, actor), env.catalog, section.id, month, action, actor, env.now,
                        comment)
@@ -231,7 +231,7 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
 
 
 @click.command(name="summary")
-@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
 @data_option
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。")
@@ -275,7 +275,7 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
 
 
 @click.command(name="package")
-@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
 @click.option("--section", "section_text", default=None, help="科室（默认为本机设置的科室）。")
 @data_option
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,

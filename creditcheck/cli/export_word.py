@@ -8,7 +8,7 @@ import click
 
 from ..month import Month
 from ..services.documents import LEDGER_KINDS_LISTED
-from .common import data_option, fail, friendly_errors, load_env
+from .common import current_month, data_option, fail, friendly_errors, load_env
 from .outputs import check_output, is_empty_path, writing_output
 
 __all__ = ["LEDGER_KINDS_LISTED", "register", "submission"]
@@ -17,7 +17,7 @@ __all__ = ["LEDGER_KINDS_LISTED", "register", "submission"]
 @click.command("submission")
 @click.option("--section", "-s", "section_text", required=True, metavar="科室",
               help="科室全称或简称，如 商事登记科。")
-@click.option("--month", "-m", "month_text", required=True, metavar="月份", help="统计月份，如 2026-11。")
+@click.option("--month", "-m", "month_text", default=None, callback=current_month, metavar="月份", help="统计月份，如 2026-11；默认为本月。")
 @data_option
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None, metavar="文件",
               help="输出文件（默认为当前文件夹下的“科室简称-2026年11月信用监测报送材料.docx”）；"

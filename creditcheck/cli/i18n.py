@@ -75,9 +75,78 @@ def install() -> None:
             mod.ngettext = _ngettext  # type: ignore[attr-defined]
 
 
+def _join_lines(lines: list[str]) -> str:
+    """一段里的几行接成一行：两边都是英文时补一个空格，汉字之间不加空格。"""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and line and (out[-1].isascii() and line[0].isascii()):
+            out += " "
+        out += line
+    return out
+
+
+def wrap_text_zh(text: str, width: int, indent: int = 0) -> str:
+    """click 的 wrap_text（保留段落，``\\b`` 开头的段落不重排）的中文版：宽度按格算，按禁则折行。"""
+    from ..textwrap_zh import wrap
+
+    pad = " " * indent
+    paragraphs: list[list[str]] = [[]]
+    for line in text.expandtabs().splitlines():
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    out: list[str] = []
+    for para in paragraphs:
+        if not para:
+            continue
+        if out:
+            out.append("")
+        if para[0].strip() == "\b":
+            out += [pad + line for line in para[1:]]
+            continue
+        first = para[0]
+        extra = " " * (len(first) - len(first.lstrip()))
+        out += [pad + extra + line for line in wrap(_join_lines(para), max(width - indent - len(extra), 10))]
+    return "\n".join(out)
+
+
 class ZhFormatter(click.HelpFormatter):
+    """中文帮助：宽度按终端的格计（汉字 2 格），折行守禁则，两栏对齐。"""
+
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        self.write(wrap_text_zh(text, self.width, self.current_indent))
+        self.write("\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def]
+        from ..textwrap_zh import cell_width, wrap
+
+        rows = list(rows)
+        if not rows:
+            return
+        first_col = min(max(cell_width(a) for a, _ in rows), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for first, second in rows:
+            self.write(f"{indent}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            used = cell_width(first)
+            if used <= first_col - col_spacing:
+                self.write(" " * (first_col - used))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap(_join_lines(second.splitlines()), max(self.width - first_col - 2 - self.current_indent, 10))
+            self.write((lines[0] if lines else "") + "\n")
+            for line in lines[1:]:
+                self.write(" " * (first_col + self.current_indent) + line + "\n")
 
 
 click.Context.formatter_class = ZhFormatter

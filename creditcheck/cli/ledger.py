@@ -11,7 +11,15 @@ from ..errors import CreditCheckError
 from ..filenames import safe_file_name
 from ..ledger import LedgerResult
 from ..month import Month
-from .common import data_option, echo_json, fail, friendly_errors, load_env, resolve_data_dir
+from .common import (
+    current_month,
+    data_option,
+    echo_json,
+    fail,
+    friendly_errors,
+    load_env,
+    resolve_data_dir,
+)
 from .outputs import check_output, writing_output
 
 KIND_CHOICE = click.Choice(["licence", "commitment", "code-errors"])
@@ -29,6 +37,24 @@ def ledger_group() -> None:
       creditcheck ledger import 双公示台账.xlsx --section 商事登记科 --month 2026-11
       creditcheck ledger template --kind commitment -o 信用承诺台账模板.xlsx
     """
+
+
+def _kind_hint(func):  # type: ignore[no-untyped-def]
+    """台账种类选错时，在说明后写出确切的选项：“请改用 --kind commitment”。"""
+    import functools
+
+    from ..ledger import LedgerReadError
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return func(*args, **kwargs)
+        except LedgerReadError as e:
+            if e.suggested_kind and e.suggested_kind != kwargs.get("kind"):
+                raise LedgerReadError(f"{e}：请改用 --kind {e.suggested_kind}", e.suggested_kind) from None
+            raise
+
+    return wrapper
 
 
 def _print_result(result: LedgerResult, file_label: str) -> None:
@@ -79,6 +105,7 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
 @click.option("--force", is_flag=True, help="标注副本的文件已存在时覆盖它。")
 @data_option
 @friendly_errors
+@_kind_hint
 def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate: Path | None, force: bool,
               data: Path | None) -> None:
     """检查一份台账 FILE（.xlsx、.xls、.et、.ods 或 .csv）：逐行列出问题（行号、列、内容、说明），并计算上报率、及时率、合规率。
@@ -102,13 +129,13 @@ def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate:
 
 
 def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
-    from exports.xlsx_write import write_annotated
+    from ..services.ledgers import write_annotated_copy
 
     if out.resolve() == src.resolve():
         fail("标注副本不能覆盖原文件，请换一个文件名")
     try:
         with writing_output(out):
-            path = write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
+            path = write_annotated_copy(src, result, out)
     except (CreditCheckError, OSError):
         raise
     except Exception as e:  # noqa: BLE001 - 读得了值但完整打开失败的少见文件
@@ -119,14 +146,15 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
 
 @ledger_group.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--section", "section_text", required=True, help="科室（编号、全称或简称，如 commerce 或 商事登记科）。")
-@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事登记科、商事）。")
+@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
 @click.option("--force", is_flag=True, help="该月已导入过同种台账时，用这次的替换。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：rows_in_month、rows_other_months、counts、rates、problems。")
 @data_option
 @friendly_errors
+@_kind_hint
 def import_cmd(
     file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, as_json: bool,
     data: Path | None,
@@ -182,8 +210,8 @@ def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
 
 
 @click.command(name="ledgers")
-@click.option("--section", "section_text", required=True, help="科室（编号、全称或简称）。")
-@click.option("--month", "month_text", required=True, help="统计月份，如 2026-11。")
+@click.option("--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事）。")
+@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件（.xlsx），默认在当前文件夹。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @data_option

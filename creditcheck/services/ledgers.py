@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from creditcheck.catalog import Catalog
 from creditcheck.errors import InputError
+from creditcheck.filenames import safe_file_name
 from creditcheck.freeze import ensure_editable
 from creditcheck.ledger import KINDS, LedgerResult, load_ledger_specs, spec_for
 from creditcheck.models import SectionMonth
@@ -55,6 +56,7 @@ def ledger_meta(result: LedgerResult, path: Path | str, now: datetime) -> dict[s
     """台账文件里该月记录的 ``meta``（唯一的形状，见模块说明）。"""
     return {
         "file": Path(path).name,
+        "path": str(Path(path).resolve()),  # 界面“另存标注副本”在原文件旁边写（screens/ledger_problems.py）
         "sheet": result.sheet,
         "imported_at": now.isoformat(timespec="seconds"),
         "header_row": result.header_row,
@@ -159,7 +161,9 @@ def import_demo_ledgers(data_dir: Path, store: Store, catalog: Catalog, cal: Wor
     written: list[Path] = []
     for n, sid in enumerate(sections):
         for kind, writer in (("licence", write_demo_licence_ledger), ("commitment", write_demo_commitment_ledger)):
-            path = folder / f"{sid}-{kind}-{month}.xlsx"
+            # 用户看得见的文件名用中文：商事登记科-双公示（行政许可）台账-2026年12月.xlsx
+            short = catalog.section_by_id(sid).short
+            path = folder / (safe_file_name(f"{short}-{spec_for(kind).title}-{month.label}") + ".xlsx")
             writer(path, month, now.date(), seed=7 + n)
             result = read_ledger(path, kind, catalog, cal, now)
             sm = store.load_month(sid, month)
@@ -169,3 +173,21 @@ def import_demo_ledgers(data_dir: Path, store: Store, catalog: Catalog, cal: Wor
             store.save_month(sm)
             written.append(path)
     return written
+
+
+def write_annotated_copy(src: Path, result: LedgerResult, out: Path) -> Path:
+    """标注副本：有问题的格涂色加批注，另加“问题汇总”页（命令行 ``ledger check --annotate`` 与界面 W 共用）。"""
+    from exports.xlsx_write import write_annotated
+
+    if out.resolve() == Path(src).resolve():
+        raise InputError("标注副本不能覆盖原文件，请换一个文件名")
+    return Path(write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row))
+
+
+def annotate_ledger(src: Path, kind: str, catalog: Catalog | None, cal: WorkCalendar, today: date | datetime,
+                    out: Path, *, data_dir: Path | None = None) -> Path:
+    """重新检查 ``src`` 并在 ``out`` 写出标注副本（与 ``ledger check --annotate`` 相同的两步）。"""
+    if out.resolve() == Path(src).resolve():
+        raise InputError("标注副本不能覆盖原文件，请换一个文件名")
+    result = check_ledger(src, kind, catalog, cal, today, data_dir=data_dir)
+    return write_annotated_copy(src, result, out)

@@ -25,9 +25,10 @@ class ReviewScreen(CoordinatorScreen):
 
     KIND = "审核"
     BINDINGS = [
-        Binding("a", "approve", "审核通过"),
-        Binding("d", "return_month", "退回修改"),
-        Binding("u", "reopen", "重新打开"),
+        # 与逐项自查的 A 添加材料、D 标记完成，首页的 U 提交不重复（同一个人都会用到，见 help.KEYMAP）
+        Binding("v", "approve", "审核通过"),
+        Binding("b", "return_month", "退回修改"),
+        Binding("j", "reopen", "重新打开"),
         Binding("enter", "history", "审核记录", show=False),  # 状态行已写明“回车 查看审核记录”
     ]
 
@@ -65,7 +66,7 @@ class ReviewScreen(CoordinatorScreen):
         approved = sum(1 for r in ov.rows if r.review is ReviewState.APPROVED)
         self.query_one("#coord-status", Static).update(
             f"待审核 {len(waiting)} 个   审核通过 {approved} 个   未报送 {len(ov.not_submitted)} 个   "
-            "（A 审核通过  D 退回修改  U 重新打开  回车 查看审核记录）"
+            "（V 审核通过  B 退回修改  J 重新打开  回车 查看审核记录）"
         )
         self._describe_row()
         table.focus()
@@ -87,8 +88,8 @@ class ReviewScreen(CoordinatorScreen):
             return
         hint = {
             ReviewState.DRAFT: "尚未提交，不能审核。" + ("本月没有记录。" if not r.stored else ""),
-            ReviewState.SUBMITTED: "已提交，等待审核：A 审核通过，D 退回修改（须写意见）。",
-            ReviewState.APPROVED: "已审核通过并锁定；确需修改时按 U 重新打开（须写理由）。",
+            ReviewState.SUBMITTED: "已提交，等待审核：V 审核通过，B 退回修改（须写意见）。",
+            ReviewState.APPROVED: "已审核通过并锁定；确需修改时按 J 重新打开（须写理由）。",
             ReviewState.RETURNED: "已退回修改，等待科室重新提交。",
         }[r.review]
         comment = last_comment(r.record)
