@@ -138,11 +138,14 @@ def test_disk_full_midway_leaves_the_data_folder_byte_identical(catalog, tmp_pat
         return real(path, data, **kw)
 
     monkeypatch.setattr(atomic, "write_json_atomic", full)
+    import sys
+
     import creditcheck.services.packages as svc
-    import storage.store as store_mod
 
     monkeypatch.setattr(svc, "write_json_atomic", full)
-    monkeypatch.setattr(store_mod, "write_json_atomic", full)
+    for name, mod in list(sys.modules.items()):  # 存储按职责拆成了几个模块：每个导入了它的都换掉
+        if name.startswith("storage.") and getattr(mod, "write_json_atomic", None) is real:
+            monkeypatch.setattr(mod, "write_json_atomic", full)
     if fail_on == "evidence":
         import exports.package as package_mod
 

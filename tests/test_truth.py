@@ -516,13 +516,13 @@ def test_word_submission_does_not_print_the_reminder_as_a_plan_deadline(tmp_path
     sm = SectionMonth("office", NOV, catalog.version)
     ev = checklist.add_event(sm, catalog, cal, 7, "activity", "进社区", datetime(2026, 11, 27, 9), NOW)
     checklist.set_status(sm, catalog, 7, Status.DONE, NOW)
-    out = export_submission(catalog, cal, sm, Settings(), tmp_path / "报送.docx", now=NOW)
+    out = export_submission(catalog, cal, sm, Settings(), tmp_path / "报送.docx", now=NOW, with_requirements=True)
     paras = [p.text for p in Document(str(out)).paragraphs]
-    deadlines = [p for p in paras if p.startswith("期限要求：")]
+    deadlines = [p for p in paras if p.startswith("完成时限：")]
     assert deadlines and not any("零存量" in p for p in deadlines)
     assert any(p.startswith("本软件提醒（非实施方案规定的期限）：") and "零存量" in p for p in paras)
     # 已确认但活动材料（48小时）未报：文档如实写出，不写“已完成”
-    assert any(p.startswith("完成状态：已确认（尚有 1 项未办结），不计为完成") for p in paras), ev.id
+    assert any("已确认，但尚有1项未办结，不计为完成。" in p for p in paras), ev.id
 
 
 def test_fingerprint_survives_the_real_store_submit_and_approve(data_dir: Path, catalog) -> None:
