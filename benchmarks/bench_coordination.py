@@ -34,14 +34,25 @@ def _populate(data_dir: Path):
             for k, ind in enumerate(catalog.assigned(section.id)):
                 e = sm.entry(ind.id)
                 e.status = Status.DONE if (k + n + back) % 3 else Status.IN_PROGRESS
-                e.completed_at = datetime(m.year, m.month, 20, 9, 0) if e.status is Status.DONE else None
+                e.completed_at = (
+                    datetime(m.year, m.month, 20, 9, 0) if e.status is Status.DONE else None
+                )
                 e.note = "本月按要求完成。" * 3
                 for j in range(3):
-                    e.evidence.append(Evidence(f"材料{j}.pdf", f"/共享/材料{j}.pdf", sha256="ab" * 32, size=1000))
+                    e.evidence.append(
+                        Evidence(f"材料{j}.pdf", f"/共享/材料{j}.pdf", sha256="ab" * 32, size=1000)
+                    )
                 for kind in ind.event_kinds:
                     for j in range(4):
                         start = datetime(m.year, m.month, 2, 9, 0) + timedelta(days=j * 5)
-                        e.events.append(Event(kind, f"事件{j}", start, start + timedelta(hours=10) if j % 2 else None))
+                        e.events.append(
+                            Event(
+                                kind,
+                                f"事件{j}",
+                                start,
+                                start + timedelta(hours=10) if j % 2 else None,
+                            )
+                        )
             if back:
                 review.submit(sm, "张三", datetime(m.year, m.month, 25, 9, 0))
             store.save_month(sm)
@@ -75,16 +86,26 @@ def main() -> None:
 
         def overview():
             store = Store(root / "data", read_only=True)
-            records = [m for s in catalog.sections for m in store.months(s.id) if m.month >= month.shift(-11)]
+            records = [
+                m
+                for s in catalog.sections
+                for m in store.months(s.id)
+                if m.month >= month.shift(-11)
+            ]
             return build_overview(catalog, cal, month, records, NOW)
 
         ov = overview()
         n_events = sum(len(e.events) for r in ov.rows for e in r.record.entries.values())
         t = _median(overview)
-        print(f"总览（10 个科室 × 12 个月，本月 {n_events} 个事件）：中位 {t * 1000:.0f} 毫秒，目标 ≤ 1000 毫秒")
+        print(
+            f"总览（10 个科室 × 12 个月，本月 {n_events} 个事件）：中位 {t * 1000:.0f} 毫秒，目标 ≤ 1000 毫秒"
+        )
 
-        t = _median(lambda: write_summary_docx(summary_content(ov, "济南市历城区行政审批服务局", NOW.date()),
-                                               root / "汇总.docx"))
+        t = _median(
+            lambda: write_summary_docx(
+                summary_content(ov, "济南市历城区行政审批服务局", NOW.date()), root / "汇总.docx"
+            )
+        )
         print(f"Word 汇总材料：中位 {t * 1000:.0f} 毫秒，目标 ≤ 3000 毫秒")
 
         sm = Store(root / "data", read_only=True).load_month("commerce", month)
@@ -103,5 +124,7 @@ def main() -> None:
         import_package(res.path, Store(root / "coordinator"), catalog, NOW)
         t_import = time.perf_counter() - t0
         size = res.path.stat().st_size / (1 << 20)
-        print(f"数据包（20 份佐证原件，共 {size:.0f} MB）：导出 {t_export * 1000:.0f} 毫秒，导入（校验并解出）"
-              f"{t_import * 1000:.0f} 毫秒，目标合计 ≤ 5000 毫秒")
+        print(
+            f"数据包（20 份佐证原件，共 {size:.0f} MB）：导出 {t_export * 1000:.0f} 毫秒，导入（校验并解出）"
+            f"{t_import * 1000:.0f} 毫秒，目标合计 ≤ 5000 毫秒"
+        )

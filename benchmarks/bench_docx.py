@@ -21,10 +21,18 @@ def _rich_month(folder: Path):
     from creditcheck.month import Month
 
     catalog = load_builtin()
-    sm = SectionMonth("system", Month(2026, 11), catalog.version, person="张三", phone="0531-88886666")
+    sm = SectionMonth(
+        "system", Month(2026, 11), catalog.version, person="张三", phone="0531-88886666"
+    )
     kinds_titles = {
-        "licence": "食品经营许可", "data-problem": "问题数据", "article": "信用动态稿件", "code-error": "重码",
-        "activity": "诚信宣传活动", "objection": "异议协同处理函", "case": "信易批案例", "incident": "事件",
+        "licence": "食品经营许可",
+        "data-problem": "问题数据",
+        "article": "信用动态稿件",
+        "code-error": "重码",
+        "activity": "诚信宣传活动",
+        "objection": "异议协同处理函",
+        "case": "信易批案例",
+        "incident": "事件",
     }
     for ind in catalog.assigned("system"):
         e = sm.entry(ind.id)
@@ -36,21 +44,41 @@ def _rich_month(folder: Path):
             p = folder / f"{ind.id}-{k}-佐证材料.pdf"
             p.write_bytes(content)
             st = p.stat()
-            e.evidence.append(Evidence(str(p), str(p), effective_date=date(2026, 11, 1 + k), note="会议记录及照片",
-                                       size=st.st_size, mtime=st.st_mtime,
-                                       sha256=hashlib.sha256(content).hexdigest()))
+            e.evidence.append(
+                Evidence(
+                    str(p),
+                    str(p),
+                    effective_date=date(2026, 11, 1 + k),
+                    note="会议记录及照片",
+                    size=st.st_size,
+                    mtime=st.st_mtime,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
+            )
         for kind in ind.event_kinds:
             if kind == "incident":
                 continue
             n = 12 if kind == "licence" else 3
             for j in range(n):
                 start = datetime(2026, 11, 2, 9, 0) + timedelta(days=j * 2, hours=j)
-                e.events.append(Event(kind, f"{kinds_titles.get(kind, kind)}{j + 1}", start, start + timedelta(hours=20),
-                                      fields={"code": "91370112MA3C8XYZ1A", "entity": "某某有限公司"}))
+                e.events.append(
+                    Event(
+                        kind,
+                        f"{kinds_titles.get(kind, kind)}{j + 1}",
+                        start,
+                        start + timedelta(hours=20),
+                        fields={"code": "91370112MA3C8XYZ1A", "entity": "某某有限公司"},
+                    )
+                )
     sm.entry(8).counts = {"credit_checks": 120, "joint_sanctions": 3, "market_entities": 450}
-    sm.ledgers["licence"] = {"file": "台账.xlsx", "imported_at": "2026-11-20T09:30:00", "rows": 50,
-                             "counts": {"decided": 50, "uploaded": 48, "on_time": 45, "compliant": 47},
-                             "rates": {"reported": 0.96, "timely": 0.9375, "compliant": 0.9792}, "problems": 3}
+    sm.ledgers["licence"] = {
+        "file": "台账.xlsx",
+        "imported_at": "2026-11-20T09:30:00",
+        "rows": 50,
+        "counts": {"decided": 50, "uploaded": 48, "on_time": 45, "compliant": 47},
+        "rates": {"reported": 0.96, "timely": 0.9375, "compliant": 0.9792},
+        "problems": 3,
+    }
     return catalog, sm
 
 
@@ -107,8 +135,10 @@ def main() -> None:
         ratio = m_ours / m_plain
         n_ev = sum(len(e.evidence) for e in sm.entries.values())
         n_events = sum(len(e.events) for e in sm.entries.values())
-        print(f"内容：{len(sm.entries)}项指标、{n_ev}份佐证材料（逐一核对文件）、{n_events}个事件；"
-              f"文档 {len(paras)} 个段落、{len(tables)} 张表、{n_cells} 个单元格")
+        print(
+            f"内容：{len(sm.entries)}项指标、{n_ev}份佐证材料（逐一核对文件）、{n_events}个事件；"
+            f"文档 {len(paras)} 个段落、{len(tables)} 张表、{n_cells} 个单元格"
+        )
         print(f"导出报送材料：中位 {m_ours * 1000:.1f} 毫秒（{RUNS} 次）")
         print(f"python-docx 普通文档（同样的段落数和单元格数）：中位 {m_plain * 1000:.1f} 毫秒")
         verdict = "达标" if ratio <= TARGET_RATIO else "未达标"

@@ -47,17 +47,28 @@ print(json.dumps({"seconds": dt, "mib": rss / 1024 if sys.platform != "darwin" e
 
 def _book(path: Path, rows: int, dimension: str | None, shared: int = 0) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/>'
-                    "</sheets></workbook>")
-        zf.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Type="x/worksheet" '
-                    'Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns:r="r"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships><Relationship Id="rId1" Type="x/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            f.write(b"<worksheet>" + (f'<dimension ref="A1:{dimension}"/>'.encode() if dimension else b"")
-                    + b"<sheetData>")
+            f.write(
+                b"<worksheet>"
+                + (f'<dimension ref="A1:{dimension}"/>'.encode() if dimension else b"")
+                + b"<sheetData>"
+            )
             batch = []
             for i in range(1, rows + 1):
-                batch.append(b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c><c r="B%d"><v>20261103</v></c></row>'
-                             % (i, i, i % 1000, i))
+                batch.append(
+                    b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c><c r="B%d"><v>20261103</v></c></row>'
+                    % (i, i, i % 1000, i)
+                )
                 if len(batch) == 10_000:
                     f.write(b"".join(batch))
                     batch = []
@@ -86,12 +97,18 @@ def main() -> None:
     ok = True
     for case, path in cases.items():
         size = path.stat().st_size if path.is_file() else 0
-        out = subprocess.run([sys.executable, "-c", _CHILD, case, str(path)], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, case, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(out.stdout)
         good = r["seconds"] <= TARGETS[case] and r["mib"] <= TARGET_MIB
         ok &= good
-        print(f"{case:<20} 文件 {size / 1048576:6.1f} MiB  用时 {r['seconds']:6.2f} 秒（目标 ≤ {TARGETS[case]}）"
-              f"  峰值内存 {r['mib']:5.0f} MiB（目标 ≤ {TARGET_MIB}）  {'达标' if good else '未达标'}")
+        print(
+            f"{case:<20} 文件 {size / 1048576:6.1f} MiB  用时 {r['seconds']:6.2f} 秒（目标 ≤ {TARGETS[case]}）"
+            f"  峰值内存 {r['mib']:5.0f} MiB（目标 ≤ {TARGET_MIB}）  {'达标' if good else '未达标'}"
+        )
         print(f"    结果：{r['refused'] or '通过预检'}")
     print("全部达标" if ok else "有未达标的项目")

@@ -16,34 +16,66 @@ from pathlib import Path
 
 FOLDER_NAME = "信用自查材料"
 
+
 def _steps(folder: Path) -> list[tuple[str, object]]:
     """本版的步骤：("key", 键) 或 ("type", (选择器, 文字))。"""
     f = str(folder) + "/"
     return [
         ("key", "c"),  # 首页：逐项自查（从第2项开始）
         # 第2项 双公示：一份台账文件，完整路径（第一次）
-        ("key", "a"), ("type", ("#path", f + "双公示台账.xlsx")), ("key", "ctrl+s"), ("key", "d"),
+        ("key", "a"),
+        ("type", ("#path", f + "双公示台账.xlsx")),
+        ("key", "ctrl+s"),
+        ("key", "d"),
         # 第3项 信用承诺：路径一栏已是上次的文件夹，只写文件名
-        ("key", "a"), ("append", ("#path", "承诺台账.xlsx")), ("key", "ctrl+s"), ("key", "d"),
+        ("key", "a"),
+        ("append", ("#path", "承诺台账.xlsx")),
+        ("key", "ctrl+s"),
+        ("key", "d"),
         # 第4项 信用动态：记一篇稿件（填了上报时间，表单顺带标记完成并翻到下一项）
-        ("key", "n"), ("type", ("#title", "我局推行信用承诺制")), ("type", ("#occurred", "11-26 10:00")),
-        ("type", ("#done", "11-27 9:00")), ("key", "ctrl+s"),
+        ("key", "n"),
+        ("type", ("#title", "我局推行信用承诺制")),
+        ("type", ("#occurred", "11-26 10:00")),
+        ("type", ("#done", "11-27 9:00")),
+        ("key", "ctrl+s"),
         # 第5项 重错码：一条已清理的
-        ("key", "n"), ("type", ("#title", "某某公司")), ("type", ("#occurred", "11-20")),
-        ("type", ("#done", "11-21")), ("key", "ctrl+s"),
+        ("key", "n"),
+        ("type", ("#title", "某某公司")),
+        ("type", ("#occurred", "11-20")),
+        ("type", ("#done", "11-21")),
+        ("key", "ctrl+s"),
         # 第6项 信易批：两份材料，F2 里空格标记两个文件一次添加
-        ("mark", "start"), ("key", "a"), ("key", "f2"), ("wait_tree", None), ("mark_files", 2), ("key", "enter"),
-        ("key", "ctrl+s"), ("mark", "end"), ("key", "d"),
+        ("mark", "start"),
+        ("key", "a"),
+        ("key", "f2"),
+        ("wait_tree", None),
+        ("mark_files", 2),
+        ("key", "enter"),
+        ("key", "ctrl+s"),
+        ("mark", "end"),
+        ("key", "d"),
         # 第8项 数字
-        ("key", "h"), ("type", ("#c-credit_checks", "120")), ("type", ("#c-joint_sanctions", "30")),
-        ("type", ("#c-market_entities", "500")), ("key", "ctrl+s"), ("key", "d"),
+        ("key", "h"),
+        ("type", ("#c-credit_checks", "120")),
+        ("type", ("#c-joint_sanctions", "30")),
+        ("type", ("#c-market_entities", "500")),
+        ("key", "ctrl+s"),
+        ("key", "d"),
         # 第9项 严防严重失信：情况说明
-        ("key", "m"), ("area", "零存量、零增量"), ("key", "ctrl+s"), ("key", "d"),
+        ("key", "m"),
+        ("area", "零存量、零增量"),
+        ("key", "ctrl+s"),
+        ("key", "d"),
         # 第10项 异议：一件已处理的来函
-        ("key", "n"), ("type", ("#title", "某某公司许可信息异议")), ("type", ("#occurred", "11-26")),
-        ("type", ("#done", "11-27")), ("key", "ctrl+s"),
+        ("key", "n"),
+        ("type", ("#title", "某某公司许可信息异议")),
+        ("type", ("#occurred", "11-26")),
+        ("type", ("#done", "11-27")),
+        ("key", "ctrl+s"),
         # 回首页提交
-        ("key", "escape"), ("key", "u"), ("key", "y"),
+        ("key", "escape"),
+        ("key", "u"),
+        ("key", "y"),
     ]
 
 
@@ -108,8 +140,11 @@ async def _walk() -> tuple[int, int, int, Path]:
                     await pilot.press("space")
             await pilot.pause()
         sm = app.session.sm  # type: ignore[union-attr]
-        done = [i.id for i in app.ctx.catalog.assigned("commerce")
-                if sm.entries.get(i.id) is not None and sm.entries[i.id].status is Status.DONE]
+        done = [
+            i.id
+            for i in app.ctx.catalog.assigned("commerce")
+            if sm.entries.get(i.id) is not None and sm.entries[i.id].status is Status.DONE
+        ]
         assert len(done) == 8, done
         assert sm.review is ReviewState.SUBMITTED
         assert len(sm.entries[6].evidence) == 2
@@ -119,8 +154,10 @@ async def _walk() -> tuple[int, int, int, Path]:
 def main() -> None:
     keys, chars, item6, folder = asyncio.run(_walk())
     before_keys, before_chars = _before(keys, chars, item6, folder)
-    print(f"商事登记科一个月（8 项全部完成并提交）：本版 {keys} 个键、{chars} 个字；"
-          f"旧版同样的事约 {before_keys} 个键、{before_chars} 个字。")
+    print(
+        f"商事登记科一个月（8 项全部完成并提交）：本版 {keys} 个键、{chars} 个字；"
+        f"旧版同样的事约 {before_keys} 个键、{before_chars} 个字。"
+    )
 
 
 if __name__ == "__main__":

@@ -82,32 +82,38 @@ def make_ledger(path: Path, rows: int = ROWS) -> None:
             code = code.lower()
         decided = base + timedelta(days=i % 300)
         reported = decided + timedelta(days=3 + (i % 14))
-        ws.append([
-            f"某某市场主体{i}有限公司",
-            "法人及非法人组织" if i % 10 else "个体工商户",
-            code,
-            f"张{i % 100}",
-            "准予行政许可决定书",
-            f"某审批许字〔2026〕{i if i % 1500 else 7}号",
-            "普通",
-            "食品经营许可证",
-            f"JY{i:012d}",
-            "食品销售经营者（含网络经营）",
-            datetime.combine(decided, datetime.min.time()) if i % 2 else decided.isoformat(),
-            decided.isoformat(),
-            "长期" if i % 3 == 0 else (decided + timedelta(days=1825)).isoformat(),
-            "某区行政审批服务局",
-            agency,
-            "某区行政审批服务局",
-            agency,
-            datetime.combine(reported, datetime.min.time()) if i % 2 else reported.strftime("%Y/%m/%d"),
-            "",
-        ])
+        ws.append(
+            [
+                f"某某市场主体{i}有限公司",
+                "法人及非法人组织" if i % 10 else "个体工商户",
+                code,
+                f"张{i % 100}",
+                "准予行政许可决定书",
+                f"某审批许字〔2026〕{i if i % 1500 else 7}号",
+                "普通",
+                "食品经营许可证",
+                f"JY{i:012d}",
+                "食品销售经营者（含网络经营）",
+                datetime.combine(decided, datetime.min.time()) if i % 2 else decided.isoformat(),
+                decided.isoformat(),
+                "长期" if i % 3 == 0 else (decided + timedelta(days=1825)).isoformat(),
+                "某区行政审批服务局",
+                agency,
+                "某区行政审批服务局",
+                agency,
+                datetime.combine(reported, datetime.min.time())
+                if i % 2
+                else reported.strftime("%Y/%m/%d"),
+                "",
+            ]
+        )
     wb.save(path)
 
 
 def _run(script: str, *args: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -141,7 +147,9 @@ def main() -> None:
         f"ledger check：CPU {mine['cpu']:.2f} 秒（{ROWS / mine['cpu']:,.0f} 行/秒），"
         f"墙钟 {mine['seconds']:.2f} 秒，发现 {int(mine['problems'])} 个问题"
     )
-    print(f"吞吐量之比 {ratio:.1f} 倍（墙钟 {wall_ratio:.1f} 倍；目标 ≥ {TARGET_RATIO:g} 倍）{_ok(ratio >= TARGET_RATIO)}")
+    print(
+        f"吞吐量之比 {ratio:.1f} 倍（墙钟 {wall_ratio:.1f} 倍；目标 ≥ {TARGET_RATIO:g} 倍）{_ok(ratio >= TARGET_RATIO)}"
+    )
     print(f"检查的峰值内存 {mib:.0f} MiB（目标 ≤ {TARGET_MIB} MiB）{_ok(mib <= TARGET_MIB)}")
     print(
         f"标注副本：CPU {annotated['annotate_cpu']:.2f} 秒（墙钟 {annotated['annotate']:.2f} 秒），"

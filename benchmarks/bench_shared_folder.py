@@ -118,7 +118,10 @@ async def _measure(root: Path) -> dict[str, float]:
 
             def ready() -> bool:
                 screen = app.screen
-                return type(screen).__name__ == "OverviewScreen" and getattr(screen, "overview", None) is not None
+                return (
+                    type(screen).__name__ == "OverviewScreen"
+                    and getattr(screen, "overview", None) is not None
+                )
 
             await _until(ready, "总览就绪")
             out["first"] = time.perf_counter() - t0
@@ -146,11 +149,17 @@ def main() -> None:
         r = asyncio.run(_measure(root))
     ok = lambda good: "达标" if good else "未达标"  # noqa: E731
     print(f"每读一个数据文件延迟 {DELAY * 1000:.0f} 毫秒（模拟网络共享）；10 个科室 × 12 个月")
-    print(f"界面事件循环最大停顿（{TIMER * 1000:.0f} 毫秒定时器的最大间隔）：{r['gap'] * 1000:.0f} 毫秒"
-          f"（目标 ≤ {TARGET_GAP * 1000:.0f} 毫秒）{ok(r['gap'] <= TARGET_GAP)}")
-    print(f"第一次完整总览：{r['first']:.2f} 秒，读了 {int(r['first_reads'])} 个月份文件"
-          f"（目标 ≤ {TARGET_FIRST} 秒）{ok(r['first'] <= TARGET_FIRST)}")
-    print(f"什么都没变时刷新：读了 {int(r['refresh_reads'])} 个月份文件（目标 0 个）{ok(r['refresh_reads'] == 0)}")
+    print(
+        f"界面事件循环最大停顿（{TIMER * 1000:.0f} 毫秒定时器的最大间隔）：{r['gap'] * 1000:.0f} 毫秒"
+        f"（目标 ≤ {TARGET_GAP * 1000:.0f} 毫秒）{ok(r['gap'] <= TARGET_GAP)}"
+    )
+    print(
+        f"第一次完整总览：{r['first']:.2f} 秒，读了 {int(r['first_reads'])} 个月份文件"
+        f"（目标 ≤ {TARGET_FIRST} 秒）{ok(r['first'] <= TARGET_FIRST)}"
+    )
+    print(
+        f"什么都没变时刷新：读了 {int(r['refresh_reads'])} 个月份文件（目标 0 个）{ok(r['refresh_reads'] == 0)}"
+    )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,9 @@ def _seed(root: Path) -> dict[str, str]:
 
     now = datetime(2026, 11, 28, 10, 0)
     cfg, data = root / "cfg", root / "data"
-    save_settings(Settings(section_id="commerce", person="张三", phone="0531-88888888"), cfg / "settings.json")
+    save_settings(
+        Settings(section_id="commerce", person="张三", phone="0531-88888888"), cfg / "settings.json"
+    )
     cat, cal = load_builtin(), load_calendar(None)
     sm = SectionMonth("commerce", Month(2026, 11), cat.version)
     checklist.add_event(sm, cat, cal, 4, "article", "稿件", datetime(2026, 11, 26, 15, 0), now)
@@ -74,7 +76,9 @@ def _seed(root: Path) -> dict[str, str]:
 
 def _time(code: str, env: dict[str, str]) -> float:
     t0 = time.perf_counter()
-    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     elapsed = time.perf_counter() - t0
     if res.returncode != 0:
         raise RuntimeError(f"子进程失败：{res.stderr[-2000:]}")

@@ -38,9 +38,17 @@ def _month_doc(sid: str, month: Month, indicators: list[int]) -> dict:
         e.note = "已按要求完成本月工作，材料见附件。"
         e.completed_at = t
         for k in range(2):
-            e.evidence.append(Evidence(
-                path=f"D:\\信用材料\\{month}\\第{iid}项 材料{k}.docx", abs_path=f"D:\\信用材料\\{month}\\第{iid}项 材料{k}.docx",
-                kind="DOCX", size=20480, mtime=1.7e9, sha256="ab" * 32, attached_at=t))
+            e.evidence.append(
+                Evidence(
+                    path=f"D:\\信用材料\\{month}\\第{iid}项 材料{k}.docx",
+                    abs_path=f"D:\\信用材料\\{month}\\第{iid}项 材料{k}.docx",
+                    kind="DOCX",
+                    size=20480,
+                    mtime=1.7e9,
+                    sha256="ab" * 32,
+                    attached_at=t,
+                )
+            )
         e.events.append(Event("article", "信用动态稿件", t, done_at=t, due_at=t))
     d = sm.to_dict()
     d.update(rev=3, saved_at=t.isoformat(), saved_by="王芳")
@@ -57,26 +65,53 @@ def _write_history(root: Path) -> None:
             last = 12 if year < NOW.year else NOW.month - 1  # 本月留给基准去保存
             for m in range(1, last + 1):
                 month = Month(year, m)
-                data = {"_meta": {"1": meta_record(MONTHS, s.id, year, str(month))},
-                        "months": {"1": _month_doc(s.id, month, assigned)}}
-                (sdir / f"{month}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                data = {
+                    "_meta": {"1": meta_record(MONTHS, s.id, year, str(month))},
+                    "months": {"1": _month_doc(s.id, month, assigned)},
+                }
+                (sdir / f"{month}.json").write_text(
+                    json.dumps(data, ensure_ascii=False), encoding="utf-8"
+                )
             with open(sdir / f"audit-{year}.jsonl", "w", encoding="utf-8") as f:
                 for m in range(1, last + 1):
                     for k in range(30):
-                        f.write(json.dumps({"at": f"{year}-{m:02d}-20T09:{k:02d}:00", "who": "王芳", "section": s.id,
-                                            "month": f"{year}-{m:02d}", "changes": [
-                                                {"path": "entries.1.note", "old": "", "new": "x"}]},
-                                           ensure_ascii=False) + "\n")
+                        f.write(
+                            json.dumps(
+                                {
+                                    "at": f"{year}-{m:02d}-20T09:{k:02d}:00",
+                                    "who": "王芳",
+                                    "section": s.id,
+                                    "month": f"{year}-{m:02d}",
+                                    "changes": [{"path": "entries.1.note", "old": "", "new": "x"}],
+                                },
+                                ensure_ascii=False,
+                            )
+                            + "\n"
+                        )
             if s.id in LEDGER_SECTIONS:
                 per_month = LEDGER_ROWS_PER_YEAR // 12 + 1
                 imports = {}
                 for m in range(1, 13):
-                    rows = [{"决定书文号": f"历城审批〔{year}〕第{m * 10000 + r}号", "行政相对人名称": "济南某某有限公司",
-                             "统一社会信用代码": "91370112MA3C00000X", "许可决定日期": f"{year}-{m:02d}-05",
-                             "上传日期": f"{year}-{m:02d}-12"} for r in range(per_month)]
-                    imports[str(m)] = {"month": f"{year}-{m:02d}", "kind": "licence", "rows": rows, "meta": {}}
+                    rows = [
+                        {
+                            "决定书文号": f"历城审批〔{year}〕第{m * 10000 + r}号",
+                            "行政相对人名称": "济南某某有限公司",
+                            "统一社会信用代码": "91370112MA3C00000X",
+                            "许可决定日期": f"{year}-{m:02d}-05",
+                            "上传日期": f"{year}-{m:02d}-12",
+                        }
+                        for r in range(per_month)
+                    ]
+                    imports[str(m)] = {
+                        "month": f"{year}-{m:02d}",
+                        "kind": "licence",
+                        "rows": rows,
+                        "meta": {},
+                    }
                 data = {"_meta": {"1": meta_record(LEDGER, s.id, year)}, "imports": imports}
-                (sdir / f"ledger-licence-{year}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                (sdir / f"ledger-licence-{year}.json").write_text(
+                    json.dumps(data, ensure_ascii=False), encoding="utf-8"
+                )
 
 
 def _median_save_ms(roots: list[Path]) -> list[float]:
@@ -112,8 +147,12 @@ def main() -> None:
         e, h = _median_save_ms([empty, history])
     ratio = h / e if e else float("inf")
     print(f"一次保存中位数（空仓库）：{e:.2f} ms")
-    print(f"一次保存中位数（十年历史，十个科室，三个科室每年 {LEDGER_ROWS_PER_YEAR} 行台账）：{h:.2f} ms")
-    print(f"比值 十年/空：{ratio:.2f}（目标 ≤ {TARGET_RATIO}）{'达标' if ratio <= TARGET_RATIO else '未达标'}")
+    print(
+        f"一次保存中位数（十年历史，十个科室，三个科室每年 {LEDGER_ROWS_PER_YEAR} 行台账）：{h:.2f} ms"
+    )
+    print(
+        f"比值 十年/空：{ratio:.2f}（目标 ≤ {TARGET_RATIO}）{'达标' if ratio <= TARGET_RATIO else '未达标'}"
+    )
     print(f"保存中位数 ≤ {TARGET_MS:.0f} ms：{'达标' if max(e, h) <= TARGET_MS else '未达标'}")
 
 

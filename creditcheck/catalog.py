@@ -153,7 +153,9 @@ class Catalog:
     path: str = "内置目录"
     late_credit: float = 1.0
     """逾期完成的指标计分的比例（0–1）：1 为照记满分（逾期只影响及时率），0.5 为记一半。"""
-    _by_id: dict[int, Indicator] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _by_id: dict[int, Indicator] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         # 每个目录对象有自己的索引（dataclasses.replace 得到的新目录不与原目录共用）
@@ -330,7 +332,11 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             ev = r.get("event")
             if ev is not None and ev not in EVENT_KINDS:
                 raise CatalogError(f"{w}：未知事件类型“{ev}”（可用：{'、'.join(EVENT_KINDS)}）")
-            if rule.is_event_rule and ev is None and rule.kind not in (RuleKind.IMMEDIATE, RuleKind.MONTH_END, RuleKind.YEAR_END):
+            if (
+                rule.is_event_rule
+                and ev is None
+                and rule.kind not in (RuleKind.IMMEDIATE, RuleKind.MONTH_END, RuleKind.YEAR_END)
+            ):
                 raise CatalogError(f"{w}：规则 {rule} 需要指明事件类型 event")
             reminder = r.get("reminder", False)
             if not isinstance(reminder, bool):
@@ -349,7 +355,9 @@ def parse_catalog(text: str, origin: str) -> Catalog:
                     raise CatalogError(f"{w}：按年配额的 by 不能是 monthly:D")
             scope = str(r.get("scope", "section"))
             if scope not in QUOTA_SCOPES:
-                raise CatalogError(f"{w}：scope 应为 section（按科室）或 bureau（全局合计），实际为“{scope}”")
+                raise CatalogError(
+                    f"{w}：scope 应为 section（按科室）或 bureau（全局合计），实际为“{scope}”"
+                )
             rules.append(RuleSpec(rule, str(r.get("what", "")), ev, reminder, by, scope))
         weight = _req(ind, "weight", w, (int, float))
         if weight < 0:
@@ -372,7 +380,11 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         )
     indicators.sort(key=lambda i: i.id)
     late_credit = data.get("late_credit", 1.0)
-    if isinstance(late_credit, bool) or not isinstance(late_credit, (int, float)) or not 0 <= late_credit <= 1:
+    if (
+        isinstance(late_credit, bool)
+        or not isinstance(late_credit, (int, float))
+        or not 0 <= late_credit <= 1
+    ):
         raise CatalogError(f"{where} 的 late_credit 应为 0 到 1 之间的数（逾期完成计分的比例）")
     return Catalog(
         version=version,

@@ -34,8 +34,13 @@ def _entry(sm: SectionMonth, catalog: Catalog, indicator_id: int) -> IndicatorEn
 
 
 def set_status(
-    sm: SectionMonth, catalog: Catalog, indicator_id: int, status: Status, now: datetime,
-    reason: str = "", note: str | None = None,
+    sm: SectionMonth,
+    catalog: Catalog,
+    indicator_id: int,
+    status: Status,
+    now: datetime,
+    reason: str = "",
+    note: str | None = None,
 ) -> IndicatorEntry:
     """设置完成状态。不适用必须写理由；已完成时记下完成时间。"""
     _guard(sm)
@@ -51,7 +56,9 @@ def set_status(
     return e
 
 
-def set_note(sm: SectionMonth, catalog: Catalog, indicator_id: int, note: str, now: datetime) -> None:
+def set_note(
+    sm: SectionMonth, catalog: Catalog, indicator_id: int, note: str, now: datetime
+) -> None:
     _guard(sm)
     e = _entry(sm, catalog, indicator_id)
     e.note = note
@@ -63,11 +70,15 @@ def set_note(sm: SectionMonth, catalog: Catalog, indicator_id: int, note: str, n
 def set_plans(sm: SectionMonth, text: str, now: datetime) -> None:
     """写“存在问题和下步打算”（报送材料正文第三部分）。去掉首尾空白和多余的空行。"""
     _guard(sm)
-    lines = [ln.rstrip() for ln in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [
+        ln.rstrip() for ln in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
     sm.plans = "\n".join(ln for ln in lines if ln.strip()).strip()
 
 
-def set_count(sm: SectionMonth, catalog: Catalog, indicator_id: int, key: str, value: int | str, now: datetime) -> None:
+def set_count(
+    sm: SectionMonth, catalog: Catalog, indicator_id: int, key: str, value: int | str, now: datetime
+) -> None:
     """填写计数（信用核查应用次数、市场主体数量……）；必须是非负整数。"""
     _guard(sm)
     ind = catalog.indicator(indicator_id)
@@ -92,7 +103,9 @@ def application_ratio(counts: dict[str, int]) -> float | None:
     return (counts.get("credit_checks", 0) + counts.get("joint_sanctions", 0)) / entities
 
 
-def add_evidence(sm: SectionMonth, catalog: Catalog, indicator_id: int, ev: Evidence, now: datetime) -> None:
+def add_evidence(
+    sm: SectionMonth, catalog: Catalog, indicator_id: int, ev: Evidence, now: datetime
+) -> None:
     """附上一份材料；材料日期晚于今天时拒绝（报送材料里不能有日期在报送日之后的佐证）。"""
     _guard(sm)
     check_evidence_date(ev.effective_date, now)
@@ -103,15 +116,25 @@ def add_evidence(sm: SectionMonth, catalog: Catalog, indicator_id: int, ev: Evid
         e.status = Status.IN_PROGRESS
 
 
-def remove_evidence(sm: SectionMonth, catalog: Catalog, indicator_id: int, evidence_id: str, now: datetime) -> Evidence:
+def remove_evidence(
+    sm: SectionMonth, catalog: Catalog, indicator_id: int, evidence_id: str, now: datetime
+) -> Evidence:
     _guard(sm)
     e = _entry(sm, catalog, indicator_id)
     return _remove(e, e.evidence, evidence_id, now, "找不到这条佐证材料")
 
 
 def add_event(
-    sm: SectionMonth, catalog: Catalog, cal: WorkCalendar, indicator_id: int, kind: str, title: str,
-    occurred_at: datetime, now: datetime, done_at: datetime | None = None, note: str = "",
+    sm: SectionMonth,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    indicator_id: int,
+    kind: str,
+    title: str,
+    occurred_at: datetime,
+    now: datetime,
+    done_at: datetime | None = None,
+    note: str = "",
     fields: dict[str, str] | None = None,
 ) -> Event:
     """记录一个事件（来函、活动、稿件、重错码……），按目录规则算出期限。
@@ -122,13 +145,24 @@ def add_event(
     ind = catalog.indicator(indicator_id)
     if kind not in ind.event_kinds:
         allowed = "、".join(EVENT_KINDS[k] for k in ind.event_kinds) or "无"
-        raise InputError(f"第{indicator_id}项指标不记录“{EVENT_KINDS.get(kind, kind)}”（可记录：{allowed}）")
+        raise InputError(
+            f"第{indicator_id}项指标不记录“{EVENT_KINDS.get(kind, kind)}”（可记录：{allowed}）"
+        )
     if occurred_at.date() > now.date():
-        raise InputError(f"发生日期 {occurred_at.date().isoformat()} 晚于今天（{now.date().isoformat()}），请核对")
+        raise InputError(
+            f"发生日期 {occurred_at.date().isoformat()} 晚于今天（{now.date().isoformat()}），请核对"
+        )
     if done_at is not None:
         check_completion(done_at, occurred_at, now)
-    ev = Event(kind=kind, title=title.strip(), occurred_at=occurred_at, done_at=done_at, note=note,
-               fields=dict(fields or {}), id=new_id())
+    ev = Event(
+        kind=kind,
+        title=title.strip(),
+        occurred_at=occurred_at,
+        done_at=done_at,
+        note=note,
+        fields=dict(fields or {}),
+        id=new_id(),
+    )
     due = event_due(ind, ev, cal)
     ev.due_at = due[0] if due else None
     e = _entry(sm, catalog, indicator_id)
@@ -139,7 +173,14 @@ def add_event(
     return ev
 
 
-def complete_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_id: str, done_at: datetime, now: datetime) -> Event:
+def complete_event(
+    sm: SectionMonth,
+    catalog: Catalog,
+    indicator_id: int,
+    event_id: str,
+    done_at: datetime,
+    now: datetime,
+) -> Event:
     _guard(sm)
     e = _entry(sm, catalog, indicator_id)
     for ev in e.events:
@@ -151,7 +192,9 @@ def complete_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_
     raise InputError("找不到这个事件")
 
 
-def remove_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_id: str, now: datetime) -> Event:
+def remove_event(
+    sm: SectionMonth, catalog: Catalog, indicator_id: int, event_id: str, now: datetime
+) -> Event:
     _guard(sm)
     e = _entry(sm, catalog, indicator_id)
     return _remove(e, e.events, event_id, now, "找不到这个事件")
@@ -160,7 +203,9 @@ def remove_event(sm: SectionMonth, catalog: Catalog, indicator_id: int, event_id
 _Item = TypeVar("_Item", Evidence, Event)
 
 
-def _remove(e: IndicatorEntry, items: list[_Item], item_id: str, now: datetime, missing: str) -> _Item:
+def _remove(
+    e: IndicatorEntry, items: list[_Item], item_id: str, now: datetime, missing: str
+) -> _Item:
     """从指标的材料或事件列表中删掉编号为 ``item_id`` 的一条并返回它；没有这一条时报 ``missing``。"""
     for i, item in enumerate(items):
         if item.id == item_id:
@@ -169,7 +214,9 @@ def _remove(e: IndicatorEntry, items: list[_Item], item_id: str, now: datetime, 
     raise InputError(missing)
 
 
-def copy_from_previous(prev: SectionMonth, cur: SectionMonth, catalog: Catalog, now: datetime) -> list[int]:
+def copy_from_previous(
+    prev: SectionMonth, cur: SectionMonth, catalog: Catalog, now: datetime
+) -> list[int]:
     """把上月“反复报送”的指标（制度文件清单与学习记录、信易批推进情况）的说明和材料沿用到本月。
 
     只复制本月还没有材料的指标；状态置为“进行中”，由专人核对后再标记完成。返回复制了的指标序号。

@@ -112,8 +112,9 @@ def _blocking(o: Obligation) -> bool:
     return o.overdue or (o.month is not None and o.in_month(o.month))
 
 
-def standing(ind: Indicator, sm: SectionMonth, obligations: Iterable[Obligation], late_credit: float = 1.0
-             ) -> IndicatorStanding:
+def standing(
+    ind: Indicator, sm: SectionMonth, obligations: Iterable[Obligation], late_credit: float = 1.0
+) -> IndicatorStanding:
     """一个指标的完成情况。``obligations`` 为该科室本月的全部义务（函数只看本指标的）。"""
     sid = sm.section_id
     mine = tuple(o for o in obligations if o.indicator_id == ind.id and o.section_id == sid)
@@ -127,7 +128,9 @@ def standing(ind: Indicator, sm: SectionMonth, obligations: Iterable[Obligation]
     late = any(o.state is ObligationState.LATE and not o.reminder for o in mine)
     reason = entry.reason if entry else ""
     if status is Status.NOT_APPLICABLE and not open_:
-        return IndicatorStanding(ind, sid, CellState.NOT_APPLICABLE, False, mine, (), (), late, 0.0, reason)
+        return IndicatorStanding(
+            ind, sid, CellState.NOT_APPLICABLE, False, mine, (), (), late, 0.0, reason
+        )
     if overdue:
         state = CellState.OVERDUE
     elif (confirmed or status is Status.NOT_APPLICABLE) and open_:
@@ -218,7 +221,10 @@ def assess(
     by_ind: dict[int, list[Obligation]] = {}
     for o in obs:
         by_ind.setdefault(o.indicator_id, []).append(o)
-    inds = {ind.id: standing(ind, sm, by_ind.get(ind.id, ()), catalog.late_credit) for ind in catalog.indicators}
+    inds = {
+        ind.id: standing(ind, sm, by_ind.get(ind.id, ()), catalog.late_credit)
+        for ind in catalog.indicators
+    }
     sc = score_of(catalog, (inds[i.id] for i in catalog.assigned(sm.section_id)))
     met, due = timeliness(obs)
     return MonthStanding(sm.section_id, obs, inds, sc, met, due)

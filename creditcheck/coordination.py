@@ -214,7 +214,9 @@ class Overview:
                     "due": r.due,
                     "rank": r.rank,
                     "review": r.review.value,
-                    "submitted_at": r.submitted_at.isoformat(timespec="minutes") if r.submitted_at else None,
+                    "submitted_at": r.submitted_at.isoformat(timespec="minutes")
+                    if r.submitted_at
+                    else None,
                     "trend": list(r.trend),
                 }
                 for r in self.rows
@@ -247,7 +249,9 @@ def _obligation_json(o: Obligation) -> dict[str, Any]:
     return {
         "indicator_id": o.indicator_id,
         "what": o.what,
-        "effective_due": eff.isoformat(timespec="minutes") if isinstance(eff, datetime) else eff.isoformat(),
+        "effective_due": eff.isoformat(timespec="minutes")
+        if isinstance(eff, datetime)
+        else eff.isoformat(),
         "event_id": o.event_id,
     }
 
@@ -255,7 +259,12 @@ def _obligation_json(o: Obligation) -> dict[str, Any]:
 # ───────────────────────── 计算 ─────────────────────────
 
 
-def cell_state(ind: Indicator, record: SectionMonth, obligations: Iterable[Obligation], late_credit: float = 1.0) -> Cell:
+def cell_state(
+    ind: Indicator,
+    record: SectionMonth,
+    obligations: Iterable[Obligation],
+    late_credit: float = 1.0,
+) -> Cell:
     """一格的状态。``obligations`` 为该科室本月的全部义务（函数只看本指标的）。"""
     return _cell(standing(ind, record, obligations, late_credit))
 
@@ -264,8 +273,15 @@ def _cell(st: IndicatorStanding) -> Cell:
     return Cell(st.section_id, st.indicator.id, st.state, st.overdue, st.open, st.label)
 
 
-def _row(catalog: Catalog, cal: WorkCalendar, section: Section, record: SectionMonth, stored: bool,
-         now: datetime, records: Iterable[SectionMonth] = ()) -> SectionRow:
+def _row(
+    catalog: Catalog,
+    cal: WorkCalendar,
+    section: Section,
+    record: SectionMonth,
+    stored: bool,
+    now: datetime,
+    records: Iterable[SectionMonth] = (),
+) -> SectionRow:
     ms = assess(catalog, cal, record, now, records)
     cells = {ind.id: _cell(ms.indicators[ind.id]) for ind in catalog.indicators}
     return SectionRow(section, record, stored, cells, ms.score, ms.overdue, ms.on_time, ms.due)
@@ -275,7 +291,9 @@ def assign_ranks(rows: Iterable[SectionRow]) -> dict[str, int]:
     """名次：得分降序，再按及时率降序；两者都相同的并列（1、1、3），列出时按科室顺序。"""
     rows = list(rows)
     order = {r.section_id: i for i, r in enumerate(rows)}
-    ordered = sorted(rows, key=lambda r: (-r.score.weighted, -r.timeliness_rate, order[r.section_id]))
+    ordered = sorted(
+        rows, key=lambda r: (-r.score.weighted, -r.timeliness_rate, order[r.section_id])
+    )
     ranks: dict[str, int] = {}
     prev_key: tuple[float, float] | None = None
     prev_rank = 0
@@ -311,7 +329,9 @@ def build_overview(
         by_key[(r.section_id, r.month)] = r
     months = trend_months(month)
     all_records = list(by_key.values())
-    bureau_scope = any(spec.scope == "bureau" for ind in catalog.indicators for spec in ind.quota_rules)
+    bureau_scope = any(
+        spec.scope == "bureau" for ind in catalog.indicators for spec in ind.quota_rules
+    )
     rows: list[SectionRow] = []
     for section in catalog.sections:
         rec = by_key.get((section.id, month))
@@ -319,12 +339,20 @@ def build_overview(
         if rec is None:
             rec = SectionMonth(section.id, month, catalog.version)
         # 按年配额要数全年的事件：按科室计时只需本科室的记录，全局合计时要各科室的
-        pool = all_records if bureau_scope else [r for r in all_records if r.section_id == section.id]
+        pool = (
+            all_records if bureau_scope else [r for r in all_records if r.section_id == section.id]
+        )
         row = _row(catalog, cal, section, rec, stored, now, pool)
         trend = tuple(
-            assess(_catalog_of(catalog, catalog_for, by_key[(section.id, m)]), cal, by_key[(section.id, m)], now,
-                   pool).score.weighted
-            if (section.id, m) in by_key else None
+            assess(
+                _catalog_of(catalog, catalog_for, by_key[(section.id, m)]),
+                cal,
+                by_key[(section.id, m)],
+                now,
+                pool,
+            ).score.weighted
+            if (section.id, m) in by_key
+            else None
             for m in months
         )
         rows.append(_replace(row, trend=trend))
@@ -333,7 +361,9 @@ def build_overview(
     return Overview(month, now, catalog, tuple(rows), _indicator_completion(catalog, rows), months)
 
 
-def _catalog_of(catalog: Catalog, catalog_for: Callable[[Month, str], Catalog] | None, sm: SectionMonth) -> Catalog:
+def _catalog_of(
+    catalog: Catalog, catalog_for: Callable[[Month, str], Catalog] | None, sm: SectionMonth
+) -> Catalog:
     if catalog_for is None or sm.catalog_version in ("", catalog.version):
         return catalog
     return catalog_for(sm.month, sm.catalog_version)
@@ -345,7 +375,9 @@ def _replace(row: SectionRow, **changes: Any) -> SectionRow:
     return replace(row, **changes)
 
 
-def _indicator_completion(catalog: Catalog, rows: list[SectionRow]) -> tuple[IndicatorCompletion, ...]:
+def _indicator_completion(
+    catalog: Catalog, rows: list[SectionRow]
+) -> tuple[IndicatorCompletion, ...]:
     out: list[IndicatorCompletion] = []
     for ind in catalog.indicators:
         counts = dict.fromkeys(CellState, 0)
@@ -402,7 +434,11 @@ def bulletin(ov: Overview) -> str:
         text += f"，按时完成{met}项（应完成{due}项，及时率{100.0 * met / due:.1f}%）"
     text += "。"
     top = [r for r in ov.ranking if r.rank <= 3]
-    if len(ov.ranking) > 1 and all(r.rank == 1 for r in ov.ranking) and ov.ranking[0].score.weighted > 0:
+    if (
+        len(ov.ranking) > 1
+        and all(r.rank == 1 for r in ov.ranking)
+        and ov.ranking[0].score.weighted > 0
+    ):
         text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，并列第一。"
     elif any(r.score.weighted > 0 for r in ov.rows):
         listed = "、".join(f"{r.name}（{r.score.weighted:.1f}分）" for r in top)
@@ -420,7 +456,10 @@ def bulletin(ov: Overview) -> str:
 
 # ───────────────────────── 数据包合并 ─────────────────────────
 
-def merge_review(ours: SectionMonth, theirs: SectionMonth) -> tuple[list[ReviewRecord], ReviewState]:
+
+def merge_review(
+    ours: SectionMonth, theirs: SectionMonth
+) -> tuple[list[ReviewRecord], ReviewState]:
     """合并两份审核记录（本机的与数据包里的），排出先后，并按状态机重放得出当前状态。
 
     用于导入数据包：体系科在本机做的“退回修改”不应被科室后来导出的包冲掉；

@@ -35,7 +35,11 @@ def _make(y: int, m: int, d: int, text: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise InputError(f"日期不存在：“{text}”（{y}年{m}月没有{d}日）" if 1 <= m <= 12 else f"日期不存在：“{text}”（没有{m}月）") from None
+        raise InputError(
+            f"日期不存在：“{text}”（{y}年{m}月没有{d}日）"
+            if 1 <= m <= 12
+            else f"日期不存在：“{text}”（没有{m}月）"
+        ) from None
 
 
 def parse_date(text: str, today: date | None = None) -> date:
@@ -68,7 +72,14 @@ def parse_time(text: str) -> time:
     """解析 15:00、15点、下午3点、下午3点半、上午9:30。"""
     s = (text or "").strip()
     m = _TIME_RE.match(s)
-    if not m or (m.group(3) is None and "点" not in s and "时" not in s and ":" not in s and "：" not in s and not m.group(1)):
+    if not m or (
+        m.group(3) is None
+        and "点" not in s
+        and "时" not in s
+        and ":" not in s
+        and "：" not in s
+        and not m.group(1)
+    ):
         raise InputError(f"无法识别的时间：“{s}”（可写 15:00 或 下午3点）")
     period, hour = m.group(1), int(m.group(2))
     minute = 0
@@ -96,7 +107,9 @@ _DATE_PREFIX = re.compile(
 )
 
 
-def parse_datetime(text: str, today: date | None = None, default_time: time = time(9, 0)) -> datetime:
+def parse_datetime(
+    text: str, today: date | None = None, default_time: time = time(9, 0)
+) -> datetime:
     """日期加可选的时间：``2026-11-28 15:00``、``2026-11-28T15:00``、``今天 下午3点``。"""
     s = (text or "").strip()
     if not s:
@@ -104,8 +117,12 @@ def parse_datetime(text: str, today: date | None = None, default_time: time = ti
     m = _DATE_PREFIX.match(s)
     if not m:
         raise InputError(f"无法识别的日期时间：“{s}”（可写 2026-11-28 15:00 或 今天 下午3点）")
-    d_part, t_part = m.group(1), s[m.end():].lstrip("T ").strip()
-    if t_part and re.match(r"^\d{1,2}$", t_part) and re.match(r"^\d{1,2}\s*[-/.]\s*\d{1,2}$", d_part):
+    d_part, t_part = m.group(1), s[m.end() :].lstrip("T ").strip()
+    if (
+        t_part
+        and re.match(r"^\d{1,2}$", t_part)
+        and re.match(r"^\d{1,2}\s*[-/.]\s*\d{1,2}$", d_part)
+    ):
         raise InputError(f"无法识别的日期时间：“{s}”")
     day = parse_date(d_part, today)
     t = parse_time(t_part) if t_part else default_time
@@ -121,7 +138,9 @@ def format_datetime(dt: datetime) -> str:
     return f"{dt.year}年{dt.month}月{dt.day}日 {dt.hour:02d}:{dt.minute:02d}"
 
 
-def check_completion(done: date | datetime, event: date | datetime | None, today: date | datetime) -> None:
+def check_completion(
+    done: date | datetime, event: date | datetime | None, today: date | datetime
+) -> None:
     """完成时间不能晚于此刻（只给日期时不能晚于今天），也不能早于事件发生时间。
 
     ``today`` 可传日期或此刻；传此刻时，“今天 15:00”在上午十点就会被拒绝。
@@ -130,7 +149,9 @@ def check_completion(done: date | datetime, event: date | datetime | None, today
     today_d = today.date() if isinstance(today, datetime) else today
     done_day = done.date() if isinstance(done, datetime) else done
     if done_day > today_d:
-        raise InputError(f"完成日期 {done_day.isoformat()} 晚于今天（{today_d.isoformat()}），请核对")
+        raise InputError(
+            f"完成日期 {done_day.isoformat()} 晚于今天（{today_d.isoformat()}），请核对"
+        )
     if now is not None and isinstance(done, datetime) and done > now:
         raise InputError(f"完成时间 {done:%H:%M} 晚于此刻（{now:%H:%M}），请核对")
     if event is not None:

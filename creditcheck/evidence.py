@@ -56,7 +56,9 @@ def resolve(path_text: str, base_dir: Path | None = None) -> Path:
 def check_evidence_date(effective_date: date | None, now: datetime) -> None:
     """材料日期不能晚于今天：报送材料里不能出现日期在报送日之后的佐证。"""
     if effective_date is not None and effective_date > now.date():
-        raise EvidenceError(f"材料日期 {effective_date.isoformat()} 晚于今天（{now.date().isoformat()}），请核对")
+        raise EvidenceError(
+            f"材料日期 {effective_date.isoformat()} 晚于今天（{now.date().isoformat()}），请核对"
+        )
 
 
 def attach(

@@ -21,8 +21,10 @@ def edit_block(sm: SectionMonth) -> str | None:
     """本月不能修改的原因（中文一句）；可以修改时为 None。"""
     if sm.review is ReviewState.SUBMITTED:
         when = f"（{sm.submitted_at:%Y-%m-%d %H:%M} 提交）" if sm.submitted_at else ""
-        return (f"本月已提交{when}，内容已冻结，体系科审核的就是提交时的内容；"
-                f"如需修改请先撤回提交（{sm.month.label}）")
+        return (
+            f"本月已提交{when}，内容已冻结，体系科审核的就是提交时的内容；"
+            f"如需修改请先撤回提交（{sm.month.label}）"
+        )
     if sm.review is ReviewState.APPROVED:
         return f"{sm.month.label}已审核通过并锁定；如需修改，请体系科重新打开（需填写理由）"
     return None
@@ -68,5 +70,7 @@ def content_changed_note(sm: SectionMonth) -> str | None:
     if now_fp == ref.fingerprint:
         return None
     what = "审核通过" if ref.action == "approve" else "提交"
-    return (f"注意：现在的内容与{what}时（{ref.at:%Y-%m-%d %H:%M}）不同"
-            f"（当时的内容指纹 {ref.fingerprint}，现在 {now_fp}），请核对后再审核或请科室重新提交")
+    return (
+        f"注意：现在的内容与{what}时（{ref.at:%Y-%m-%d %H:%M}）不同"
+        f"（当时的内容指纹 {ref.fingerprint}，现在 {now_fp}），请核对后再审核或请科室重新提交"
+    )

@@ -40,7 +40,14 @@ class LedgerReadError(CreditCheckError):
 
 # ───────────────────────── 列定义 ─────────────────────────
 
-TEXT, CODE, ENUM, DATE, DATE_OR_LONG, ID_NUMBER = "text", "code", "enum", "date", "date-or-long", "id-number"
+TEXT, CODE, ENUM, DATE, DATE_OR_LONG, ID_NUMBER = (
+    "text",
+    "code",
+    "enum",
+    "date",
+    "date-or-long",
+    "id-number",
+)
 VALIDATORS = (TEXT, CODE, ENUM, DATE, DATE_OR_LONG, ID_NUMBER)
 ID_CARD_TYPES = ("身份证", "居民身份证")
 LONG_TERM = ("长期", "长期有效")
@@ -138,7 +145,9 @@ def parse_licence_columns(text: str, origin: str) -> tuple[Column, ...]:
         seen.add(name)
         validator = c.get("validator", TEXT)
         if validator not in VALIDATORS:
-            raise LedgerColumnsError(f"{w}（{name}）：validator 应为 {'、'.join(VALIDATORS)} 之一，实际为“{validator}”")
+            raise LedgerColumnsError(
+                f"{w}（{name}）：validator 应为 {'、'.join(VALIDATORS)} 之一，实际为“{validator}”"
+            )
         choices = c.get("choices", [])
         if not isinstance(choices, list) or not all(isinstance(x, str) for x in choices):
             raise LedgerColumnsError(f"{w}（{name}）：choices 应为文字列表")
@@ -150,17 +159,29 @@ def parse_licence_columns(text: str, origin: str) -> tuple[Column, ...]:
         width = c.get("width", 16)
         if isinstance(width, bool) or not isinstance(width, int) or not 4 <= width <= 80:
             raise LedgerColumnsError(f"{w}（{name}）：width 应为 4 到 80 之间的整数")
-        cols.append(Column(
-            name, bool(c.get("required", False)), validator, tuple(choices), width,
-            bool(c.get("past_only", False)), str(c.get("hint", "")), bool(c.get("in_header", False)),
-            str(c.get("type_column", "")),
-        ))
+        cols.append(
+            Column(
+                name,
+                bool(c.get("required", False)),
+                validator,
+                tuple(choices),
+                width,
+                bool(c.get("past_only", False)),
+                str(c.get("hint", "")),
+                bool(c.get("in_header", False)),
+                str(c.get("type_column", "")),
+            )
+        )
     names = {c.name for c in cols}
     for c in cols:
         if c.type == ID_NUMBER and c.type_column and c.type_column not in names:
-            raise LedgerColumnsError(f"列定义文件 {origin}（{c.name}）：证件类型列“{c.type_column}”不在列定义中")
+            raise LedgerColumnsError(
+                f"列定义文件 {origin}（{c.name}）：证件类型列“{c.type_column}”不在列定义中"
+            )
     if "许可决定日期" not in names:
-        raise LedgerColumnsError(f"列定义文件 {origin} 缺少“许可决定日期”列（期限从这一天起算，不能没有）")
+        raise LedgerColumnsError(
+            f"列定义文件 {origin} 缺少“许可决定日期”列（期限从这一天起算，不能没有）"
+        )
     return tuple(cols)
 
 
@@ -184,7 +205,9 @@ def _licence_spec(columns: tuple[Column, ...]) -> LedgerSpec:
     )
 
 
-LICENCE = _licence_spec(parse_licence_columns(builtin_columns_text(), "内置 creditcheck/ledger_columns.toml"))
+LICENCE = _licence_spec(
+    parse_licence_columns(builtin_columns_text(), "内置 creditcheck/ledger_columns.toml")
+)
 
 COMMITMENT = LedgerSpec(
     kind="commitment",
@@ -199,7 +222,15 @@ COMMITMENT = LedgerSpec(
         Column("承诺事项", True, width=30),
         Column("承诺日期", True, DATE, width=13, past_only=True),
         Column("履约情况", True, ENUM, PERFORMANCE, width=10),
-        Column("践诺核查日期", False, DATE, width=13, past_only=True, hint="已履约、未履约时必填", in_header=True),
+        Column(
+            "践诺核查日期",
+            False,
+            DATE,
+            width=13,
+            past_only=True,
+            hint="已履约、未履约时必填",
+            in_header=True,
+        ),
         Column("备注", width=20),
     ),
 )
@@ -219,7 +250,9 @@ CODE_ERRORS = LedgerSpec(
         Column("问题类型", True, ENUM, CODE_PROBLEMS, width=10),
         Column("发现日期", True, DATE, width=13, past_only=True),
         Column("处理结果", False, width=30, hint="处理后必填", in_header=True),
-        Column("处理日期", False, DATE, width=13, past_only=True, hint="处理后必填", in_header=True),
+        Column(
+            "处理日期", False, DATE, width=13, past_only=True, hint="处理后必填", in_header=True
+        ),
     ),
 )
 
@@ -313,7 +346,12 @@ class Problem(NamedTuple):
     kind: str = "error"  # error 影响合规率；late 只影响及时率
 
     def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 def ratio(num: int | None, den: int | None) -> float | None:
@@ -343,15 +381,37 @@ RATE_LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
 }
 
 COUNT_LABELS: dict[str, dict[str, str]] = {
-    "licence": {"decided": "许可决定", "not_due": "未到期未上报", "due": "应上报", "uploaded": "已上报",
-                "on_time": "按时上报", "compliant": "合规"},
-    "commitment": {"decided": "台账记录", "not_due": "未到期", "due": "应归集", "uploaded": "已归集", "on_time": "按时",
-                   "compliant": "合规"},
-    "code-errors": {"decided": "发现", "not_due": "未到期未处理", "due": "应处理", "uploaded": "已处理",
-                    "on_time": "当月处理", "compliant": "合规"},
+    "licence": {
+        "decided": "许可决定",
+        "not_due": "未到期未上报",
+        "due": "应上报",
+        "uploaded": "已上报",
+        "on_time": "按时上报",
+        "compliant": "合规",
+    },
+    "commitment": {
+        "decided": "台账记录",
+        "not_due": "未到期",
+        "due": "应归集",
+        "uploaded": "已归集",
+        "on_time": "按时",
+        "compliant": "合规",
+    },
+    "code-errors": {
+        "decided": "发现",
+        "not_due": "未到期未处理",
+        "due": "应处理",
+        "uploaded": "已处理",
+        "on_time": "当月处理",
+        "compliant": "合规",
+    },
 }
 
-_RATE_PARTS = {"reported": ("uploaded", "due"), "timely": ("on_time", "uploaded"), "compliant": ("compliant", "uploaded")}
+_RATE_PARTS = {
+    "reported": ("uploaded", "due"),
+    "timely": ("on_time", "uploaded"),
+    "compliant": ("compliant", "uploaded"),
+}
 
 
 def rate_lines(kind: str, counts: dict[str, Any], rates: dict[str, Any]) -> list[str]:
@@ -494,7 +554,9 @@ def match_header(cells: Sequence[Any], spec: LedgerSpec, row: int = 1) -> tuple[
         else:
             extras.append(name)
     missing_required = [c.name for c in spec.columns if c.header_required and c.name not in index]
-    missing_optional = tuple(c.name for c in spec.columns if not c.header_required and c.name not in index)
+    missing_optional = tuple(
+        c.name for c in spec.columns if not c.header_required and c.name not in index
+    )
     return Header(row, index, tuple(extras), missing_optional), missing_required
 
 
@@ -521,7 +583,8 @@ def find_header(rows: Iterator[tuple[int, Sequence[Any]]], spec: LedgerSpec) -> 
                 other = _other_kind(cells, spec)
                 raise LedgerReadError(
                     f"第{row_no}行的表头缺少必填列：{'、'.join(missing)}（请在表头补上这些列；列名须与模板一致，顺序不限）"
-                    + _other_kind_hint(other), other.kind if other else None
+                    + _other_kind_hint(other),
+                    other.kind if other else None,
                 )
             return header
         if best is None or hits > best[0]:
@@ -534,7 +597,8 @@ def find_header(rows: Iterator[tuple[int, Sequence[Any]]], spec: LedgerSpec) -> 
     first = "、".join(spec.required[:3])
     raise LedgerReadError(
         f"找不到{spec.title}的表头：前{HEADER_SEARCH_ROWS}行里没有“{first}”等列名"
-        f"（表头应在第1行，列名须与模板一致）{_other_kind_hint(other)}", other.kind if other else None
+        f"（表头应在第1行，列名须与模板一致）{_other_kind_hint(other)}",
+        other.kind if other else None,
     )
 
 
@@ -663,7 +727,12 @@ class _CodeChecker:
         hit = self.cache.get(v)
         if hit is not None:
             return hit
-        if len(v) == 18 and set(v) <= _ALPHA_SET and check_char(v) == v[17] and not structure_problem(v):
+        if (
+            len(v) == 18
+            and set(v) <= _ALPHA_SET
+            and check_char(v) == v[17]
+            and not structure_problem(v)
+        ):
             msg = ""
         else:
             r = validate(v)
@@ -775,13 +844,24 @@ class LedgerChecker:
             if v is None or type(v) is str:
                 continue
             if v is UNCACHED_FORMULA:
-                probs.append(self._p(row_no, name, v, "公式没有保存计算结果，读不到值（请在 Excel 或 WPS 中打开后保存一次，或改为直接填写）"))
+                probs.append(
+                    self._p(
+                        row_no,
+                        name,
+                        v,
+                        "公式没有保存计算结果，读不到值（请在 Excel 或 WPS 中打开后保存一次，或改为直接填写）",
+                    )
+                )
                 raw[name] = None
             elif isinstance(v, Merged):
-                probs.append(self._p(
-                    row_no, name, v.value,
-                    f"该格属于合并单元格 {v.ref}，平台要求每一行单独填写，请取消合并后逐行填写（本次按合并内容理解）",
-                ))
+                probs.append(
+                    self._p(
+                        row_no,
+                        name,
+                        v.value,
+                        f"该格属于合并单元格 {v.ref}，平台要求每一行单独填写，请取消合并后逐行填写（本次按合并内容理解）",
+                    )
+                )
                 raw[name] = v.value if not (type(v.value) is str and not v.value.strip()) else None
         values: dict[str, Any] = {}
         for col, _i in self.present:
@@ -813,7 +893,9 @@ class LedgerChecker:
         d = self.parse_date(v)
         return isinstance(d, date) and (d.year, d.month) != (self.month.year, self.month.month)  # type: ignore[union-attr]
 
-    def _id_numbers(self, row_no: int, raw: dict[str, Any], values: dict[str, Any], probs: list[Problem]) -> None:
+    def _id_numbers(
+        self, row_no: int, raw: dict[str, Any], values: dict[str, Any], probs: list[Problem]
+    ) -> None:
         """证件号码：证件类型为身份证（或没有证件类型、号码像身份证）时按 GB 11643 校验。"""
         for col, _i in self.present:
             if col.type != ID_NUMBER or not values.get(col.name):
@@ -856,7 +938,9 @@ class LedgerChecker:
             probs.append(self._p(row_no, col.name, v, d + extra))
             return None
         if col.past_only and d > self.today:
-            probs.append(self._p(row_no, col.name, v, f"日期晚于今天（{self.today.isoformat()}），请核对"))
+            probs.append(
+                self._p(row_no, col.name, v, f"日期晚于今天（{self.today.isoformat()}），请核对")
+            )
         elif d.year < 1949:
             probs.append(self._p(row_no, col.name, v, "日期早于1949年，请核对"))
         return d
@@ -870,19 +954,54 @@ class LedgerChecker:
         else:
             probs.append(self._p(row_no, name, v, f"{name}与第{first}行重复"))
 
-    def _licence(self, row_no: int, raw: dict[str, Any], v: dict[str, Any], probs: list[Problem]) -> list[Problem]:
+    def _licence(
+        self, row_no: int, raw: dict[str, Any], v: dict[str, Any], probs: list[Problem]
+    ) -> list[Problem]:
         # 统一社会信用代码：类别为自然人时可不填
         if v.get("统一社会信用代码") is None and v.get("行政相对人类别") != "自然人":
-            probs.append(self._p(row_no, "统一社会信用代码", None, "必填项为空（行政相对人类别为自然人时才可不填）"))
-        if v.get("行政相对人类别") == "自然人" and "证件号码" in self.col_of and not v.get("证件号码"):
-            probs.append(self._p(row_no, "证件号码", None, "行政相对人类别为自然人时应填写证件号码"))
-        self._dup(row_no, "行政许可决定文书号", v.get("行政许可决定文书号"), raw.get("行政许可决定文书号"), probs)
+            probs.append(
+                self._p(
+                    row_no,
+                    "统一社会信用代码",
+                    None,
+                    "必填项为空（行政相对人类别为自然人时才可不填）",
+                )
+            )
+        if (
+            v.get("行政相对人类别") == "自然人"
+            and "证件号码" in self.col_of
+            and not v.get("证件号码")
+        ):
+            probs.append(
+                self._p(row_no, "证件号码", None, "行政相对人类别为自然人时应填写证件号码")
+            )
+        self._dup(
+            row_no,
+            "行政许可决定文书号",
+            v.get("行政许可决定文书号"),
+            raw.get("行政许可决定文书号"),
+            probs,
+        )
         decided, reported = v.get("许可决定日期"), v.get("上报日期")
         start, end = v.get("有效期自"), v.get("有效期至")
         if isinstance(start, date) and isinstance(end, date) and start > end:
-            probs.append(self._p(row_no, "有效期至", raw.get("有效期至"), f"有效期至早于有效期自（{start.isoformat()}）"))
+            probs.append(
+                self._p(
+                    row_no,
+                    "有效期至",
+                    raw.get("有效期至"),
+                    f"有效期至早于有效期自（{start.isoformat()}）",
+                )
+            )
         if isinstance(decided, date) and isinstance(reported, date) and reported < decided:
-            probs.append(self._p(row_no, "上报日期", raw.get("上报日期"), f"上报日期早于许可决定日期（{decided.isoformat()}）"))
+            probs.append(
+                self._p(
+                    row_no,
+                    "上报日期",
+                    raw.get("上报日期"),
+                    f"上报日期早于许可决定日期（{decided.isoformat()}）",
+                )
+            )
         has_report = raw.get("上报日期") is not None
         late: list[Problem] = []
         on_time = False
@@ -895,18 +1014,26 @@ class LedgerChecker:
                 if reported <= due:
                     on_time = decided <= reported  # 早于决定日期已另报为问题
                 else:
-                    late.append(self._p(
-                        row_no, "上报日期", raw.get("上报日期"),
-                        f"迟报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()}（含当日）前上报，"
-                        f"实际 {reported.isoformat()} 上报",
-                        "late",
-                    ))
+                    late.append(
+                        self._p(
+                            row_no,
+                            "上报日期",
+                            raw.get("上报日期"),
+                            f"迟报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()}（含当日）前上报，"
+                            f"实际 {reported.isoformat()} 上报",
+                            "late",
+                        )
+                    )
             elif not has_report and self.today > due:
-                late.append(self._p(
-                    row_no, "上报日期", None,
-                    f"逾期未上报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()}（含当日）前上报",
-                    "late",
-                ))
+                late.append(
+                    self._p(
+                        row_no,
+                        "上报日期",
+                        None,
+                        f"逾期未上报：许可决定日期 {decided.isoformat()}，应在{label}即 {due.isoformat()}（含当日）前上报",
+                        "late",
+                    )
+                )
             elif not has_report:
                 self.not_due += 1  # 尚未到期：不计入上报率的分母，到期仍未上报才是问题
         if on_time and has_report:
@@ -915,22 +1042,35 @@ class LedgerChecker:
             self.compliant += 1
         return late
 
-    def _commitment(self, row_no: int, raw: dict[str, Any], v: dict[str, Any], probs: list[Problem]) -> list[Problem]:
+    def _commitment(
+        self, row_no: int, raw: dict[str, Any], v: dict[str, Any], probs: list[Problem]
+    ) -> list[Problem]:
         status = v.get("履约情况")
         if status in PERFORMANCE:
             self.status[status] = self.status.get(status, 0) + 1
         check = v.get("践诺核查日期")
         if status in ("已履约", "未履约") and raw.get("践诺核查日期") is None:
-            probs.append(self._p(row_no, "践诺核查日期", None, f"履约情况为“{status}”时应填写践诺核查日期"))
+            probs.append(
+                self._p(row_no, "践诺核查日期", None, f"履约情况为“{status}”时应填写践诺核查日期")
+            )
         promised = v.get("承诺日期")
         if isinstance(promised, date) and isinstance(check, date) and check < promised:
-            probs.append(self._p(row_no, "践诺核查日期", raw.get("践诺核查日期"), f"践诺核查日期早于承诺日期（{promised.isoformat()}）"))
+            probs.append(
+                self._p(
+                    row_no,
+                    "践诺核查日期",
+                    raw.get("践诺核查日期"),
+                    f"践诺核查日期早于承诺日期（{promised.isoformat()}）",
+                )
+            )
         self.uploaded += 1
         if not probs:
             self.compliant += 1
         return []
 
-    def _code_errors(self, row_no: int, raw: dict[str, Any], v: dict[str, Any], probs: list[Problem]) -> list[Problem]:
+    def _code_errors(
+        self, row_no: int, raw: dict[str, Any], v: dict[str, Any], probs: list[Problem]
+    ) -> list[Problem]:
         found, handled = v.get("发现日期"), v.get("处理日期")
         has_handled = raw.get("处理日期") is not None
         result_text = v.get("处理结果")
@@ -939,7 +1079,14 @@ class LedgerChecker:
         if result_text and not has_handled:
             probs.append(self._p(row_no, "处理日期", None, "已填处理结果，但没有处理日期"))
         if isinstance(found, date) and isinstance(handled, date) and handled < found:
-            probs.append(self._p(row_no, "处理日期", raw.get("处理日期"), f"处理日期早于发现日期（{found.isoformat()}）"))
+            probs.append(
+                self._p(
+                    row_no,
+                    "处理日期",
+                    raw.get("处理日期"),
+                    f"处理日期早于发现日期（{found.isoformat()}）",
+                )
+            )
         late: list[Problem] = []
         on_time = False
         if has_handled:
@@ -952,18 +1099,26 @@ class LedgerChecker:
                 if handled <= due:
                     on_time = found <= handled
                 else:
-                    late.append(self._p(
-                        row_no, "处理日期", raw.get("处理日期"),
-                        f"未按期清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()}（含当日）前处理，"
-                        f"实际 {handled.isoformat()} 处理",
-                        "late",
-                    ))
+                    late.append(
+                        self._p(
+                            row_no,
+                            "处理日期",
+                            raw.get("处理日期"),
+                            f"未按期清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()}（含当日）前处理，"
+                            f"实际 {handled.isoformat()} 处理",
+                            "late",
+                        )
+                    )
             elif not has_handled and self.today > due:
-                late.append(self._p(
-                    row_no, "处理日期", None,
-                    f"逾期未清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()}（含当日）前处理",
-                    "late",
-                ))
+                late.append(
+                    self._p(
+                        row_no,
+                        "处理日期",
+                        None,
+                        f"逾期未清理：发现于 {found.isoformat()}，应在{self.rule.label}即 {due.isoformat()}（含当日）前处理",
+                        "late",
+                    )
+                )
             elif not has_handled:
                 self.not_due += 1
         if on_time and has_handled:
@@ -972,7 +1127,14 @@ class LedgerChecker:
             self.compliant += 1
         return late
 
-    def _record(self, row_no: int, cells: Sequence[Any], raw: dict[str, Any], values: dict[str, Any], probs: list[Problem]) -> dict[str, Any]:
+    def _record(
+        self,
+        row_no: int,
+        cells: Sequence[Any],
+        raw: dict[str, Any],
+        values: dict[str, Any],
+        probs: list[Problem],
+    ) -> dict[str, Any]:
         rec: dict[str, Any] = {"_row": row_no}
         for name, val in values.items():
             if isinstance(val, date):
@@ -995,14 +1157,18 @@ class LedgerChecker:
         if probs:
             # 问题跟着行存：界面和导出能逐行显示，存储的审计日志也不会因问题清单而膨胀
             rec["_problems"] = sum(1 for p in probs if p.kind == "error")
-            rec["_issues"] = [{"column": p.column, "message": p.message, "kind": p.kind} for p in probs]
+            rec["_issues"] = [
+                {"column": p.column, "message": p.message, "kind": p.kind} for p in probs
+            ]
         return rec
 
     def set_header_cells(self, cells: Sequence[Any]) -> None:
         """记下多出来的列在第几列（导入时原样保留在 ``_extra`` 里）。"""
         known = set(self.col_of.values())
         self.extra_names = {
-            i: normalize_header(c) for i, c in enumerate(cells) if i not in known and normalize_header(c)
+            i: normalize_header(c)
+            for i, c in enumerate(cells)
+            if i not in known and normalize_header(c)
         }
 
     def finish(self) -> LedgerResult:
@@ -1068,7 +1234,12 @@ def check_rows(
 
     header = find_header(remember(), spec)
     checker = LedgerChecker(
-        spec, header, today=today, cal=cal, rule=rule if rule is not None else rule_for(spec, catalog), keep_rows=keep_rows,
+        spec,
+        header,
+        today=today,
+        cal=cal,
+        rule=rule if rule is not None else rule_for(spec, catalog),
+        keep_rows=keep_rows,
         month=month,
     )
     if keep_rows and header_cells:
@@ -1079,7 +1250,9 @@ def check_rows(
     return checker.finish()
 
 
-def rows_from_lists(table: Iterable[Sequence[Any]], start: int = 1) -> Iterator[tuple[int, Sequence[Any]]]:
+def rows_from_lists(
+    table: Iterable[Sequence[Any]], start: int = 1
+) -> Iterator[tuple[int, Sequence[Any]]]:
     """测试与其他来源用：把若干行（第一行为表头）编上 Excel 行号。"""
     yield from enumerate(table, start=start)
 

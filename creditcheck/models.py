@@ -50,7 +50,11 @@ def _iso(v: date | datetime | None) -> str | None:
     if v is None:
         return None
     if isinstance(v, datetime):
-        return v.isoformat(timespec="minutes") if v.second == 0 and v.microsecond == 0 else v.isoformat(timespec="seconds")
+        return (
+            v.isoformat(timespec="minutes")
+            if v.second == 0 and v.microsecond == 0
+            else v.isoformat(timespec="seconds")
+        )
     return v.isoformat()
 
 
@@ -222,8 +226,13 @@ class ReviewRecord:
     """提交和审核通过时所见内容的指纹（``creditcheck.freeze.content_fingerprint``）；旧数据为空。"""
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"id": self.id, "action": self.action, "at": _iso(self.at), "by": self.by,
-                             "comment": self.comment}
+        d: dict[str, Any] = {
+            "id": self.id,
+            "action": self.action,
+            "at": _iso(self.at),
+            "by": self.by,
+            "comment": self.comment,
+        }
         if self.seen is not None:
             d["seen"] = self.seen
         if self.fingerprint:
@@ -239,14 +248,27 @@ class ReviewRecord:
         rid = d.get("id")
         if not isinstance(rid, str) or not rid:
             rid = legacy_record_id(d, occurrence)
-        return cls(d["action"], at, d.get("by", ""), d.get("comment", ""), int(seen) if seen is not None else None,
-                   rid, str(d.get("fingerprint", "") or ""))
+        return cls(
+            d["action"],
+            at,
+            d.get("by", ""),
+            d.get("comment", ""),
+            int(seen) if seen is not None else None,
+            rid,
+            str(d.get("fingerprint", "") or ""),
+        )
 
 
 def _legacy_content(d: dict[str, Any]) -> str:
     at = _dt(d.get("at"))
-    return "\x1f".join([str(d.get("action", "")), at.isoformat(timespec="seconds") if at else "",
-                        str(d.get("by", "")), str(d.get("comment", ""))])
+    return "\x1f".join(
+        [
+            str(d.get("action", "")),
+            at.isoformat(timespec="seconds") if at else "",
+            str(d.get("by", "")),
+            str(d.get("comment", "")),
+        ]
+    )
 
 
 def legacy_record_id(d: dict[str, Any], occurrence: int = 0) -> str:

@@ -179,14 +179,24 @@ def quota_due(month: Month, spec: RuleSpec, cal: WorkCalendar) -> tuple[date, da
     """配额的（期限，有效期限，是否兜底）：目录 ``by`` 给出的规则，否则按月到月底、按年到年底。"""
     by = spec.by
     if by is None:
-        by = DeadlineRule(RuleKind.MONTH_END) if spec.rule.per == "month" else DeadlineRule(RuleKind.YEAR_END)
+        by = (
+            DeadlineRule(RuleKind.MONTH_END)
+            if spec.rule.per == "month"
+            else DeadlineRule(RuleKind.YEAR_END)
+        )
     start: Month | date = month if by.kind is RuleKind.MONTHLY else month.first_day
     d = compute_due(start, by, cal)
     return _day_of(d.due), _day_of(d.effective_due), d.fallback
 
 
-def _quota_events(spec: RuleSpec, ind: Indicator, sm: SectionMonth, records: Iterable[SectionMonth],
-                  lo: date, hi: date) -> list[Event]:
+def _quota_events(
+    spec: RuleSpec,
+    ind: Indicator,
+    sm: SectionMonth,
+    records: Iterable[SectionMonth],
+    lo: date,
+    hi: date,
+) -> list[Event]:
     """期内计入配额的事件（按科室或全局，去重）。"""
     kind = spec.event or ""
     pool: dict[str, Event] = {}
@@ -203,8 +213,9 @@ def _quota_events(spec: RuleSpec, ind: Indicator, sm: SectionMonth, records: Ite
     return sorted(pool.values(), key=quota_time)
 
 
-def _monthly_met_by(ind: Indicator, entry: IndicatorEntry | None, sm: SectionMonth, reminder: bool
-                    ) -> tuple[date | datetime | None, str]:
+def _monthly_met_by(
+    ind: Indicator, entry: IndicatorEntry | None, sm: SectionMonth, reminder: bool
+) -> tuple[date | datetime | None, str]:
     """按月材料由什么办结、何时办结：本月日期的佐证材料、本月导入的同类台账、已填的计数；提醒类由确认办结。"""
     found: list[tuple[datetime, str]] = []
     month = sm.month
@@ -216,7 +227,11 @@ def _monthly_met_by(ind: Indicator, entry: IndicatorEntry | None, sm: SectionMon
             when = ev.attached_at or datetime.combine(dated, time(0, 0))
             found.append((when, f"佐证材料 {ev.file_name}"))
         if ind.counts and all(c.key in entry.counts for c in ind.counts):
-            when_c = entry.completed_at if entry.status is Status.DONE and entry.completed_at else entry.updated_at
+            when_c = (
+                entry.completed_at
+                if entry.status is Status.DONE and entry.completed_at
+                else entry.updated_at
+            )
             if when_c is not None:
                 found.append((when_c, "已填报计数"))
         if reminder and entry.status is Status.DONE and entry.completed_at is not None:
@@ -259,9 +274,25 @@ def obligations_for(
         for spec in ind.monthly_rules:
             due = compute_due(sm.month, spec.rule, cal)
             done_at, met_by = _monthly_met_by(ind, entry, sm, spec.reminder)
-            out.append(_make(sm, ind, spec.what or ind.short, str(spec.rule), due.due, due.effective_due,
-                             done_at, due.fallback, now, cal, horizon, kind="monthly", met_by=met_by,
-                             na_reason=na_reason, reminder=spec.reminder))
+            out.append(
+                _make(
+                    sm,
+                    ind,
+                    spec.what or ind.short,
+                    str(spec.rule),
+                    due.due,
+                    due.effective_due,
+                    done_at,
+                    due.fallback,
+                    now,
+                    cal,
+                    horizon,
+                    kind="monthly",
+                    met_by=met_by,
+                    na_reason=na_reason,
+                    reminder=spec.reminder,
+                )
+            )
         for ev in entry.events if entry else ():
             ev_spec = ind.rule_for_event(ev.kind)
             if ev_spec is None:
@@ -270,16 +301,41 @@ def obligations_for(
             label = EVENT_KINDS.get(ev.kind, ev.kind)
             what = f"{label}：{ev.title}" if ev.title else label
             # 记下的事件即是实际发生的事：指标标为不适用也照样有期限
-            out.append(_make(sm, ind, what, str(ev_spec.rule), due.due, due.effective_due,
-                             ev.done_at, due.fallback, now, cal, horizon, ev.id, kind="event",
-                             met_by="已办结" if ev.done_at else "", reminder=ev_spec.reminder))
+            out.append(
+                _make(
+                    sm,
+                    ind,
+                    what,
+                    str(ev_spec.rule),
+                    due.due,
+                    due.effective_due,
+                    ev.done_at,
+                    due.fallback,
+                    now,
+                    cal,
+                    horizon,
+                    ev.id,
+                    kind="event",
+                    met_by="已办结" if ev.done_at else "",
+                    reminder=ev_spec.reminder,
+                )
+            )
         for spec in ind.quota_rules:
             out.append(_quota(catalog, cal, sm, ind, spec, records, now, horizon, na_reason))
     return out
 
 
-def _quota(catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, ind: Indicator, spec: RuleSpec,
-           records: tuple[SectionMonth, ...], now: datetime, horizon: int, na_reason: str | None) -> Obligation:
+def _quota(
+    catalog: Catalog,
+    cal: WorkCalendar,
+    sm: SectionMonth,
+    ind: Indicator,
+    spec: RuleSpec,
+    records: tuple[SectionMonth, ...],
+    now: datetime,
+    horizon: int,
+    na_reason: str | None,
+) -> Obligation:
     lo, hi = quota_period(sm.month, spec.rule)
     due, eff, fallback = quota_due(sm.month, spec, cal)
     events = _quota_events(spec, ind, sm, records, lo, hi)
@@ -292,32 +348,107 @@ def _quota(catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, ind: Indicator
     if spec.rule.per == "year" and done_at is None and sm.month.month >= PACE_FROM_MONTH:
         left = 12 - sm.month.month
         when = "距年底不到1个月" if left == 0 else f"距年底还有 {left} 个月"
-        pace = f"{label}全年已有{len(events)}次{scope}，还差{need - len(events)}次，{when}，请抓紧安排"
-    ob = _make(sm, ind, what, str(spec.rule), due, eff, done_at, fallback, now, cal, horizon, kind="quota",
-               met_by=f"{label} {min(len(events), need)}/{need}{scope}" if done_at else "", na_reason=na_reason,
-               reminder=spec.reminder)
+        pace = (
+            f"{label}全年已有{len(events)}次{scope}，还差{need - len(events)}次，{when}，请抓紧安排"
+        )
+    ob = _make(
+        sm,
+        ind,
+        what,
+        str(spec.rule),
+        due,
+        eff,
+        done_at,
+        fallback,
+        now,
+        cal,
+        horizon,
+        kind="quota",
+        met_by=f"{label} {min(len(events), need)}/{need}{scope}" if done_at else "",
+        na_reason=na_reason,
+        reminder=spec.reminder,
+    )
     return replace(ob, progress=(len(events), need), pace=pace)
 
 
 def _make(
-    sm: SectionMonth, ind: Indicator, what: str, rule: str, due: date | datetime,
-    eff: date | datetime, done_at: date | datetime | None, fallback: bool, now: datetime,
-    cal: WorkCalendar, horizon: int, event_id: str | None = None, *, kind: str, met_by: str = "",
-    na_reason: str | None = None, reminder: bool = False,
+    sm: SectionMonth,
+    ind: Indicator,
+    what: str,
+    rule: str,
+    due: date | datetime,
+    eff: date | datetime,
+    done_at: date | datetime | None,
+    fallback: bool,
+    now: datetime,
+    cal: WorkCalendar,
+    horizon: int,
+    event_id: str | None = None,
+    *,
+    kind: str,
+    met_by: str = "",
+    na_reason: str | None = None,
+    reminder: bool = False,
 ) -> Obligation:
     if done_at is not None:
         on_time = is_on_time(done_at, eff)
         state = ObligationState.ON_TIME if on_time else ObligationState.LATE
-        return Obligation(sm.section_id, ind.id, what, rule, due, eff, done_at, None, on_time, fallback,
-                          event_id, sm.month, kind, state, met_by=met_by, reminder=reminder)
+        return Obligation(
+            sm.section_id,
+            ind.id,
+            what,
+            rule,
+            due,
+            eff,
+            done_at,
+            None,
+            on_time,
+            fallback,
+            event_id,
+            sm.month,
+            kind,
+            state,
+            met_by=met_by,
+            reminder=reminder,
+        )
     if na_reason is not None:
-        return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, None, None, fallback,
-                          event_id, sm.month, kind, ObligationState.NOT_APPLICABLE, reason=na_reason,
-                          reminder=reminder)
+        return Obligation(
+            sm.section_id,
+            ind.id,
+            what,
+            rule,
+            due,
+            eff,
+            None,
+            None,
+            None,
+            fallback,
+            event_id,
+            sm.month,
+            kind,
+            ObligationState.NOT_APPLICABLE,
+            reason=na_reason,
+            reminder=reminder,
+        )
     level, fb = warning_level(eff, now, cal, horizon)
     state = ObligationState.OVERDUE if level is Level.OVERDUE else ObligationState.NOT_DUE
-    return Obligation(sm.section_id, ind.id, what, rule, due, eff, None, level, None, fallback or fb,
-                      event_id, sm.month, kind, state, reminder=reminder)
+    return Obligation(
+        sm.section_id,
+        ind.id,
+        what,
+        rule,
+        due,
+        eff,
+        None,
+        level,
+        None,
+        fallback or fb,
+        event_id,
+        sm.month,
+        kind,
+        state,
+        reminder=reminder,
+    )
 
 
 def open_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
@@ -330,7 +461,9 @@ def _sort_key(v: date | datetime) -> datetime:
     return v if isinstance(v, datetime) else datetime(v.year, v.month, v.day, 23, 59)
 
 
-def quota_lines(catalog: Catalog, section_id: str, months: Iterable[SectionMonth], month: Month) -> list[QuotaLine]:
+def quota_lines(
+    catalog: Catalog, section_id: str, months: Iterable[SectionMonth], month: Month
+) -> list[QuotaLine]:
     """配额进度与节奏。``months`` 为该科室（全局口径时也可含其他科室）已有的各月记录。"""
     months = list(months)
     out: list[QuotaLine] = []

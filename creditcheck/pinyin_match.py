@@ -42,7 +42,12 @@ def spell(text: str) -> Spelling:
     for s in syllables:
         starts.add(len(full))
         full += s
-    return Spelling("".join(text.lower().split()), full, "".join(s[0] for s in syllables if s), frozenset(starts))
+    return Spelling(
+        "".join(text.lower().split()),
+        full,
+        "".join(s[0] for s in syllables if s),
+        frozenset(starts),
+    )
 
 
 def _latin_words(part: str) -> list[str]:

@@ -36,7 +36,13 @@ TRANSITIONS: dict[str, tuple[tuple[ReviewState, ...], ReviewState]] = {
 }
 """每一步：允许的起始状态 → 结果状态。"""
 
-ACTION_LABELS = {"submit": "提交", "withdraw": "撤回", "approve": "审核通过", "return": "退回修改", "reopen": "重新打开"}
+ACTION_LABELS = {
+    "submit": "提交",
+    "withdraw": "撤回",
+    "approve": "审核通过",
+    "return": "退回修改",
+    "reopen": "重新打开",
+}
 
 
 class ReviewError(InputError):
@@ -114,7 +120,9 @@ def merge_histories(*sources: Iterable[ReviewRecord]) -> list[ReviewRecord]:
     return out
 
 
-def effective_state(history: Iterable[ReviewRecord], initial: ReviewState = ReviewState.DRAFT) -> ReviewState:
+def effective_state(
+    history: Iterable[ReviewRecord], initial: ReviewState = ReviewState.DRAFT
+) -> ReviewState:
     """按状态机重放记录得出当前状态；不合规则的一步跳过。没有任何记录时为 ``initial``。"""
     state = ReviewState.DRAFT
     any_record = False
@@ -126,7 +134,9 @@ def effective_state(history: Iterable[ReviewRecord], initial: ReviewState = Revi
     return state if any_record else initial
 
 
-def apply(state: ReviewState, action: str, comment: str = "", month_label: str = "本月") -> ReviewState:
+def apply(
+    state: ReviewState, action: str, comment: str = "", month_label: str = "本月"
+) -> ReviewState:
     """状态机的一步（纯函数）：状态 ``state`` 下做 ``action``（带意见或理由 ``comment``）之后的状态。
 
     这一步不允许（或缺少必填的意见、理由）时抛 ``ReviewError``，说明写成给用户看的中文。
@@ -136,13 +146,15 @@ def apply(state: ReviewState, action: str, comment: str = "", month_label: str =
         raise ReviewError(f"不认识的审核操作“{action}”（可用：{'、'.join(TRANSITIONS)}）")
     nxt = step(state, action)
     if nxt is None:
-        raise ReviewError({
-            "submit": f"{month_label}当前为“{state.value}”，不能再次提交",
-            "withdraw": "只有“已提交”且尚未审核的月份可以撤回",
-            "approve": f"只有“已提交”的月份可以审核，当前为“{state.value}”",
-            "return": f"只有“已提交”的月份可以退回，当前为“{state.value}”",
-            "reopen": "只有“审核通过”的月份需要重新打开",
-        }[action])
+        raise ReviewError(
+            {
+                "submit": f"{month_label}当前为“{state.value}”，不能再次提交",
+                "withdraw": "只有“已提交”且尚未审核的月份可以撤回",
+                "approve": f"只有“已提交”的月份可以审核，当前为“{state.value}”",
+                "return": f"只有“已提交”的月份可以退回，当前为“{state.value}”",
+                "reopen": "只有“审核通过”的月份需要重新打开",
+            }[action]
+        )
     if action == "return" and not comment.strip():
         raise ReviewError("退回修改时必须填写意见")
     if action == "reopen" and not comment.strip():
@@ -171,20 +183,23 @@ def admit_section_save(
     if unknown_decisions:
         raise ReviewConflictError(
             f"{month_label}的审核记录与体系科那边的不一致（可能刚从备份恢复过），刚才的修改未保存；"
-            "请切换到别的月份再切回来（重新读取）后再修改")
+            "请切换到别的月份再切回来（重新读取）后再修改"
+        )
     state = effective_state(current, initial)
     if state is ReviewState.APPROVED and (touched or new):
         appr = last_decision(current)
         who_when = f"{actor_label(appr)}于 {appr.at:%Y-%m-%d %H:%M} " if appr else "体系科"
         raise ReviewConflictError(
-            f"{month_label}已由{who_when}审核通过并锁定，刚才的修改未保存；如需修改请联系体系科重新打开")
+            f"{month_label}已由{who_when}审核通过并锁定，刚才的修改未保存；如需修改请联系体系科重新打开"
+        )
     for r in new:
         nxt = step(state, r.action)
         if nxt is None:
             last = last_decision(current)
             why = f"{describe(last)}。" if last else ""
             raise ReviewConflictError(
-                f"{why}{month_label}现为“{state.value}”，刚才的{ACTION_LABELS.get(r.action, r.action)}未保存")
+                f"{why}{month_label}现为“{state.value}”，刚才的{ACTION_LABELS.get(r.action, r.action)}未保存"
+            )
         state = nxt
     return state
 

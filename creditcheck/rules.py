@@ -66,7 +66,13 @@ class DeadlineRule:
             raise InputError(f"期限规则“{kind.value}:{shown}”的数字过大，最多 {limit}")
         n = int(digits) if digits else 0
         per = m.group(3) or ""
-        needs_n = kind in (RuleKind.NATURAL_DAYS, RuleKind.WORKING_DAYS, RuleKind.HOURS, RuleKind.MONTHLY, RuleKind.QUOTA)
+        needs_n = kind in (
+            RuleKind.NATURAL_DAYS,
+            RuleKind.WORKING_DAYS,
+            RuleKind.HOURS,
+            RuleKind.MONTHLY,
+            RuleKind.QUOTA,
+        )
         if needs_n and not m.group(2):
             raise InputError(f"期限规则“{text}”缺少数字参数（如 {kind.value}:3）")
         if not needs_n and m.group(2):
@@ -92,7 +98,11 @@ class DeadlineRule:
     def is_event_rule(self) -> bool:
         """由事件触发（许可决定、来函、活动……）而不是按月报送的规则。"""
         return self.kind in (
-            RuleKind.NATURAL_DAYS, RuleKind.WORKING_DAYS, RuleKind.HOURS, RuleKind.MONTH_END, RuleKind.IMMEDIATE,
+            RuleKind.NATURAL_DAYS,
+            RuleKind.WORKING_DAYS,
+            RuleKind.HOURS,
+            RuleKind.MONTH_END,
+            RuleKind.IMMEDIATE,
             RuleKind.YEAR_END,
         )
 

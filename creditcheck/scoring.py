@@ -17,7 +17,12 @@ from .workcal import WorkCalendar
 __all__ = ["SCORING_RULE", "Score", "score", "scoring_rule_text"]
 
 
-def score(catalog: Catalog, sm: SectionMonth, cal: WorkCalendar, now: datetime,
-          records: Iterable[SectionMonth] = ()) -> Score:
+def score(
+    catalog: Catalog,
+    sm: SectionMonth,
+    cal: WorkCalendar,
+    now: datetime,
+    records: Iterable[SectionMonth] = (),
+) -> Score:
     """得分（与总览、文档同一计算）。``records`` 为该科室其他月份的记录（按年配额用）。"""
     return assess(catalog, cal, sm, now, records).score

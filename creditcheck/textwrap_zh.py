@@ -11,10 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-NO_LINE_START = frozenset(
-    "，。、；：？！）」』】》〉〕〗〙〛”’…—‥％‰℃・·～"
-    ",.;:!?)]}％｝］＞>"
-)
+NO_LINE_START = frozenset("，。、；：？！）」』】》〉〕〗〙〛”’…—‥％‰℃・·～,.;:!?)]}％｝］＞>")
 """不能放在行首的字符（句末标点、闭括号、省略号、破折号……）。"""
 
 NO_LINE_END = frozenset("（「『【《〈〔〖〘〚“‘([{｛［＜<")
@@ -76,7 +73,9 @@ def _atoms(text: str) -> list[tuple[int, int]]:
     return atoms
 
 
-def break_offsets(text: str, width: int, fold: bool = True, char: Callable[[str], int] = char_width) -> list[int]:
+def break_offsets(
+    text: str, width: int, fold: bool = True, char: Callable[[str], int] = char_width
+) -> list[int]:
     """一行文字在 ``width`` 格内折行时，各新行开始处的字符位置（与 rich 的 divide_line 同样的约定）。
 
     ``fold``：一块比整行还宽时（很长的路径）逐字拆开；否则让它超出，由调用方截断。"""

@@ -98,7 +98,9 @@ class WorkCalendar:
             hit = _package_lookup(day)
             if hit is not None:
                 workday, name = hit
-                return DayInfo(day, workday, _HOLIDAY_NAMES_ZH.get(name, name), SOURCE_PACKAGE, False)
+                return DayInfo(
+                    day, workday, _HOLIDAY_NAMES_ZH.get(name, name), SOURCE_PACKAGE, False
+                )
         if self._year_overridden(day.year):
             # 用户导入了这一年的安排（内置数据没有这一年，或整年替换）：未列出的日子按周一至周五，
             # 但这是该年安排的一部分，不算兜底。
@@ -107,7 +109,9 @@ class WorkCalendar:
 
     def __post_init__(self) -> None:
         # 每判断一天都要问“这一年有没有导入安排”：年份集合只算一次
-        self._override_years = frozenset(d.year for d in self.overrides) | frozenset(self.replaced_years)
+        self._override_years = frozenset(d.year for d in self.overrides) | frozenset(
+            self.replaced_years
+        )
         # 汇总时同一天会被问上千次：结论按日缓存（日历组装好后不再改）
         self._info_cache: dict[date, DayInfo] = {}
 
@@ -183,7 +187,11 @@ class WorkCalendar:
         while d.year == year:
             i = self.info(d)
             weekend = d.weekday() >= 5
-            if (not i.workday and not weekend) or (i.workday and weekend) or (not i.workday and i.name):
+            if (
+                (not i.workday and not weekend)
+                or (i.workday and weekend)
+                or (not i.workday and i.name)
+            ):
                 out.append(i)
             d += timedelta(days=1)
         return out
@@ -236,7 +244,9 @@ def notice_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def parse_notice(text: str, year: int | None = None, source: str = "国务院通知（用户导入）") -> list[DayRule]:
+def parse_notice(
+    text: str, year: int | None = None, source: str = "国务院通知（用户导入）"
+) -> list[DayRule]:
     """解析国务院办公厅节假日安排通知的原文。
 
     识别“二、春节：2月15日（…）至23日（…）放假调休，共9天。2月14日（周六）、2月28日（周六）上班。”
@@ -274,9 +284,13 @@ def parse_notice(text: str, year: int | None = None, source: str = "国务院通
             if "上班" in sentence:
                 for m in _DATE_RE.finditer(sentence.split("上班")[0]):
                     y = int(m.group(1) or year)
-                    rules.append(DayRule(_mkdate(y, int(m.group(2)), int(m.group(3))), True, name, source))
+                    rules.append(
+                        DayRule(_mkdate(y, int(m.group(2)), int(m.group(3))), True, name, source)
+                    )
     if not rules:
-        raise InputError("没有在通知中找到任何放假或上班安排（应含“一、元旦：1月1日……放假”这样的条目）")
+        raise InputError(
+            "没有在通知中找到任何放假或上班安排（应含“一、元旦：1月1日……放假”这样的条目）"
+        )
     return rules
 
 
@@ -325,12 +339,16 @@ _SPRING_WINDOW = ((1, 20), (2, 25))  # 春节放假总在1月20日至2月25日�
 _NATIONAL_DAYS = ((10, 1), (10, 7))
 
 
-def _window_has_off_day(rules: Iterable[DayRule], year: int, window: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+def _window_has_off_day(
+    rules: Iterable[DayRule], year: int, window: tuple[tuple[int, int], tuple[int, int]]
+) -> bool:
     lo, hi = date(year, *window[0]), date(year, *window[1])
     return any(not r.workday and lo <= r.day <= hi and r.day.weekday() < 5 for r in rules)
 
 
-def schedule_warnings(rules: Iterable[DayRule], cal: WorkCalendar | None = None, replace: bool = False) -> list[str]:
+def schedule_warnings(
+    rules: Iterable[DayRule], cal: WorkCalendar | None = None, replace: bool = False
+) -> list[str]:
     """导入前的提醒：内置数据没有的年份（或整年替换的年份），若文件里没有春节或国庆的放假日，多半不是完整的全年安排。"""
     rules = list(rules)
     cal = cal if cal is not None else WorkCalendar()
@@ -349,8 +367,8 @@ def schedule_warnings(rules: Iterable[DayRule], cal: WorkCalendar | None = None,
             out.append(
                 f"{year}年的安排里没有{what}的放假日，可能不是完整的全年安排"
                 f"（内置数据没有{year}年，未列出的日子将按周一至周五计算），请核对后重新导入"
-                if not cal.builtin_covers(year) else
-                f"{year}年的安排里没有{what}的放假日，整年替换后这些日子将按周一至周五计算，请核对"
+                if not cal.builtin_covers(year)
+                else f"{year}年的安排里没有{what}的放假日，整年替换后这些日子将按周一至周五计算，请核对"
             )
     return out
 

@@ -15,11 +15,26 @@ from creditcheck.month import Month
 AUTHORITY = "济南市历城区行政审批服务局"
 AUTHORITY_CODE = "11370112MB2850843E"  # 演示值（校验位正确）
 
-_NAMES = ["济南某某餐饮管理有限公司", "山东某某建设工程有限公司", "济南某某商贸有限公司", "历城区某某幼儿园",
-          "济南某某医药连锁有限公司", "山东某某物流有限公司", "济南某某科技有限公司", "历城区某某便利店",
-          "济南某某装饰工程有限公司", "山东某某农业发展有限公司"]
-_PERMITS = [("食品经营许可", "普通"), ("建筑工程施工许可", "普通"), ("药品经营许可", "特许"),
-            ("民办学校办学许可", "普通"), ("公共场所卫生许可", "普通"), ("道路运输经营许可", "普通")]
+_NAMES = [
+    "济南某某餐饮管理有限公司",
+    "山东某某建设工程有限公司",
+    "济南某某商贸有限公司",
+    "历城区某某幼儿园",
+    "济南某某医药连锁有限公司",
+    "山东某某物流有限公司",
+    "济南某某科技有限公司",
+    "历城区某某便利店",
+    "济南某某装饰工程有限公司",
+    "山东某某农业发展有限公司",
+]
+_PERMITS = [
+    ("食品经营许可", "普通"),
+    ("建筑工程施工许可", "普通"),
+    ("药品经营许可", "特许"),
+    ("民办学校办学许可", "普通"),
+    ("公共场所卫生许可", "普通"),
+    ("道路运输经营许可", "普通"),
+]
 
 
 def make_code(rng: random.Random, prefix: str = "91370112") -> str:
@@ -41,7 +56,9 @@ def write_demo_licence_ledger(path: Path, month: Month, today: date, seed: int =
     rows = []
     n = 14
     for i in range(n):
-        decided = month.first_day + timedelta(days=rng.randint(0, max(0, (last - month.first_day).days)))
+        decided = month.first_day + timedelta(
+            days=rng.randint(0, max(0, (last - month.first_day).days))
+        )
         reported: date | None = min(decided + timedelta(days=rng.randint(1, 10)), today)
         permit, cat = _PERMITS[i % len(_PERMITS)]
         name = _NAMES[i % len(_NAMES)]
@@ -58,15 +75,29 @@ def write_demo_licence_ledger(path: Path, month: Month, today: date, seed: int =
             doc_no = f"历城审批许〔{month.year}〕{100}号"  # 与第一行重复
         if i == n - 1:
             reported = None  # 尚未上报
-        rows.append({
-            "行政相对人名称": name, "行政相对人类别": "法人及非法人组织", "统一社会信用代码": code,
-            "法定代表人": "张某某", "行政许可决定文书名称": f"{permit}决定书", "行政许可决定文书号": doc_no,
-            "许可类别": cat, "许可证书名称": permit, "许可编号": f"JY{month.year}{month.month:02d}{i:04d}",
-            "许可内容": f"准予{permit}", "许可决定日期": decided, "有效期自": decided,
-            "有效期至": "长期" if i % 3 == 0 else decided.replace(year=decided.year + 5),
-            "许可机关": AUTHORITY, "许可机关统一社会信用代码": auth_code, "当前状态": "有效",
-            "数据来源单位": AUTHORITY, "数据来源单位统一社会信用代码": auth_code, "上报日期": reported,
-        })
+        rows.append(
+            {
+                "行政相对人名称": name,
+                "行政相对人类别": "法人及非法人组织",
+                "统一社会信用代码": code,
+                "法定代表人": "张某某",
+                "行政许可决定文书名称": f"{permit}决定书",
+                "行政许可决定文书号": doc_no,
+                "许可类别": cat,
+                "许可证书名称": permit,
+                "许可编号": f"JY{month.year}{month.month:02d}{i:04d}",
+                "许可内容": f"准予{permit}",
+                "许可决定日期": decided,
+                "有效期自": decided,
+                "有效期至": "长期" if i % 3 == 0 else decided.replace(year=decided.year + 5),
+                "许可机关": AUTHORITY,
+                "许可机关统一社会信用代码": auth_code,
+                "当前状态": "有效",
+                "数据来源单位": AUTHORITY,
+                "数据来源单位统一社会信用代码": auth_code,
+                "上报日期": reported,
+            }
+        )
     return _fill_template("licence", path, rows)
 
 
@@ -75,11 +106,23 @@ def write_demo_commitment_ledger(path: Path, month: Month, today: date, seed: in
     rng = random.Random(seed)
     rows = []
     for r in range(2, 8):
-        promised = month.first_day + timedelta(days=rng.randint(0, max(0, (min(today, month.last_day) - month.first_day).days)))
+        promised = month.first_day + timedelta(
+            days=rng.randint(0, max(0, (min(today, month.last_day) - month.first_day).days))
+        )
         status = ["已履约", "履约中", "已履约"][r % 3]
         checked = min(promised + timedelta(days=3), today) if status == "已履约" else None
-        rows.append([_NAMES[r % len(_NAMES)], make_code(rng), "告知承诺", "按承诺时限补齐审批材料", promised,
-                     status, checked, ""])
+        rows.append(
+            [
+                _NAMES[r % len(_NAMES)],
+                make_code(rng),
+                "告知承诺",
+                "按承诺时限补齐审批材料",
+                promised,
+                status,
+                checked,
+                "",
+            ]
+        )
     return _fill_template("commitment", path, rows)
 
 

@@ -54,8 +54,18 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # ───────────────────────── 字号与尺寸 ─────────────────────────
 
 SIZES: dict[str, float] = {
-    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18,
-    "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
+    "初号": 42,
+    "小初": 36,
+    "一号": 26,
+    "小一": 24,
+    "二号": 22,
+    "小二": 18,
+    "三号": 16,
+    "小三": 15,
+    "四号": 14,
+    "小四": 12,
+    "五号": 10.5,
+    "小五": 9,
 }
 """中文字号对应的磅值。"""
 
@@ -112,7 +122,9 @@ class FontProfile:
 
 
 PROFILES: dict[str, FontProfile] = {
-    "standard": FontProfile("standard", "标准", "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体"),
+    "standard": FontProfile(
+        "standard", "标准", "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体"
+    ),
     "system": FontProfile("system", "系统自带", "仿宋", "楷体", "黑体", "宋体", title_bold=True),
 }
 
@@ -123,7 +135,9 @@ def font_profile(key: str | FontProfile) -> FontProfile:
     try:
         return PROFILES[key]
     except KeyError:
-        raise ExportError(f"未知的字体方案：“{key}”（可选：standard 标准、system 系统自带）") from None
+        raise ExportError(
+            f"未知的字体方案：“{key}”（可选：standard 标准、system 系统自带）"
+        ) from None
 
 
 # ───────────────────────── 编号与文字宽度 ─────────────────────────
@@ -159,7 +173,9 @@ def text_width(text: str) -> float:
     return w
 
 
-_NO_BREAK = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|[\x21-\x7e]+")
+_NO_BREAK = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|[\x21-\x7e]+"
+)
 """表格里不应断开的一段：日期、年月、连续的半角字符（时刻、数字、百分比、统一社会信用代码）。"""
 
 CELL_MARGIN_TWIPS = 57
@@ -306,24 +322,103 @@ def _style_defs(p: FontProfile) -> list[dict[str, Any]]:
     """各样式的定义：字体、字号、段落属性。"""
     body_pt, title_pt = SIZES["三号"], SIZES["二号"]
     return [
-        {"id": ST_BODY, "based": "Normal", "font": p.body, "pt": body_pt, "indent": 2, "jc": "both",
-         "condense": True},
-        {"id": ST_TITLE, "based": "Normal", "font": p.title, "pt": title_pt, "jc": "center",
-         "bold": p.title_bold, "keep": True},
-        {"id": ST_H1, "based": ST_BODY, "font": p.hei, "pt": body_pt, "indent": 2, "outline": 0, "keep": True},
-        {"id": ST_H2, "based": ST_BODY, "font": p.kai, "pt": body_pt, "indent": 2, "outline": 1, "keep": True},
-        {"id": ST_H3, "based": ST_BODY, "font": p.body, "pt": body_pt, "indent": 2, "outline": 2, "keep": True,
-         "bold": True},
-        {"id": ST_CAPTION, "based": "Normal", "font": p.hei, "pt": SIZES["四号"], "jc": "center", "keep": True},
+        {
+            "id": ST_BODY,
+            "based": "Normal",
+            "font": p.body,
+            "pt": body_pt,
+            "indent": 2,
+            "jc": "both",
+            "condense": True,
+        },
+        {
+            "id": ST_TITLE,
+            "based": "Normal",
+            "font": p.title,
+            "pt": title_pt,
+            "jc": "center",
+            "bold": p.title_bold,
+            "keep": True,
+        },
+        {
+            "id": ST_H1,
+            "based": ST_BODY,
+            "font": p.hei,
+            "pt": body_pt,
+            "indent": 2,
+            "outline": 0,
+            "keep": True,
+        },
+        {
+            "id": ST_H2,
+            "based": ST_BODY,
+            "font": p.kai,
+            "pt": body_pt,
+            "indent": 2,
+            "outline": 1,
+            "keep": True,
+        },
+        {
+            "id": ST_H3,
+            "based": ST_BODY,
+            "font": p.body,
+            "pt": body_pt,
+            "indent": 2,
+            "outline": 2,
+            "keep": True,
+            "bold": True,
+        },
+        {
+            "id": ST_CAPTION,
+            "based": "Normal",
+            "font": p.hei,
+            "pt": SIZES["四号"],
+            "jc": "center",
+            "keep": True,
+        },
         {"id": ST_TABLE, "based": "Normal", "font": p.body, "pt": SIZES["小四"], "line": 360},
-        {"id": ST_TABLE_HEAD, "based": ST_TABLE, "font": p.hei, "pt": SIZES["小四"], "line": 360,
-         "jc": "center"},
+        {
+            "id": ST_TABLE_HEAD,
+            "based": ST_TABLE,
+            "font": p.hei,
+            "pt": SIZES["小四"],
+            "line": 360,
+            "jc": "center",
+        },
         {"id": ST_TABLE4, "based": "Normal", "font": p.body, "pt": SIZES["四号"], "line": 400},
-        {"id": ST_TABLE4_HEAD, "based": ST_TABLE4, "font": p.hei, "pt": SIZES["四号"], "line": 400, "jc": "center"},
-        {"id": ST_SIGN, "based": "Normal", "font": p.body, "pt": body_pt, "jc": "right", "keep": True,
-         "condense": True},
-        {"id": ST_PLAIN, "based": "Normal", "font": p.body, "pt": body_pt, "jc": "both", "condense": True},
-        {"id": ST_PAGENUM, "based": "Normal", "font": p.song, "pt": SIZES["四号"], "line": 240, "rule": "auto"},
+        {
+            "id": ST_TABLE4_HEAD,
+            "based": ST_TABLE4,
+            "font": p.hei,
+            "pt": SIZES["四号"],
+            "line": 400,
+            "jc": "center",
+        },
+        {
+            "id": ST_SIGN,
+            "based": "Normal",
+            "font": p.body,
+            "pt": body_pt,
+            "jc": "right",
+            "keep": True,
+            "condense": True,
+        },
+        {
+            "id": ST_PLAIN,
+            "based": "Normal",
+            "font": p.body,
+            "pt": body_pt,
+            "jc": "both",
+            "condense": True,
+        },
+        {
+            "id": ST_PAGENUM,
+            "based": "Normal",
+            "font": p.song,
+            "pt": SIZES["四号"],
+            "line": 240,
+            "rule": "auto",
+        },
     ]
 
 
@@ -343,7 +438,14 @@ def _make_style(d: dict[str, Any]) -> Any:
     # 段落不吸附网格，见 GRID_CONDENSE 的说明。
     _el(ppr, "snapToGrid", val="0")
     if "line" in d:
-        _el(ppr, "spacing", before="0", after="0", line=str(d["line"]), lineRule=d.get("rule", "exact"))
+        _el(
+            ppr,
+            "spacing",
+            before="0",
+            after="0",
+            line=str(d["line"]),
+            lineRule=d.get("rule", "exact"),
+        )
     indent = d.get("indent")
     if indent:
         _first_line_indent(ppr, indent)
@@ -433,7 +535,9 @@ class OfficialDocument:
     ``{{正文}}`` 标记处（没有标记时接在末尾）；模板没有页脚时加上本模块的页码。
     """
 
-    def __init__(self, profile: str | FontProfile = "standard", template: Path | None = None) -> None:
+    def __init__(
+        self, profile: str | FontProfile = "standard", template: Path | None = None
+    ) -> None:
         self.profile = font_profile(profile)
         self.template = template
         self._counters = [0, 0, 0, 0]
@@ -529,9 +633,17 @@ class OfficialDocument:
         self._anchor.addprevious(el)
         return el
 
-    def _p(self, style: str, text: str | Iterable[Span] = "", *, jc: str | None = None,
-           keep_next: bool = False, indent: float | None = None, page_break: bool = False,
-           hanging: tuple[float, float] | None = None) -> Any:
+    def _p(
+        self,
+        style: str,
+        text: str | Iterable[Span] = "",
+        *,
+        jc: str | None = None,
+        keep_next: bool = False,
+        indent: float | None = None,
+        page_break: bool = False,
+        hanging: tuple[float, float] | None = None,
+    ) -> Any:
         """``hanging``：（左缩进字数，悬挂字数），用于附件说明的回行对齐。"""
         p = _new("p")
         ppr = _el(p, "pPr")
@@ -542,10 +654,20 @@ class OfficialDocument:
             _el(ppr, "pageBreakBefore")
         if hanging is not None:
             left, hang = hanging
-            _el(ppr, "ind", left=str(round(left * CHAR_PITCH_TWIPS)), hanging=str(round(hang * CHAR_PITCH_TWIPS)),
-                firstLineChars="0")
+            _el(
+                ppr,
+                "ind",
+                left=str(round(left * CHAR_PITCH_TWIPS)),
+                hanging=str(round(hang * CHAR_PITCH_TWIPS)),
+                firstLineChars="0",
+            )
         elif indent is not None:
-            _el(ppr, "ind", firstLineChars=str(int(indent * 100)), firstLine=str(round(indent * CHAR_PITCH_TWIPS)))
+            _el(
+                ppr,
+                "ind",
+                firstLineChars=str(int(indent * 100)),
+                firstLine=str(round(indent * CHAR_PITCH_TWIPS)),
+            )
         if jc:
             _el(ppr, "jc", val=jc)
         self._runs(p, text)
@@ -599,8 +721,14 @@ class OfficialDocument:
         label = heading_number(level, self._counters[idx]) + text if number else text
         self._p(HEADING_STYLES[level], label)
 
-    def paragraph(self, text: str | Iterable[Span] = "", *, indent: bool = True, align: str | None = None,
-                  keep_with_next: bool = False) -> None:
+    def paragraph(
+        self,
+        text: str | Iterable[Span] = "",
+        *,
+        indent: bool = True,
+        align: str | None = None,
+        keep_with_next: bool = False,
+    ) -> None:
         """正文段落（3 号仿宋，首行缩进 2 字）。``text`` 可为若干 (文字, 格式) 段，格式见 :data:`Span`。
 
         ``align``：None 两端对齐，"center"、"right"、"left"。
@@ -640,7 +768,11 @@ class OfficialDocument:
             lead = "附件：" if n == 1 else ""
             # 名称首字所在的列：空二字 + “附件：” + 序号
             name_col = 2 + 3 + text_width(num)
-            self._p(ST_PLAIN, f"{lead}{num}{title}", hanging=(name_col, name_col - 2 if n == 1 else text_width(num)))
+            self._p(
+                ST_PLAIN,
+                f"{lead}{num}{title}",
+                hanging=(name_col, name_col - 2 if n == 1 else text_width(num)),
+            )
 
     def note(self, text: str) -> None:
         """附注（GB/T 9704 7.3.7）：居左空二字、加圆括号，排在成文日期下一行。"""
@@ -690,10 +822,17 @@ class OfficialDocument:
         four = size in ("四号", "4号", "4")
         st_body, st_head = (ST_TABLE4, ST_TABLE4_HEAD) if four else (ST_TABLE, ST_TABLE_HEAD)
         pt = SIZES["四号"] if four else SIZES["小四"]
-        mins = [min_cell_width(pt, [headers[i], *("" if i >= len(r) or r[i] is None else str(r[i]) for r in rows)])
-                for i in range(ncol)]
+        mins = [
+            min_cell_width(
+                pt, [headers[i], *("" if i >= len(r) or r[i] is None else str(r[i]) for r in rows)]
+            )
+            for i in range(ncol)
+        ]
         if min_chars:
-            mins = [max(m, int(c * pt * 20 + 2 * CELL_MARGIN_TWIPS)) for m, c in zip(mins, min_chars, strict=False)]
+            mins = [
+                max(m, int(c * pt * 20 + 2 * CELL_MARGIN_TWIPS))
+                for m, c in zip(mins, min_chars, strict=False)
+            ]
         tw = fit_widths(widths, mins, TEXT_WIDTH_TWIPS)
         shade = set(shaded)
 
@@ -708,8 +847,17 @@ class OfficialDocument:
         mar = _el(tpr, "tblCellMar")
         _el(mar, "left", w="57", type="dxa")
         _el(mar, "right", w="57", type="dxa")
-        _el(tpr, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="0", lastColumn="0",
-            noHBand="0", noVBand="1")
+        _el(
+            tpr,
+            "tblLook",
+            val="04A0",
+            firstRow="1",
+            lastRow="0",
+            firstColumn="0",
+            lastColumn="0",
+            noHBand="0",
+            noVBand="1",
+        )
         grid = _el(tbl, "tblGrid")
         for w in tw:
             _el(grid, "gridCol", w=str(w))
@@ -843,6 +991,7 @@ def _insert_ppr(p: Any) -> Any:
 
 def _page_field(p: Any) -> None:
     """“— PAGE —”：域结果先写 1，Word/WPS/LibreOffice 打开时更新。"""
+
     def run(text: str | None = None, fld: str | None = None, instr: str | None = None) -> None:
         r = _el(p, "r")
         if fld:
@@ -893,5 +1042,7 @@ def _replace(tmp: Path, path: Path) -> None:
             return
         except PermissionError:
             if attempt == 4:
-                raise ExportError(f"无法写入 {path}：文件可能正被 Word 或 WPS 打开，请关闭后重试") from None
+                raise ExportError(
+                    f"无法写入 {path}：文件可能正被 Word 或 WPS 打开，请关闭后重试"
+                ) from None
             time.sleep(0.2)

@@ -37,8 +37,13 @@ _VTIMEZONE = [
 
 def escape_text(text: str) -> str:
     """TEXT 值的转义：反斜杠、分号、逗号、换行。"""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def fold(line: str, limit: int = 75) -> list[str]:
@@ -60,8 +65,16 @@ def fold(line: str, limit: int = 75) -> list[str]:
 
 def uid_for(o: Obligation) -> str:
     """同一期限每次导出都得到同一个 UID。"""
-    key = "|".join([o.section_id, str(o.month or ""), str(o.indicator_id), o.rule, o.event_id or "",
-                    "" if o.event_id else o.what])
+    key = "|".join(
+        [
+            o.section_id,
+            str(o.month or ""),
+            str(o.indicator_id),
+            o.rule,
+            o.event_id or "",
+            "" if o.event_id else o.what,
+        ]
+    )
     return f"{hashlib.sha1(key.encode('utf-8')).hexdigest()[:20]}@creditcheck"
 
 
@@ -94,7 +107,9 @@ def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
         f"期限规则：{_rule_label(o.rule)}",
     ]
     if isinstance(due, datetime):
-        desc_lines.append(f"截止：{due.year}年{due.month}月{due.day}日 {due.hour:02d}:{due.minute:02d}")
+        desc_lines.append(
+            f"截止：{due.year}年{due.month}月{due.day}日 {due.hour:02d}:{due.minute:02d}"
+        )
     else:
         desc_lines.append(f"截止：{due.year}年{due.month}月{due.day}日（当天下班前）")
     if o.effective_due != o.due:
@@ -137,7 +152,13 @@ def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
     return lines
 
 
-def build_ics(obligations: Iterable[Obligation], catalog: Catalog, *, now: datetime, name: str = "信用自查期限") -> str:
+def build_ics(
+    obligations: Iterable[Obligation],
+    catalog: Catalog,
+    *,
+    now: datetime,
+    name: str = "信用自查期限",
+) -> str:
     """未完成的期限（已完成的会被跳过）写成一个 VCALENDAR 文本（CRLF 换行、已折行）。"""
     stamp = _utc_stamp(now)
     items = [o for o in obligations if not o.done]
@@ -167,8 +188,14 @@ def build_ics(obligations: Iterable[Obligation], catalog: Catalog, *, now: datet
     return "\r\n".join(folded) + "\r\n"
 
 
-def write_ics(path: Path, obligations: Iterable[Obligation], catalog: Catalog, *, now: datetime,
-              name: str = "信用自查期限") -> Path:
+def write_ics(
+    path: Path,
+    obligations: Iterable[Obligation],
+    catalog: Catalog,
+    *,
+    now: datetime,
+    name: str = "信用自查期限",
+) -> Path:
     """写出 .ics 文件（UTF-8，无 BOM），返回路径。先写临时文件再替换，写到一半不会留下坏文件。"""
     text = build_ics(obligations, catalog, now=now, name=name)
     path = Path(path)

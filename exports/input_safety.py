@@ -48,7 +48,9 @@ def _size(n: int) -> str:
     return f"{n} 字节"
 
 
-def regular_file(path: Path | str, what: str = "文件", error: type[CreditCheckError] = InputError) -> os.stat_result:
+def regular_file(
+    path: Path | str, what: str = "文件", error: type[CreditCheckError] = InputError
+) -> os.stat_result:
     """``path`` 必须是已存在的普通文件（不打开它）；否则抛出 ``error``（一句中文）。"""
     text = str(path)
     if not text.strip():
@@ -77,8 +79,9 @@ def regular_file(path: Path | str, what: str = "文件", error: type[CreditCheck
     return st
 
 
-def read_limited(path: Path | str, limit: int, what: str = "文件",
-                 error: type[CreditCheckError] = InputError) -> bytes:
+def read_limited(
+    path: Path | str, limit: int, what: str = "文件", error: type[CreditCheckError] = InputError
+) -> bytes:
     """读入一个不超过 ``limit`` 字节的普通文件。"""
     st = regular_file(path, what, error)
     p = Path(path)
@@ -159,14 +162,14 @@ def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
             while True:
                 m = _ROW_RE.search(buf, pos)
                 if m is None:
-                    buf = buf[max(pos, len(buf) - 4096):] if pos < len(buf) else b""
+                    buf = buf[max(pos, len(buf) - 4096) :] if pos < len(buf) else b""
                     break
                 if m.group(1):  # <row .../> 空行
                     pos = m.end()
                     continue
                 end = _ROW_END.search(buf, m.end())
                 if end is None:
-                    buf = buf[m.start():]
+                    buf = buf[m.start() :]
                     if len(buf) > 64 * _MIB:  # 一行 64 MiB：不是正常的表格
                         return limit + 1
                     break
@@ -178,8 +181,13 @@ def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
     return count
 
 
-def inspect_workbook(path: Path | str, sheet: str | None = None, *, max_rows: int | None = None,
-                     error: type[CreditCheckError] = InputError) -> None:
+def inspect_workbook(
+    path: Path | str,
+    sheet: str | None = None,
+    *,
+    max_rows: int | None = None,
+    error: type[CreditCheckError] = InputError,
+) -> None:
     """读取台账之前检查：普通文件、文件大小、zip 清单（部件数、解压后大小）、共享字符串表、行数。
 
     不是 zip 的文件（.xls、.csv……）不在这里判断，交给读取器给出具体说明。
@@ -189,7 +197,9 @@ def inspect_workbook(path: Path | str, sheet: str | None = None, *, max_rows: in
     p = Path(path)
     name = p.name or str(p)
     if st.st_size > MAX_WORKBOOK_FILE:
-        raise error(f"“{name}”有 {_size(st.st_size)}，超过台账文件 {_size(MAX_WORKBOOK_FILE)} 的上限，已拒绝读取")
+        raise error(
+            f"“{name}”有 {_size(st.st_size)}，超过台账文件 {_size(MAX_WORKBOOK_FILE)} 的上限，已拒绝读取"
+        )
     try:
         with open(p, "rb") as fh:
             if fh.read(2) != b"PK":
@@ -202,12 +212,21 @@ def inspect_workbook(path: Path | str, sheet: str | None = None, *, max_rows: in
             _inspect_zip(zf, name, sheet, max_rows, error)
     except CreditCheckError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):
         return  # 部件损坏：交给读取器说明
 
 
-def _inspect_zip(zf: zipfile.ZipFile, name: str, sheet: str | None, max_rows: int,
-                 error: type[CreditCheckError]) -> None:
+def _inspect_zip(
+    zf: zipfile.ZipFile, name: str, sheet: str | None, max_rows: int, error: type[CreditCheckError]
+) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_PARTS:
         raise error(f"“{name}”内部的部件多达 {len(infos)} 个，不像正常的台账，已拒绝读取")
@@ -217,10 +236,14 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str, sheet: str | None, max_rows: in
         if info.flag_bits & 0x1:
             raise error(f"“{name}”已加密（设置了打开密码），请在 Excel 或 WPS 中取消密码后再导入")
         if info.file_size > MAX_WORKBOOK_PART:
-            raise error(f"“{name}”的部件 {info.filename} 解压后有 {_size(info.file_size)}，"
-                        f"超过 {_size(MAX_WORKBOOK_PART)} 的上限，已拒绝读取")
+            raise error(
+                f"“{name}”的部件 {info.filename} 解压后有 {_size(info.file_size)}，"
+                f"超过 {_size(MAX_WORKBOOK_PART)} 的上限，已拒绝读取"
+            )
     if total > MAX_WORKBOOK_TOTAL:
-        raise error(f"“{name}”解压后共有 {_size(total)}，超过 {_size(MAX_WORKBOOK_TOTAL)} 的上限，已拒绝读取")
+        raise error(
+            f"“{name}”解压后共有 {_size(total)}，超过 {_size(MAX_WORKBOOK_TOTAL)} 的上限，已拒绝读取"
+        )
     names = {i.filename: i for i in infos}
     sheets = _sheets(zf, names)
     chosen: tuple[str, bool, str] | None = None
@@ -241,12 +264,22 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str, sheet: str | None, max_rows: in
         else:
             rows = _count_rows(zf, info, max_rows)
             if rows > max_rows:
-                shown = f"{declared:,} 行" if declared and declared > max_rows else f"超过 {max_rows:,} 行"
-                raise error(f"“{name}”的工作表“{chosen[0]}”有 {shown}数据，超过台账 {max_rows:,} 行的上限，"
-                            "已拒绝读取；请按月份或科室拆分后再导入")
+                shown = (
+                    f"{declared:,} 行"
+                    if declared and declared > max_rows
+                    else f"超过 {max_rows:,} 行"
+                )
+                raise error(
+                    f"“{name}”的工作表“{chosen[0]}”有 {shown}数据，超过台账 {max_rows:,} 行的上限，"
+                    "已拒绝读取；请按月份或科室拆分后再导入"
+                )
     ss = names.get("xl/sharedStrings.xml")
     if ss is not None:
-        allowed = min(MAX_SHARED_STRINGS, SHARED_STRINGS_BASE + SHARED_STRINGS_PER_ROW * max(rows, 0))
+        allowed = min(
+            MAX_SHARED_STRINGS, SHARED_STRINGS_BASE + SHARED_STRINGS_PER_ROW * max(rows, 0)
+        )
         if ss.file_size > allowed:
-            raise error(f"“{name}”的共享字符串表解压后有 {_size(ss.file_size)}，与表格的行数（{rows:,} 行）不相称"
-                        f"（上限 {_size(allowed)}），可能是恶意构造的文件，已拒绝读取")
+            raise error(
+                f"“{name}”的共享字符串表解压后有 {_size(ss.file_size)}，与表格的行数（{rows:,} 行）不相称"
+                f"（上限 {_size(allowed)}），可能是恶意构造的文件，已拒绝读取"
+            )

@@ -23,15 +23,19 @@ from .workbook_read import open_ledger
 __all__ = ["LedgerReadError", "LedgerResult", "check_file", "import_ledger", "summary_for"]
 
 
-def _bounded(rows: Iterable[tuple[int, Sequence[Any]]], name: str) -> Iterator[tuple[int, Sequence[Any]]]:
+def _bounded(
+    rows: Iterable[tuple[int, Sequence[Any]]], name: str
+) -> Iterator[tuple[int, Sequence[Any]]]:
     """任何格式（.csv、.xls、.ods 没有 zip 清单可先看）都不超过台账的行数上限：数到上限就停下并说明。"""
     n = 0
     for item in rows:
         if any(v not in (None, "") for v in item[1]):
             n += 1
             if n > MAX_LEDGER_ROWS:
-                raise LedgerReadError(f"“{name}”有数据的行超过 {MAX_LEDGER_ROWS:,} 行的上限，已停止读取；"
-                                      "请按月份拆开后再导入")
+                raise LedgerReadError(
+                    f"“{name}”有数据的行超过 {MAX_LEDGER_ROWS:,} 行的上限，已停止读取；"
+                    "请按月份拆开后再导入"
+                )
         yield item
 
 
@@ -59,8 +63,16 @@ def check_file(
     inspect_workbook(path, sheet, error=LedgerReadError)  # 普通文件、大小、行数：读之前先看清单
     with open_ledger(path, sheet) as book:
         try:
-            result = check_rows(_bounded(book.rows(), book.file_name), kind, today=_day(today), cal=cal, catalog=catalog, keep_rows=keep_rows,
-                                month=month, spec=spec)
+            result = check_rows(
+                _bounded(book.rows(), book.file_name),
+                kind,
+                today=_day(today),
+                cal=cal,
+                catalog=catalog,
+                keep_rows=keep_rows,
+                month=month,
+                spec=spec,
+            )
         except LedgerReadError as e:
             if str(e).startswith("“"):  # 已写明文件名的读取错误
                 raise
@@ -95,7 +107,9 @@ def import_ledger(
     spec: LedgerSpec | None = None,
 ) -> LedgerResult:
     """检查并保留整理后的各行（``result.rows``），供存入数据文件夹。``month`` 给出时只收该月的行。"""
-    return check_file(path, kind, catalog, cal, today, sheet, keep_rows=True, month=month, spec=spec)
+    return check_file(
+        path, kind, catalog, cal, today, sheet, keep_rows=True, month=month, spec=spec
+    )
 
 
 def summary_for(result: LedgerResult, path: Path | str, now: date | datetime) -> dict[str, object]:

@@ -203,7 +203,9 @@ def write_package(
     record = sm.to_dict()
     own = [r for r in sm.history if not is_decision(r)]
     record["history"] = [r.to_dict() for r in own]
-    record["review"] = effective_state(own, sm.review if not sm.history else ReviewState.DRAFT).value
+    record["review"] = effective_state(
+        own, sm.review if not sm.history else ReviewState.DRAFT
+    ).value
     if not record.get("catalog_version"):
         record["catalog_version"] = catalog.version
     warnings: list[str] = []
@@ -221,7 +223,9 @@ def write_package(
         "ledgers": {k: v for k, v in ledgers.items() if v is not None},
         "evidence": [i.to_dict() for i in items],
     }
-    payload_bytes = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    payload_bytes = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True).encode(
+        "utf-8"
+    )
     digest = hashlib.sha256(payload_bytes).hexdigest()
     section = catalog.section_by_id(sm.section_id)
     manifest = {
@@ -269,7 +273,11 @@ def _machine() -> str:
 
 
 def _evidence_item(
-    iid: int, ev: Evidence, with_evidence: bool, used: set[str], warnings: list[str],
+    iid: int,
+    ev: Evidence,
+    with_evidence: bool,
+    used: set[str],
+    warnings: list[str],
 ) -> tuple[EvidenceItem, Path | None]:
     src = Path(ev.abs_path) if ev.abs_path else None
     base = EvidenceItem(iid, ev.id, ev.file_name, ev.sha256, ev.size, "not-included")
@@ -282,14 +290,18 @@ def _evidence_item(
     state = "ok"
     if ev.sha256 and digest != ev.sha256:
         state = "changed"
-        warnings.append(f"第{iid}项的佐证材料“{ev.file_name}”在登记后被修改过，已按现在的内容放入数据包")
+        warnings.append(
+            f"第{iid}项的佐证材料“{ev.file_name}”在登记后被修改过，已按现在的内容放入数据包"
+        )
     member = f"{EVIDENCE_DIR}/{_safe_part(ev.id, 'x')}/{_safe_part(ev.file_name, 'file')}"
     n = 2
     while member in used:
         member = f"{EVIDENCE_DIR}/{_safe_part(ev.id, 'x')}-{n}/{_safe_part(ev.file_name, 'file')}"
         n += 1
     used.add(member)
-    return _with(base, state=state, member=member, member_sha256=digest, member_size=src.stat().st_size), src
+    return _with(
+        base, state=state, member=member, member_sha256=digest, member_size=src.stat().st_size
+    ), src
 
 
 def _with(item: EvidenceItem, **changes: Any) -> EvidenceItem:
@@ -311,10 +323,17 @@ def _check_member_name(name: str) -> None:
         or any(part in ("", ".", "..") for part in name.rstrip("/").split("/"))
     )
     if bad:
-        raise PackageError(f"数据包里有不安全的文件名“{name}”（可能试图写到目标文件夹之外），已拒收")
+        raise PackageError(
+            f"数据包里有不安全的文件名“{name}”（可能试图写到目标文件夹之外），已拒收"
+        )
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: IO[bytes] | io.RawIOBase | None = None) -> tuple[bytes, str]:
+def _read_member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limit: int,
+    sink: IO[bytes] | io.RawIOBase | None = None,
+) -> tuple[bytes, str]:
     """读出一个条目（不超过 limit 字节），返回（内容或空，SHA-256）。``sink`` 不为空时写入其中。"""
     h = hashlib.sha256()
     chunks: list[bytes] = []
@@ -350,7 +369,9 @@ def _check_limits(infos: list[zipfile.ZipInfo]) -> None:
         if info.flag_bits & 0x1:
             raise PackageError("数据包里有加密的文件，无法导入")
         if info.file_size > MAX_FILE:
-            raise PackageError(f"数据包中的“{info.filename}”过大（解压后 {info.file_size} 字节），已拒收")
+            raise PackageError(
+                f"数据包中的“{info.filename}”过大（解压后 {info.file_size} 字节），已拒收"
+            )
         if info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise PackageError(f"数据包中的“{info.filename}”压缩比异常（疑似“zip 炸弹”），已拒收")
         total += info.file_size
@@ -383,7 +404,9 @@ def read_package(path: Path, catalog: Catalog, now: datetime, *, force: bool = F
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-        raise PackageError(f"数据包已损坏或不完整（无法读取 zip 结构：{e}），请重新导出或重新拷贝") from None
+        raise PackageError(
+            f"数据包已损坏或不完整（无法读取 zip 结构：{e}），请重新导出或重新拷贝"
+        ) from None
     with zf:
         infos = zf.infolist()
         _check_limits(infos)
@@ -395,7 +418,9 @@ def read_package(path: Path, catalog: Catalog, now: datetime, *, force: bool = F
             raise PackageError("这不是 creditcheck 数据包（清单格式不对）")
         fmt = _manifest_field(manifest, "format", int)
         if fmt > FORMAT:
-            raise PackageError(f"数据包由更新版本的程序生成（格式 {fmt}），请先升级本机的 creditcheck")
+            raise PackageError(
+                f"数据包由更新版本的程序生成（格式 {fmt}），请先升级本机的 creditcheck"
+            )
         sid = _manifest_field(manifest, "section_id", str)
         month_text = _manifest_field(manifest, "month", str)
         cat_version = _manifest_field(manifest, "catalog_version", str)
@@ -422,7 +447,9 @@ def read_package(path: Path, catalog: Catalog, now: datetime, *, force: bool = F
             )
         payload_bytes, digest = _read_member(zf, by_name[PAYLOAD], MAX_PAYLOAD)
         if digest != expected.lower():
-            raise PackageError("数据包内容与清单中的 SHA-256 不符：文件在传输中损坏或被修改过，已拒收")
+            raise PackageError(
+                "数据包内容与清单中的 SHA-256 不符：文件在传输中损坏或被修改过，已拒收"
+            )
         payload = _json(payload_bytes, "内容 payload.json")
         record, ledgers, evidence = _parse_payload(payload, catalog)
         if record.section_id != sid or record.month != month:
@@ -439,7 +466,9 @@ def read_package(path: Path, catalog: Catalog, now: datetime, *, force: bool = F
         return Package(path, manifest, record, ledgers, evidence, created_at, digest)
 
 
-def _parse_payload(payload: Any, catalog: Catalog) -> tuple[SectionMonth, dict[str, list[dict[str, Any]]], list[EvidenceItem]]:
+def _parse_payload(
+    payload: Any, catalog: Catalog
+) -> tuple[SectionMonth, dict[str, list[dict[str, Any]]], list[EvidenceItem]]:
     if not isinstance(payload, dict) or not isinstance(payload.get("section_month"), dict):
         raise PackageError("数据包内容格式不对（缺少本月记录）")
     try:
@@ -463,9 +492,13 @@ def _parse_payload(payload: Any, catalog: Catalog) -> tuple[SectionMonth, dict[s
     for kind, rows in ledgers_raw.items():
         if kind not in KINDS:  # 种类成为文件名的一部分：只认识目录里的几种（挡住 ../../evil 之类）
             shown = kind if len(kind) <= 40 else kind[:40] + "…"
-            raise PackageError(f"数据包里有不认识的台账种类“{shown}”，已拒收（本机认识：{'、'.join(KINDS)}）")
+            raise PackageError(
+                f"数据包里有不认识的台账种类“{shown}”，已拒收（本机认识：{'、'.join(KINDS)}）"
+            )
         if len(rows) > MAX_LEDGER_ROWS:
-            raise PackageError(f"数据包里的台账“{kind}”有 {len(rows):,} 行，超过 {MAX_LEDGER_ROWS:,} 行的上限，已拒收")
+            raise PackageError(
+                f"数据包里的台账“{kind}”有 {len(rows):,} 行，超过 {MAX_LEDGER_ROWS:,} 行的上限，已拒收"
+            )
     for item in evidence:
         if item.member is not None:
             _check_member_name(item.member)
@@ -494,7 +527,9 @@ def _verify_evidence(pkg: Package) -> None:
             assert item.member is not None
             _, digest = _read_member(zf, zf.getinfo(item.member), MAX_FILE, sink=_NullSink())
             if digest != item.member_sha256:
-                raise PackageError(f"佐证材料“{item.file_name}”与清单中的 SHA-256 不符，数据包已被修改或损坏，已拒收")
+                raise PackageError(
+                    f"佐证材料“{item.file_name}”与清单中的 SHA-256 不符，数据包已被修改或损坏，已拒收"
+                )
 
 
 class _NullSink(io.RawIOBase):
@@ -523,7 +558,9 @@ def _extract_evidence(pkg: Package, data_dir: Path, record: SectionMonth) -> int
                 with open(dest, "wb") as out:
                     _, digest = _read_member(zf, zf.getinfo(item.member), MAX_FILE, sink=out)
                 if digest != item.member_sha256:
-                    raise PackageError(f"佐证材料“{item.file_name}”与清单中的 SHA-256 不符，数据包已被修改或损坏，已拒收")
+                    raise PackageError(
+                        f"佐证材料“{item.file_name}”与清单中的 SHA-256 不符，数据包已被修改或损坏，已拒收"
+                    )
         old = None
         if target.exists():
             old = target.with_name(f".old-{target.name}-{os.getpid()}")

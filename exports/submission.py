@@ -80,18 +80,37 @@ TIME_LABELS: dict[str, tuple[str, str]] = {
 """各类事件的“发生”“完成”在表头里怎么叫（与界面表单的栏名一致）。"""
 
 FIELD_LABELS: dict[str, str] = {
-    "code": "统一社会信用代码", "uscc": "统一社会信用代码", "credit_code": "统一社会信用代码",
-    "entity": "主体名称", "name": "主体名称", "subject": "主体名称", "party": "行政相对人",
-    "doc_no": "文书号", "decision_no": "许可决定书文号", "licence_no": "许可编号",
-    "letter_no": "来函编号", "sender": "来函单位", "materials": "活动材料", "handling": "处置情况",
-    "progress": "推进情况", "place": "地点", "location": "地点", "participants": "参加人数",
-    "result": "处理结果", "cleanup": "处理情况", "url": "链接", "problem": "问题", "fix": "整改情况",
+    "code": "统一社会信用代码",
+    "uscc": "统一社会信用代码",
+    "credit_code": "统一社会信用代码",
+    "entity": "主体名称",
+    "name": "主体名称",
+    "subject": "主体名称",
+    "party": "行政相对人",
+    "doc_no": "文书号",
+    "decision_no": "许可决定书文号",
+    "licence_no": "许可编号",
+    "letter_no": "来函编号",
+    "sender": "来函单位",
+    "materials": "活动材料",
+    "handling": "处置情况",
+    "progress": "推进情况",
+    "place": "地点",
+    "location": "地点",
+    "participants": "参加人数",
+    "result": "处理结果",
+    "cleanup": "处理情况",
+    "url": "链接",
+    "problem": "问题",
+    "fix": "整改情况",
     "count": "数量",
 }
 """事件附加字段的中文名（各类通用）。"""
 
 KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
-    ("licence", "subject"): "行政相对人", ("licence", "entity"): "行政相对人", ("licence", "name"): "行政相对人",
+    ("licence", "subject"): "行政相对人",
+    ("licence", "entity"): "行政相对人",
+    ("licence", "name"): "行政相对人",
 }
 """某类事件里叫法不同的字段：许可决定的对象在表单和“双公示”标准里都叫行政相对人。"""
 
@@ -104,10 +123,17 @@ def field_label(kind: str, key: str) -> str | None:
     return KIND_FIELD_LABELS.get((kind, key)) or FIELD_LABELS.get(key)
 
 
-LEDGER_NAMES = {"licence": "“双公示”", "commitment": "“信用承诺和履约践诺”", "code-errors": "重错码清理"}
+LEDGER_NAMES = {
+    "licence": "“双公示”",
+    "commitment": "“信用承诺和履约践诺”",
+    "code-errors": "重错码清理",
+}
 
-_RATE_PARTS = {"reported": ("uploaded", "decided"), "timely": ("on_time", "uploaded"),
-               "compliant": ("compliant", "uploaded")}
+_RATE_PARTS = {
+    "reported": ("uploaded", "decided"),
+    "timely": ("on_time", "uploaded"),
+    "compliant": ("compliant", "uploaded"),
+}
 """比率的分子、分母在 counts 里的键（与 creditcheck.ledger 一致）。"""
 
 
@@ -128,19 +154,26 @@ def obligation_state(o: Obligation) -> str:
 
 
 def _status_word(status: Status) -> str:
-    return {Status.DONE: "已完成", Status.IN_PROGRESS: "正在办理", Status.NOT_STARTED: "尚未开展",
-            Status.NOT_APPLICABLE: "不适用"}[status]
+    return {
+        Status.DONE: "已完成",
+        Status.IN_PROGRESS: "正在办理",
+        Status.NOT_STARTED: "尚未开展",
+        Status.NOT_APPLICABLE: "不适用",
+    }[status]
 
 
-def indicator_state(entry: IndicatorEntry | None, obligations: Sequence[Obligation],
-                    open_items: int = 0) -> tuple[str, bool]:
+def indicator_state(
+    entry: IndicatorEntry | None, obligations: Sequence[Obligation], open_items: int = 0
+) -> tuple[str, bool]:
     """表1“完成情况”一格的文字，以及要不要加底纹（有逾期的加）。
 
     ``open_items``：专人已确认、但本月该办结的事项还有几项没有办结（这时不算完成，如实写出）。
     本软件自己的提醒（目录 reminder）不是实施方案的期限，不算逾期。"""
     status = entry.status if entry else Status.NOT_STARTED
     text = status.value
-    open_over = sum(1 for o in obligations if not o.done and o.level is Level.OVERDUE and not o.reminder)
+    open_over = sum(
+        1 for o in obligations if not o.done and o.level is Level.OVERDUE and not o.reminder
+    )
     late = sum(1 for o in obligations if o.done and o.on_time is False and not o.reminder)
     if status is Status.NOT_APPLICABLE:
         return text, False
@@ -244,8 +277,17 @@ def export_submission(
     if with_requirements is None:
         with_requirements = settings.with_requirements
     doc = OfficialDocument(settings.font_profile, template=template)
-    SubmissionWriter(catalog, cal, sm, settings, now, ledger_rows or {}, year_months,
-                     with_requirements=with_requirements, ledger_file=ledger_file).write(doc)
+    SubmissionWriter(
+        catalog,
+        cal,
+        sm,
+        settings,
+        now,
+        ledger_rows or {},
+        year_months,
+        with_requirements=with_requirements,
+        ledger_file=ledger_file,
+    ).write(doc)
     return doc.save(Path(out_path))
 
 
@@ -259,10 +301,19 @@ class _Attachment:
 class SubmissionWriter:
     """把报送材料的内容按顺序写进一个 :class:`OfficialDocument`。"""
 
-    def __init__(self, catalog: Catalog, cal: WorkCalendar, sm: SectionMonth, settings: Settings,
-                 now: datetime, ledger_rows: dict[str, list[dict]],
-                 year_months: Sequence[SectionMonth] | None = None, *,
-                 with_requirements: bool = False, ledger_file: str | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        cal: WorkCalendar,
+        sm: SectionMonth,
+        settings: Settings,
+        now: datetime,
+        ledger_rows: dict[str, list[dict]],
+        year_months: Sequence[SectionMonth] | None = None,
+        *,
+        with_requirements: bool = False,
+        ledger_file: str | None = None,
+    ) -> None:
         self.catalog = catalog
         self.cal = cal
         self.sm = sm
@@ -279,11 +330,15 @@ class SubmissionWriter:
         self.standing = assess(catalog, cal, sm, now, year_months or (), settings.horizon_days)
         for o in self.standing.obligations:
             self.obligations[o.indicator_id].append(o)
-        self.by_event = {o.event_id: o for obs in self.obligations.values() for o in obs if o.event_id}
+        self.by_event = {
+            o.event_id: o for obs in self.obligations.values() for o in obs if o.event_id
+        }
         months = [m for m in (year_months or []) if m.month != sm.month] + [sm]
         self.has_year = year_months is not None
-        self.quotas = {(q.indicator_id, q.event_kind): q
-                       for q in quota_lines(catalog, sm.section_id, months, sm.month)}
+        self.quotas = {
+            (q.indicator_id, q.event_kind): q
+            for q in quota_lines(catalog, sm.section_id, months, sm.month)
+        }
         self.attachments = self._attachments()
         self._attachment_no = {a.title: n for n, a in enumerate(self.attachments, start=1)}
 
@@ -310,8 +365,14 @@ class SubmissionWriter:
         if self.attachments:
             doc.attachment_note([a.title for a in self.attachments])
         doc.signature(sec.name, when=self.now.date())
-        contact = "，".join(x for x in (f"联系人：{self.person}" if self.person else "",
-                                        f"电话：{self.phone}" if self.phone else "") if x)
+        contact = "，".join(
+            x
+            for x in (
+                f"联系人：{self.person}" if self.person else "",
+                f"电话：{self.phone}" if self.phone else "",
+            )
+            if x
+        )
         if contact:
             doc.note(f"（{contact}）")
         for n, a in enumerate(self.attachments, start=1):
@@ -340,15 +401,23 @@ class SubmissionWriter:
     def _overall(self, doc: Any) -> None:
         sm = self.sm
         sc = self.standing.score  # 与首页、总览同一计算
-        statuses = [(sm.entries[i.id].status if i.id in sm.entries else Status.NOT_STARTED) for i in self.indicators]
+        statuses = [
+            (sm.entries[i.id].status if i.id in sm.entries else Status.NOT_STARTED)
+            for i in self.indicators
+        ]
         confirmed_open = sum(1 for i in self.indicators if self._open_items(i))
-        counts = [(statuses.count(Status.DONE) - confirmed_open, "已完成"),
-                  (confirmed_open, "已确认但尚有未办结事项（不计为完成）"),
-                  (statuses.count(Status.IN_PROGRESS), "正在办理"), (statuses.count(Status.NOT_STARTED), "尚未开展"),
-                  (statuses.count(Status.NOT_APPLICABLE), "不适用")]
+        counts = [
+            (statuses.count(Status.DONE) - confirmed_open, "已完成"),
+            (confirmed_open, "已确认但尚有未办结事项（不计为完成）"),
+            (statuses.count(Status.IN_PROGRESS), "正在办理"),
+            (statuses.count(Status.NOT_STARTED), "尚未开展"),
+            (statuses.count(Status.NOT_APPLICABLE), "不适用"),
+        ]
         text = f"本月负责指标{len(self.indicators)}项，"
         text += "，".join(f"{w}{n}项" for n, w in counts if n)
-        all_obs = [o for ind in self.indicators for o in self.obligations.get(ind.id, []) if not o.reminder]
+        all_obs = [
+            o for ind in self.indicators for o in self.obligations.get(ind.id, []) if not o.reminder
+        ]
         if all_obs:
             on_time = sum(1 for o in all_obs if o.done and o.on_time)
             late = sum(1 for o in all_obs if o.done and o.on_time is False)
@@ -365,20 +434,37 @@ class SubmissionWriter:
         text += f"；按权重计算得分{sc.weighted:.1f}分。"
         doc.paragraph(text)
         # 按月报送的期限（“每月26日前”遇休息日已提前到此前最后一个工作日）写在表题里
-        dues = sorted({text_time(o.effective_due, sm.month) for o in all_obs if o.kind == "monthly"})
+        dues = sorted(
+            {text_time(o.effective_due, sm.month) for o in all_obs if o.kind == "monthly"}
+        )
         due = f"（报送期限{'、'.join(dues)}）" if dues else ""
         doc.caption(f"{sm.month.label}监测指标完成情况{due}")
         rows, shaded = [], []
         for n, ind in enumerate(self.indicators):
             entry = sm.entries.get(ind.id)
-            state, shade = indicator_state(entry, self.obligations.get(ind.id, []), self._open_items(ind))
+            state, shade = indicator_state(
+                entry, self.obligations.get(ind.id, []), self._open_items(ind)
+            )
             if shade:
                 shaded.append(n)
             done = entry.completed_at if entry and entry.status is Status.DONE else None
-            rows.append([str(ind.id), ind.short, state, cell_time(done, sm.month),
-                         str(len(entry.evidence) if entry else 0)])
-        doc.table(["序号", "指标", "完成情况", "完成日期", "材料"], rows,
-                  widths=[8, 52, 40, 20, 9], align="clccc", shaded=shaded, line=290)
+            rows.append(
+                [
+                    str(ind.id),
+                    ind.short,
+                    state,
+                    cell_time(done, sm.month),
+                    str(len(entry.evidence) if entry else 0),
+                ]
+            )
+        doc.table(
+            ["序号", "指标", "完成情况", "完成日期", "材料"],
+            rows,
+            widths=[8, 52, 40, 20, 9],
+            align="clccc",
+            shaded=shaded,
+            line=290,
+        )
 
     # ── 二、各项指标完成情况 ──
     def _indicator(self, doc: Any, n: int, ind: Indicator) -> None:
@@ -388,14 +474,25 @@ class SubmissionWriter:
         sentences = self._indicator_sentences(ind, entry)
         doc.paragraph([(f"{heading_number(2, n)}{ind.short}。", "k"), ("".join(sentences), "")])
         if self.with_requirements:
-            whats = "；".join(f"{r.what}，{rule_label(r.rule)}" if r.what else rule_label(r.rule)
-                             for r in ind.plan_rules)
+            whats = "；".join(
+                f"{r.what}，{rule_label(r.rule)}" if r.what else rule_label(r.rule)
+                for r in ind.plan_rules
+            )
             doc.paragraph([("责任要求：", "k"), (_sentence(ind.requirement), "")])
             doc.paragraph([("完成时限：", "k"), (_sentence(whats), "")])
             if ind.reminder_rules:
                 # 本软件自己的提醒（目录 reminder = true）不是实施方案的期限要求，单独注明
-                doc.paragraph([("本软件提醒（非实施方案规定的期限）：", "k"),
-                               (_sentence("；".join(r.what or rule_label(r.rule) for r in ind.reminder_rules)), "")])
+                doc.paragraph(
+                    [
+                        ("本软件提醒（非实施方案规定的期限）：", "k"),
+                        (
+                            _sentence(
+                                "；".join(r.what or rule_label(r.rule) for r in ind.reminder_rules)
+                            ),
+                            "",
+                        ),
+                    ]
+                )
 
     def _indicator_sentences(self, ind: Indicator, entry: IndicatorEntry) -> list[str]:
         month = self.sm.month
@@ -482,7 +579,9 @@ class SubmissionWriter:
                 parts.append(f"{label}{_pct(r)}")
         return f"{name}台账" + ("，".join(parts) if parts else "已导入") + "。"
 
-    def _events_sentences(self, ind: Indicator, kinds: Sequence[str], entry: IndicatorEntry) -> list[str]:
+    def _events_sentences(
+        self, ind: Indicator, kinds: Sequence[str], entry: IndicatorEntry
+    ) -> list[str]:
         """各类事项：有期限的几类合成一句“行政许可决定2件、问题数据2件，未到期2件，逾期未完成2件。”，
         其余（没有期限规则的、没有事项的、配额）各自一句。"""
         out: list[str] = []
@@ -495,21 +594,36 @@ class SubmissionWriter:
             if events and len(tracked) == len(events):
                 heads.append(f"{EVENT_KINDS.get(kind, kind)}{len(events)}件")
                 states.extend(obligation_state(o) for o in tracked)
-                tail.append(self._quota_sentence(self.quotas.get((ind.id, kind)), EVENT_KINDS.get(kind, kind)))
+                tail.append(
+                    self._quota_sentence(
+                        self.quotas.get((ind.id, kind)), EVENT_KINDS.get(kind, kind)
+                    )
+                )
             else:
                 out.append(self._events_sentence(ind, kind, events, entry))
         if heads:
-            names = {"按时完成": "按时完成", "逾期完成": "逾期完成", "未到期": "未到期", "未完成（已逾期）": "逾期未完成"}
+            names = {
+                "按时完成": "按时完成",
+                "逾期完成": "逾期完成",
+                "未到期": "未到期",
+                "未完成（已逾期）": "逾期未完成",
+            }
             present = [k for k in names if k in states]
             if len(present) == 1:
                 word = names[present[0]]
-                state = ("，均" if len(states) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
+                state = (
+                    ("，均" if len(states) > 1 else "，")
+                    + ("已" if word in ("按时完成", "逾期完成") else "")
+                    + word
+                )
             else:
                 state = "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in present)
             out.insert(0, "、".join(heads) + state + "。" + "".join(tail))
         return out
 
-    def _events_sentence(self, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry) -> str:
+    def _events_sentence(
+        self, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry
+    ) -> str:
         """“行政许可决定3件，按时完成2件，未到期1件。”逾期未完成的写出名称和期限。"""
         label = EVENT_KINDS.get(kind, kind)
         q = self.quotas.get((ind.id, kind))
@@ -523,11 +637,20 @@ class SubmissionWriter:
         text = f"{label}{len(events)}件"
         if tracked:
             states = [obligation_state(o) for o in tracked]
-            names = {"按时完成": "按时完成", "逾期完成": "逾期完成", "未到期": "未到期", "未完成（已逾期）": "逾期未完成"}
+            names = {
+                "按时完成": "按时完成",
+                "逾期完成": "逾期完成",
+                "未到期": "未到期",
+                "未完成（已逾期）": "逾期未完成",
+            }
             kinds = [k for k in names if k in states]
             if len(kinds) == 1 and len(tracked) == len(events):
                 word = names[kinds[0]]
-                text += ("，均" if len(events) > 1 else "，") + ("已" if word in ("按时完成", "逾期完成") else "") + word
+                text += (
+                    ("，均" if len(events) > 1 else "，")
+                    + ("已" if word in ("按时完成", "逾期完成") else "")
+                    + word
+                )
             else:
                 text += "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in kinds)
             # 逾期未完成的是哪几件、期限是何时，写在“三、存在问题”（专人没写时）和附件的表里
@@ -599,14 +722,28 @@ class SubmissionWriter:
                 note, bad = _evidence_note(ev)
                 if bad:
                     shaded.append(len(rows))
-                rows.append([str(len(rows) + 1), ind.short, ev.file_name, cell_time(ev.effective_date, month),
-                             note or "—"])
+                rows.append(
+                    [
+                        str(len(rows) + 1),
+                        ind.short,
+                        ev.file_name,
+                        cell_time(ev.effective_date, month),
+                        note or "—",
+                    ]
+                )
         doc.caption("佐证材料")
-        doc.table(["序号", "指标", "文件名称", "材料日期", "说明"], rows,
-                  widths=[9, 32, 50, 20, 40], align="cllcl", shaded=shaded)
+        doc.table(
+            ["序号", "指标", "文件名称", "材料日期", "说明"],
+            rows,
+            widths=[9, 32, 50, 20, 40],
+            align="cllcl",
+            shaded=shaded,
+        )
         problems = [r for n, r in enumerate(rows) if n in shaded]
         if problems:
-            doc.paragraph(f"注：有{len(problems)}份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。")
+            doc.paragraph(
+                f"注：有{len(problems)}份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。"
+            )
 
     def _event_tables(self, doc: Any) -> None:
         month = self.sm.month
@@ -615,7 +752,9 @@ class SubmissionWriter:
             if not entry or not entry.events:
                 continue
             for kind in self._kinds(ind, entry):
-                events = sorted((ev for ev in entry.events if ev.kind == kind), key=lambda e: e.occurred_at)
+                events = sorted(
+                    (ev for ev in entry.events if ev.kind == kind), key=lambda e: e.occurred_at
+                )
                 if not events:
                     continue
                 spec = ind.rule_for_event(kind)
@@ -628,16 +767,32 @@ class SubmissionWriter:
                     if o is None:
                         due, state = "—", ("已办结" if ev.done_at else "未办结")
                     else:
-                        due, state = cell_time(o.effective_due, month, with_time=hourly), obligation_state(o)
+                        due, state = (
+                            cell_time(o.effective_due, month, with_time=hourly),
+                            obligation_state(o),
+                        )
                         if state in ("逾期完成", "未完成（已逾期）"):
                             shaded.append(n)
-                    rows.append([str(n + 1), event_subject(ev), cell_time(ev.occurred_at, month, with_time=hourly),
-                                 due, cell_time(ev.done_at, month, with_time=hourly), state.replace("（", "\n（")])
+                    rows.append(
+                        [
+                            str(n + 1),
+                            event_subject(ev),
+                            cell_time(ev.occurred_at, month, with_time=hourly),
+                            due,
+                            cell_time(ev.done_at, month, with_time=hourly),
+                            state.replace("（", "\n（"),
+                        ]
+                    )
                 rule = f"（期限：{rule_label(spec.rule)}）" if spec is not None else ""
                 doc.caption(f"{label}办理情况{rule}")
-                doc.table(["序号", "事项", t_occ, "期限", t_done, "办理情况"], rows,
-                          widths=[9, 56, 22, 22, 22, 24], align="clcccc", shaded=shaded,
-                          min_chars=[0, 0, 0, 0, 0, 5.2])
+                doc.table(
+                    ["序号", "事项", t_occ, "期限", t_done, "办理情况"],
+                    rows,
+                    widths=[9, 56, 22, 22, 22, 24],
+                    align="clcccc",
+                    shaded=shaded,
+                    min_chars=[0, 0, 0, 0, 0, 5.2],
+                )
 
     def _ledger_tables(self, doc: Any) -> None:
         for kind in self._ledger_kinds():
@@ -655,7 +810,9 @@ class SubmissionWriter:
         counts: dict[str, Any] = summary.get("counts") or {}
         rates: dict[str, Any] = summary.get("rates") or {}
         table_rows, shaded = [], []
-        for key, (label, num_label, den_label) in RATE_LABELS.get(kind, RATE_LABELS["licence"]).items():
+        for key, (label, num_label, den_label) in RATE_LABELS.get(
+            kind, RATE_LABELS["licence"]
+        ).items():
             num_key, den_key = _RATE_PARTS[key]
             num, den = counts.get(num_key), counts.get(den_key)
             if num is None:
@@ -669,13 +826,19 @@ class SubmissionWriter:
             value = _pct(rate) if rate is not None else "无法计算，分母为0"
             table_rows.append([label, f"{num_label}数÷{den_label}数", f"{num}÷{den}", value])
         doc.caption(f"{name}台账统计")
-        doc.table(["指标", "计算方法", "计数", "结果"], table_rows, widths=[18, 64, 30, 44], align="clcc",
-                  shaded=shaded)
+        doc.table(
+            ["指标", "计算方法", "计数", "结果"],
+            table_rows,
+            widths=[18, 64, 30, 44],
+            align="clcc",
+            shaded=shaded,
+        )
         if isinstance(summary.get("problems"), int) and summary["problems"]:
             doc.paragraph(f"注：台账检查发现问题{summary['problems']}处。")
 
-    def _rows_table(self, doc: Any, kind: str, name: str, rows: list[dict], limit: int = 30,
-                    max_cols: int = 5) -> None:
+    def _rows_table(
+        self, doc: Any, kind: str, name: str, rows: list[dict], limit: int = 30, max_cols: int = 5
+    ) -> None:
         from creditcheck.ledger import spec_for
 
         from .docx_layout import text_width
@@ -695,10 +858,15 @@ class SubmissionWriter:
         if not cols:
             return
         shown = rows[:limit]
-        data = [[str(i + 1)] + [_ledger_value(r.get(c), self.sm.month) for c in cols] for i, r in enumerate(shown)]
+        data = [
+            [str(i + 1)] + [_ledger_value(r.get(c), self.sm.month) for c in cols]
+            for i, r in enumerate(shown)
+        ]
         # 列宽按各列内容的平均长度分（至少3字、至多14字），名称长的列宽、日期列窄
-        weights = [2.5] + [min(14.0, max(3.0, sum(text_width(row[i + 1]) for row in data) / len(data)))
-                           for i in range(len(cols))]
+        weights = [2.5] + [
+            min(14.0, max(3.0, sum(text_width(row[i + 1]) for row in data) / len(data)))
+            for i in range(len(cols))
+        ]
         doc.caption(f"{name}台账明细")
         doc.table(["序号", *cols], data, widths=weights, align="c" + "l" * len(cols))
         if len(rows) > limit:
@@ -706,8 +874,11 @@ class SubmissionWriter:
             doc.paragraph(f"注：台账共{len(rows)}条，以上列出前{limit}条，完整台账见{where}。")
 
 
-COUNT_SHORT = {"credit_checks": ("信用核查", "次"), "joint_sanctions": ("联合奖惩", "次"),
-               "market_entities": ("市场主体", "户")}
+COUNT_SHORT = {
+    "credit_checks": ("信用核查", "次"),
+    "joint_sanctions": ("联合奖惩", "次"),
+    "market_entities": ("市场主体", "户"),
+}
 """第8项指标的计数在正文里的简写：“信用核查283次，联合奖惩23次，市场主体497户”。"""
 
 QUOTA_UNITS = {"article": "篇", "case": "个", "activity": "次"}

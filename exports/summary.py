@@ -42,14 +42,22 @@ DEFAULT_BUREAU = "济南市历城区行政审批服务局"
 NOT_IMPORTED = "未导入"
 
 
-
 def deadline_note(catalog: Catalog) -> str:
     """哪些期限遇节假日移动：只有按月报送的（如“每月26日前”），提前到此前最后一个工作日。规则取自目录。"""
-    monthly = sorted({r.rule.label for i in catalog.indicators for r in i.rules if r.rule.kind is RuleKind.MONTHLY})
+    monthly = sorted(
+        {
+            r.rule.label
+            for i in catalog.indicators
+            for r in i.rules
+            if r.rule.kind is RuleKind.MONTHLY
+        }
+    )
     named = "、".join(f"“{m}”" for m in monthly) or "按月报送"
-    return (f"期限：只有按月报送的{named}遇法定节假日或休息日时提前到此前最后一个工作日；"
-            "按自然日、小时计的期限不因节假日调整，按工作日计的期限本身只计工作日，"
-            "“当月内”“年底前”以月末、年末为期限。")
+    return (
+        f"期限：只有按月报送的{named}遇法定节假日或休息日时提前到此前最后一个工作日；"
+        "按自然日、小时计的期限不因节假日调整，按工作日计的期限本身只计工作日，"
+        "“当月内”“年底前”以月末、年末为期限。"
+    )
 
 
 def licence_rule_label(catalog: Catalog) -> str:
@@ -147,7 +155,9 @@ def summary_title(bureau: str, overview: Overview, to: str = "区信用办") -> 
     return f"{bureau or DEFAULT_BUREAU}关于{overview.month.label}信用状况监测工作情况的报告"
 
 
-def default_file_name(bureau: str, overview: Overview, suffix: str = ".docx", to: str = "区信用办") -> str:
+def default_file_name(
+    bureau: str, overview: Overview, suffix: str = ".docx", to: str = "区信用办"
+) -> str:
     return safe_file_name(summary_title(bureau, overview, to), fallback="信用状况监测汇总") + suffix
 
 
@@ -171,15 +181,29 @@ def _overview_table(ov: Overview, to: str) -> Table:
     shaded = []
     for n, r in enumerate(ov.ranking):
         on_time = f"{r.on_time}/{r.due}\n{_pct(r.on_time / r.due)}" if r.due else "—"
-        rows.append([r.section.short, str(r.score.total), str(r.score.done), str(r.overdue_cells),
-                     f"{r.score.weighted:.1f}", on_time, str(r.rank), review_label(r)])
+        rows.append(
+            [
+                r.section.short,
+                str(r.score.total),
+                str(r.score.done),
+                str(r.overdue_cells),
+                f"{r.score.weighted:.1f}",
+                on_time,
+                str(r.rank),
+                review_label(r),
+            ]
+        )
         if r.overdue_cells:
             shaded.append(n)
     who = "本局" if to == "区信用办" else "局内"
     return Table(
-        "overview", "各科室完成情况及局内排名",
+        "overview",
+        "各科室完成情况及局内排名",
         ["科室", "应完成", "已完成", "逾期", "得分", "按时完成率", "局内排名", "审核状态"],
-        rows, [34, 11, 11, 9, 11, 18, 11, 30], "lccccccl", shaded,
+        rows,
+        [34, 11, 11, 9, 11, 18, 11, 30],
+        "lccccccl",
+        shaded,
         notes=[
             "应完成为本科室负责的指标数，不含不适用的；逾期为未完成且已过期限的指标数；"
             "得分为按目录权重计算的完成度，满分100分。" + scoring_rule_text(ov.catalog),
@@ -194,14 +218,27 @@ def _overview_table(ov: Overview, to: str) -> Table:
 def _indicator_table(ov: Overview) -> Table:
     rows, shaded = [], []
     for n, c in enumerate(ov.indicators):
-        rows.append([str(c.indicator.id), c.indicator.short, str(c.assigned), str(c.required), str(c.done),
-                     str(c.overdue), c.rate_label])
+        rows.append(
+            [
+                str(c.indicator.id),
+                c.indicator.short,
+                str(c.assigned),
+                str(c.required),
+                str(c.done),
+                str(c.overdue),
+                c.rate_label,
+            ]
+        )
         if c.overdue:
             shaded.append(n)
     return Table(
-        "indicators", "各指标完成情况",
+        "indicators",
+        "各指标完成情况",
         ["序号", "指标", "负责科室", "应完成", "已完成", "逾期", "完成率"],
-        rows, [10, 50, 16, 12, 12, 9, 15], "clccccc", shaded,
+        rows,
+        [10, 50, 16, 12, 12, 9, 15],
+        "clccccc",
+        shaded,
         notes=["应完成为负责科室数减去本月不适用的科室数；完成率 = 已完成 ÷ 应完成。"],
     )
 
@@ -225,24 +262,44 @@ def _licence_table(ov: Overview) -> Table:
             continue
         lic = r.record.ledgers.get("licence")
         if not isinstance(lic, dict) or not lic:
-            rows.append([r.section.short, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED, NOT_IMPORTED])
+            rows.append(
+                [
+                    r.section.short,
+                    NOT_IMPORTED,
+                    NOT_IMPORTED,
+                    NOT_IMPORTED,
+                    NOT_IMPORTED,
+                    NOT_IMPORTED,
+                ]
+            )
             continue
         raw_counts, raw_rates = lic.get("counts"), lic.get("rates")
         counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
         rates: dict[str, Any] = raw_rates if isinstance(raw_rates, dict) else {}
 
         decided, uploaded = counts.get("decided"), counts.get("uploaded")
-        row = [r.section.short, _fig(decided), _fig(uploaded),
-               _rate(rates, "reported", uploaded, decided),
-               _rate(rates, "timely", counts.get("on_time"), uploaded),
-               _rate(rates, "compliant", counts.get("compliant"), uploaded)]
-        if any(isinstance(rates.get(k), (int, float)) and rates[k] < 1 for k in ("reported", "timely", "compliant")):
+        row = [
+            r.section.short,
+            _fig(decided),
+            _fig(uploaded),
+            _rate(rates, "reported", uploaded, decided),
+            _rate(rates, "timely", counts.get("on_time"), uploaded),
+            _rate(rates, "compliant", counts.get("compliant"), uploaded),
+        ]
+        if any(
+            isinstance(rates.get(k), (int, float)) and rates[k] < 1
+            for k in ("reported", "timely", "compliant")
+        ):
             shaded.append(len(rows))
         rows.append(row)
     return Table(
-        "licence", "“双公示”数据质量",
+        "licence",
+        "“双公示”数据质量",
         ["科室", "许可决定", "已上报", "上报率", "及时率", "合规率"],
-        rows, [26, 14, 14, 22, 22, 22], "lccccc", shaded,
+        rows,
+        [26, 14, 14, 22, 22, 22],
+        "lccccc",
+        shaded,
         empty_text="目录中没有负责“双公示”的科室。",
         notes=[
             "上报率 = 已上报 ÷ 作出许可决定；合规率 = 通过校验 ÷ 已上报；表中写作“分子/分母”及百分比。",
@@ -257,12 +314,21 @@ def _overdue_table(ov: Overview) -> Table:
     rows = []
     for r in ov.overdue_by_section:
         for o in r.overdue:
-            rows.append([r.section.short, f"{o.indicator_id}.{ov.catalog.indicator(o.indicator_id).short}",
-                         o.what, o.due_label])
+            rows.append(
+                [
+                    r.section.short,
+                    f"{o.indicator_id}.{ov.catalog.indicator(o.indicator_id).short}",
+                    o.what,
+                    o.due_label,
+                ]
+            )
     return Table(
-        "overdue", "逾期事项",
+        "overdue",
+        "逾期事项",
         ["科室", "指标", "事项", "期限"],
-        rows, [28, 36, 62, 22], "lllc",
+        rows,
+        [28, 36, 62, 22],
+        "lllc",
         empty_text="本月各科室均无逾期事项。",
         notes=["逾期事项指已过期限仍未完成的事项。" + deadline_note(ov.catalog)],
     )
@@ -284,9 +350,12 @@ def _not_submitted_table(ov: Overview) -> Table:
             detail = "" if r.stored else "本月没有记录"
         rows.append([r.section.short, state, detail])
     return Table(
-        "not_submitted", "未报送科室",
+        "not_submitted",
+        "未报送科室",
         ["科室", "状态", "说明"],
-        rows, [40, 40, 60], "lll",
+        rows,
+        [40, 40, 60],
+        "lll",
         empty_text="本月各科室均已报送。",
     )
 
@@ -315,7 +384,11 @@ def overall_text(ov: Overview, to: str) -> str:
         text += f"；到期的应办事项{due}项，按时完成{met}项，按时完成率{100.0 * met / due:.1f}%"
     text += "。"
     top = [r for r in ov.ranking if r.rank <= 3]
-    if len(ov.ranking) > 1 and all(r.rank == 1 for r in ov.ranking) and ov.ranking[0].score.weighted > 0:
+    if (
+        len(ov.ranking) > 1
+        and all(r.rank == 1 for r in ov.ranking)
+        and ov.ranking[0].score.weighted > 0
+    ):
         text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，局内排名并列第一。"
     elif any(r.score.weighted > 0 for r in ov.rows):
         listed = "、".join(f"{r.name}{r.score.weighted:.1f}分" for r in top)
@@ -332,7 +405,9 @@ def overall_text(ov: Overview, to: str) -> str:
     return text
 
 
-def summary_content(ov: Overview, bureau: str, day: date, org: str = "", to: str = "区信用办") -> SummaryContent:
+def summary_content(
+    ov: Overview, bureau: str, day: date, org: str = "", to: str = "区信用办"
+) -> SummaryContent:
     """汇总材料的全部文字与表格。``to`` 为“区信用办”（报告，局落款）或“各科室”（通报，体系科落款）；
     ``org`` 给出时代替默认的落款。"""
     if to not in AUDIENCES:
@@ -349,8 +424,10 @@ def summary_content(ov: Overview, bureau: str, day: date, org: str = "", to: str
         title_parts = [f"{bureau}关于", f"{ov.month.label}信用状况监测工作情况的报告"]
         intro = f"现将我局{ov.month.label}信用状况监测工作情况报告如下。"
     source = f"，依据{ov.catalog.source}" if ov.catalog.source else ""
-    basis = (f"本{'通报' if to == '各科室' else '报告'}数据统计截至{format_datetime(ov.now)}，"
-             f"指标目录版本{ov.catalog.version}{source}。")
+    basis = (
+        f"本{'通报' if to == '各科室' else '报告'}数据统计截至{format_datetime(ov.now)}，"
+        f"指标目录版本{ov.catalog.version}{source}。"
+    )
     overall = overall_text(ov, to)
     parts = [
         Part("总体情况", [overall, basis]),
@@ -365,20 +442,29 @@ def summary_content(ov: Overview, bureau: str, day: date, org: str = "", to: str
         if p.table is not None and p.table.rows:
             n += 1
             p.table.number = n
-    return SummaryContent(title, title_parts, ADDRESSEES[to], intro, parts, overall, org, day, to, basis)
+    return SummaryContent(
+        title, title_parts, ADDRESSEES[to], intro, parts, overall, org, day, to, basis
+    )
 
 
 # ───────────────────────── Word ─────────────────────────
 
 
-def write_summary_docx(content: SummaryContent, path: Path, *, font_profile: str = "standard",
-                       template: Path | None = None) -> Path:
+def write_summary_docx(
+    content: SummaryContent,
+    path: Path,
+    *,
+    font_profile: str = "standard",
+    template: Path | None = None,
+) -> Path:
     """按 GB/T 9704 版式写 Word 汇总材料（临时文件 + os.replace）。"""
     from .docx_layout import OfficialDocument
 
     doc = OfficialDocument(font_profile, template=template)
     kind = "通报" if content.to == "各科室" else "报告"
-    doc.set_properties(title=content.title, author=content.org, subject=f"信用状况监测工作情况{kind}")
+    doc.set_properties(
+        title=content.title, author=content.org, subject=f"信用状况监测工作情况{kind}"
+    )
     doc.title(content.title_parts)
     doc.addressee(content.addressee)
     doc.paragraph(content.intro)
@@ -481,13 +567,24 @@ def write_summary_xlsx(content: SummaryContent, path: Path) -> Path:
         ws.freeze_panes = "A2"
         if t.note:
             note_row = len(t.rows) + 3
-            ws.cell(row=note_row, column=1, value=t.note).font = Font(name="宋体", size=10, italic=True)
+            ws.cell(row=note_row, column=1, value=t.note).font = Font(
+                name="宋体", size=10, italic=True
+            )
 
     return save_workbook(wb, path)
 
 
-def export_summary(ov: Overview, out: Path, *, bureau: str, day: date | datetime, xlsx: bool = False,
-                   font_profile: str = "standard", template: Path | None = None, to: str = "区信用办") -> Path:
+def export_summary(
+    ov: Overview,
+    out: Path,
+    *,
+    bureau: str,
+    day: date | datetime,
+    xlsx: bool = False,
+    font_profile: str = "standard",
+    template: Path | None = None,
+    to: str = "区信用办",
+) -> Path:
     """导出汇总材料：``xlsx`` 为真时写工作簿，否则写 Word。``to`` 见 :func:`summary_content`。"""
     d = day.date() if isinstance(day, datetime) else day
     content = summary_content(ov, bureau, d, to=to)

@@ -53,9 +53,17 @@ _PART_TYPES = {
     "header": "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
     "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
 }
-_IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
-                "bmp": "image/bmp", "emf": "image/x-emf", "wmf": "image/x-wmf", "tif": "image/tiff",
-                "tiff": "image/tiff"}
+_IMAGE_TYPES = {
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "jpg": "image/jpeg",
+    "gif": "image/gif",
+    "bmp": "image/bmp",
+    "emf": "image/x-emf",
+    "wmf": "image/x-wmf",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+}
 _KEEP_RELS = {*_PART_TYPES, "image"}
 """保留的关系种类（关系类型 URI 的最后一段）。"""
 
@@ -77,14 +85,23 @@ def sanitize_template(path: Path | str) -> bytes:
     if p.suffix.lower() not in (".docx", ".docm", ".dotx", ".dotm"):
         raise TemplateError(f"Word 模板应为 .docx 文件（可在 Word 中“另存为” .docx）：{p}")
     if st.st_size > MAX_TEMPLATE_FILE:
-        raise TemplateError(f"Word 模板“{p.name}”有 {_size(st.st_size)}，超过 {_size(MAX_TEMPLATE_FILE)} 的上限，"
-                            "已拒绝使用（模板只需要页面设置、样式和页眉页脚，请去掉大图片后另存）")
+        raise TemplateError(
+            f"Word 模板“{p.name}”有 {_size(st.st_size)}，超过 {_size(MAX_TEMPLATE_FILE)} 的上限，"
+            "已拒绝使用（模板只需要页面设置、样式和页眉页脚，请去掉大图片后另存）"
+        )
     try:
         with zipfile.ZipFile(p) as zf:
             parts = _read_parts(zf, p.name)
     except TemplateError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as e:
         raise TemplateError(f"Word 模板无法打开，可能已损坏：{p}（{type(e).__name__}）") from None
     except OSError as e:
         from creditcheck.oserrors import os_reason
@@ -101,19 +118,27 @@ def sanitize_template(path: Path | str) -> bytes:
 def _read_parts(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
     infos = zf.infolist()
     if len(infos) > MAX_TEMPLATE_PARTS:
-        raise TemplateError(f"Word 模板“{name}”内部有 {len(infos)} 个部件，不像正常的模板，已拒绝使用")
+        raise TemplateError(
+            f"Word 模板“{name}”内部有 {len(infos)} 个部件，不像正常的模板，已拒绝使用"
+        )
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise TemplateError(f"Word 模板“{name}”已加密，请去掉密码后另存")
         total += info.file_size
         if info.file_size > MAX_TEMPLATE_PART or (
-                info.file_size > _MIB and info.file_size > MAX_TEMPLATE_RATIO * max(info.compress_size, 1)):
-            raise TemplateError(f"Word 模板“{name}”的部件 {info.filename} 解压后有 {_size(info.file_size)}"
-                                "（压缩比异常或过大），疑似“zip 炸弹”，已拒绝使用")
+            info.file_size > _MIB
+            and info.file_size > MAX_TEMPLATE_RATIO * max(info.compress_size, 1)
+        ):
+            raise TemplateError(
+                f"Word 模板“{name}”的部件 {info.filename} 解压后有 {_size(info.file_size)}"
+                "（压缩比异常或过大），疑似“zip 炸弹”，已拒绝使用"
+            )
     if total > MAX_TEMPLATE_TOTAL:
-        raise TemplateError(f"Word 模板“{name}”解压后共有 {_size(total)}，超过 {_size(MAX_TEMPLATE_TOTAL)} 的上限，"
-                            "疑似“zip 炸弹”，已拒绝使用")
+        raise TemplateError(
+            f"Word 模板“{name}”解压后共有 {_size(total)}，超过 {_size(MAX_TEMPLATE_TOTAL)} 的上限，"
+            "疑似“zip 炸弹”，已拒绝使用"
+        )
     parts: dict[str, bytes] = {}
     budget = MAX_TEMPLATE_TOTAL
     for info in infos:
@@ -123,7 +148,9 @@ def _read_parts(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
         with zf.open(info) as f:
             data = f.read(limit + 1)
         if len(data) > limit:  # 目录里写的大小是假的
-            raise TemplateError(f"Word 模板“{name}”的部件 {info.filename} 实际解压后超过上限，疑似“zip 炸弹”，已拒绝使用")
+            raise TemplateError(
+                f"Word 模板“{name}”的部件 {info.filename} 实际解压后超过上限，疑似“zip 炸弹”，已拒绝使用"
+            )
         budget -= len(data)
         parts[info.filename.lstrip("/")] = data
     return parts
@@ -132,9 +159,13 @@ def _read_parts(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
 def _parse(data: bytes) -> Any:
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+    )
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-        raise TemplateError("Word 模板的 XML 含有 DOCTYPE/实体声明（正常的 Word 文件不会有），已拒绝使用")
+        raise TemplateError(
+            "Word 模板的 XML 含有 DOCTYPE/实体声明（正常的 Word 文件不会有），已拒绝使用"
+        )
     return etree.fromstring(data, parser)
 
 
@@ -157,7 +188,10 @@ def _find_main(parts: dict[str, bytes]) -> str:
     rels = parts.get("_rels/.rels")
     if rels is not None:
         for rel in _parse(rels).findall(f"{{{_PKG_REL}}}Relationship"):
-            if _kind(rel.get("Type", "")) == "officeDocument" and rel.get("TargetMode") != "External":
+            if (
+                _kind(rel.get("Type", "")) == "officeDocument"
+                and rel.get("TargetMode") != "External"
+            ):
                 target = rel.get("Target", "").lstrip("/")
                 if target in parts:
                     return target
@@ -166,8 +200,9 @@ def _find_main(parts: dict[str, bytes]) -> str:
     raise TemplateError("这不是 Word 文档（找不到正文部件），请在 Word 中另存为 .docx 后再用")
 
 
-def _clean_rels(parts: dict[str, bytes], part: str,
-                keep: set[str]) -> tuple[bytes | None, dict[str, tuple[str, str]], set[str]]:
+def _clean_rels(
+    parts: dict[str, bytes], part: str, keep: set[str]
+) -> tuple[bytes | None, dict[str, tuple[str, str]], set[str]]:
     """一个部件的关系：保留内部的、允许种类的关系；返回（新的 .rels，保留的 {id: (目标部件, 种类)}，丢弃的 id）。"""
     rp = _rels_path(part)
     if rp not in parts:
@@ -180,9 +215,17 @@ def _clean_rels(parts: dict[str, bytes], part: str,
         rid = rel.get("Id", "")
         kind = _kind(rel.get("Type", ""))
         target = rel.get("Target", "")
-        resolved = posixpath.normpath(posixpath.join(folder, target)) if not target.startswith("/") else target.lstrip("/")
-        ok = (rel.get("TargetMode") != "External" and kind in keep and resolved in parts
-              and not resolved.startswith(".."))
+        resolved = (
+            posixpath.normpath(posixpath.join(folder, target))
+            if not target.startswith("/")
+            else target.lstrip("/")
+        )
+        ok = (
+            rel.get("TargetMode") != "External"
+            and kind in keep
+            and resolved in parts
+            and not resolved.startswith("..")
+        )
         if kind == "image" and ok:
             ext = resolved.rsplit(".", 1)[-1].lower()
             ok = ext in _IMAGE_TYPES
@@ -194,7 +237,9 @@ def _clean_rels(parts: dict[str, bytes], part: str,
     return _dump(root), kept, dropped
 
 
-_FIELD_BAD = re.compile(r"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|HYPERLINK|DATABASE)\b", re.I)
+_FIELD_BAD = re.compile(
+    r"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|HYPERLINK|DATABASE)\b", re.I
+)
 
 
 def _clean_xml(data: bytes, dropped: set[str]) -> bytes:
@@ -215,8 +260,17 @@ def _clean_xml(data: bytes, dropped: set[str]) -> bytes:
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         local = tag.rsplit("}", 1)[-1]
-        if local in ("object", "OLEObject", "control", "altChunk", "subDoc", "attachedTemplate", "mailMerge",
-                     "docVars", "attachedSchema"):
+        if local in (
+            "object",
+            "OLEObject",
+            "control",
+            "altChunk",
+            "subDoc",
+            "attachedTemplate",
+            "mailMerge",
+            "docVars",
+            "attachedSchema",
+        ):
             doomed.append(el)
             continue
         if local == "instrText" and el.text and _FIELD_BAD.search(el.text):
@@ -272,10 +326,12 @@ def _rebuild(parts: dict[str, bytes], name: str) -> bytes:
         b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         b'officeDocument" Target="word/document.xml"/></Relationships>'
     )
-    ct = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-          f'<Types xmlns="{_CT}">',
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
-          '<Default Extension="xml" ContentType="application/xml"/>']
+    ct = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+        f'<Types xmlns="{_CT}">',
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+        '<Default Extension="xml" ContentType="application/xml"/>',
+    ]
     for ext, typ in _IMAGE_TYPES.items():
         ct.append(f'<Default Extension="{ext}" ContentType="{typ}"/>')
     for part, typ in sorted(overrides.items()):

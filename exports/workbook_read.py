@@ -40,13 +40,26 @@ from creditcheck.oserrors import os_reason
 from . import xlsx_read
 from .xlsx_read import SAVE_AS_XLSX, inspect_file
 
-__all__ = ["FORMATS", "READER_ENV", "LedgerBook", "calamine_available", "detect_format", "open_ledger", "reader_engine"]
+__all__ = [
+    "FORMATS",
+    "READER_ENV",
+    "LedgerBook",
+    "calamine_available",
+    "detect_format",
+    "open_ledger",
+    "reader_engine",
+]
 
 READER_ENV = "CREDITCHECK_LEDGER_READER"
 """设为 ``openpyxl`` 时不用 python-calamine（即使装了）。"""
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
-FORMAT_LABELS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）", "csv": "CSV 文本表格"}
+FORMAT_LABELS = {
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "xls": "Excel 97-2003 工作簿（.xls）",
+    "ods": "OpenDocument 表格（.ods）",
+    "csv": "CSV 文本表格",
+}
 
 
 class LedgerBook(Protocol):
@@ -88,7 +101,9 @@ def detect_format(path: Path | str, engine: str | None = None) -> str:
     return inspect_file(Path(path), accept)
 
 
-def open_ledger(path: Path | str, sheet: str | None = None, *, engine: str | None = None) -> LedgerBook:
+def open_ledger(
+    path: Path | str, sheet: str | None = None, *, engine: str | None = None
+) -> LedgerBook:
     """打开一份台账（任何接受的格式）。读不了时抛出 LedgerReadError（一行中文，说明怎样另存为 .xlsx）。"""
     path = Path(path)
     used = reader_engine(engine)
@@ -103,7 +118,9 @@ def open_ledger(path: Path | str, sheet: str | None = None, *, engine: str | Non
 # ───────────────────────── 共用 ─────────────────────────
 
 
-def pick_sheet(file_name: str, sheets: list[tuple[str, bool]], sheet: str | None, notes: list[str]) -> str:
+def pick_sheet(
+    file_name: str, sheets: list[tuple[str, bool]], sheet: str | None, notes: list[str]
+) -> str:
     """选工作表：指定了就按名字（忽略首尾空格，隐藏的也行），否则第一个未隐藏的。``sheets``：（名称, 可见）。"""
     if sheet is not None:
         for name, _visible in sheets:
@@ -233,7 +250,11 @@ class CalamineBook:
                     return xlsx_read.scan_sheet(zf, member)
         ranges = getattr(ws, "merged_cell_ranges", None) or []  # 较旧的 python-calamine 没有
         merges = sorted(
-            {(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges if (r1, c1) != (r2, c2)}
+            {
+                (r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                for (r1, c1), (r2, c2) in ranges
+                if (r1, c1) != (r2, c2)
+            }
         )
         return merges, set()
 
@@ -276,7 +297,14 @@ class CalamineBook:
             if pad:
                 row = pad + row
             if special and row_no in special:
-                row = patch(row, row_no, uncached_rows.get(row_no), cover.get(row_no), anchors, anchor_cols.get(row_no))
+                row = patch(
+                    row,
+                    row_no,
+                    uncached_rows.get(row_no),
+                    cover.get(row_no),
+                    anchors,
+                    anchor_cols.get(row_no),
+                )
             if any(row) or not all_blank(row):
                 empty_run = 0
                 yield row_no, row
@@ -290,7 +318,11 @@ class CalamineBook:
 
 # ───────────────────────── CSV ─────────────────────────
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
 
 
 def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
@@ -310,7 +342,9 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
             return data.decode("gb18030"), "GBK"
         except UnicodeDecodeError:
             pass
-    raise LedgerReadError(f"“{file_name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK）。{SAVE_AS_XLSX}")
+    raise LedgerReadError(
+        f"“{file_name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK）。{SAVE_AS_XLSX}"
+    )
 
 
 def _delimiter(text: str) -> str:
@@ -348,7 +382,9 @@ class CsvBook:
                 )
             data = path.read_bytes()
         except PermissionError:
-            raise LedgerReadError(f"无法打开“{self.file_name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试") from None
+            raise LedgerReadError(
+                f"无法打开“{self.file_name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试"
+            ) from None
         except OSError as e:
             raise LedgerReadError(f"无法打开“{self.file_name}”：{os_reason(e)}") from None
         self.text, self.encoding = decode_text(data, self.file_name)
@@ -379,10 +415,15 @@ class CsvBook:
             except StopIteration:
                 return
             except csv.Error as e:
-                raise LedgerReadError(f"“{self.file_name}”第{row_no + 1}行附近格式有误（{e}）。{SAVE_AS_XLSX}") from None
+                raise LedgerReadError(
+                    f"“{self.file_name}”第{row_no + 1}行附近格式有误（{e}）。{SAVE_AS_XLSX}"
+                ) from None
             row_no += 1
             if unwrap:
-                row = [m.group(1) if (c[:2] == '="' and (m := _EXCEL_TEXT.match(c))) else c for c in row]
+                row = [
+                    m.group(1) if (c[:2] == '="' and (m := _EXCEL_TEXT.match(c))) else c
+                    for c in row
+                ]
             if any(row) and not xlsx_read._all_blank(row):
                 empty_run = 0
                 yield row_no, row

@@ -36,8 +36,16 @@ _S_ATTR = re.compile(rb'\bs="(\d+)"')
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _REL_TAG = re.compile(rb"<Relationship\b([^>]*?)/?>")
 _XF = re.compile(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)
-_AFTER_LEGACY = {b"legacyDrawingHF", b"drawingHF", b"picture", b"oleObjects", b"controls",
-                 b"webPublishItems", b"tableParts", b"extLst"}
+_AFTER_LEGACY = {
+    b"legacyDrawingHF",
+    b"drawingHF",
+    b"picture",
+    b"oleObjects",
+    b"controls",
+    b"webPublishItems",
+    b"tableParts",
+    b"extLst",
+}
 """工作表里排在 legacyDrawing 之后的顶层元素（按 OOXML 规定的顺序）。"""
 _TAG = re.compile(rb"<(/?)([\w:]+)[^>]*?(/?)>")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,8 +99,14 @@ class _Unsupported(Exception):
 
 
 def annotate_xlsx(
-    src: Path, problems: Sequence[Problem], out: Path, *, sheet: str | None, summary_title: str,
-    error_fill: str, late_fill: str,
+    src: Path,
+    problems: Sequence[Problem],
+    out: Path,
+    *,
+    sheet: str | None,
+    summary_title: str,
+    error_fill: str,
+    late_fill: str,
 ) -> Path | None:
     """写出标注副本到 ``out``（调用方负责原子改名）；结构不常见时返回 None。"""
     try:
@@ -109,7 +123,12 @@ def annotate_xlsx(
 class _Parts:
     def __init__(self, zin: zipfile.ZipFile, sheet: str | None, summary_title: str) -> None:
         names = set(zin.namelist())
-        for need in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "[Content_Types].xml"):
+        for need in (
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "[Content_Types].xml",
+        ):
             if need not in names:
                 raise _Unsupported(need)
         self.names = names
@@ -119,7 +138,13 @@ class _Parts:
         sheets = []
         for m in _SHEET_TAG.finditer(self.workbook):
             a = _attrs(m.group(1))
-            sheets.append((unescape(a.get(b"name", b"").decode("utf-8")), a.get(b"state", b"visible"), int(a.get(b"sheetId", b"0") or 0)))
+            sheets.append(
+                (
+                    unescape(a.get(b"name", b"").decode("utf-8")),
+                    a.get(b"state", b"visible"),
+                    int(a.get(b"sheetId", b"0") or 0),
+                )
+            )
         if not sheets or any(name == summary_title for name, _s, _i in sheets):
             raise _Unsupported("summary exists")
         if sheet is not None and any(n == sheet for n, _s, _i in sheets):
@@ -132,7 +157,9 @@ class _Parts:
         if member is None:
             raise _Unsupported("sheet member")
         self.member = member
-        self.rels_path = posixpath.join(posixpath.dirname(member), "_rels", posixpath.basename(member) + ".rels")
+        self.rels_path = posixpath.join(
+            posixpath.dirname(member), "_rels", posixpath.basename(member) + ".rels"
+        )
         self.sheet_rels = zin.read(self.rels_path) if self.rels_path in names else None
         self.xml = zin.read(member)
         if b"<sheetData" not in self.xml:
@@ -142,7 +169,11 @@ class _Parts:
         if b"legacyDrawing" in self.xml or (self.sheet_rels and b"/comments" in self.sheet_rels):
             self._read_old_comments(zin)
         self.styles = zin.read("xl/styles.xml")
-        if b"<cellXfs" not in self.styles or b"<fills" not in self.styles or b"<fonts" not in self.styles:
+        if (
+            b"<cellXfs" not in self.styles
+            or b"<fills" not in self.styles
+            or b"<fonts" not in self.styles
+        ):
             raise _Unsupported("styles")
         self.content_types = zin.read("[Content_Types].xml")
         self.wb_rels = zin.read("xl/_rels/workbook.xml.rels")
@@ -162,7 +193,11 @@ class _Parts:
             if kind in targets or a.get(b"TargetMode") == b"External":
                 raise _Unsupported("several " + kind)
             base = posixpath.dirname(self.member)
-            targets[kind] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            targets[kind] = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(base, target))
+            )
         comments, vml = targets.get("comments"), targets.get("vmlDrawing")
         if comments is None or vml is None or comments not in self.names or vml not in self.names:
             raise _Unsupported("legacy drawing without comments")
@@ -187,14 +222,34 @@ class _Parts:
         if m.group(2):  # <fills count="0"/>：空的集合
             start = 0
             body = b"".join(items)
-            self.styles = (self.styles[: m.start()] + b"<" + tag + b' count="' + str(len(items)).encode() + b'">'
-                           + body + b"</" + tag + b">" + self.styles[m.end():])
+            self.styles = (
+                self.styles[: m.start()]
+                + b"<"
+                + tag
+                + b' count="'
+                + str(len(items)).encode()
+                + b'">'
+                + body
+                + b"</"
+                + tag
+                + b">"
+                + self.styles[m.end() :]
+            )
             return start
         end = self.styles.index(b"</" + tag + b">", m.end())
-        inner = self.styles[m.end():end]
+        inner = self.styles[m.end() : end]
         child = tag[:-1] if tag != b"cellXfs" else b"xf"
-        start = len(re.findall(rb"<" + child + rb"\b", inner)) if tag != b"cellXfs" else len(_XF.findall(inner))
-        head = re.sub(rb'\bcount="\d+"', b"", m.group(0)[:-1]).rstrip() + b' count="' + str(start + len(items)).encode() + b'">'
+        start = (
+            len(re.findall(rb"<" + child + rb"\b", inner))
+            if tag != b"cellXfs"
+            else len(_XF.findall(inner))
+        )
+        head = (
+            re.sub(rb'\bcount="\d+"', b"", m.group(0)[:-1]).rstrip()
+            + b' count="'
+            + str(start + len(items)).encode()
+            + b'">'
+        )
         self.styles = self.styles[: m.start()] + head + inner + b"".join(items) + self.styles[end:]
         return start
 
@@ -209,7 +264,7 @@ class _Parts:
         head_end = xf.index(b">")
         head = xf[:head_end].rstrip(b"/")
         rest = xf[head_end:]
-        if xf[head_end - 1:head_end] == b"/":
+        if xf[head_end - 1 : head_end] == b"/":
             rest = b"/>"
         for key, val in attrs.items():
             k = key.encode()
@@ -239,12 +294,18 @@ class _Parts:
         self.by_cell = by_cell
         if not by_cell:
             return
-        fill_id = self._append(b"fills", [
-            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/><bgColor indexed="64"/></patternFill></fill>'.encode()
-            for rgb in (error_fill, late_fill)
-        ])
+        fill_id = self._append(
+            b"fills",
+            [
+                f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/><bgColor indexed="64"/></patternFill></fill>'.encode()
+                for rgb in (error_fill, late_fill)
+            ],
+        )
         xfs = self._xfs()
-        kinds = {cell: ("error" if any(p.kind == "error" for p in ps) else "late") for cell, ps in by_cell.items()}
+        kinds = {
+            cell: ("error" if any(p.kind == "error" for p in ps) else "late")
+            for cell, ps in by_cell.items()
+        }
         rows: dict[int, dict[int, str]] = {}
         for (r, c), kind in kinds.items():
             rows.setdefault(r, {})[c] = kind
@@ -281,7 +342,7 @@ class _Parts:
             found.add(r)
             tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
             body = self._cells(xml[body_start:body_end], r, rows[r], style)
-            pieces += [xml[pos:m.start()], tag, body, close]
+            pieces += [xml[pos : m.start()], tag, body, close]
             pos = end
         if set(rows) - found:
             raise _Unsupported("rows missing")
@@ -302,7 +363,10 @@ class _Parts:
                 raise _Unsupported("cell without r")
             c = _col_index(ref.group(1))
             for col in sorted(k for k in todo if k < c):  # 不存在的格按列序插在前面
-                out += [body[pos:m.start()], f'<c r="{_letters(col)}{r}" s="{style(0, todo.pop(col))}"/>'.encode()]
+                out += [
+                    body[pos : m.start()],
+                    f'<c r="{_letters(col)}{r}" s="{style(0, todo.pop(col))}"/>'.encode(),
+                ]
                 pos = m.start()
             if c in todo:
                 kind = todo.pop(c)
@@ -310,7 +374,7 @@ class _Parts:
                 sm = _S_ATTR.search(attrs)
                 new = style(int(sm.group(1)) if sm else 0, kind)
                 if sm:
-                    attrs2 = attrs[: sm.start()] + f's="{new}"'.encode() + attrs[sm.end():]
+                    attrs2 = attrs[: sm.start()] + f's="{new}"'.encode() + attrs[sm.end() :]
                 else:
                     attrs2 = attrs + f' s="{new}"'.encode()
                 start = m.start(1)
@@ -333,7 +397,12 @@ class _Parts:
             ref = f"{_letters(c)}{r}"
             text = "\n".join(f"{p.column}：{p.message}" for p in ps)
             old = notes.get(ref)
-            notes[ref] = ((old[0] + "\n" if old else "") + text, "creditcheck", 300, min(60 + 40 * len(ps), 400))
+            notes[ref] = (
+                (old[0] + "\n" if old else "") + text,
+                "creditcheck",
+                300,
+                min(60 + 40 * len(ps), 400),
+            )
         records = []
         for ref, (text, author, width, height) in notes.items():
             rec = CommentRecord(ref=ref, author=author, height=height, width=width)
@@ -351,10 +420,18 @@ class _Parts:
 
     # ── 问题汇总页 ──
     def add_summary(self, problems: Sequence[Problem]) -> None:
-        bold = self._append(b"fonts", [b'<font><b/><sz val="11"/></font>', b'<font><u/><sz val="11"/><color rgb="FF0563C1"/></font>'])
+        bold = self._append(
+            b"fonts",
+            [
+                b'<font><b/><sz val="11"/></font>',
+                b'<font><u/><sz val="11"/><color rgb="FF0563C1"/></font>',
+            ],
+        )
         xfs = self._xfs()
         base = xfs[0] if xfs else b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-        head_xf = self._append(b"cellXfs", [self._with(base, fontId=bold), self._with(base, fontId=bold + 1)])
+        head_xf = self._append(
+            b"cellXfs", [self._with(base, fontId=bold), self._with(base, fontId=bold + 1)]
+        )
         link_xf = head_xf + 1
         quoted = self.sheet.replace("'", "''")
 
@@ -362,8 +439,14 @@ class _Parts:
             st = f' s="{s}"' if s is not None else ""
             return f'<c r="{ref}" t="inlineStr"{st}><is><t xml:space="preserve">{escape(value)}</t></is></c>'
 
-        rows = ['<row r="1">' + "".join(text(f"{_letters(i)}1", h, head_xf) for i, h in
-                                        enumerate(["行号", "列", "单元格", "内容", "问题", "类别"], 1)) + "</row>"]
+        rows = [
+            '<row r="1">'
+            + "".join(
+                text(f"{_letters(i)}1", h, head_xf)
+                for i, h in enumerate(["行号", "列", "单元格", "内容", "问题", "类别"], 1)
+            )
+            + "</row>"
+        ]
         links = []
         n = 1
         for p in problems:
@@ -371,8 +454,12 @@ class _Parts:
             c = p.col + 1 if p.col is not None else 1
             ref = f"{_letters(c)}{p.row}"
             rows.append(
-                f'<row r="{n}"><c r="A{n}"><v>{p.row}</v></c>' + text(f"B{n}", p.column) + text(f"C{n}", ref, link_xf)
-                + text(f"D{n}", p.value) + text(f"E{n}", p.message) + text(f"F{n}", "迟报/逾期" if p.kind == "late" else "问题")
+                f'<row r="{n}"><c r="A{n}"><v>{p.row}</v></c>'
+                + text(f"B{n}", p.column)
+                + text(f"C{n}", ref, link_xf)
+                + text(f"D{n}", p.value)
+                + text(f"E{n}", p.message)
+                + text(f"F{n}", "迟报/逾期" if p.kind == "late" else "问题")
                 + "</row>"
             )
             target = f"'{quoted}'!{ref}"
@@ -380,14 +467,17 @@ class _Parts:
         if not problems:
             rows.append('<row r="2">' + text("E2", "没有发现问题") + "</row>")
         widths = [8, 22, 10, 24, 70, 8]
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(widths, 1)
+        )
         xml = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             f'xmlns:r="{_REL_NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            f'<cols>{cols}</cols><sheetData>{"".join(rows)}</sheetData>'
-            + (f'<hyperlinks>{"".join(links)}</hyperlinks>' if links else "")
+            f"<cols>{cols}</cols><sheetData>{''.join(rows)}</sheetData>"
+            + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "")
             + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         )
         self.summary_member = self._free("xl/worksheets/creditcheck_summary{}.xml")
@@ -414,7 +504,12 @@ class _Parts:
             vml_path = self._free("xl/drawings/commentsDrawing{}.vml")
             extra[comments_path] = comments_xml
             extra[vml_path] = vml
-            rels = self.sheet_rels or (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}"></Relationships>').encode()
+            rels = (
+                self.sheet_rels
+                or (
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}"></Relationships>'
+                ).encode()
+            )
             rid_c = self._rel_id(rels)
             rid_v = rid_c + "v"
             new_rels = (
@@ -427,23 +522,40 @@ class _Parts:
             at = _legacy_position(self.xml)
             self.xml = self.xml[:at] + legacy + self.xml[at:]
             if b'Extension="vml"' not in ct:
-                ct = ct.replace(b"</Types>", f'<Default Extension="vml" ContentType="{_VML_CT}"/></Types>'.encode())
-            ct = ct.replace(b"</Types>", f'<Override PartName="/{comments_path}" ContentType="{_COMMENTS_CT}"/></Types>'.encode())
+                ct = ct.replace(
+                    b"</Types>",
+                    f'<Default Extension="vml" ContentType="{_VML_CT}"/></Types>'.encode(),
+                )
+            ct = ct.replace(
+                b"</Types>",
+                f'<Override PartName="/{comments_path}" ContentType="{_COMMENTS_CT}"/></Types>'.encode(),
+            )
         # 问题汇总页
-        ct = ct.replace(b"</Types>", f'<Override PartName="/{self.summary_member}" ContentType="{_SHEET_CT}"/></Types>'.encode())
+        ct = ct.replace(
+            b"</Types>",
+            f'<Override PartName="/{self.summary_member}" ContentType="{_SHEET_CT}"/></Types>'.encode(),
+        )
         rid_s = self._rel_id(self.wb_rels) + "s"
         wb_rels = self.wb_rels
         i = wb_rels.rindex(b"</Relationships>")
-        wb_rels = wb_rels[:i] + (
-            f'<Relationship Id="{rid_s}" Type="{_REL_NS}/worksheet" Target="{posixpath.relpath(self.summary_member, "xl")}"/>'
-        ).encode() + wb_rels[i:]
+        wb_rels = (
+            wb_rels[:i]
+            + (
+                f'<Relationship Id="{rid_s}" Type="{_REL_NS}/worksheet" Target="{posixpath.relpath(self.summary_member, "xl")}"/>'
+            ).encode()
+            + wb_rels[i:]
+        )
         wb = self.workbook
         i = wb.find(b"</sheets>")
         if i < 0:
             raise _Unsupported("sheets")
-        wb = wb[:i] + (
-            f'<sheet xmlns:r="{_REL_NS}" name={quoteattr(self.summary_title)} sheetId="{self.max_sheet_id + 1}" r:id="{rid_s}"/>'
-        ).encode() + wb[i:]
+        wb = (
+            wb[:i]
+            + (
+                f'<sheet xmlns:r="{_REL_NS}" name={quoteattr(self.summary_title)} sheetId="{self.max_sheet_id + 1}" r:id="{rid_s}"/>'
+            ).encode()
+            + wb[i:]
+        )
         extra[self.summary_member] = self.summary_xml
         changed = {
             self.member: self.xml,

@@ -21,7 +21,14 @@ from typing import Any
 from creditcheck.ledger import UNCACHED_FORMULA, LedgerReadError, Merged
 from creditcheck.oserrors import os_reason
 
-__all__ = ["LedgerReadError", "LedgerWorkbook", "inspect_file", "MAX_UNCOMPRESSED", "EMPTY_RUN_LIMIT", "SAVE_AS_XLSX"]
+__all__ = [
+    "LedgerReadError",
+    "LedgerWorkbook",
+    "inspect_file",
+    "MAX_UNCOMPRESSED",
+    "EMPTY_RUN_LIMIT",
+    "SAVE_AS_XLSX",
+]
 
 SAVE_AS_XLSX = "请在 WPS 或 Excel 中打开，点“文件 → 另存为”，保存类型选“Excel 工作簿(*.xlsx)”，再导入另存的文件"
 """读不了的文件一律告诉用户怎样另存为 .xlsx。"""
@@ -61,7 +68,9 @@ def inspect_file(path: Path, accept: tuple[str, ...] = ("xlsx",)) -> str:
     except FileNotFoundError:
         raise LedgerReadError(f"找不到文件：{path}") from None
     except PermissionError:
-        raise LedgerReadError(f"无法打开“{name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试") from None
+        raise LedgerReadError(
+            f"无法打开“{name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试"
+        ) from None
     except OSError as e:
         raise LedgerReadError(f"无法打开“{name}”：{os_reason(e)}") from None
     if size == 0:
@@ -78,7 +87,9 @@ def inspect_file(path: Path, accept: tuple[str, ...] = ("xlsx",)) -> str:
     except LedgerReadError:
         raise
     except Exception:  # noqa: BLE001 - 不可信文件：zip 目录损坏、不支持的压缩版本……
-        raise LedgerReadError(f"“{name}”已损坏，无法作为 Excel 工作簿打开（请在 Excel 或 WPS 中打开后另存为 .xlsx）") from None
+        raise LedgerReadError(
+            f"“{name}”已损坏，无法作为 Excel 工作簿打开（请在 Excel 或 WPS 中打开后另存为 .xlsx）"
+        ) from None
 
 
 def _explain_ole(path: Path, name: str, xls_ok: bool = False) -> None:
@@ -89,7 +100,10 @@ def _explain_ole(path: Path, name: str, xls_ok: bool = False) -> None:
             data = f.read(64 * 1024 * 1024)
     except OSError:
         data = b""
-    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+    if (
+        "EncryptedPackage".encode("utf-16-le") in data
+        or "EncryptionInfo".encode("utf-16-le") in data
+    ):
         raise LedgerReadError(
             f"“{name}”设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中打开，"
             "取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再导入"
@@ -98,7 +112,9 @@ def _explain_ole(path: Path, name: str, xls_ok: bool = False) -> None:
         raise LedgerReadError(f"“{name}”是 Word 文档，不是 Excel 台账")
     is_xls = "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data
     if not is_xls:
-        raise LedgerReadError(f"“{name}”不是本程序能读的表格格式（可能是 WPS 专有格式）。{SAVE_AS_XLSX}")
+        raise LedgerReadError(
+            f"“{name}”不是本程序能读的表格格式（可能是 WPS 专有格式）。{SAVE_AS_XLSX}"
+        )
     if xls_ok:
         return
     raise LedgerReadError(
@@ -110,7 +126,11 @@ def _explain_not_zip(head: bytes, name: str, text_ok: bool = False) -> None:
     """不是 zip 的文件：文本（``text_ok`` 时按 CSV 读，返回）、网页、PDF……"""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     low = text[:512].lower()
-    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<html" in low or b"<table" in low:
+    if (
+        low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml"))
+        or b"<html" in low
+        or b"<table" in low
+    ):
         raise LedgerReadError(
             f"“{name}”其实是网页（HTML/XML）格式的表格（一些系统导出的“.xls”就是这样）。{SAVE_AS_XLSX}"
         )
@@ -146,12 +166,16 @@ def _check_zip(zf: zipfile.ZipFile, name: str, ods_ok: bool = False) -> str:
     names = {i.filename for i in infos}
     fmt = "xlsx"
     if "xl/workbook.bin" in names:
-        raise LedgerReadError(f"“{name}”是 Excel 二进制工作簿（.xlsb），本程序不读这种格式。{SAVE_AS_XLSX}")
+        raise LedgerReadError(
+            f"“{name}”是 Excel 二进制工作簿（.xlsb），本程序不读这种格式。{SAVE_AS_XLSX}"
+        )
     if "content.xml" in names and "mimetype" in names and ods_ok:
         with zf.open("mimetype") as f:  # 只解压开头：不可信的部件可能是压缩炸弹
             mimetype = f.read(200)
         if b"opendocument.spreadsheet" not in mimetype:
-            raise LedgerReadError(f"“{name}”是 OpenDocument 文档，但不是表格（.ods）。{SAVE_AS_XLSX}")
+            raise LedgerReadError(
+                f"“{name}”是 OpenDocument 文档，但不是表格（.ods）。{SAVE_AS_XLSX}"
+            )
         fmt = "ods"
     elif "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
         if "word/document.xml" in names:
@@ -163,11 +187,15 @@ def _check_zip(zf: zipfile.ZipFile, name: str, ods_ok: bool = False) -> str:
                 f"“{name}”是 OpenDocument 表格（.ods），这台电脑上没有读取它的组件（python-calamine）。"
                 "请在 WPS 或 LibreOffice 中另存为 .xlsx 后再导入"
             )
-        raise LedgerReadError(f"“{name}”是压缩包，但不是 Excel 工作簿（缺少工作簿部件）。{SAVE_AS_XLSX}")
+        raise LedgerReadError(
+            f"“{name}”是压缩包，但不是 Excel 工作簿（缺少工作簿部件）。{SAVE_AS_XLSX}"
+        )
     total = 0
     for info in infos:
         total += info.file_size
-        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
             raise LedgerReadError(
                 f"“{name}”的部件 {info.filename} 压缩比异常（解压后 {info.file_size // (1024 * 1024)} MiB），"
                 "可能是恶意构造的文件，已拒绝读取"
@@ -207,7 +235,9 @@ def _col_index(letters: bytes) -> int:
     return n
 
 
-def scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+def scan_sheet(
+    zf: zipfile.ZipFile, member: str
+) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
     """扫一遍工作表 XML（只解压、不解析）：合并区域（行1, 列1, 行2, 列2，1 起）与没有缓存结果的公式格。"""
     merges: set[tuple[int, int, int, int]] = set()
     uncached: set[tuple[int, int]] = set()
@@ -267,7 +297,9 @@ def _wrap(e: BaseException, name: str, where: str = "") -> LedgerReadError:
     if isinstance(e, LedgerReadError):
         return e
     if _unsafe_xml(e):
-        return LedgerReadError(f"“{name}”含有不安全的 XML 内容（DOCTYPE/实体声明），可能是恶意构造的文件，已拒绝读取")
+        return LedgerReadError(
+            f"“{name}”含有不安全的 XML 内容（DOCTYPE/实体声明），可能是恶意构造的文件，已拒绝读取"
+        )
     if isinstance(e, MemoryError):
         return LedgerReadError(f"“{name}”太大，内存不足，无法读取")
     detail = f"{type(e).__name__}"
@@ -297,7 +329,9 @@ class LedgerWorkbook:
                 source = self._fh = self.path.open("rb")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self.wb = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
+                self.wb = openpyxl.load_workbook(
+                    source, read_only=True, data_only=True, keep_links=False
+                )
         except LedgerReadError:
             raise
         except Exception as e:  # noqa: BLE001 - 不可信文件：任何解析错误都变成中文说明
@@ -388,7 +422,14 @@ class LedgerWorkbook:
                 raise _wrap(e, self.file_name, f"第{row_no + 1}行附近") from None
             row_no += 1
             if row_no in uncached_rows or row_no in cover or row_no in anchor_cols:
-                row = _patch(row, row_no, uncached_rows.get(row_no), cover.get(row_no), anchors, anchor_cols.get(row_no))
+                row = _patch(
+                    row,
+                    row_no,
+                    uncached_rows.get(row_no),
+                    cover.get(row_no),
+                    anchors,
+                    anchor_cols.get(row_no),
+                )
             if any(row) or not _all_blank(row):
                 empty_run = 0
                 yield row_no, row
@@ -420,7 +461,9 @@ def _all_blank(row: Sequence[Any]) -> bool:
 _MAX_COVER_ROWS = 200000
 
 
-def _cover_map(merges: list[tuple[int, int, int, int]]) -> dict[int, list[tuple[int, int, int, int, str]]]:
+def _cover_map(
+    merges: list[tuple[int, int, int, int]],
+) -> dict[int, list[tuple[int, int, int, int, str]]]:
     """行号 -> 该行被合并覆盖的列段（列1, 列2, 左上角行, 左上角列, 区域）。"""
     cover: dict[int, list[tuple[int, int, int, int, str]]] = {}
     budget = _MAX_COVER_ROWS
@@ -456,7 +499,11 @@ def _patch(
     if covered:
         for c1, c2, ar, ac, ref in covered:
             value = anchors.get((ar, ac))
-            if value is None or value is UNCACHED_FORMULA or (isinstance(value, str) and not value.strip()):
+            if (
+                value is None
+                or value is UNCACHED_FORMULA
+                or (isinstance(value, str) and not value.strip())
+            ):
                 continue  # 空的合并区域：当作空格
             while len(cells) < c2:
                 cells.append(None)

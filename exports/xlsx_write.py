@@ -61,7 +61,9 @@ def _letter(i: int) -> str:
     return get_column_letter(i)
 
 
-def _header(ws: Worksheet, names: Sequence[str], widths: Sequence[int], required: Sequence[bool] = ()) -> None:
+def _header(
+    ws: Worksheet, names: Sequence[str], widths: Sequence[int], required: Sequence[bool] = ()
+) -> None:
     st = _styles()
     for i, name in enumerate(names, start=1):
         c = ws.cell(row=1, column=i, value=name)
@@ -137,7 +139,12 @@ def _body_formats(ws: Worksheet, spec: LedgerSpec) -> None:
 
 
 def _ledger_sheet(ws: Worksheet, spec: LedgerSpec) -> None:
-    _header(ws, [c.name for c in spec.columns], [c.width for c in spec.columns], [c.required for c in spec.columns])
+    _header(
+        ws,
+        [c.name for c in spec.columns],
+        [c.width for c in spec.columns],
+        [c.required for c in spec.columns],
+    )
     _header_comments(ws, spec)
 
 
@@ -154,16 +161,30 @@ def _instructions(wb: Workbook, spec: LedgerSpec) -> None:
         if col.past_only:
             notes.append("不能晚于填表当天")
         if col.type == "code":
-            notes.append("18位统一社会信用代码（大写字母与半角数字，不含 I、O、Z、S、V），单元格设为文本")
+            notes.append(
+                "18位统一社会信用代码（大写字母与半角数字，不含 I、O、Z、S、V），单元格设为文本"
+            )
         if col.choices:
             notes.append("从下拉选项中选：" + "、".join(col.choices))
         if col.hint:
             notes.append(col.hint)
         ws.append([col.name, req, "；".join(notes)])
     ws.append([])
-    ws.append(["说明", "", "表头须在第1行，列名与本模板一致（顺序可调，可增加其他列）；每一行一条记录，不要合并单元格。"])
+    ws.append(
+        [
+            "说明",
+            "",
+            "表头须在第1行，列名与本模板一致（顺序可调，可增加其他列）；每一行一条记录，不要合并单元格。",
+        ]
+    )
     if spec.kind == "licence":
-        ws.append(["", "", "同一行政许可决定文书号只能出现一次；许可决定日期不晚于上报日期；有效期自不晚于有效期至。"])
+        ws.append(
+            [
+                "",
+                "",
+                "同一行政许可决定文书号只能出现一次；许可决定日期不晚于上报日期；有效期自不晚于有效期至。",
+            ]
+        )
     if spec.kind == "code-errors":
         ws.append(["", "", "每条重错码须在发现的当月处理完毕，处理后填写处理结果与处理日期。"])
 
@@ -245,7 +266,10 @@ def write_annotated(
         if fast is not None:
             return fast
     if fmt == "xlsx":
-        with warnings.catch_warnings(), Path(src).open("rb") as fh:  # 文件对象：.et 等扩展名 openpyxl 不认
+        with (
+            warnings.catch_warnings(),
+            Path(src).open("rb") as fh,
+        ):  # 文件对象：.et 等扩展名 openpyxl 不认
             warnings.simplefilter("ignore")
             wb = load_workbook(fh)
     else:
@@ -262,7 +286,10 @@ def write_annotated(
         name = normalize_header(c.value)
         if name and name not in header_cols:
             header_cols[name] = c.column
-    fills = {"error": PatternFill("solid", fgColor=ERROR_FILL), "late": PatternFill("solid", fgColor=LATE_FILL)}
+    fills = {
+        "error": PatternFill("solid", fgColor=ERROR_FILL),
+        "late": PatternFill("solid", fgColor=LATE_FILL),
+    }
     by_cell: dict[tuple[int, int], list[Problem]] = {}
     for p in plist:
         col = p.col + 1 if p.col is not None else header_cols.get(p.column, 1)
@@ -280,7 +307,9 @@ def write_annotated(
     return _save(wb, out)
 
 
-def _annotate_fast(src: Path, problems: list[Problem], out: Path | str, sheet: str | None) -> Path | None:
+def _annotate_fast(
+    src: Path, problems: list[Problem], out: Path | str, sheet: str | None
+) -> Path | None:
     """.xlsx 的标注副本：直接改部件（exports.xlsx_annotate），原子地写到 ``out``；结构不常见时返回 None。"""
     import os
     import tempfile
@@ -292,8 +321,15 @@ def _annotate_fast(src: Path, problems: list[Problem], out: Path | str, sheet: s
     fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
-        done = annotate_xlsx(src, problems, Path(tmp), sheet=sheet, summary_title=SUMMARY_SHEET,
-                             error_fill=ERROR_FILL, late_fill=LATE_FILL)
+        done = annotate_xlsx(
+            src,
+            problems,
+            Path(tmp),
+            sheet=sheet,
+            summary_title=SUMMARY_SHEET,
+            error_fill=ERROR_FILL,
+            late_fill=LATE_FILL,
+        )
         if done is None:
             Path(tmp).unlink(missing_ok=True)
             return None
@@ -346,7 +382,9 @@ def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
     return row, col
 
 
-def _summary_sheet(wb: Workbook, sheet_title: str, problems: list[Problem], header_cols: dict[str, int]) -> None:
+def _summary_sheet(
+    wb: Workbook, sheet_title: str, problems: list[Problem], header_cols: dict[str, int]
+) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET)
     _header(ws, ["行号", "列", "单元格", "内容", "问题", "类别"], [8, 22, 10, 24, 70, 8])
     body = _styles()["body_font"]
@@ -354,7 +392,9 @@ def _summary_sheet(wb: Workbook, sheet_title: str, problems: list[Problem], head
     for p in problems:
         col = p.col + 1 if p.col is not None else header_cols.get(p.column, 1)
         ref = f"{_letter(col)}{p.row}"
-        ws.append([p.row, p.column, ref, p.value, p.message, "迟报/逾期" if p.kind == "late" else "问题"])
+        ws.append(
+            [p.row, p.column, ref, p.value, p.message, "迟报/逾期" if p.kind == "late" else "问题"]
+        )
         link = ws.cell(row=ws.max_row, column=3)
         link.hyperlink = f"#'{quoted}'!{ref}"
         link.style = "Hyperlink"
@@ -422,10 +462,20 @@ def export_section_month_xlsx(
             if key == "decided" or counts.get(key) is None:
                 continue
             ov.append([label, counts.get(key)])
-        formula = dict(zip(RATE_LABELS[kind], rate_lines(kind, counts, rates), strict=False)) if counts else {}
+        formula = (
+            dict(zip(RATE_LABELS[kind], rate_lines(kind, counts, rates), strict=False))
+            if counts
+            else {}
+        )
         for key, (name, _num, _den) in RATE_LABELS[kind].items():
             r = rates.get(key)
-            if counts and counts.get({"reported": "uploaded", "timely": "on_time", "compliant": "compliant"}[key]) is None:
+            if (
+                counts
+                and counts.get(
+                    {"reported": "uploaded", "timely": "on_time", "compliant": "compliant"}[key]
+                )
+                is None
+            ):
                 continue
             ov.append([name, r if r is not None else "—", formula.get(key, "")])
             if r is not None:
@@ -440,14 +490,21 @@ def export_section_month_xlsx(
         spec = spec_for(kind)
         ws = wb.create_sheet(spec.sheet_title)
         names = [c.name for c in spec.columns] + ["检查结果"]
-        _header(ws, names, [c.width for c in spec.columns] + [50], [c.required for c in spec.columns] + [False])
+        _header(
+            ws,
+            names,
+            [c.width for c in spec.columns] + [50],
+            [c.required for c in spec.columns] + [False],
+        )
         date_idx = [i for i, c in enumerate(spec.columns) if c.is_date]
         code_idx = [i for i, c in enumerate(spec.columns) if c.type == "code"]
         for rec in ledgers.get(kind, []):
             values = [_cell_value(rec.get(c.name, ""), c.is_date) for c in spec.columns]
             issues = rec.get("_issues") or []
             if issues:
-                values.append("；".join(f"{i.get('column', '')}：{i.get('message', '')}" for i in issues))
+                values.append(
+                    "；".join(f"{i.get('column', '')}：{i.get('message', '')}" for i in issues)
+                )
             else:
                 n = rec.get("_problems", 0)
                 values.append(f"{n}个问题" if n else "")

@@ -22,8 +22,13 @@ if TYPE_CHECKING:
     from .app import CreditCheckApp
 
 
-def on_app(do: Callable[[CreditCheckApp], None], *, session: bool = True, edit: bool = False,
-           submitting: bool = False) -> Callable[[CreditCheckApp], None]:
+def on_app(
+    do: Callable[[CreditCheckApp], None],
+    *,
+    session: bool = True,
+    edit: bool = False,
+    submitting: bool = False,
+) -> Callable[[CreditCheckApp], None]:
     """把这里的一个操作做成 App 的动作：先确认打开了月份（``session``）、能修改（``edit``），不能时已说明。"""
 
     def action(app: CreditCheckApp) -> None:
@@ -60,16 +65,23 @@ def copy_previous(app: CreditCheckApp) -> None:
         session.change(mutate)
     except NothingToCopy:
         # 不是错误：说明为什么没有可沿用的，什么也没改
-        why = (f"{prev.month.label}没有记录，没有可沿用的材料。" if not prev.entries else
-               f"{prev.month.label}没有可沿用的制度文件清单、学习记录或信易批推进情况，"
-               "或本月这些项目已经有内容（已有的不会被覆盖）。")
+        why = (
+            f"{prev.month.label}没有记录，没有可沿用的材料。"
+            if not prev.entries
+            else f"{prev.month.label}没有可沿用的制度文件清单、学习记录或信易批推进情况，"
+            "或本月这些项目已经有内容（已有的不会被覆盖）。"
+        )
         app.notify(why, title="沿用上月", severity="warning", timeout=8)
         return
     except CreditCheckError as e:
         app.notify(str(e), title="未保存", severity="error", timeout=10)
         return
     names = "、".join(f"第{i}项" for i in copied)
-    app.notify(f"已从{prev.month.label}沿用：{names}。请逐项核对后标记完成。", title="已沿用上月材料", timeout=8)
+    app.notify(
+        f"已从{prev.month.label}沿用：{names}。请逐项核对后标记完成。",
+        title="已沿用上月材料",
+        timeout=8,
+    )
     app.month_changed()
 
 
@@ -93,13 +105,21 @@ def submit_month(app: CreditCheckApp) -> None:
 
         def withdraw(yes: bool | None) -> None:
             if yes:
-                app.change(lambda s: review.withdraw(s, who, ctx.now()), f"{sm.month.label}已撤回，修改后按 U 重新提交")
+                app.change(
+                    lambda s: review.withdraw(s, who, ctx.now()),
+                    f"{sm.month.label}已撤回，修改后按 U 重新提交",
+                )
 
-        app.push_screen(ConfirmModal(
-            "已提交",
-            f"{sm.month.label}{when}，正在等待体系科审核，不用再提交。\n\n"
-            "如果发现还要修改，可以撤回提交：撤回后修改，改好再按 U 提交。要撤回吗？",
-            yes="撤回提交", no="不撤回"), withdraw)
+        app.push_screen(
+            ConfirmModal(
+                "已提交",
+                f"{sm.month.label}{when}，正在等待体系科审核，不用再提交。\n\n"
+                "如果发现还要修改，可以撤回提交：撤回后修改，改好再按 U 提交。要撤回吗？",
+                yes="撤回提交",
+                no="不撤回",
+            ),
+            withdraw,
+        )
         return
     sc = score(ctx.catalog, sm, ctx.calendar, ctx.now(), session.all_months())
     left = sc.total - sc.done
@@ -114,7 +134,9 @@ def submit_month(app: CreditCheckApp) -> None:
 
     def answer(yes: bool | None) -> None:
         if yes:
-            app.change(lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核")
+            app.change(
+                lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核"
+            )
 
     app.push_screen(ConfirmModal("提交本月", body, yes="提交"), answer)
 
@@ -133,7 +155,9 @@ def target_path(text: str, suffix: str, default_name: str = "") -> Path:
     return p
 
 
-def ask_save_path(app: CreditCheckApp, title: str, default: Path, suffix: str, then: Callable[[Path], None]) -> None:
+def ask_save_path(
+    app: CreditCheckApp, title: str, default: Path, suffix: str, then: Callable[[Path], None]
+) -> None:
     """问保存路径：文件夹不存在时替用户新建；文件已存在时先确认覆盖。"""
     from .confirm import ConfirmModal
     from .path_input import PathSuggester
@@ -141,13 +165,17 @@ def ask_save_path(app: CreditCheckApp, title: str, default: Path, suffix: str, t
 
     def check(text: str) -> None:
         p = target_path(text, suffix, default.name)
-        if not p.parent.is_dir():  # 写了一个还没有的文件夹：替用户新建（失败时说明原因，输入留在框里）
+        if (
+            not p.parent.is_dir()
+        ):  # 写了一个还没有的文件夹：替用户新建（失败时说明原因，输入留在框里）
             from .text import os_reason
 
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise InputError(f"文件夹 {p.parent} 不存在，也无法新建（{os_reason(e)}）") from None
+                raise InputError(
+                    f"文件夹 {p.parent} 不存在，也无法新建（{os_reason(e)}）"
+                ) from None
 
     def chosen(text: str | None) -> None:
         if text is None:
@@ -155,16 +183,30 @@ def ask_save_path(app: CreditCheckApp, title: str, default: Path, suffix: str, t
         path = target_path(text, suffix, default.name)
         if path.exists():
             app.push_screen(
-                ConfirmModal("文件已存在", f"{path}\n已经存在。要覆盖它吗？（若该文件正在 Word/WPS 中打开，请先关闭）",
-                             yes="覆盖", danger=True),
+                ConfirmModal(
+                    "文件已存在",
+                    f"{path}\n已经存在。要覆盖它吗？（若该文件正在 Word/WPS 中打开，请先关闭）",
+                    yes="覆盖",
+                    danger=True,
+                ),
                 lambda yes: then(path) if yes else None,
             )
         else:
             then(path)
 
-    app.push_screen(PromptModal(title, "保存到", str(default),
-                                hint="可改路径或文件名；右方向键接受补全；文件夹不存在时自动新建。",
-                                commit=check, suggester=PathSuggester(), ok="保存", guard=False), chosen)
+    app.push_screen(
+        PromptModal(
+            title,
+            "保存到",
+            str(default),
+            hint="可改路径或文件名；右方向键接受补全；文件夹不存在时自动新建。",
+            commit=check,
+            suggester=PathSuggester(),
+            ok="保存",
+            guard=False,
+        ),
+        chosen,
+    )
 
 
 def export_word(app: CreditCheckApp) -> None:
@@ -181,10 +223,21 @@ def export_word(app: CreditCheckApp) -> None:
 
     def run(path: Path) -> None:
         def job() -> Path:
-            return documents.export_submission(ctx.store, ctx.base_catalog, ctx.data_dir, ctx.calendar, ctx.settings,
-                                               sid, month, path, ctx.now()).path
+            return documents.export_submission(
+                ctx.store,
+                ctx.base_catalog,
+                ctx.data_dir,
+                ctx.calendar,
+                ctx.settings,
+                sid,
+                month,
+                path,
+                ctx.now(),
+            ).path
 
-        app.push_screen(TaskModal("导出 Word 报送材料", job, ctx.open, "正在生成 Word 文件，请稍候……"))
+        app.push_screen(
+            TaskModal("导出 Word 报送材料", job, ctx.open, "正在生成 Word 文件，请稍候……")
+        )
 
     ask_save_path(app, "导出 Word 报送材料", ctx.export_dir / name, ".docx", run)
 
@@ -239,17 +292,34 @@ def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) ->
             if result is None:
                 import_ledger(app, kind, text)
 
-        app.push_screen(TaskModal("导入台账", job, ctx.open, "正在读取并检查 Excel 台账……",
-                                  "已导入并检查完毕（行数、问题和各项比率见本页“台账”一栏）："), finished)
+        app.push_screen(
+            TaskModal(
+                "导入台账",
+                job,
+                ctx.open,
+                "正在读取并检查 Excel 台账……",
+                "已导入并检查完毕（行数、问题和各项比率见本页“台账”一栏）：",
+            ),
+            finished,
+        )
 
     def check(text: str) -> None:
         p = Path(clean_path_text(text)).expanduser()
         if not p.is_file():
             raise InputError(f"文件不存在：{p}")
 
-    app.push_screen(PromptModal("导入台账", "台账文件（.xlsx/.xls/.et/.ods/.csv；右方向键接受路径补全）",
-                                initial if initial is not None else str(ctx.export_dir) + os.sep,
-                                commit=check, suggester=PathSuggester(), ok="导入", guard=False), chosen)
+    app.push_screen(
+        PromptModal(
+            "导入台账",
+            "台账文件（.xlsx/.xls/.et/.ods/.csv；右方向键接受路径补全）",
+            initial if initial is not None else str(ctx.export_dir) + os.sep,
+            commit=check,
+            suggester=PathSuggester(),
+            ok="导入",
+            guard=False,
+        ),
+        chosen,
+    )
 
 
 def take_over(app: CreditCheckApp) -> None:
@@ -273,9 +343,11 @@ def take_over(app: CreditCheckApp) -> None:
 
     holder, why = ctx.store.lock_holder, ctx.store.lock_stale_reason
     if holder and why:
-        body = (f"本科室的数据登记为{holder}。\n这个占用看来已失效：{why}。\n\n"
-                "请确认那台电脑上的程序已经关闭，再接管。接管后本窗口可以修改；"
-                "对方的程序若其实还开着，它之后的保存会被拒绝，不会覆盖您的修改。")
+        body = (
+            f"本科室的数据登记为{holder}。\n这个占用看来已失效：{why}。\n\n"
+            "请确认那台电脑上的程序已经关闭，再接管。接管后本窗口可以修改；"
+            "对方的程序若其实还开着，它之后的保存会被拒绝，不会覆盖您的修改。"
+        )
     else:
         body = ctx.read_only_reason + "\n\n请确认那台电脑上的程序已经关闭，再接管。"
     app.push_screen(ConfirmModal("接管数据", body, yes="接管"), answer)
@@ -294,13 +366,23 @@ def can_edit(app: CreditCheckApp, submitting: bool = False) -> bool:
     ctx = app.ctx
     if ctx.read_only:
         take = "；对方的程序看来已关闭时，可在首页按 Ctrl+T 接管" if ctx.lock_stale else ""
-        app.notify(ctx.read_only_reason + take, title="只读，不能修改", severity="warning", timeout=10)
+        app.notify(
+            ctx.read_only_reason + take, title="只读，不能修改", severity="warning", timeout=10
+        )
         return False
     if app.session is not None and app.session.sm.locked:
-        app.notify("本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。", title="不能修改",
-                   severity="warning", timeout=8)
+        app.notify(
+            "本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。",
+            title="不能修改",
+            severity="warning",
+            timeout=8,
+        )
         return False
-    if not submitting and app.session is not None and app.session.sm.review is ReviewState.SUBMITTED:
+    if (
+        not submitting
+        and app.session is not None
+        and app.session.sm.review is ReviewState.SUBMITTED
+    ):
         # 提交即冻结：说明已提交，并提出先撤回（与 U 在已提交时的做法一样）
         submit_month(app)
         return False
@@ -354,7 +436,11 @@ def open_coordinator(app: CreditCheckApp, name: str) -> None:
 
     def decided(section_id: str, month: Month) -> None:
         # 是本机科室正打开的这个月时重读它：首页立即用上新的审核状态，之后的保存也不会覆盖它
-        if section_id == ctx.settings.section_id and app.session is not None and app.session.month == month:
+        if (
+            section_id == ctx.settings.section_id
+            and app.session is not None
+            and app.session.month == month
+        ):
             app.reload_month()
 
     month = app.session.month if app.session is not None else None
@@ -375,7 +461,9 @@ def heartbeat(app: CreditCheckApp) -> None:
         except (CreditCheckError, OSError):
             return  # 读不到时下次再看；保存时存储层还会再核对一次
         if news:
-            app.call_from_thread(app.notify, news, title="体系科审核", severity="warning", timeout=30)
+            app.call_from_thread(
+                app.notify, news, title="体系科审核", severity="warning", timeout=30
+            )
             app.call_from_thread(app.month_changed)
 
     app.run_worker(beat, thread=True, exclusive=True, group="heartbeat", exit_on_error=False)

@@ -52,8 +52,13 @@ class CreditCheckApp(App[None]):
         Binding("ctrl+q", "quit", "退出", show=False, priority=True),
     ]
 
-    def __init__(self, ctx: AppContext, *, exit_after_paint: bool = False,
-                 on_first_paint: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        exit_after_paint: bool = False,
+        on_first_paint: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         from .textwrap_zh import install
 
@@ -94,7 +99,9 @@ class CreditCheckApp(App[None]):
             hook()
         if self.exit_after_paint and exit_allowed:
             self.exit()  # 基准测试只量到这里：启动到首页画好
-        elif self.ctx.store.open_session():  # 取到锁后按锁内的盘上内容重读本月（第一屏是取锁之前读的）
+        elif (
+            self.ctx.store.open_session()
+        ):  # 取到锁后按锁内的盘上内容重读本月（第一屏是取锁之前读的）
             self.reload_month()
 
     def _first_run_done(self, settings: Settings | None) -> None:
@@ -148,13 +155,17 @@ class CreditCheckApp(App[None]):
         try:
             session = MonthSession(self.ctx, month, on_notice=self._storage_notice, activate=False)
         except CreditCheckError as e:
-            self.call_from_thread(self.notify, str(e), title="数据读取失败", severity="error", timeout=15)
+            self.call_from_thread(
+                self.notify, str(e), title="数据读取失败", severity="error", timeout=15
+            )
             self.call_from_thread(self._month_loaded, None)
             return
         self.call_from_thread(self._month_loaded, session)
 
     def _month_loaded(self, session: MonthSession | None) -> None:
-        if session is not None and session.month == self._wanted:  # 连按几次 ]：只换上最后要的那个月
+        if (
+            session is not None and session.month == self._wanted
+        ):  # 连按几次 ]：只换上最后要的那个月
             self.session = session
         if self.session is not None and (session is None or session.month == self._wanted):
             self._wanted = None
@@ -189,7 +200,9 @@ class CreditCheckApp(App[None]):
 
     def on_month_saved(self, message: MonthSaved) -> None:
         """前台屏幕重画（保存它的屏幕自己已画过时不再画）；其余屏幕在回到前台时自行刷新。"""
-        for method in ("refresh_view", "render_page") if message.redraw else ():  # 首页、体系科 / 逐项自查
+        for method in (
+            ("refresh_view", "render_page") if message.redraw else ()
+        ):  # 首页、体系科 / 逐项自查
             if (fn := getattr(self.screen, method, None)) is not None:
                 fn()
 
@@ -224,12 +237,20 @@ class CreditCheckApp(App[None]):
             from .commands import ZhCommandPalette, warm_pinyin
 
             warm_pinyin()  # 拼音表在后台线程里先载入（约 0.3 秒），打字时不卡
-            self.push_screen(ZhCommandPalette(placeholder="输入几个字或拼音查找操作，如：导出、dc、cailiao……",
-                                              id="--command-palette"))
+            self.push_screen(
+                ZhCommandPalette(
+                    placeholder="输入几个字或拼音查找操作，如：导出、dc、cailiao……",
+                    id="--command-palette",
+                )
+            )
 
     def action_help_quit(self) -> None:
         """Ctrl+C：Textual 自带的是英文提示（Do you want to quit?），换成中文。"""
-        self.notify("要退出请按 Ctrl+Q（首页也可按 Q）；所有修改都已自动保存。", title="要退出吗？", timeout=6)
+        self.notify(
+            "要退出请按 Ctrl+Q（首页也可按 Q）；所有修改都已自动保存。",
+            title="要退出吗？",
+            timeout=6,
+        )
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -52,9 +52,17 @@ from .text import (
     status_markup,
 )
 
-SHORT_KIND = {"licence": "许可决定", "data-problem": "问题数据", "commitment": "信用承诺", "article": "信用动态",
-              "code-error": "重错码", "case": "信易批", "activity": "宣传活动", "incident": "失信事件",
-              "objection": "异议来函"}
+SHORT_KIND = {
+    "licence": "许可决定",
+    "data-problem": "问题数据",
+    "commitment": "信用承诺",
+    "article": "信用动态",
+    "code-error": "重错码",
+    "case": "信易批",
+    "activity": "宣传活动",
+    "incident": "失信事件",
+    "objection": "异议来函",
+}
 """事件列表“类型”一栏的短名（80 列的窗口也放得下整张表）。"""
 
 STEP_GROUP = Binding.Group("上/下一项", compact=True)
@@ -125,10 +133,18 @@ class ChecklistScreen(Screen[None]):
             yield Static("", id="ledger")
             yield DataTable(id="ledger-problems", cursor_type="row", zebra_stripes=True)
             yield Plain("", id="ledger-problem", classes="hint")
-            yield Static("佐证材料（A 添加  回车 打开  Delete 删除）", classes="section-title", id="evidence-title")
+            yield Static(
+                "佐证材料（A 添加  回车 打开  Delete 删除）",
+                classes="section-title",
+                id="evidence-title",
+            )
             yield DataTable(id="evidence", cursor_type="row", zebra_stripes=True)
             yield Static("", id="evidence-empty", classes="hint")
-            yield Static("事件（N 记录  F 填写完成时间  Delete 删除）", classes="section-title", id="events-title")
+            yield Static(
+                "事件（N 记录  F 填写完成时间  Delete 删除）",
+                classes="section-title",
+                id="events-title",
+            )
             yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
             yield Static("", id="events-empty", classes="hint")
             yield Static("", id="note")
@@ -170,8 +186,15 @@ class ChecklistScreen(Screen[None]):
         ro.update(escape("只读：" + ctx.read_only_reason) if ctx.read_only else "")
         ro.display = ctx.read_only
         notices = self.query_one("#notices", Static)
-        locked = "本月已审核通过并锁定，只能查看。" if sm.locked else (
-            "本月已提交，内容已冻结，只能查看；如需修改请先撤回提交（U）。" if sm.review.value == "已提交" else "")
+        locked = (
+            "本月已审核通过并锁定，只能查看。"
+            if sm.locked
+            else (
+                "本月已提交，内容已冻结，只能查看；如需修改请先撤回提交（U）。"
+                if sm.review.value == "已提交"
+                else ""
+            )
+        )
         notices.update(locked)
         notices.display = bool(locked)
 
@@ -219,23 +242,38 @@ class ChecklistScreen(Screen[None]):
             label = f"[b]{escape(rule.label)}[/b]  {escape(spec.what)}"
             if rule in [r.rule for r in ind.monthly_rules]:
                 due = compute_due(sm.month, rule, ctx.calendar)
-                moved = "" if due.effective_due == due.due else f"（{due.due.day}日不是工作日，提前）"
+                moved = (
+                    "" if due.effective_due == due.due else f"（{due.due.day}日不是工作日，提前）"
+                )
                 # 按月材料由本月日期的材料、台账或计数办结（见 creditcheck.obligations），不由状态决定
-                ob = next((o for o in obligations
-                           if o.indicator_id == ind.id and o.kind == "monthly" and o.rule == str(rule)), None)
+                ob = next(
+                    (
+                        o
+                        for o in obligations
+                        if o.indicator_id == ind.id and o.kind == "monthly" and o.rule == str(rule)
+                    ),
+                    None,
+                )
                 if ob is not None and ob.met:
-                    state = (f"[$warning]逾期完成（{_day(ob.done_at)}，{escape(ob.met_by)}）[/]"
-                             if ob.state is ObligationState.LATE else f"[$success]按时完成（{escape(ob.met_by)}）[/]")
+                    state = (
+                        f"[$warning]逾期完成（{_day(ob.done_at)}，{escape(ob.met_by)}）[/]"
+                        if ob.state is ObligationState.LATE
+                        else f"[$success]按时完成（{escape(ob.met_by)}）[/]"
+                    )
                 elif ob is not None and ob.state is ObligationState.NOT_APPLICABLE:
                     state = f"[$foreground-muted]{escape(ob.state_label)}[/]"
                 else:
-                    level, fb = warning_level(due.effective_due, now, ctx.calendar, ctx.settings.horizon_days)
+                    level, fb = warning_level(
+                        due.effective_due, now, ctx.calendar, ctx.settings.horizon_days
+                    )
                     state = f"[${LEVEL_VAR[level]}]{level.value}[/]"
                     if fb:
                         fallback_years.add(due.effective_due.year)
                 if due.fallback:
                     fallback_years.add(due.effective_due.year)
-                lines.append(f"{label}\n    本月截止 {short_due(due.effective_due)}{moved}  {state}")
+                lines.append(
+                    f"{label}\n    本月截止 {short_due(due.effective_due)}{moved}  {state}"
+                )
             elif rule.kind.value == "quota":
                 q = quota.get((ind.id, spec.event or ""))
                 text = escape(q.text) if q else ""
@@ -254,9 +292,18 @@ class ChecklistScreen(Screen[None]):
         box.display = bool(ind.counts)
         if not ind.counts:
             return
-        parts = [f"{escape(c.label)} [b]{counts[c.key]}[/b]" if c.key in counts else f"{escape(c.label)} [$warning]未填[/]"
-                 for c in ind.counts]
-        box.update("[b]本月数字[/b]（H 填写）\n    " + "    ".join(parts) + "\n    " + escape(ratio_text(counts)))
+        parts = [
+            f"{escape(c.label)} [b]{counts[c.key]}[/b]"
+            if c.key in counts
+            else f"{escape(c.label)} [$warning]未填[/]"
+            for c in ind.counts
+        ]
+        box.update(
+            "[b]本月数字[/b]（H 填写）\n    "
+            + "    ".join(parts)
+            + "\n    "
+            + escape(ratio_text(counts))
+        )
 
     def _render_ledger(self, ind: Indicator) -> None:
         box = self.query_one("#ledger", Static)
@@ -269,13 +316,21 @@ class ChecklistScreen(Screen[None]):
         if summary:
             at = str(summary.get("imported_at", "")).replace("T", " ")[:16]
             n = summary.get("problems", 0) or len(problems)
-            lines.append(f"    {escape(str(summary.get('file', '')))}，{summary.get('rows', 0)} 行，{at} 导入；"
-                         f"发现问题 {n} 个" + ("（见下表：Tab 到表格，上下键逐个查看；"
-                                              "W 在原文件旁另存一份标出问题的副本）" if problems else ""))
+            lines.append(
+                f"    {escape(str(summary.get('file', '')))}，{summary.get('rows', 0)} 行，{at} 导入；"
+                f"发现问题 {n} 个"
+                + (
+                    "（见下表：Tab 到表格，上下键逐个查看；W 在原文件旁另存一份标出问题的副本）"
+                    if problems
+                    else ""
+                )
+            )
             try:
                 from creditcheck.ledger import rate_lines
 
-                for line in rate_lines(ind.ledger, summary.get("counts") or {}, summary.get("rates") or {}):
+                for line in rate_lines(
+                    ind.ledger, summary.get("counts") or {}, summary.get("rates") or {}
+                ):
                     lines.append(f"    {escape(line)}")
             except Exception:  # 台账种类不认识时只显示摘要
                 pass
@@ -301,7 +356,11 @@ class ChecklistScreen(Screen[None]):
         if key not in cache:
             load = getattr(self.ctx.store, "load_ledger_record", None)
             try:
-                cache = {key: load(self.session.sm.section_id, self.session.month, kind) if load else None}
+                cache = {
+                    key: load(self.session.sm.section_id, self.session.month, kind)
+                    if load
+                    else None
+                }
             except (CreditCheckError, OSError):
                 cache = {key: None}
             self._ledger_cache = cache
@@ -322,8 +381,15 @@ class ChecklistScreen(Screen[None]):
         detail.display = bool(problems)
         if not problems:
             return
-        rows = [(str(p.row), cell_safe(p.column), cell_safe(p.value) or "（空）",
-                 cell_safe(("［迟报］" if p.late else "") + p.message)) for p in problems]
+        rows = [
+            (
+                str(p.row),
+                cell_safe(p.column),
+                cell_safe(p.value) or "（空）",
+                cell_safe(("［迟报］" if p.late else "") + p.message),
+            )
+            for p in problems
+        ]
         narrow = self.app.size.width < 100
         col_w = min(12 if narrow else 16, max(cell_len(r[1]) for r in rows) + 1)
         val_w = min(14 if narrow else 22, max([4] + [cell_len(r[2]) for r in rows]))
@@ -333,7 +399,9 @@ class ChecklistScreen(Screen[None]):
         table.add_column("内容", width=val_w, key="value")
         table.add_column("问题", width=msg_w, key="message")
         for i, r in enumerate(rows):
-            table.add_row(r[0], clip(r[1], col_w), clip(r[2], val_w), clip(r[3], msg_w), key=f"p{i}")
+            table.add_row(
+                r[0], clip(r[1], col_w), clip(r[2], val_w), clip(r[3], msg_w), key=f"p{i}"
+            )
         self._show_problem(0)
 
     def _show_problem(self, i: int) -> None:
@@ -344,7 +412,8 @@ class ChecklistScreen(Screen[None]):
         p = problems[i]
         value = f"「{p.value}」" if p.value else "（空）"
         self.query_one("#ledger-problem", Static).update(
-            f"第{i + 1}/{len(problems)}个问题：第{p.row}行 {p.column}{value}：{'［迟报］' if p.late else ''}{p.message}")
+            f"第{i + 1}/{len(problems)}个问题：第{p.row}行 {p.column}{value}：{'［迟报］' if p.late else ''}{p.message}"
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "ledger-problems":
@@ -353,11 +422,22 @@ class ChecklistScreen(Screen[None]):
     def _render_evidence(self, items: list[Evidence]) -> None:
         table = self.query_one("#evidence", DataTable)
         table.clear(columns=True)
-        rows = [[ev.file_name, ev.kind, ev.effective_date.isoformat() if ev.effective_date else "", ev.note, ev.id]
-                for ev in items]
+        rows = [
+            [
+                ev.file_name,
+                ev.kind,
+                ev.effective_date.isoformat() if ev.effective_date else "",
+                ev.note,
+                ev.id,
+            ]
+            for ev in items
+        ]
         # 文件名与说明按窗口宽度截断；“状态”一栏留足“文件缺失”的宽度（检查完才填上）
         heads = ["文件", "材料类型", "材料日期", "状态", "说明"]
-        fixed = [max([cell_len(heads[i])] + [cell_len(cell_safe(r[j])) for r in rows]) for i, j in ((1, 1), (2, 2))]
+        fixed = [
+            max([cell_len(heads[i])] + [cell_len(cell_safe(r[j])) for r in rows])
+            for i, j in ((1, 1), (2, 2))
+        ]
         room = self.app.size.width - 8 - 2 * len(heads) - sum(fixed) - 8
         file_need = max([4] + [cell_len(cell_safe(r[0])) for r in rows])
         note_need = max([4] + [cell_len(cell_safe(r[3])) for r in rows])
@@ -369,7 +449,9 @@ class ChecklistScreen(Screen[None]):
         table.add_column("状态", width=8, key="state")
         table.add_column("说明", width=note_w, key="note")
         for r in rows:
-            table.add_row(clip(r[0], file_w), cell_safe(r[1]), r[2], "检查中", clip(r[3], note_w), key=r[4])
+            table.add_row(
+                clip(r[0], file_w), cell_safe(r[1]), r[2], "检查中", clip(r[3], note_w), key=r[4]
+            )
         table.display = bool(items)
         empty = self.query_one("#evidence-empty", Static)
         empty.update("还没有佐证材料。按 A 添加文件路径。" if not items else "")
@@ -391,7 +473,11 @@ class ChecklistScreen(Screen[None]):
         theme = self.app.theme_variables
         for ev_id, state in states:
             try:
-                table.update_cell(ev_id, col, Text(state_label(state), style=theme.get(STATE_VAR.get(state, "error"), "")))
+                table.update_cell(
+                    ev_id,
+                    col,
+                    Text(state_label(state), style=theme.get(STATE_VAR.get(state, "error"), "")),
+                )
             except Exception:
                 continue  # 页面已切换，行不在了
 
@@ -416,19 +502,34 @@ class ChecklistScreen(Screen[None]):
             timed = form.needs_time if form is not None else True
             if ev.done_at is not None:
                 ok = due is None or is_on_time(ev.done_at, due[0])
-                state = Text("按时完成" if ok else "逾期完成", style=theme.get("success" if ok else "warning", ""))
+                state = Text(
+                    "按时完成" if ok else "逾期完成",
+                    style=theme.get("success" if ok else "warning", ""),
+                )
             elif due is None:
                 state = Text("未完成")
             else:
-                level, _ = warning_level(due[0], now, self.ctx.calendar, self.ctx.settings.horizon_days)
+                level, _ = warning_level(
+                    due[0], now, self.ctx.calendar, self.ctx.settings.horizon_days
+                )
                 label = "未完成" if level is Level.OK else level.value
                 state = Text(label, style=theme.get(LEVEL_VAR[level], ""))
-            rows.append([cell_safe(SHORT_KIND.get(ev.kind, EVENT_KINDS.get(ev.kind, ev.kind))), cell_safe(ev.title),
-                         compact_dt(ev.occurred_at, timed), compact_due(due[0]) if due else "",
-                         compact_dt(ev.done_at, timed), state, ev.id])
+            rows.append(
+                [
+                    cell_safe(SHORT_KIND.get(ev.kind, EVENT_KINDS.get(ev.kind, ev.kind))),
+                    cell_safe(ev.title),
+                    compact_dt(ev.occurred_at, timed),
+                    compact_due(due[0]) if due else "",
+                    compact_dt(ev.done_at, timed),
+                    state,
+                    ev.id,
+                ]
+            )
         # 名称一栏按窗口宽度截断，整张表不超出屏幕（80 列时也不必左右滚动）
         heads = ["类型", "名称", "发生", "期限", "完成", "状态"]
-        widths = [max([cell_len(h)] + [cell_len(str(r[i])) for r in rows]) for i, h in enumerate(heads)]
+        widths = [
+            max([cell_len(h)] + [cell_len(str(r[i])) for r in rows]) for i, h in enumerate(heads)
+        ]
         room = self.app.size.width - 8 - 2 * len(heads) - (sum(widths) - widths[1])
         name_w = max(8, min(widths[1], room))
         for i, h in enumerate(heads):
@@ -438,7 +539,9 @@ class ChecklistScreen(Screen[None]):
         table.display = bool(events)
         empty = self.query_one("#events-empty", Static)
         kinds = "、".join(EVENT_KINDS[k] for k in ind.event_kinds)
-        empty.update(f"还没有记录事件。发生{kinds}时按 N 记录，系统会算出期限并提醒。" if not events else "")
+        empty.update(
+            f"还没有记录事件。发生{kinds}时按 N 记录，系统会算出期限并提醒。" if not events else ""
+        )
         empty.display = not events
 
     def on_resize(self) -> None:
@@ -478,7 +581,10 @@ class ChecklistScreen(Screen[None]):
             names = "、".join(f"第{i}项" for i in left[:5]) + ("等" if len(left) > 5 else "")
             self.notify(f"{where}。还有 {len(left)} 项未完成：{names}；按 G 跳转。", timeout=6)
         else:
-            self.notify(f"{where}。本月各项都已完成：按 Esc 回首页，E 导出 Word 报送材料，U 提交体系科。", timeout=8)
+            self.notify(
+                f"{where}。本月各项都已完成：按 Esc 回首页，E 导出 Word 报送材料，U 提交体系科。",
+                timeout=8,
+            )
 
     def _unfinished(self) -> list[int]:
         """本科室尚未完成（也不是不适用）的指标序号。"""
@@ -504,8 +610,16 @@ class ChecklistScreen(Screen[None]):
 
         # 按数字键跳到序号相同的那一项（选项前写的是指标序号，不是第几行）
         keys = {str(ind.id): i for i, ind in enumerate(self.indicators) if ind.id < 10}
-        self.app.push_screen(ChoiceModal("跳转到指标", options, self.index, shortcuts=keys,
-                                         hint="上下键选择，回车确定；也可直接按指标序号；Esc 取消"), go)
+        self.app.push_screen(
+            ChoiceModal(
+                "跳转到指标",
+                options,
+                self.index,
+                shortcuts=keys,
+                hint="上下键选择，回车确定；也可直接按指标序号；Esc 取消",
+            ),
+            go,
+        )
 
     def action_mark_done(self) -> None:
         if not self.app.can_edit():
@@ -515,15 +629,25 @@ class ChecklistScreen(Screen[None]):
         now = self.ctx.now()
 
         def do() -> None:
-            if self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, Status.DONE, now)):
+            if self._change(
+                lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, Status.DONE, now)
+            ):
                 self.done_and_next(ind)
 
-        pending = open_for_confirmation(self.ctx.catalog, self.ctx.calendar, self.session.sm, ind.id, now,
-                                        self.session.all_months())
+        pending = open_for_confirmation(
+            self.ctx.catalog,
+            self.ctx.calendar,
+            self.session.sm,
+            ind.id,
+            now,
+            self.session.all_months(),
+        )
         if pending:
             # 本月该办结的事项还没办完：列出来问；仍要确认时显示“已确认（尚有 N 项未办结）”，不计为完成
             self.app.push_screen(
-                ConfirmModal("尚有未办结事项", confirmation_question(pending), yes="仍要确认", no="先去办"),
+                ConfirmModal(
+                    "尚有未办结事项", confirmation_question(pending), yes="仍要确认", no="先去办"
+                ),
                 lambda yes: do() if yes else None,
             )
         elif entry is None or not (entry.evidence or entry.events or entry.note or entry.counts):
@@ -539,16 +663,22 @@ class ChecklistScreen(Screen[None]):
         left = self._unfinished()
         name = f"第{ind.id}项「{ind.short}」已标记完成"
         if not left:
-            self.notify(f"{name}。本月各项都已完成：按 Esc 回首页，E 导出 Word 报送材料，U 提交体系科。",
-                        title="已完成", timeout=8)
+            self.notify(
+                f"{name}。本月各项都已完成：按 Esc 回首页，E 导出 Word 报送材料，U 提交体系科。",
+                title="已完成",
+                timeout=8,
+            )
             return
         ids = [i.id for i in self.indicators]
         after = [i for i in left if ids.index(i) > ids.index(ind.id)] or left
         nxt = after[0]
         self.app.clear_notifications()
         self.index = ids.index(nxt)
-        self.notify(f"{name}。现在是第{nxt}项「{self.indicators[self.index].short}」（按 [ 回到上一项）。",
-                    title="已完成", timeout=6)
+        self.notify(
+            f"{name}。现在是第{nxt}项「{self.indicators[self.index].short}」（按 [ 回到上一项）。",
+            title="已完成",
+            timeout=6,
+        )
 
     def action_set_status(self) -> None:
         if not self.app.can_edit():
@@ -563,12 +693,19 @@ class ChecklistScreen(Screen[None]):
             if status is None:
                 return
             if status is Status.NOT_APPLICABLE:
-                self.app.push_screen(PromptModal(
-                    "不适用", "请写明本项本月不适用的理由（写入报送材料）",
-                    entry.reason if entry else "", placeholder="如：本月无行政许可事项",
-                    commit=lambda text: self._commit(
-                        lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, status, now, reason=text)),
-                ))
+                self.app.push_screen(
+                    PromptModal(
+                        "不适用",
+                        "请写明本项本月不适用的理由（写入报送材料）",
+                        entry.reason if entry else "",
+                        placeholder="如：本月无行政许可事项",
+                        commit=lambda text: self._commit(
+                            lambda sm: ops.set_status(
+                                sm, self.ctx.catalog, ind.id, status, now, reason=text
+                            )
+                        ),
+                    )
+                )
                 return
             self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, status, now))
 
@@ -582,10 +719,16 @@ class ChecklistScreen(Screen[None]):
         now = self.ctx.now()
         from .text_modal import TextModal
 
-        self.app.push_screen(TextModal(
-            "情况说明（备注）", f"第{ind.id}项 {ind.short} 的情况说明（写入报送材料）", entry.note if entry else "",
-            commit=lambda text: self._commit(lambda sm: ops.set_note(sm, self.ctx.catalog, ind.id, text.strip(), now)),
-        ))
+        self.app.push_screen(
+            TextModal(
+                "情况说明（备注）",
+                f"第{ind.id}项 {ind.short} 的情况说明（写入报送材料）",
+                entry.note if entry else "",
+                commit=lambda text: self._commit(
+                    lambda sm: ops.set_note(sm, self.ctx.catalog, ind.id, text.strip(), now)
+                ),
+            )
+        )
 
     def action_add_evidence(self) -> None:
         if not self.app.can_edit():
@@ -595,16 +738,31 @@ class ChecklistScreen(Screen[None]):
 
         def commit(data: EvidenceInput, allow_missing: bool) -> None:
             now = ctx.now()
-            ev = attach(data.path, now=now, kind=data.kind, effective_date=data.effective_date,
-                        note=data.note, base_dir=ctx.export_dir, allow_missing=allow_missing)
+            ev = attach(
+                data.path,
+                now=now,
+                kind=data.kind,
+                effective_date=data.effective_date,
+                note=data.note,
+                base_dir=ctx.export_dir,
+                allow_missing=allow_missing,
+            )
             self._commit(lambda sm: ops.add_evidence(sm, ctx.catalog, ind.id, ev, now))
             folder = Path(ev.abs_path).parent
             if folder.is_dir():
                 self.app.last_evidence_dir = folder  # type: ignore[attr-defined]  # 下次添加时从这里开始
 
         last = getattr(self.app, "last_evidence_dir", None)
-        self.app.push_screen(EvidenceModal(f"第{ind.id}项 添加佐证材料", ind.materials, ctx.today, commit,
-                                           ctx.export_dir, last_dir=last))
+        self.app.push_screen(
+            EvidenceModal(
+                f"第{ind.id}项 添加佐证材料",
+                ind.materials,
+                ctx.today,
+                commit,
+                ctx.export_dir,
+                last_dir=last,
+            )
+        )
 
     def action_add_event(self) -> None:
         if not self.app.can_edit():
@@ -617,8 +775,9 @@ class ChecklistScreen(Screen[None]):
             self._event_form(kinds[0])
             return
         options = [(f"{i + 1}. {EVENT_KINDS[k]}", k) for i, k in enumerate(kinds)]
-        self.app.push_screen(ChoiceModal("记录哪一类事件？", options),
-                             lambda k: self._event_form(k) if k else None)
+        self.app.push_screen(
+            ChoiceModal("记录哪一类事件？", options), lambda k: self._event_form(k) if k else None
+        )
 
     def _event_form(self, kind: str) -> None:
         ind = self.ind
@@ -629,8 +788,19 @@ class ChecklistScreen(Screen[None]):
             now = ctx.now()
 
             def mutate(sm) -> None:  # type: ignore[no-untyped-def]
-                ops.add_event(sm, ctx.catalog, ctx.calendar, ind.id, data.kind, data.title, data.occurred_at, now,
-                              done_at=data.done_at, note=data.note, fields=data.fields)
+                ops.add_event(
+                    sm,
+                    ctx.catalog,
+                    ctx.calendar,
+                    ind.id,
+                    data.kind,
+                    data.title,
+                    data.occurred_at,
+                    now,
+                    done_at=data.done_at,
+                    note=data.note,
+                    fields=data.fields,
+                )
                 if data.finish:
                     ops.set_status(sm, ctx.catalog, ind.id, Status.DONE, now)
 
@@ -641,9 +811,14 @@ class ChecklistScreen(Screen[None]):
                 self.call_after_refresh(self._show_events)
 
         entry = self.session.sm.entries.get(ind.id)
-        open_events = [o for o in self.session.obligations()
-                       if o.indicator_id == ind.id and o.event_id is not None and not o.done]
-        offer = not open_events and not (entry is not None and entry.status in (Status.DONE, Status.NOT_APPLICABLE))
+        open_events = [
+            o
+            for o in self.session.obligations()
+            if o.indicator_id == ind.id and o.event_id is not None and not o.done
+        ]
+        offer = not open_events and not (
+            entry is not None and entry.status in (Status.DONE, Status.NOT_APPLICABLE)
+        )
         label = f"{spec.rule.label}（{spec.what}）" if spec else ""
         self.app.push_screen(EventModal(kind, label, ctx.now(), commit, offer_finish=offer))
 
@@ -681,12 +856,18 @@ class ChecklistScreen(Screen[None]):
             now = self.ctx.now()
             done = parse_moment(text, now.date(), needs_time, what)
             check_not_future(done, now, needs_time)
-            self._commit(lambda sm: ops.complete_event(sm, self.ctx.catalog, ind.id, ev_id, done, now))
+            self._commit(
+                lambda sm: ops.complete_event(sm, self.ctx.catalog, ind.id, ev_id, done, now)
+            )
 
-        self.app.push_screen(PromptModal(
-            what, f"{EVENT_KINDS.get(ev.kind, ev.kind)}：{ev.title}",
-            placeholder="如 今天 15:00" if needs_time else "如 今天、11-27", commit=commit,
-        ))
+        self.app.push_screen(
+            PromptModal(
+                what,
+                f"{EVENT_KINDS.get(ev.kind, ev.kind)}：{ev.title}",
+                placeholder="如 今天 15:00" if needs_time else "如 今天、11-27",
+                commit=commit,
+            )
+        )
 
     def action_open_evidence(self) -> None:
         ev_id = self._selected("#evidence")
@@ -714,7 +895,9 @@ class ChecklistScreen(Screen[None]):
             ev = next(e for e in self.session.sm.entry(ind.id).events if e.id == ev_id)
             body = f"删除事件“{ev.title}”？删除后不能恢复。"
             target = ev_id
-            mutate: Callable[[Any], object] = lambda sm: ops.remove_event(sm, self.ctx.catalog, ind.id, target, now)  # noqa: E731
+            mutate: Callable[[Any], object] = lambda sm: ops.remove_event(  # noqa: E731
+                sm, self.ctx.catalog, ind.id, target, now
+            )
         else:
             ev_id = self._selected("#evidence")
             if ev_id is None:
@@ -723,6 +906,7 @@ class ChecklistScreen(Screen[None]):
             item = next(e for e in self.session.sm.entry(ind.id).evidence if e.id == ev_id)
             body = f"从本项中移除佐证材料“{item.file_name}”？（文件本身不会被删除）"
             mutate = lambda sm: ops.remove_evidence(sm, self.ctx.catalog, ind.id, ev_id, now)  # noqa: E731
+
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self._change(mutate)
@@ -756,7 +940,10 @@ class ChecklistScreen(Screen[None]):
             return
         ind = self.ind
         if _ledger_importer() is None:
-            self.notify(f"请在命令行运行：creditcheck ledger import 文件.xlsx --kind {ind.ledger}", timeout=8)
+            self.notify(
+                f"请在命令行运行：creditcheck ledger import 文件.xlsx --kind {ind.ledger}",
+                timeout=8,
+            )
             return
         self.app.import_ledger(ind.ledger or "")
 
@@ -784,12 +971,26 @@ class ChecklistScreen(Screen[None]):
 
             def go(yes: bool | None = True) -> None:
                 if yes:
-                    self.app.push_screen(TaskModal("另存标注副本", job, ctx.open, "正在检查台账并标出问题……",
-                                                   "已另存标注副本（有问题的格已涂色并加批注，另有“问题汇总”页）："))
+                    self.app.push_screen(
+                        TaskModal(
+                            "另存标注副本",
+                            job,
+                            ctx.open,
+                            "正在检查台账并标出问题……",
+                            "已另存标注副本（有问题的格已涂色并加批注，另有“问题汇总”页）：",
+                        )
+                    )
 
             if out.exists():
-                self.app.push_screen(ConfirmModal("文件已存在", f"{out}\n已经存在。要覆盖它吗？（若正在 Excel/WPS 中打开，请先关闭）",
-                                                  yes="覆盖", danger=True), go)
+                self.app.push_screen(
+                    ConfirmModal(
+                        "文件已存在",
+                        f"{out}\n已经存在。要覆盖它吗？（若正在 Excel/WPS 中打开，请先关闭）",
+                        yes="覆盖",
+                        danger=True,
+                    ),
+                    go,
+                )
             else:
                 go()
 
@@ -811,10 +1012,18 @@ class ChecklistScreen(Screen[None]):
 
                 run(Path(clean_path_text(text)).expanduser())
 
-        self.app.push_screen(PromptModal(
-            "另存标注副本", f"导入时的台账文件（{summary.get('file', '')}）在哪里？标注副本存在它旁边。",
-            str(ctx.export_dir / str(summary.get("file", ""))), commit=check, suggester=PathSuggester(),
-            ok="另存", guard=False), chosen)
+        self.app.push_screen(
+            PromptModal(
+                "另存标注副本",
+                f"导入时的台账文件（{summary.get('file', '')}）在哪里？标注副本存在它旁边。",
+                str(ctx.export_dir / str(summary.get("file", ""))),
+                commit=check,
+                suggester=PathSuggester(),
+                ok="另存",
+                guard=False,
+            ),
+            chosen,
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """在佐证材料表上按回车：用默认程序打开这份材料。"""

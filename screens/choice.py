@@ -26,8 +26,14 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
 
     BINDINGS = [Binding("escape", "cancel", "取消", show=False)]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, T]], selected: int = 0, hint: str = "",
-                 shortcuts: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        options: Sequence[tuple[str, T]],
+        selected: int = 0,
+        hint: str = "",
+        shortcuts: dict[str, int] | None = None,
+    ) -> None:
         super().__init__()
         self.shortcuts = shortcuts
         """按键 -> 选项位置；不给时按选项的顺序 1、2、3……（选项前写的就是这个数字）。"""

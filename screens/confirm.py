@@ -19,7 +19,9 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "取消", show=False),
     ]
 
-    def __init__(self, title: str, body: str, yes: str = "确定", no: str = "取消", danger: bool = False) -> None:
+    def __init__(
+        self, title: str, body: str, yes: str = "确定", no: str = "取消", danger: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
@@ -32,7 +34,9 @@ class ConfirmModal(ModalScreen[bool]):
             yield Plain(self.title_text, classes="dialog-title")
             yield Plain(self.body, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes}（Y）", id="yes", variant="error" if self.danger else "primary")
+                yield Button(
+                    f"{self.yes}（Y）", id="yes", variant="error" if self.danger else "primary"
+                )
                 yield Button(f"{self.no}（N）", id="no")
 
     def on_mount(self) -> None:
@@ -77,7 +81,12 @@ class DiscardGuard:
                 self.dismiss(None)  # type: ignore[attr-defined]
 
         self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmModal("放弃填写的内容？", "您在这个对话框里填写的内容还没有保存。\n要放弃这些内容并关闭吗？",
-                         yes="放弃", no="继续填写", danger=True),
+            ConfirmModal(
+                "放弃填写的内容？",
+                "您在这个对话框里填写的内容还没有保存。\n要放弃这些内容并关闭吗？",
+                yes="放弃",
+                no="继续填写",
+                danger=True,
+            ),
             answer,
         )

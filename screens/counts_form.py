@@ -41,8 +41,12 @@ class CountsModal(DiscardGuard, ModalScreen[dict[str, int] | None]):
         Binding("ctrl+s", "save", "保存", show=False),
     ]
 
-    def __init__(self, specs: tuple[CountSpec, ...], current: dict[str, int],
-                 commit: Callable[[dict[str, str]], None]) -> None:
+    def __init__(
+        self,
+        specs: tuple[CountSpec, ...],
+        current: dict[str, int],
+        commit: Callable[[dict[str, str]], None],
+    ) -> None:
         super().__init__()
         self.specs = specs
         self.current = current
@@ -55,7 +59,11 @@ class CountsModal(DiscardGuard, ModalScreen[dict[str, int] | None]):
                 with Horizontal(classes="form-row"):
                     yield Static(spec.label, classes="row-label wide-label")
                     value = self.current.get(spec.key)
-                    yield Input("" if value is None else str(value), id=f"c-{spec.key}", placeholder="未填写")
+                    yield Input(
+                        "" if value is None else str(value),
+                        id=f"c-{spec.key}",
+                        placeholder="未填写",
+                    )
             yield Plain(ratio_text(self.current), id="ratio", classes="hint")
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):

@@ -40,32 +40,60 @@ class EventFormSpec:
 
 
 EVENT_FORMS: dict[str, EventFormSpec] = {
-    "article": EventFormSpec("稿件标题", "如：我局推行信用承诺制", "事件发生时间", "上报时间", True),
+    "article": EventFormSpec(
+        "稿件标题", "如：我局推行信用承诺制", "事件发生时间", "上报时间", True
+    ),
     "activity": EventFormSpec(
-        "活动名称", "如：诚信建设进社区宣传活动", "活动结束时间", "材料报送时间", True,
+        "活动名称",
+        "如：诚信建设进社区宣传活动",
+        "活动结束时间",
+        "材料报送时间",
+        True,
         (("materials", "活动材料", "如：活动信息、活动方案、现场照片"),),
     ),
     "objection": EventFormSpec(
-        "异议企业或事项", "如：某某有限公司许可信息异议", "收到来函时间", "处理完成时间", False,
+        "异议企业或事项",
+        "如：某某有限公司许可信息异议",
+        "收到来函时间",
+        "处理完成时间",
+        False,
         (("letter_no", "来函编号", "可不填"),),
     ),
     "code-error": EventFormSpec(
-        "主体名称", "如：某某有限公司", "发现日期", "清理完成日期", False,
+        "主体名称",
+        "如：某某有限公司",
+        "发现日期",
+        "清理完成日期",
+        False,
         (("code", "统一社会信用代码", "18位，如 91370112MA3C4XXXXX"),),
     ),
     "incident": EventFormSpec(
-        "事件概述", "如：网络曝光某事项办理超时", "发生时间", "处置完成时间", False,
+        "事件概述",
+        "如：网络曝光某事项办理超时",
+        "发生时间",
+        "处置完成时间",
+        False,
         (("handling", "处置情况", "如：已核实并在网站公开说明"),),
     ),
     "case": EventFormSpec(
-        "案例名称", "如：信用承诺容缺受理", "形成日期", "报体系科审核日期", False,
+        "案例名称",
+        "如：信用承诺容缺受理",
+        "形成日期",
+        "报体系科审核日期",
+        False,
         (("progress", "推进情况", "可不填"),),
     ),
     "licence": EventFormSpec(
-        "许可决定书文号", "如：历城审批许字〔2026〕123号", "许可决定日期", "上传平台日期", False,
+        "许可决定书文号",
+        "如：历城审批许字〔2026〕123号",
+        "许可决定日期",
+        "上传平台日期",
+        False,
         (("subject", "行政相对人", "可不填"),),
     ),
-    "data-problem": EventFormSpec("问题数据说明", "如：许可编号缺失", "发现日期", "修改完成日期", False),
+    "data-problem": EventFormSpec(
+        "问题数据说明", "如：许可编号缺失", "发现日期", "修改完成日期", False
+    ),
     "commitment": EventFormSpec("承诺事项", "", "承诺日期", "归集日期", False),
 }
 
@@ -90,7 +118,9 @@ def parse_moment(text: str, today: date, needs_time: bool, what: str) -> datetim
     if needs_time:
         b = parse_datetime(text, today, default_time=time(0, 1))
         if a != b:
-            raise InputError(f"请写上几点几分，如“{text.strip()} 15:00”或“{text.strip()} 下午3点”（按小时计算期限）")
+            raise InputError(
+                f"请写上几点几分，如“{text.strip()} 15:00”或“{text.strip()} 下午3点”（按小时计算期限）"
+            )
     return a
 
 
@@ -108,8 +138,14 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
         Binding("ctrl+s", "save", "保存", show=False),
     ]
 
-    def __init__(self, kind: str, rule_label: str, now: datetime, commit: Callable[[EventInput], None],
-                 offer_finish: bool = False) -> None:
+    def __init__(
+        self,
+        kind: str,
+        rule_label: str,
+        now: datetime,
+        commit: Callable[[EventInput], None],
+        offer_finish: bool = False,
+    ) -> None:
         super().__init__()
         self.offer_finish = offer_finish
         """本项没有别的未完成事件：给出“保存后标记本项已完成”（默认勾上），省去回到清单再按 D。"""
@@ -121,7 +157,9 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        t_hint = "如 2026-11-27 15:00、今天 下午3点" if spec.needs_time else "如 2026-11-27、11-27、昨天"
+        t_hint = (
+            "如 2026-11-27 15:00、今天 下午3点" if spec.needs_time else "如 2026-11-27、11-27、昨天"
+        )
         with Vertical(classes="dialog wide"):
             yield Plain(f"记录{EVENT_KINDS.get(self.kind, self.kind)}", classes="dialog-title")
             if self.rule_label:
@@ -136,8 +174,11 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
                 yield form_row(spec.done, Input(placeholder="尚未完成可不填；" + t_hint, id="done"))
                 yield form_row("备注", Input(placeholder="可不填", id="note"))
                 if self.offer_finish:
-                    yield Checkbox("填了完成时间时，保存后把本项标记为已完成（本项再没有别的未完成事件）",
-                                   value=True, id="finish")
+                    yield Checkbox(
+                        "填了完成时间时，保存后把本项标记为已完成（本项再没有别的未完成事件）",
+                        value=True,
+                        id="finish",
+                    )
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("保存（Ctrl+S）", id="ok", variant="primary")
@@ -199,9 +240,18 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
             except InputError as e:
                 return self._error(f"{spec.done}：{e}", "#done")
         fields = {key: self.query_one(f"#x-{key}", Input).value.strip() for key, _, _ in spec.extra}
-        finish = self.offer_finish and done is not None and self.query_one("#finish", Checkbox).value
-        data = EventInput(self.kind, title, occurred, done, self.query_one("#note", Input).value.strip(),
-                          {k: v for k, v in fields.items() if v}, finish)
+        finish = (
+            self.offer_finish and done is not None and self.query_one("#finish", Checkbox).value
+        )
+        data = EventInput(
+            self.kind,
+            title,
+            occurred,
+            done,
+            self.query_one("#note", Input).value.strip(),
+            {k: v for k, v in fields.items() if v},
+            finish,
+        )
         try:
             self.commit(data)
         except CreditCheckError as e:

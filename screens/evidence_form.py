@@ -78,13 +78,21 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
         with Vertical(classes="dialog wide"):
             yield Plain(self.title_text, classes="dialog-title")
             with VerticalScroll(classes="form"):
-                yield Static("文件路径（右方向键接受补全；F2 选择，空格键可标记几个文件）", classes="field-label")
-                yield Input(str(self.last_dir) + os.sep if self.last_dir else "",
-                            placeholder=str(self.start_dir / "例如 学习记录.docx"), id="path",
-                            suggester=PathSuggester(self.last_dir or self.start_dir))
+                yield Static(
+                    "文件路径（右方向键接受补全；F2 选择，空格键可标记几个文件）",
+                    classes="field-label",
+                )
+                yield Input(
+                    str(self.last_dir) + os.sep if self.last_dir else "",
+                    placeholder=str(self.start_dir / "例如 学习记录.docx"),
+                    id="path",
+                    suggester=PathSuggester(self.last_dir or self.start_dir),
+                )
                 yield Static("材料类型", classes="field-label")
                 yield PinyinOptionList(*[Option(cell_safe(k)) for k in self.kinds], id="kind")
-                yield form_row("材料日期", Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date"))
+                yield form_row(
+                    "材料日期", Input(placeholder="如 2026-11-20、11-20、今天；可不填", id="date")
+                )
                 yield form_row("说明", Input(placeholder="可不填", id="note"))
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
@@ -181,9 +189,12 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
                 self._error("找不到的文件未记录。请核对路径，或按 F2 选择文件。", "#path")
 
         self.app.push_screen(
-            ConfirmModal("文件不存在", f"{first}{more}。\n\n"
-                         "文件可能在别的电脑上，或尚未拷贝过来。仍要记录这条路径吗？",
-                         yes="仍然记录", no="返回修改"),
+            ConfirmModal(
+                "文件不存在",
+                f"{first}{more}。\n\n文件可能在别的电脑上，或尚未拷贝过来。仍要记录这条路径吗？",
+                yes="仍然记录",
+                no="返回修改",
+            ),
             answer,
         )
 

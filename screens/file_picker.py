@@ -30,7 +30,9 @@ class FilePickerModal(ModalScreen[Any]):
 
     def __init__(self, start: Path, pick_dir: bool = False, multi: bool = False) -> None:
         super().__init__()
-        start = start if start.is_dir() else (start.parent if start.parent.is_dir() else Path.home())
+        start = (
+            start if start.is_dir() else (start.parent if start.parent.is_dir() else Path.home())
+        )
         self.root = start
         self.pick_dir = pick_dir
         self.multi = multi
@@ -80,7 +82,9 @@ class FilePickerModal(ModalScreen[Any]):
 
     def _show_marked(self) -> None:
         names = "、".join(p.name for p in self.marked)
-        self.query_one("#marked", Static).update(f"已标记 {len(self.marked)} 个：{names}" if self.marked else "")
+        self.query_one("#marked", Static).update(
+            f"已标记 {len(self.marked)} 个：{names}" if self.marked else ""
+        )
 
     query_text = ""
     """在文件夹树上打的查找文字（汉字、全拼或拼音首字母）。"""
@@ -92,7 +96,13 @@ class FilePickerModal(ModalScreen[Any]):
         ch = event.character
         if event.key == "backspace" and self.query_text:
             self.query_text = self.query_text[:-1]
-        elif ch and len(ch) == 1 and ch.isprintable() and not ch.isspace() and (ch.isalnum() or ord(ch) > 127):
+        elif (
+            ch
+            and len(ch) == 1
+            and ch.isprintable()
+            and not ch.isspace()
+            and (ch.isalnum() or ord(ch) > 127)
+        ):
             if self.pick_dir and ch.lower() == "s" and not self.query_text:
                 return  # S 选中文件夹
             self.query_text += ch

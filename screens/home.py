@@ -136,8 +136,14 @@ class HomeScreen(Screen[None]):
         hint.display = self.app.size.width >= 60  # 更窄时让位给报送状态（底栏里也有换月的键）
         var = REVIEW_VAR[sm.review]
         submitted = sm.submitted_at
-        extra = f"，{submitted.month}月{submitted.day}日提交" if submitted and sm.review is ReviewState.SUBMITTED else ""
-        self.query_one("#review-state", Static).update(f"报送状态：[${var}]{sm.review.value}[/]{extra}")
+        extra = (
+            f"，{submitted.month}月{submitted.day}日提交"
+            if submitted and sm.review is ReviewState.SUBMITTED
+            else ""
+        )
+        self.query_one("#review-state", Static).update(
+            f"报送状态：[${var}]{sm.review.value}[/]{extra}"
+        )
 
         sc = session.standing().score
         na = f"，不适用 {sc.not_applicable} 项" if sc.not_applicable else ""
@@ -152,7 +158,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#score-bar", ProgressBar).display = roomy
         self.query_one("#score-label", Static).display = roomy
         self.query_one("#progress-label", Static).update(
-            f"已完成 {sc.done}/{sc.total} 项{prog}{na}" if roomy else f"已完成 {sc.done}/{sc.total} 项  得分 {sc.weighted:.1f}")
+            f"已完成 {sc.done}/{sc.total} 项{prog}{na}"
+            if roomy
+            else f"已完成 {sc.done}/{sc.total} 项  得分 {sc.weighted:.1f}"
+        )
         step = self._next_step(sm, sc)
         box = self.query_one("#next-step", Static)
         box.update(f"[b $primary]下一步：[/]{step}" if step else "")
@@ -175,7 +184,11 @@ class HomeScreen(Screen[None]):
         ctx = self.ctx
         sec = ctx.section
         person, phone = ctx.settings.person, ctx.settings.phone
-        coords = ["  [体系科：O 总览  R 审核  K 排名]", "  [O 总览 R 审核 K 排名]"] if ctx.is_coordinator else [""]
+        coords = (
+            ["  [体系科：O 总览  R 审核  K 排名]", "  [O 总览 R 审核 K 排名]"]
+            if ctx.is_coordinator
+            else [""]
+        )
         width = self.app.size.width - 1
         title = " 信用状况监测自查  "
         for with_title in (True, False):
@@ -205,8 +218,11 @@ class HomeScreen(Screen[None]):
         """首页告诉专人接下来做什么：还没开始时从哪里开始，做完了怎样导出、提交。
 
         只读、已锁定、已提交、退回修改时不写（横幅、报送状态和退回意见已经说明）。"""
-        if self.ctx.read_only or sm.locked or sm.review in (ReviewState.SUBMITTED, ReviewState.APPROVED,
-                                                            ReviewState.RETURNED):
+        if (
+            self.ctx.read_only
+            or sm.locked
+            or sm.review in (ReviewState.SUBMITTED, ReviewState.APPROVED, ReviewState.RETURNED)
+        ):
             return ""
         if sc.done >= sc.total:
             return "各项都已完成。按 E 导出 Word 报送材料，核对后按 U 提交体系科审核。"
@@ -214,8 +230,9 @@ class HomeScreen(Screen[None]):
             session = self.app.current
             prev = sm.month.prev()
             copy = any(m.month == prev and m.entries for m in session.all_months())
-            return ("本月还没有记录。按 C 逐项自查：看要求，按 A 添加佐证材料，按 D 标记完成"
-                    + ("；上月的制度文件清单等可按 P 沿用。" if copy else "。"))
+            return "本月还没有记录。按 C 逐项自查：看要求，按 A 添加佐证材料，按 D 标记完成" + (
+                "；上月的制度文件清单等可按 P 沿用。" if copy else "。"
+            )
         left = sc.total - sc.done
         return f"按 C 继续逐项自查，还有 {left} 项未完成；全部完成后按 E 导出 Word、按 U 提交。"
 
@@ -228,9 +245,13 @@ class HomeScreen(Screen[None]):
             if m.month >= session.month or m.review is ReviewState.APPROVED:
                 continue
             # 往月的年度配额与本月的是同一件事，本软件的提醒过了当月就不再提
-            out += [o for o in obligations_for(self.ctx.catalog, self.ctx.calendar, m, now,
-                                                self.ctx.settings.horizon_days)
-                    if not o.done and not o.reminder and not o.rule.endswith("/year")]
+            out += [
+                o
+                for o in obligations_for(
+                    self.ctx.catalog, self.ctx.calendar, m, now, self.ctx.settings.horizon_days
+                )
+                if not o.done and not o.reminder and not o.rule.endswith("/year")
+            ]
         return out
 
     def _fill_deadlines(self, obligations: list[Obligation]) -> None:
@@ -249,7 +270,9 @@ class HomeScreen(Screen[None]):
                 options.append(None)
             options.append(Option(f"{level_markup(level)}（{len(items)}项）", disabled=True))
             for n, o in enumerate(items):
-                options.append(Option(self._line(o, level), id=f"{o.indicator_id}:{n}:{level.name}"))
+                options.append(
+                    Option(self._line(o, level), id=f"{o.indicator_id}:{n}:{level.name}")
+                )
         later = groups.get(Level.OK, [])
         if not options:
             done_all = not pending
@@ -257,7 +280,9 @@ class HomeScreen(Screen[None]):
             options.append(Option(f"[$success]{text}[/]", disabled=True))
         if later:
             options.append(None)
-            options.append(Option(f"[$foreground-muted]另有 {len(later)} 项尚未进入提醒期[/]", disabled=True))
+            options.append(
+                Option(f"[$foreground-muted]另有 {len(later)} 项尚未进入提醒期[/]", disabled=True)
+            )
             for n, o in enumerate(later):
                 options.append(Option(self._line(o, Level.OK), id=f"{o.indicator_id}:{n}:OK"))
         ol.add_options(options)
@@ -289,9 +314,13 @@ class HomeScreen(Screen[None]):
             notes.append(f"[$primary]{escape(self.ctx.notice)}[/]")
         comment = sm.last_return_comment
         if sm.review is ReviewState.RETURNED:
-            notes.append(f"[$error]体系科退回修改：{escape(comment or '（未写意见）')}[/]  修改后按 U 重新提交。")
+            notes.append(
+                f"[$error]体系科退回修改：{escape(comment or '（未写意见）')}[/]  修改后按 U 重新提交。"
+            )
         if sm.locked:
-            notes.append("[$success]本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。[/]")
+            notes.append(
+                "[$success]本月已审核通过并锁定，只能查看；如需修改，请体系科重新打开。[/]"
+            )
         years = sorted({_year(o.effective_due) for o in obligations if o.fallback})
         if years:
             missing = [y for y in years if not self.ctx.calendar.covers(y)] or years

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-KEY_NAMES = {"escape": "Esc", "delete": "Delete", "enter": "回车", "backspace": "退格",
-             "left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?"}
+KEY_NAMES = {
+    "escape": "Esc",
+    "delete": "Delete",
+    "enter": "回车",
+    "backspace": "退格",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "question_mark": "?",
+}
 
 
 def key_words(key: str) -> str:
@@ -13,8 +20,11 @@ def key_words(key: str) -> str:
     parts = key.split("+")
     out = [p.capitalize() for p in parts[:-1]]
     last = parts[-1]
-    last = KEY_NAMES.get(last) or (last.upper() if len(last) == 1 and out or last.startswith("f") and last[1:].isdigit()
-                                   else last)
+    last = KEY_NAMES.get(last) or (
+        last.upper()
+        if len(last) == 1 and out or last.startswith("f") and last[1:].isdigit()
+        else last
+    )
     return "+".join([*out, last])
 
 

@@ -35,8 +35,15 @@ def problems_of(record: dict[str, Any] | None) -> list[LedgerProblem]:
     if isinstance(listed, list):
         for p in listed:
             if isinstance(p, dict):
-                out.append(LedgerProblem(int(p.get("row") or 0), str(p.get("column", "")), str(p.get("value", "") or ""),
-                                         str(p.get("message", "")), p.get("kind") == "late"))
+                out.append(
+                    LedgerProblem(
+                        int(p.get("row") or 0),
+                        str(p.get("column", "")),
+                        str(p.get("value", "") or ""),
+                        str(p.get("message", "")),
+                        p.get("kind") == "late",
+                    )
+                )
     else:
         for rec in record.get("rows") or []:
             if not isinstance(rec, dict):
@@ -44,8 +51,15 @@ def problems_of(record: dict[str, Any] | None) -> list[LedgerProblem]:
             for issue in rec.get("_issues") or []:
                 col = str(issue.get("column", ""))
                 value = rec.get(col)
-                out.append(LedgerProblem(int(rec.get("_row") or 0), col, "" if value is None else str(value),
-                                         str(issue.get("message", "")), issue.get("kind") == "late"))
+                out.append(
+                    LedgerProblem(
+                        int(rec.get("_row") or 0),
+                        col,
+                        "" if value is None else str(value),
+                        str(issue.get("message", "")),
+                        issue.get("kind") == "late",
+                    )
+                )
     out.sort(key=lambda p: p.row)
     return out
 
@@ -67,7 +81,9 @@ def annotated_path(src: Path) -> Path:
     return src.with_name(f"{src.stem}-问题标注.xlsx")
 
 
-def write_annotated_copy(src: Path, kind: str, catalog: Any, calendar: Any, today: date, out: Path) -> Path:
+def write_annotated_copy(
+    src: Path, kind: str, catalog: Any, calendar: Any, today: date, out: Path
+) -> Path:
     """重新检查 ``src`` 并写出标注副本（与 ledger check --annotate 相同的两步）。"""
     from creditcheck.services.ledgers import annotate_ledger
 

@@ -46,6 +46,6 @@ class PathSuggester(Suggester):
             is_dir = os.path.isdir(full)
             if self.dirs_only and not is_dir:
                 continue
-            rest = name[len(prefix):]
+            rest = name[len(prefix) :]
             return value + rest + (os.sep if is_dir else "")
         return None

@@ -41,7 +41,12 @@ class PinyinOptionList(OptionList):
             self.query_text = self.query_text[:-1]
         elif event.key == "escape" and self.query_text:
             self.query_text = ""
-        elif ch and len(ch) == 1 and (ch.isalpha() or (ch == " " and self.query_text)) and ch.isprintable():
+        elif (
+            ch
+            and len(ch) == 1
+            and (ch.isalpha() or (ch == " " and self.query_text))
+            and ch.isprintable()
+        ):
             text = self.query_text + ch
             if self.find(text) is None and self.find(ch) is not None:
                 text = ch  # 接着打的字对不上时，从这个字重新开始

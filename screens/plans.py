@@ -20,8 +20,10 @@ from creditcheck.errors import CreditCheckError
 from .confirm import ConfirmModal
 from .text import Plain
 
-HINT = ("写本月存在的问题和下步打算，每行一段，回车换行。\n"
-        "不写时，材料里列出逾期未完成的事项；没有逾期时写“暂无需要说明的问题”。")
+HINT = (
+    "写本月存在的问题和下步打算，每行一段，回车换行。\n"
+    "不写时，材料里列出逾期未完成的事项；没有逾期时写“暂无需要说明的问题”。"
+)
 
 
 class PlansModal(ModalScreen[str | None]):
@@ -79,8 +81,13 @@ class PlansModal(ModalScreen[str | None]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmModal("放弃填写的内容？", "您写的“存在问题和下步打算”还没有保存。\n要放弃这些内容并关闭吗？",
-                         yes="放弃", no="继续填写", danger=True),
+            ConfirmModal(
+                "放弃填写的内容？",
+                "您写的“存在问题和下步打算”还没有保存。\n要放弃这些内容并关闭吗？",
+                yes="放弃",
+                no="继续填写",
+                danger=True,
+            ),
             answer,
         )
 
@@ -107,4 +114,6 @@ def edit_plans(app: object) -> None:
             app.notify("已保存“存在问题和下步打算”，导出 Word 时写入正文第三部分。", timeout=5)
             app.month_changed()
 
-    app.push_screen(PlansModal(f"{session.sm.month.label}存在问题和下步打算", session.sm.plans, commit), done)
+    app.push_screen(
+        PlansModal(f"{session.sm.month.label}存在问题和下步打算", session.sm.plans, commit), done
+    )

@@ -56,7 +56,9 @@ class PromptModal(DiscardGuard, ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Plain(self.title_text, classes="dialog-title")
             yield Plain(self.label, classes="field-label")
-            yield Input(self.value, placeholder=self.placeholder, id="value", suggester=self.suggester)
+            yield Input(
+                self.value, placeholder=self.placeholder, id="value", suggester=self.suggester
+            )
             yield Plain(self.hint, classes="hint")
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):

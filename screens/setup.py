@@ -35,7 +35,9 @@ def check_writable(folder: Path) -> str | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        return f"无法创建文件夹 {folder}：{os_reason(e)}。请检查路径是否写对、共享文件夹是否已连接。"
+        return (
+            f"无法创建文件夹 {folder}：{os_reason(e)}。请检查路径是否写对、共享文件夹是否已连接。"
+        )
     if not folder.is_dir():
         return f"这不是一个文件夹：{folder}"
     try:
@@ -65,9 +67,11 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         s = self.ctx.settings
         title = "首次使用：请完成本机设置" if self.first_run else "设置"
         yield Plain(f" 信用状况监测自查  {title}", id="topbar")
-        intro = ("选好本机所属科室，填写科室专人的姓名和电话，然后按 Ctrl+S 保存。这些内容以后可以在首页按 S 修改。"
-                 if self.first_run else
-                 "改好后按 Ctrl+S 保存，立即生效（换科室、换数据文件夹都不用重新启动）；Esc 不保存返回。")
+        intro = (
+            "选好本机所属科室，填写科室专人的姓名和电话，然后按 Ctrl+S 保存。这些内容以后可以在首页按 S 修改。"
+            if self.first_run
+            else "改好后按 Ctrl+S 保存，立即生效（换科室、换数据文件夹都不用重新启动）；Esc 不保存返回。"
+        )
         yield Plain(intro, classes="intro")
         sections = self.ctx.catalog.sections
         default_dir = self.ctx.default_data_dir or self.ctx.data_dir
@@ -84,22 +88,36 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
             # 打的字全丢了）；光标所在的栏目自动滚入视野
             with VerticalScroll(id="setup-right", can_focus=False):
                 yield form_row("专人姓名", Input(s.person, placeholder="如：张三", id="person"))
-                yield form_row("联系电话", Input(s.phone, placeholder="如：0531-88888888", id="phone"))
-                yield form_row("数据文件夹", Input(s.data_dir or str(self.ctx.data_dir), id="data-dir",
-                                                  suggester=PathSuggester(dirs_only=True)))
+                yield form_row(
+                    "联系电话", Input(s.phone, placeholder="如：0531-88888888", id="phone")
+                )
+                yield form_row(
+                    "数据文件夹",
+                    Input(
+                        s.data_dir or str(self.ctx.data_dir),
+                        id="data-dir",
+                        suggester=PathSuggester(dirs_only=True),
+                    ),
+                )
                 yield Plain(
                     f"默认：{default_dir}\n多台电脑共用时填共享文件夹路径；F2 从文件夹树中选择。",
-                    classes="hint")
+                    classes="hint",
+                )
                 yield Static("Word 字体方案", classes="field-label")
                 yield PinyinOptionList(
                     *[Option(label, id=key) for key, label in FONT_PROFILES.items()],
                     id="font",
                 )
-                yield form_row("提前提醒", Input(str(s.horizon_days), id="horizon", type="integer", max_length=2))
+                yield form_row(
+                    "提前提醒",
+                    Input(str(s.horizon_days), id="horizon", type="integer", max_length=2),
+                )
                 yield Plain("到期前几个工作日开始列入“即将到期”。", classes="hint")
                 if not self.first_run:  # 首次设置不问：默认在终端窗口打开
                     yield Static("桌面图标打开方式", classes="field-label")
-                    yield OptionList(*[Option(label, id=key) for key, label in LAUNCH_MODES.items()], id="launch")
+                    yield OptionList(
+                        *[Option(label, id=key) for key, label in LAUNCH_MODES.items()], id="launch"
+                    )
         # 错误说明与按钮不随表单滚动：24 行的窗口里也总看得见
         with Vertical(id="setup-bottom"):
             yield Plain("", id="error", classes="error")
@@ -118,9 +136,13 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         else:
             ol.highlighted = 0
         font = self.query_one("#font", OptionList)
-        font.highlighted = list(FONT_PROFILES).index(s.font_profile) if s.font_profile in FONT_PROFILES else 0
+        font.highlighted = (
+            list(FONT_PROFILES).index(s.font_profile) if s.font_profile in FONT_PROFILES else 0
+        )
         for launch in self.query("#launch").results(OptionList):
-            launch.highlighted = list(LAUNCH_MODES).index(s.launch_mode) if s.launch_mode in LAUNCH_MODES else 0
+            launch.highlighted = (
+                list(LAUNCH_MODES).index(s.launch_mode) if s.launch_mode in LAUNCH_MODES else 0
+            )
         ol.focus()
         self._show_full_name()
         self.remember_inputs()
@@ -171,7 +193,9 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
             self.query_one(focus).focus()
 
     def action_browse(self) -> None:
-        current = Path(self.query_one("#data-dir", Input).value.strip() or str(self.ctx.data_dir)).expanduser()
+        current = Path(
+            self.query_one("#data-dir", Input).value.strip() or str(self.ctx.data_dir)
+        ).expanduser()
 
         def chosen(path: Path | None) -> None:
             if path is not None:
@@ -199,7 +223,8 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         if not folder.is_absolute():  # 相对路径随启动时所在的文件夹而变，数据会“找不到”
             return self._error(
                 f"请填写完整的文件夹路径，如 D:\\信用自查 或 \\\\server\\共享\\信用自查（“{folder_text}”不完整）",
-                "#data-dir")
+                "#data-dir",
+            )
         problem = check_writable(folder)
         if problem:
             return self._error(problem, "#data-dir")
@@ -215,7 +240,9 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         for launch in self.query("#launch").results(OptionList):
             launch_mode = list(LAUNCH_MODES)[launch.highlighted or 0]
         default_dir = self.ctx.default_data_dir
-        same_as_default = default_dir is not None and folder.resolve() == default_dir.expanduser().resolve()
+        same_as_default = (
+            default_dir is not None and folder.resolve() == default_dir.expanduser().resolve()
+        )
         new = dataclasses.replace(
             self.ctx.settings,
             section_id=sec.id,

@@ -30,8 +30,14 @@ class TaskModal(ModalScreen[Path | None]):
         Binding("enter", "open_file", "打开文件", show=False),
     ]
 
-    def __init__(self, title: str, job: Callable[[], Path], opener: Callable[[Path], str | None],
-                 busy_text: str = "正在生成，请稍候……", done_text: str = "已完成，文件保存在：") -> None:
+    def __init__(
+        self,
+        title: str,
+        job: Callable[[], Path],
+        opener: Callable[[Path], str | None],
+        busy_text: str = "正在生成，请稍候……",
+        done_text: str = "已完成，文件保存在：",
+    ) -> None:
         super().__init__()
         self.done_text = done_text
         self.title_text = title
@@ -64,9 +70,13 @@ class TaskModal(ModalScreen[Path | None]):
             self.app.call_from_thread(self._failed, str(e))
         except PermissionError as e:
             self.app.call_from_thread(
-                self._failed, f"没有权限写入 {e.filename or ''}（文件可能正在 Word/WPS 中打开，请关闭后重试）")
+                self._failed,
+                f"没有权限写入 {e.filename or ''}（文件可能正在 Word/WPS 中打开，请关闭后重试）",
+            )
         except OSError as e:
-            self.app.call_from_thread(self._failed, f"文件操作失败：{os_reason(e)}（{e.filename or ''}）")
+            self.app.call_from_thread(
+                self._failed, f"文件操作失败：{os_reason(e)}（{e.filename or ''}）"
+            )
         except Exception as e:  # 导出代码的意外错误也不能让界面崩溃
             self.app.call_from_thread(self._failed, f"出错了：{type(e).__name__}: {e}")
         else:

@@ -16,11 +16,31 @@ from textual.widgets import Footer, Static
 from creditcheck.models import Status
 from creditcheck.rules import Level
 
-_AMBIGUOUS = str.maketrans({
-    "“": "「", "”": "」", "‘": "『", "’": "』",
-    "—": "-", "–": "-", "…": "...", "·": "・", "●": "*", "○": "o", "★": "*", "☆": "*",
-    "■": "#", "□": "#", "◆": "*", "◇": "*", "※": "*", "→": "->", "←": "<-", "√": "V", "×": "x",
-})
+_AMBIGUOUS = str.maketrans(
+    {
+        "“": "「",
+        "”": "」",
+        "‘": "『",
+        "’": "』",
+        "—": "-",
+        "–": "-",
+        "…": "...",
+        "·": "・",
+        "●": "*",
+        "○": "o",
+        "★": "*",
+        "☆": "*",
+        "■": "#",
+        "□": "#",
+        "◆": "*",
+        "◇": "*",
+        "※": "*",
+        "→": "->",
+        "←": "<-",
+        "√": "V",
+        "×": "x",
+    }
+)
 
 WEEKDAYS = "一二三四五六日"
 
@@ -147,9 +167,13 @@ def os_reason(e: OSError) -> str:
 def fit_form(screen: Any, reserve: int = 13) -> None:
     """对话框里可滚动的表单区（.form）最多占“窗口高度 - reserve”行：标题、提示、错误说明和按钮
     总在屏幕内（24 行的窗口也看得见“保存”按钮）；放不下的栏目在表单区里滚动，光标所在的栏目自动滚入视野。"""
-    short = screen.app.size.height < 30  # 矮窗口里标题、按钮都更紧凑（见 app.tcss 的 ModalScreen.-short）
+    short = (
+        screen.app.size.height < 30
+    )  # 矮窗口里标题、按钮都更紧凑（见 app.tcss 的 ModalScreen.-short）
     for form in screen.query(".form"):
-        form.styles.max_height = max(6, screen.app.size.height - (reserve - 6 if short else reserve))
+        form.styles.max_height = max(
+            6, screen.app.size.height - (reserve - 6 if short else reserve)
+        )
 
 
 class Plain(Static):

@@ -28,8 +28,15 @@ class TextModal(DiscardGuard, ModalScreen[str | None]):
         Binding("escape", "cancel", "取消", show=False),
     ]
 
-    def __init__(self, title: str, label: str, value: str = "", *, hint: str = "",
-                 commit: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        value: str = "",
+        *,
+        hint: str = "",
+        commit: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.label = label
@@ -41,7 +48,13 @@ class TextModal(DiscardGuard, ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Plain(self.title_text, classes="dialog-title")
             yield Plain(self.label, classes="field-label")
-            yield TextArea(self.value, id="value", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            yield TextArea(
+                self.value,
+                id="value",
+                soft_wrap=True,
+                show_line_numbers=False,
+                tab_behavior="focus",
+            )
             yield Plain(self.hint, classes="hint")
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):

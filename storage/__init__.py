@@ -16,14 +16,29 @@ if TYPE_CHECKING:
     from .store import SaveResult, Store
 
 _WHERE = {
-    "Store": "store", "SaveResult": "store", "Identity": "identity", "archive_user_catalog": "catalogs",
-    "StorageError": "atomic", "CorruptFileError": "atomic",
-    "DamagedFileError": "notices", "FutureSchemaError": "notices", "Notice": "notices", "ReadOnlyError": "notices",
+    "Store": "store",
+    "SaveResult": "store",
+    "Identity": "identity",
+    "archive_user_catalog": "catalogs",
+    "StorageError": "atomic",
+    "CorruptFileError": "atomic",
+    "DamagedFileError": "notices",
+    "FutureSchemaError": "notices",
+    "Notice": "notices",
+    "ReadOnlyError": "notices",
 }
 
 __all__ = [
-    "Store", "SaveResult", "StorageError", "CorruptFileError", "DamagedFileError", "FutureSchemaError",
-    "ReadOnlyError", "Notice", "Identity", "archive_user_catalog",
+    "Store",
+    "SaveResult",
+    "StorageError",
+    "CorruptFileError",
+    "DamagedFileError",
+    "FutureSchemaError",
+    "ReadOnlyError",
+    "Notice",
+    "Identity",
+    "archive_user_catalog",
 ]
 
 

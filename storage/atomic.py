@@ -77,8 +77,11 @@ def read_json(path: Path) -> Any | None:
         if not stat.S_ISREG(st.st_mode):  # FIFO、设备、文件夹：不去读（读 FIFO 会一直等）
             raise CorruptFileError(path, "不是普通文件")
         if st.st_size > MAX_DATA_FILE:  # 读进来要占好几倍的内存
-            raise CorruptFileError(path, f"文件有 {st.st_size // (1024 * 1024)} MB，超过数据文件 "
-                                         f"{MAX_DATA_FILE // (1024 * 1024)} MB 的上限")
+            raise CorruptFileError(
+                path,
+                f"文件有 {st.st_size // (1024 * 1024)} MB，超过数据文件 "
+                f"{MAX_DATA_FILE // (1024 * 1024)} MB 的上限",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
@@ -108,7 +111,9 @@ REPLACE_DELAY = 0.05
 """两次尝试之间等待的秒数（共约半秒）。"""
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, retries: int = REPLACE_RETRIES, delay: float = REPLACE_DELAY) -> None:
+def write_bytes_atomic(
+    path: Path, data: bytes, *, retries: int = REPLACE_RETRIES, delay: float = REPLACE_DELAY
+) -> None:
     """数据文件夹里唯一的整文件写入方式（JSON、文本、备份恢复的副本、目录存档都经过这里）：
 
     同一文件夹下名字唯一的临时文件（mkstemp）→ 写入 → flush → fsync → os.replace 到目标
@@ -157,10 +162,14 @@ def _replace(tmp: Path, path: Path, retries: int, delay: float) -> None:
                 ) from None
             time.sleep(delay)
         except OSError as e:
-            raise StorageError(f"无法替换数据文件 {path}（{os_reason(e)}），原文件保持不变") from None
+            raise StorageError(
+                f"无法替换数据文件 {path}（{os_reason(e)}），原文件保持不变"
+            ) from None
 
 
-def write_json_atomic(path: Path, data: Any, *, retries: int = REPLACE_RETRIES, delay: float = REPLACE_DELAY) -> None:
+def write_json_atomic(
+    path: Path, data: Any, *, retries: int = REPLACE_RETRIES, delay: float = REPLACE_DELAY
+) -> None:
     """原子写入一个 JSON 文件（UTF-8、紧凑），见 ``write_bytes_atomic``。"""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     write_bytes_atomic(path, payload, retries=retries, delay=delay)

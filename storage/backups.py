@@ -177,8 +177,17 @@ class Backups:
                 m = None  # 清单损坏的备份不能用于恢复（体检与恢复命令会报告它，见 damaged_snapshots）
             if not isinstance(m, dict):
                 continue
-            out.append(Snapshot(section_id, d.name, d, str(m.get("created", "")), str(m.get("reason", "")),
-                                str(m.get("actor", "")), dict(m.get("files") or {})))
+            out.append(
+                Snapshot(
+                    section_id,
+                    d.name,
+                    d,
+                    str(m.get("created", "")),
+                    str(m.get("reason", "")),
+                    str(m.get("actor", "")),
+                    dict(m.get("files") or {}),
+                )
+            )
         return sorted(out, key=lambda s: id_key(s.id))
 
     def damaged_snapshots(self, section_id: str) -> list[tuple[Path, str]]:
@@ -216,12 +225,17 @@ class Backups:
                 if target is None or id_key(folder.name) >= id_key(target):
                     raise StorageError(
                         f"备份 {folder.name} 的清单已损坏（{detail}），不能用它恢复；"
-                        "不带参数运行 creditcheck restore 可列出其他完好的备份")
+                        "不带参数运行 creditcheck restore 可列出其他完好的备份"
+                    )
 
     def section_ids(self) -> list[str]:
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and re.match(r"^[A-Za-z0-9_-]{1,40}$", p.name))
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and re.match(r"^[A-Za-z0-9_-]{1,40}$", p.name)
+        )
 
     def list(self) -> list[BackupInfo]:
         """全部备份（跨科室按编号合并），从旧到新。"""
@@ -301,7 +315,11 @@ class Backups:
         return f"{base}-{n}"
 
     def backup(
-        self, sections: dict[str, Path], reason: str, actor: str = "", now: datetime | None = None,
+        self,
+        sections: dict[str, Path],
+        reason: str,
+        actor: str = "",
+        now: datetime | None = None,
         force: bool = False,
     ) -> BackupResult:
         """备份各科室自上次备份以来有改动的数据文件（``force`` 时全部复制）。"""
@@ -320,14 +338,22 @@ class Backups:
                 try:
                     st = p.stat()
                     prev = state.get(p.name) or {}
-                    if not force and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
+                    if (
+                        not force
+                        and prev.get("size") == st.st_size
+                        and prev.get("mtime_ns") == st.st_mtime_ns
+                    ):
                         continue
                     data = p.read_bytes()
                 except OSError:
                     continue
                 digest = sha256_bytes(data)
                 if not force and prev.get("sha256") == digest:
-                    state[p.name] = {"sha256": digest, "size": len(data), "mtime_ns": st.st_mtime_ns}
+                    state[p.name] = {
+                        "sha256": digest,
+                        "size": len(data),
+                        "mtime_ns": st.st_mtime_ns,
+                    }
                     continue
                 if not _valid_content(p.name, data):
                     result.skipped_damaged.append(p)
@@ -347,8 +373,12 @@ class Backups:
                     shutil.rmtree(partial)
                 partial.mkdir(parents=True)
                 manifest: dict[str, Any] = {
-                    "id": bid, "created": now.isoformat(timespec="seconds"), "reason": reason,
-                    "actor": actor, "section_id": sid, "files": {},
+                    "id": bid,
+                    "created": now.isoformat(timespec="seconds"),
+                    "reason": reason,
+                    "actor": actor,
+                    "section_id": sid,
+                    "files": {},
                 }
                 for name, data, st in files:
                     with open(partial / name, "wb") as f:
@@ -356,7 +386,11 @@ class Backups:
                         f.flush()
                         os.fsync(f.fileno())
                     manifest["files"][name] = {"sha256": sha256_bytes(data), "size": len(data)}
-                    states[sid][name] = {"sha256": sha256_bytes(data), "size": len(data), "mtime_ns": st.st_mtime_ns}
+                    states[sid][name] = {
+                        "sha256": sha256_bytes(data),
+                        "size": len(data),
+                        "mtime_ns": st.st_mtime_ns,
+                    }
                 write_json_atomic(partial / "manifest.json", manifest)
                 os.replace(partial, root / bid)
                 fsync_dir(root)
@@ -391,7 +425,7 @@ class Backups:
             s = snaps[i]
             if s.id in keep:
                 continue
-            target = next(t for t in snaps[i + 1:] if t.id in keep)
+            target = next(t for t in snaps[i + 1 :] if t.id in keep)
             moved = False
             for name, info in s.files.items():
                 if name in target.files:

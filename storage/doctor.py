@@ -100,15 +100,21 @@ class Report:
             out.append(f"【{t}】")
             out.extend(f"  {f}" for f in self.findings if f.topic == t)
         out.append("")
-        summary = (f"共检查数据文件 {self.files_checked} 个、月份记录 {self.months_checked} 条、"
-                   f"佐证材料 {self.evidence_checked} 份。")
+        summary = (
+            f"共检查数据文件 {self.files_checked} 个、月份记录 {self.months_checked} 条、"
+            f"佐证材料 {self.evidence_checked} 份。"
+        )
         out.append(summary)
         for p in self.fixed:
             out.append(f"已清理：{p}")
         if self.errors:
-            out.append(f"结论：有 {len(self.errors)} 个文件损坏，需要从备份恢复或按说明修好（见上，每条都写明了怎么办）。")
+            out.append(
+                f"结论：有 {len(self.errors)} 个文件损坏，需要从备份恢复或按说明修好（见上，每条都写明了怎么办）。"
+            )
         elif self.warnings:
-            out.append(f"结论：没有发现损坏的数据文件；有 {len(self.warnings)} 条提醒需要处理，请按说明处理。")
+            out.append(
+                f"结论：没有发现损坏的数据文件；有 {len(self.warnings)} 条提醒需要处理，请按说明处理。"
+            )
         else:
             out.append("结论：一切正常。")
         return out
@@ -122,8 +128,14 @@ def _section_name(catalog: Catalog | None, sid: str) -> str:
     return f"未知科室（文件夹 {sid}）"
 
 
-def diagnose(data_dir: Path, catalog: Catalog | None = None, settings_file: Path | None = None,
-             now: datetime | None = None, *, fix: bool = False) -> Report:
+def diagnose(
+    data_dir: Path,
+    catalog: Catalog | None = None,
+    settings_file: Path | None = None,
+    now: datetime | None = None,
+    *,
+    fix: bool = False,
+) -> Report:
     data_dir = Path(data_dir)
     now = now or datetime.now()
     rep = Report(data_dir)
@@ -131,8 +143,12 @@ def diagnose(data_dir: Path, catalog: Catalog | None = None, settings_file: Path
         _check_settings(rep, settings_file)
     root = data_dir / "sections"
     if not data_dir.exists():
-        rep.add(WARN, "数据文件夹", f"数据文件夹不存在：{data_dir}。请检查 --data 或设置中的文件夹是否写错"
-                "（如是共享文件夹，检查网络盘是否已连接）；新装的电脑先运行 creditcheck 完成首次设置。")
+        rep.add(
+            WARN,
+            "数据文件夹",
+            f"数据文件夹不存在：{data_dir}。请检查 --data 或设置中的文件夹是否写错"
+            "（如是共享文件夹，检查网络盘是否已连接）；新装的电脑先运行 creditcheck 完成首次设置。",
+        )
         return rep
     if not data_dir.is_dir():
         rep.add(WARN, "数据文件夹", f"“{data_dir}”不是文件夹；请检查 --data 或设置中的数据文件夹")
@@ -140,11 +156,19 @@ def diagnose(data_dir: Path, catalog: Catalog | None = None, settings_file: Path
     try:
         empty = not any(data_dir.iterdir())
     except OSError as e:
-        rep.add(ERROR, "数据文件夹", f"数据文件夹无法读取：{data_dir}（{os_reason(e)}）；请检查权限或网络盘")
+        rep.add(
+            ERROR,
+            "数据文件夹",
+            f"数据文件夹无法读取：{data_dir}（{os_reason(e)}）；请检查权限或网络盘",
+        )
         return rep
     if empty:
-        rep.add(WARN, "数据文件夹", f"数据文件夹是空的：{data_dir}。如果数据应该在这里，请检查 --data 或设置中的文件夹"
-                "是否写错；新装的电脑先运行 creditcheck 完成首次设置。")
+        rep.add(
+            WARN,
+            "数据文件夹",
+            f"数据文件夹是空的：{data_dir}。如果数据应该在这里，请检查 --data 或设置中的文件夹"
+            "是否写错；新装的电脑先运行 creditcheck 完成首次设置。",
+        )
         return rep
     _check_catalogs(rep, data_dir)
     _check_calendars(rep, data_dir, fix, now)
@@ -162,14 +186,23 @@ def diagnose(data_dir: Path, catalog: Catalog | None = None, settings_file: Path
             continue
         name = _section_name(catalog, sid)
         if known is not None and sid not in known:
-            rep.add(WARN, "科室数据", f"{name}：目录中没有这个科室（可能是目录调整前的数据），照常检查")
+            rep.add(
+                WARN, "科室数据", f"{name}：目录中没有这个科室（可能是目录调整前的数据），照常检查"
+            )
         _check_section(rep, sdir, sid, name, backups, now, imported, fix)
     _check_reviews(rep, data_dir / "reviews", catalog, known, backups, fix, now)
     return rep
 
 
-def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: set[str] | None,
-                   backups: Backups, fix: bool = False, now: datetime | None = None) -> None:
+def _check_reviews(
+    rep: Report,
+    folder: Path,
+    catalog: Catalog | None,
+    known: set[str] | None,
+    backups: Backups,
+    fix: bool = False,
+    now: datetime | None = None,
+) -> None:
     """体系科的审核文件（reviews/）：能否读取、格式版本、每条记录是否完整；审计日志；备份。"""
     from .reviews import FILE_RE, SCHEMA, read_decisions
 
@@ -190,17 +223,35 @@ def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: se
             df = read_decisions(p)
             if df.damaged:
                 damaged = True
-                rep.add(ERROR, topic, _damaged_message(rep, backups, "reviews", n, f"{name}：审核文件 reviews/{n}",
-                                                       df.detail, ""))
+                rep.add(
+                    ERROR,
+                    topic,
+                    _damaged_message(
+                        rep, backups, "reviews", n, f"{name}：审核文件 reviews/{n}", df.detail, ""
+                    ),
+                )
                 continue
             if df.future:
-                rep.add(WARN, topic, f"{name}：审核文件 reviews/{n} 由更新版本的程序写入（格式第{df.future}版，"
-                        f"本程序认识到第{SCHEMA}版），本程序只读、不会覆盖；请升级本程序")
+                rep.add(
+                    WARN,
+                    topic,
+                    f"{name}：审核文件 reviews/{n} 由更新版本的程序写入（格式第{df.future}版，"
+                    f"本程序认识到第{SCHEMA}版），本程序只读、不会覆盖；请升级本程序",
+                )
             if known is not None and sid not in known:
-                rep.add(WARN, topic, f"reviews/{n}：目录中没有科室“{sid}”（可能是目录调整前的数据）")
+                rep.add(
+                    WARN, topic, f"reviews/{n}：目录中没有科室“{sid}”（可能是目录调整前的数据）"
+                )
             raw = df.raw or {}
-            if raw.get("section_id") not in (None, sid) or raw.get("month") not in (None, f"{m.group(2)}-{m.group(3)}"):
-                rep.add(WARN, topic, f"reviews/{n}：文件里写的科室或月份与文件名不符（可能被手工改名或拷错）")
+            if raw.get("section_id") not in (None, sid) or raw.get("month") not in (
+                None,
+                f"{m.group(2)}-{m.group(3)}",
+            ):
+                rep.add(
+                    WARN,
+                    topic,
+                    f"reviews/{n}：文件里写的科室或月份与文件名不符（可能被手工改名或拷错）",
+                )
             count += len(df.records)
         elif n.startswith("audit-") and n.endswith(".jsonl"):
             rep.files_checked += 1
@@ -210,11 +261,21 @@ def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: se
                 rep.add(WARN, topic, str(e))
                 continue
             if bad:
-                rep.add(WARN, topic, f"体系科审计日志 reviews/{n} 有 {bad} 行不完整（写入时被中断），已跳过，其余 {len(records)} 条完好")
+                rep.add(
+                    WARN,
+                    topic,
+                    f"体系科审计日志 reviews/{n} 有 {bad} 行不完整（写入时被中断），已跳过，其余 {len(records)} 条完好",
+                )
         elif ".damaged-" in n:
-            rep.add(WARN, topic, f"有一个曾经损坏、已改名保留的文件 reviews/{n}；确认数据已恢复后可以删除它")
+            rep.add(
+                WARN,
+                topic,
+                f"有一个曾经损坏、已改名保留的文件 reviews/{n}；确认数据已恢复后可以删除它",
+            )
         elif n.startswith(".") and n.endswith(".tmp"):
-            _leftover(rep, topic, p, folder / LOCK_NAME, fix, now or datetime.now(), "体系科审核文件")
+            _leftover(
+                rep, topic, p, folder / LOCK_NAME, fix, now or datetime.now(), "体系科审核文件"
+            )
     _check_partials(rep, topic, backups, "reviews", folder / LOCK_NAME, fix, now or datetime.now())
     _check_manifests(rep, topic, backups, "reviews", "体系科审核文件")
     if not damaged:
@@ -224,21 +285,37 @@ def _check_reviews(rep: Report, folder: Path, catalog: Catalog | None, known: se
         bad = sum(1 for s in snaps for f in s.files if backups.read_copy(s, f) is None)
         if bad:
             rep.add(WARN, topic, f"审核文件的备份中有 {bad} 个副本已损坏或被改动，不能用于恢复")
-        rep.add(OK_LEVEL if not bad else WARN, topic,
-                f"审核文件共 {len(snaps)} 次备份，最近一次 {id_label(snaps[-1].id)}（{reason_label(snaps[-1].reason)}）")
+        rep.add(
+            OK_LEVEL if not bad else WARN,
+            topic,
+            f"审核文件共 {len(snaps)} 次备份，最近一次 {id_label(snaps[-1].id)}（{reason_label(snaps[-1].reason)}）",
+        )
     elif count:
-        rep.add(WARN, topic, "审核文件还没有任何备份（体系科记录审核决定或运行 creditcheck backup 时会自动备份）")
+        rep.add(
+            WARN,
+            topic,
+            "审核文件还没有任何备份（体系科记录审核决定或运行 creditcheck backup 时会自动备份）",
+        )
 
 
-def _damaged_message(rep: Report, backups: Backups, scope: str, file_name: str, what: str, detail: str,
-                     restore_opts: str) -> str:
+def _damaged_message(
+    rep: Report,
+    backups: Backups,
+    scope: str,
+    file_name: str,
+    what: str,
+    detail: str,
+    restore_opts: str,
+) -> str:
     """“某文件已损坏”：有完好备份时给出恢复命令（``restore_opts`` 是 restore 的附加选项，如 `` --section x``），
     没有时提醒不要删除。"""
     snap = backups.newest_good(scope, file_name)
     msg = f"{what} 已损坏，无法读取（{detail}）。"
     if snap is not None:
-        msg += (f"最近的完好备份是 {snap.id}（{snap.label}，{reason_label(snap.reason)}）；"
-                f"恢复命令：creditcheck restore {snap.id}{restore_opts} --data \"{rep.data_dir}\"")
+        msg += (
+            f"最近的完好备份是 {snap.id}（{snap.label}，{reason_label(snap.reason)}）；"
+            f'恢复命令：creditcheck restore {snap.id}{restore_opts} --data "{rep.data_dir}"'
+        )
     else:
         msg += "没有找到它的完好备份；请勿删除该文件，联系技术人员尝试修复。"
     return msg
@@ -248,7 +325,11 @@ def _check_settings(rep: Report, path: Path) -> None:
     try:
         data = read_json(path)
     except CorruptFileError as e:
-        rep.add(WARN, "本机设置", f"设置文件已损坏：{path}（{e.detail}）。下次启动时会把它改名保留并改用默认设置，请重新填写。")
+        rep.add(
+            WARN,
+            "本机设置",
+            f"设置文件已损坏：{path}（{e.detail}）。下次启动时会把它改名保留并改用默认设置，请重新填写。",
+        )
         return
     except StorageError as e:
         rep.add(WARN, "本机设置", str(e))
@@ -259,14 +340,26 @@ def _check_settings(rep: Report, path: Path) -> None:
     try:
         check_settings(path, data)
     except CorruptFileError as e:
-        rep.add(WARN, "本机设置", f"设置文件内容不对：{path}（{e.detail}）。下次启动时会把它改名保留并改用默认设置，请重新填写。")
+        rep.add(
+            WARN,
+            "本机设置",
+            f"设置文件内容不对：{path}（{e.detail}）。下次启动时会把它改名保留并改用默认设置，请重新填写。",
+        )
         return
     else:
         rep.add(OK_LEVEL, "本机设置", f"设置文件完好：{path}")
 
 
-def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backups, now: datetime,
-                   imported: dict[str, Path] | None = None, fix: bool = False) -> None:
+def _check_section(
+    rep: Report,
+    sdir: Path,
+    sid: str,
+    name: str,
+    backups: Backups,
+    now: datetime,
+    imported: dict[str, Path] | None = None,
+    fix: bool = False,
+) -> None:
     months_total = 0
     damaged_here = False
     imported = imported or {}
@@ -280,11 +373,18 @@ def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
                 data = read_json(p)
                 if not isinstance(data, dict):
                     raise CorruptFileError(p, "内容不是数据表")
-                check_data_file(p, data, LEDGER if _LEDGER_FILE.match(n) else MONTHS)  # 与读取时相同的结构校验
+                check_data_file(
+                    p, data, LEDGER if _LEDGER_FILE.match(n) else MONTHS
+                )  # 与读取时相同的结构校验
             except CorruptFileError as e:
                 damaged_here = True
-                rep.add(ERROR, "科室数据", _damaged_message(rep, backups, sid, n, f"{name}：{n}", e.detail,
-                                                          f" --section {sid}"))
+                rep.add(
+                    ERROR,
+                    "科室数据",
+                    _damaged_message(
+                        rep, backups, sid, n, f"{name}：{n}", e.detail, f" --section {sid}"
+                    ),
+                )
                 continue
             except StorageError as e:
                 rep.add(ERROR, "科室数据", f"{name}：{e}")
@@ -292,9 +392,17 @@ def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
                 continue
             version = file_schema(data)
             if version > CURRENT:
-                rep.add(WARN, "科室数据", f"{name}：{n} 由更新版本的程序写入（格式第{version}版），本程序只读打开、不会覆盖；请升级本程序")
+                rep.add(
+                    WARN,
+                    "科室数据",
+                    f"{name}：{n} 由更新版本的程序写入（格式第{version}版），本程序只读打开、不会覆盖；请升级本程序",
+                )
             elif version < CURRENT:
-                rep.add(INFO, "科室数据", f"{name}：{n} 是旧版本格式（第{version}版），本科室下次打开时自动升级（升级前先备份）")
+                rep.add(
+                    INFO,
+                    "科室数据",
+                    f"{name}：{n} 是旧版本格式（第{version}版），本科室下次打开时自动升级（升级前先备份）",
+                )
             if _MONTHS_FILE.match(n):
                 months_total += _check_months(rep, data, p, name, sid, imported)
         elif n.startswith("audit-") and n.endswith(".jsonl"):
@@ -305,16 +413,27 @@ def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
                 rep.add(WARN, "科室数据", f"{name}：{e}")
                 continue
             if bad:
-                rep.add(WARN, "科室数据", f"{name}：审计日志 {n} 有 {bad} 行不完整（写入时被中断），已跳过，其余 {len(records)} 条完好")
+                rep.add(
+                    WARN,
+                    "科室数据",
+                    f"{name}：审计日志 {n} 有 {bad} 行不完整（写入时被中断），已跳过，其余 {len(records)} 条完好",
+                )
         elif ".damaged-" in n:
             original = n.split(".damaged-")[0]
             snap = backups.newest_good(sid, original)
-            how = (f"可用 creditcheck restore {snap.id} --section {sid} 恢复" if snap is not None
-                   else "没有找到它的完好备份，请联系技术人员")
+            how = (
+                f"可用 creditcheck restore {snap.id} --section {sid} 恢复"
+                if snap is not None
+                else "没有找到它的完好备份，请联系技术人员"
+            )
             if (sdir / original).exists():
                 how = "原文件已重新建立；确认数据无误后可以删除这个改名保留的文件"
-            rep.add(WARN, "科室数据", f"{name}：{original} 曾经损坏，已改名为 {n} 保留；"
-                    f"在恢复之前，这个月份的记录会显示为空。{how}")
+            rep.add(
+                WARN,
+                "科室数据",
+                f"{name}：{original} 曾经损坏，已改名为 {n} 保留；"
+                f"在恢复之前，这个月份的记录会显示为空。{how}",
+            )
         elif n.startswith(".") and n.endswith(".tmp"):
             _leftover(rep, "科室数据", p, sdir / LOCK_NAME, fix, now, name)
     if not damaged_here:
@@ -325,8 +444,14 @@ def _check_section(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
     _check_manifests(rep, "备份", backups, sid, name)
 
 
-def _check_months(rep: Report, data: dict, path: Path, name: str, sid: str = "",
-                  imported: dict[str, Path] | None = None) -> int:
+def _check_months(
+    rep: Report,
+    data: dict,
+    path: Path,
+    name: str,
+    sid: str = "",
+    imported: dict[str, Path] | None = None,
+) -> int:
     count = 0
     for doc in (data.get("months") or {}).values():
         if not isinstance(doc, dict):
@@ -334,7 +459,11 @@ def _check_months(rep: Report, data: dict, path: Path, name: str, sid: str = "",
         try:
             sm = SectionMonth.from_dict(dict(doc))
         except (KeyError, TypeError, ValueError, AssertionError) as e:
-            rep.add(ERROR, "科室数据", f"{name}：{path.name} 中 {doc.get('month', '某月')} 的记录内容不完整（{e}）")
+            rep.add(
+                ERROR,
+                "科室数据",
+                f"{name}：{path.name} 中 {doc.get('month', '某月')} 的记录内容不完整（{e}）",
+            )
             continue
         count += 1
         rep.months_checked += 1
@@ -344,8 +473,14 @@ def _check_months(rep: Report, data: dict, path: Path, name: str, sid: str = "",
                 rep.evidence_checked += 1
                 refused = _unsafe_evidence(ev.abs_path or ev.path, package_dir)
                 if refused:
-                    rep.evidence_states["not-checked"] = rep.evidence_states.get("not-checked", 0) + 1
-                    rep.add(INFO, "佐证材料", f"{name} {sm.month.label} 第{iid}项：{ev.file_name} {refused}，未打开核对")
+                    rep.evidence_states["not-checked"] = (
+                        rep.evidence_states.get("not-checked", 0) + 1
+                    )
+                    rep.add(
+                        INFO,
+                        "佐证材料",
+                        f"{name} {sm.month.label} 第{iid}项：{ev.file_name} {refused}，未打开核对",
+                    )
                     continue
                 try:
                     state = evidence_state(ev)
@@ -354,8 +489,11 @@ def _check_months(rep: Report, data: dict, path: Path, name: str, sid: str = "",
                 rep.evidence_states[state] = rep.evidence_states.get(state, 0) + 1
                 if state != OK:
                     hint = "文件被移走、改名或删除了？" if state == MISSING else ""
-                    rep.add(WARN, "佐证材料",
-                            f"{name} {sm.month.label} 第{iid}项：{state_label(state)}——{ev.abs_path or ev.path}{('（' + hint + '）') if hint else ''}")
+                    rep.add(
+                        WARN,
+                        "佐证材料",
+                        f"{name} {sm.month.label} 第{iid}项：{state_label(state)}——{ev.abs_path or ev.path}{('（' + hint + '）') if hint else ''}",
+                    )
     return count
 
 
@@ -374,7 +512,9 @@ def _check_lock(rep: Report, sdir: Path, name: str, now: datetime) -> None:
         who = holder.describe() if holder and not holder.released else "由另一处使用"
         stale = holder.stale_reason(now, DEFAULT_STALE_AFTER) if holder else None
         if stale:
-            rep.add(WARN, "占用", f"{name}：正{who}，但看来已失效（{stale}）；打开本科室时可以选择接管")
+            rep.add(
+                WARN, "占用", f"{name}：正{who}，但看来已失效（{stale}）；打开本科室时可以选择接管"
+            )
         else:
             rep.add(INFO, "占用", f"{name}：正{who}")
         return
@@ -383,7 +523,11 @@ def _check_lock(rep: Report, sdir: Path, name: str, now: datetime) -> None:
         return
     lk.release()
     if holder is not None and not holder.released:
-        rep.add(INFO, "占用", f"{name}：上次使用（{holder.describe()}）没有正常关闭；数据文件已检查，下次打开时自动处理")
+        rep.add(
+            INFO,
+            "占用",
+            f"{name}：上次使用（{holder.describe()}）没有正常关闭；数据文件已检查，下次打开时自动处理",
+        )
     else:
         rep.add(OK_LEVEL, "占用", f"{name}：目前没有人在用")
 
@@ -393,17 +537,26 @@ def _check_backups(rep: Report, sdir: Path, sid: str, name: str, backups: Backup
     has_data = any(is_data_file(p.name) for p in sdir.iterdir() if p.is_file())
     if not snaps:
         if has_data:
-            rep.add(WARN, "备份", f"{name}：还没有任何备份（打开本科室或运行 creditcheck backup 时会自动备份）")
+            rep.add(
+                WARN,
+                "备份",
+                f"{name}：还没有任何备份（打开本科室或运行 creditcheck backup 时会自动备份）",
+            )
         return
     bad = 0
     for s in snaps:
         for fname in s.files:
             if backups.read_copy(s, fname) is None:
                 bad += 1
-                rep.add(WARN, "备份", f"{name}：备份 {s.id} 中的 {fname} 已损坏或被改动，不能用于恢复")
+                rep.add(
+                    WARN, "备份", f"{name}：备份 {s.id} 中的 {fname} 已损坏或被改动，不能用于恢复"
+                )
     last = snaps[-1]
-    rep.add(OK_LEVEL if not bad else WARN, "备份",
-            f"{name}：共 {len(snaps)} 次备份，最近一次 {id_label(last.id)}（{reason_label(last.reason)}）")
+    rep.add(
+        OK_LEVEL if not bad else WARN,
+        "备份",
+        f"{name}：共 {len(snaps)} 次备份，最近一次 {id_label(last.id)}（{reason_label(last.reason)}）",
+    )
 
 
 # ───────────────────────── 佐证路径、目录、日历、数据包、临时文件 ─────────────────────────
@@ -415,7 +568,9 @@ def damaged_aside(data_dir: Path, section_id: str, month: str) -> list[Path]:
     folder = Path(data_dir) / "sections" / section_id
     if not _SAFE_ID.match(section_id) or not folder.is_dir() or (folder / f"{month}.json").exists():
         return []
-    return sorted(folder.glob(f"{month}.json.damaged-*")) + sorted(folder.glob(f"{month[:4]}.json.damaged-*"))
+    return sorted(folder.glob(f"{month}.json.damaged-*")) + sorted(
+        folder.glob(f"{month[:4]}.json.damaged-*")
+    )
 
 
 def _unsafe_evidence(text: str, package_dir: Path | None) -> str:
@@ -467,11 +622,18 @@ def _check_catalogs(rep: Report, data_dir: Path) -> None:
                 raise CatalogError(f"目录文件 {p} 不是普通文件或大得不正常")
             load_file(p)
         except CatalogError as e:
-            fix = ("请改正这个文件；或把它改名（如 catalog.toml.bak）改用内置目录" if p == user
-                   else "请删除这个存档（当前目录会在下次启动时重新存档）")
+            fix = (
+                "请改正这个文件；或把它改名（如 catalog.toml.bak）改用内置目录"
+                if p == user
+                else "请删除这个存档（当前目录会在下次启动时重新存档）"
+            )
             rep.add(ERROR, "指标目录", f"{e}。在修好之前每个命令都会失败；{fix}")
         except Exception as e:  # noqa: BLE001 - 任何读不了的目录都要报告，不让体检本身崩溃
-            rep.add(ERROR, "指标目录", f"目录文件 {p} 无法读取（{type(e).__name__}）；请改正或改名该文件")
+            rep.add(
+                ERROR,
+                "指标目录",
+                f"目录文件 {p} 无法读取（{type(e).__name__}）；请改正或改名该文件",
+            )
         else:
             rep.add(OK_LEVEL, "指标目录", f"目录文件完好：{p}")
 
@@ -508,8 +670,12 @@ def _check_calendars(rep: Report, data_dir: Path, fix: bool, now: datetime) -> N
             rules = parse_csv(text, source=p.name)
         except (CreditCheckError, UnicodeDecodeError, OSError, ValueError) as e:
             detail = os_reason(e) if isinstance(e, OSError) else str(e)[:200]
-            rep.add(ERROR, "节假日安排", f"节假日文件 {p} 有误（{detail}）。在修好之前按工作日计算的命令都会失败；"
-                    f"请用 creditcheck calendar import 重新导入该年的安排，或删除这个文件（改按内置数据）")
+            rep.add(
+                ERROR,
+                "节假日安排",
+                f"节假日文件 {p} 有误（{detail}）。在修好之前按工作日计算的命令都会失败；"
+                f"请用 creditcheck calendar import 重新导入该年的安排，或删除这个文件（改按内置数据）",
+            )
         else:
             rep.add(OK_LEVEL, "节假日安排", f"{p.name}：完好，{len(rules)} 天")
 
@@ -527,13 +693,17 @@ def _check_packages(rep: Report, data_dir: Path, fix: bool, now: datetime) -> di
             data = read_json(reg)
             check_registry(reg, data)
         except CorruptFileError as e:
-            rep.add(ERROR, "数据包", f"数据包导入记录 {reg} 已损坏（{e.detail}）。请把它改名保留；"
-                    "之后导入数据包时不再比较新旧，需要时加 --force")
+            rep.add(
+                ERROR,
+                "数据包",
+                f"数据包导入记录 {reg} 已损坏（{e.detail}）。请把它改名保留；"
+                "之后导入数据包时不再比较新旧，需要时加 --force",
+            )
             data = None
         except StorageError as e:
             rep.add(ERROR, "数据包", str(e))
             data = None
-        for key in (data or {}):
+        for key in data or {}:
             sid, _, month = str(key).partition("/")
             if _SAFE_ID.match(sid) and re.match(r"^\d{4}-\d{2}$", month):
                 out[key] = folder / sid / month / "evidence"
@@ -547,7 +717,9 @@ def _check_packages(rep: Report, data_dir: Path, fix: bool, now: datetime) -> di
 
 
 def _check_root_leftovers(rep: Report, data_dir: Path, fix: bool, now: datetime) -> None:
-    interrupted = [p for p in sorted(data_dir.iterdir()) if p.is_dir() and p.name.startswith(".import-")]
+    interrupted = [
+        p for p in sorted(data_dir.iterdir()) if p.is_dir() and p.name.startswith(".import-")
+    ]
     if interrupted:
         if fix:
             from .rollback import FolderGuard
@@ -555,14 +727,24 @@ def _check_root_leftovers(rep: Report, data_dir: Path, fix: bool, now: datetime)
             undone = FolderGuard.recover(data_dir)
             for p in undone:
                 rep.fixed.append(p)
-                rep.add(INFO, "数据包", f"上次导入数据包时程序被中断；已按撤销点 {p.name} 把数据恢复到那次导入之前")
+                rep.add(
+                    INFO,
+                    "数据包",
+                    f"上次导入数据包时程序被中断；已按撤销点 {p.name} 把数据恢复到那次导入之前",
+                )
             for p in interrupted:
                 if p not in undone:
-                    rep.add(WARN, "数据包", f"撤销点 {p} 正在使用（有人正在导入数据包），这次没有处理")
+                    rep.add(
+                        WARN, "数据包", f"撤销点 {p} 正在使用（有人正在导入数据包），这次没有处理"
+                    )
         else:
             for p in interrupted:
-                rep.add(WARN, "数据包", f"上次导入数据包时程序被中断（留下撤销点 {p.name}），那次导入可能只写了一部分；"
-                        f"运行 creditcheck doctor --fix --data \"{data_dir}\" 撤销它（下次导入数据包时也会自动撤销）")
+                rep.add(
+                    WARN,
+                    "数据包",
+                    f"上次导入数据包时程序被中断（留下撤销点 {p.name}），那次导入可能只写了一部分；"
+                    f'运行 creditcheck doctor --fix --data "{data_dir}" 撤销它（下次导入数据包时也会自动撤销）',
+                )
     for p in sorted(data_dir.iterdir()):
         if p.name.startswith(".") and p.name.endswith(".tmp"):
             _leftover(rep, "数据文件夹", p, None, fix, now, "数据文件夹")
@@ -587,7 +769,9 @@ def _lock_free(lock: Path | None) -> bool | None:
     return True
 
 
-def _leftover(rep: Report, topic: str, p: Path, lock: Path | None, fix: bool, now: datetime, where: str) -> None:
+def _leftover(
+    rep: Report, topic: str, p: Path, lock: Path | None, fix: bool, now: datetime, where: str
+) -> None:
     """写入或备份中断留下的临时文件（文件夹）：报告；``fix`` 时能证明无人使用就删除。"""
     import shutil
 
@@ -607,18 +791,30 @@ def _leftover(rep: Report, topic: str, p: Path, lock: Path | None, fix: bool, no
                 else:
                     p.unlink()
             except OSError as e:
-                rep.add(WARN, topic, f"{where}：临时{kind} {p} 删除失败（{os_reason(e)}）；请手动删除")
+                rep.add(
+                    WARN, topic, f"{where}：临时{kind} {p} 删除失败（{os_reason(e)}）；请手动删除"
+                )
                 return
             rep.fixed.append(p)
             rep.add(INFO, topic, f"{where}：已清理中断留下的临时{kind} {p}")
             return
-        rep.add(WARN, topic, f"{where}：临时{kind} {p} 可能正在使用（有人正在写入），这次没有清理；稍后再运行 creditcheck doctor --fix")
+        rep.add(
+            WARN,
+            topic,
+            f"{where}：临时{kind} {p} 可能正在使用（有人正在写入），这次没有清理；稍后再运行 creditcheck doctor --fix",
+        )
         return
-    rep.add(WARN, topic, f"{where}：有写入中断留下的临时{kind} {p}（原数据未受影响）；"
-            f"运行 creditcheck doctor --fix --data \"{rep.data_dir}\" 清理")
+    rep.add(
+        WARN,
+        topic,
+        f"{where}：有写入中断留下的临时{kind} {p}（原数据未受影响）；"
+        f'运行 creditcheck doctor --fix --data "{rep.data_dir}" 清理',
+    )
 
 
-def _check_partials(rep: Report, topic: str, backups: Backups, scope: str, lock: Path, fix: bool, now: datetime) -> None:
+def _check_partials(
+    rep: Report, topic: str, backups: Backups, scope: str, lock: Path, fix: bool, now: datetime
+) -> None:
     root = backups.section_root(scope)
     if not root.is_dir():
         return
@@ -629,5 +825,9 @@ def _check_partials(rep: Report, topic: str, backups: Backups, scope: str, lock:
 
 def _check_manifests(rep: Report, topic: str, backups: Backups, scope: str, name: str) -> None:
     for folder, detail in backups.damaged_snapshots(scope):
-        rep.add(WARN, topic, f"{name}：备份 {folder.name} 的清单已损坏（{detail}），这次备份不能用于恢复；"
-                f"其余备份不受影响。可以删除这个备份文件夹：{folder}")
+        rep.add(
+            WARN,
+            topic,
+            f"{name}：备份 {folder.name} 的清单已损坏（{detail}），这次备份不能用于恢复；"
+            f"其余备份不受影响。可以删除这个备份文件夹：{folder}",
+        )

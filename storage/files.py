@@ -26,8 +26,14 @@ if TYPE_CHECKING:
 class DataFiles:
     """按格式版本与完好与否读出数据文件。"""
 
-    def __init__(self, layout: Layout, session: Session, identity: Identity, clock: Clock,
-                 backups: Callable[[], Backups]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        session: Session,
+        identity: Identity,
+        clock: Clock,
+        backups: Callable[[], Backups],
+    ) -> None:
         self.layout = layout
         self.session = session
         self.identity = identity
@@ -40,7 +46,9 @@ class DataFiles:
         """读一个数据文件（TinyDB 布局）：损坏时移开并抛 DamagedFileError；旧版本升级；新版本冻结。"""
         try:
             raw = AtomicJSONStorage(path, read_only=True).read()
-            check_data_file(path, raw, kind)  # 能解析但结构不对的文件同样算损坏（结构校验在 schema.py）
+            check_data_file(
+                path, raw, kind
+            )  # 能解析但结构不对的文件同样算损坏（结构校验在 schema.py）
         except CorruptFileError as e:
             raise DamagedFileError(self.damaged(path, e.detail, section_id)) from None
         if raw is None:
@@ -55,8 +63,9 @@ class DataFiles:
             return migrated
         return raw
 
-    def load_for_write(self, path: Path, kind: str, section_id: str, year: int,
-                       notices: list[Notice] | None = None) -> dict[str, Any]:
+    def load_for_write(
+        self, path: Path, kind: str, section_id: str, year: int, notices: list[Notice] | None = None
+    ) -> dict[str, Any]:
         """写入前（已在 ``session.writing`` 之内）读出文件：损坏但已移开时当作新文件（提示记进 ``notices``）。"""
         self.check_not_frozen(path)
         try:
@@ -74,8 +83,10 @@ class DataFiles:
         if path in self.frozen:
             return
         self.frozen[path] = version
-        msg = (f"数据文件 {path} 由更新版本的程序写入（格式第{version}版，本程序只认识到第{CURRENT}版）。"
-               "为免损坏，本程序只读打开它、不会覆盖；请把本程序升级到最新版本。")
+        msg = (
+            f"数据文件 {path} 由更新版本的程序写入（格式第{version}版，本程序只认识到第{CURRENT}版）。"
+            "为免损坏，本程序只读打开它、不会覆盖；请把本程序升级到最新版本。"
+        )
         s = self.session
         s.notices.append(Notice(FUTURE_SCHEMA, msg, path=path))
         if s.mine and section_id == s.section_id and not s.read_only:
@@ -84,21 +95,33 @@ class DataFiles:
 
     def check_not_frozen(self, path: Path) -> None:
         if path in self.frozen:
-            raise ReadOnlyError(f"数据文件 {path} 由更新版本的程序写入，本程序不会覆盖它；请升级本程序后再修改")
+            raise ReadOnlyError(
+                f"数据文件 {path} 由更新版本的程序写入，本程序不会覆盖它；请升级本程序后再修改"
+            )
 
-    def _write_migrated(self, path: Path, data: dict[str, Any], kind: str, section_id: str, old: int) -> None:
+    def _write_migrated(
+        self, path: Path, data: dict[str, Any], kind: str, section_id: str, old: int
+    ) -> None:
         if not self.session.can_write(section_id) or kind == MONTHS:
             return  # 第1版的年度记录文件由 legacy_months 拆分
         try:
             with self.session.writing(section_id):
-                self.backups().backup({section_id: self.layout.section_dir(section_id)}, "migrate",
-                                      self.identity.who(), now=self.clock())
+                self.backups().backup(
+                    {section_id: self.layout.section_dir(section_id)},
+                    "migrate",
+                    self.identity.who(),
+                    now=self.clock(),
+                )
                 write_json_atomic(path, data)
         except StorageError:
             return  # 升级只是顺手写回；写不了时照样按内存中升级后的内容使用
-        self.session.notices.append(Notice(
-            MIGRATED, f"数据文件 {path.name} 已从格式第{old}版升级到第{CURRENT}版（升级前已备份）。", path=path,
-        ))
+        self.session.notices.append(
+            Notice(
+                MIGRATED,
+                f"数据文件 {path.name} 已从格式第{old}版升级到第{CURRENT}版（升级前已备份）。",
+                path=path,
+            )
+        )
 
     def damaged(self, path: Path, detail: str, section_id: str) -> Notice:
         """损坏的文件：能写时改名移开（原样保留），说明最近的完好备份。返回（并记下）这条提示。"""
@@ -113,13 +136,23 @@ class DataFiles:
 
         snap = self.backups().newest_good(section_id, path.name)
         msg = f"数据文件已损坏，无法读取：{path}（{detail}）。"
-        msg += f"已把它改名为 {moved.name} 原样保留，没有覆盖。" if moved else "文件保持原样，没有做任何改动。"
+        msg += (
+            f"已把它改名为 {moved.name} 原样保留，没有覆盖。"
+            if moved
+            else "文件保持原样，没有做任何改动。"
+        )
         if snap is not None:
             msg += f"最近的完好备份是 {snap.label}（{reason_label(snap.reason)}），可以从它恢复。"
         else:
             msg += "没有找到这个文件的完好备份。"
-        notice = Notice(DAMAGED, msg, path=path, moved_to=moved,
-                        backup_id=snap.id if snap else None, backup_time=snap.label if snap else None)
+        notice = Notice(
+            DAMAGED,
+            msg,
+            path=path,
+            moved_to=moved,
+            backup_id=snap.id if snap else None,
+            backup_time=snap.label if snap else None,
+        )
         self.session.notices.append(notice)
         return notice
 
@@ -139,8 +172,12 @@ class DataFiles:
             return docs
         try:
             with self.session.writing(section_id):
-                self.backups().backup({section_id: self.layout.section_dir(section_id)}, "migrate",
-                                      self.identity.who(), now=self.clock())
+                self.backups().backup(
+                    {section_id: self.layout.section_dir(section_id)},
+                    "migrate",
+                    self.identity.who(),
+                    now=self.clock(),
+                )
                 for m, fdata in files.items():
                     target = self.layout.month_path(section_id, Month.parse(m))
                     if not target.exists():
@@ -149,8 +186,12 @@ class DataFiles:
                 path.replace(path.with_name(path.name + ".v1"))
         except (StorageError, OSError):
             return docs
-        self.session.notices.append(Notice(
-            MIGRATED, f"数据文件 {path.name} 已从格式第{old}版升级到第{CURRENT}版：拆成每月一个文件，"
-            f"原文件改名为 {path.name}.v1 保留（升级前已备份）。", path=path,
-        ))
+        self.session.notices.append(
+            Notice(
+                MIGRATED,
+                f"数据文件 {path.name} 已从格式第{old}版升级到第{CURRENT}版：拆成每月一个文件，"
+                f"原文件改名为 {path.name}.v1 保留（升级前已备份）。",
+                path=path,
+            )
+        )
         return docs

@@ -46,5 +46,11 @@ class Identity:
 
     def audit_header(self, at: datetime, who: str, section: str, **extra: Any) -> dict[str, Any]:
         """一条审计记录的开头（时间、谁、账户、电脑、科室），后面接 ``extra``。审计记录只在这里起头。"""
-        return {"at": at.isoformat(timespec="seconds"), "who": who, "user": self.os_user, "host": self.host_name,
-                "section": section, **extra}
+        return {
+            "at": at.isoformat(timespec="seconds"),
+            "who": who,
+            "user": self.os_user,
+            "host": self.host_name,
+            "section": section,
+            **extra,
+        }

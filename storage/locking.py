@@ -150,10 +150,16 @@ class Holder:
             if not _LOCK_RE.match(lock):
                 lock = LOCK_NAME
             return cls(
-                host=str(d.get("host", "")), user=str(d.get("user", "")), actor=str(d.get("actor", "")),
-                pid=int(d.get("pid", 0)), since=str(d.get("since", "")),
-                heartbeat=str(d.get("heartbeat", d.get("since", ""))), token=str(d.get("token", "")),
-                lock=lock, released=bool(d.get("released", False)), machine=str(d.get("machine", "")),
+                host=str(d.get("host", "")),
+                user=str(d.get("user", "")),
+                actor=str(d.get("actor", "")),
+                pid=int(d.get("pid", 0)),
+                since=str(d.get("since", "")),
+                heartbeat=str(d.get("heartbeat", d.get("since", ""))),
+                token=str(d.get("token", "")),
+                lock=lock,
+                released=bool(d.get("released", False)),
+                machine=str(d.get("machine", "")),
             )
         except (TypeError, ValueError):
             return None
@@ -235,7 +241,9 @@ class SectionLock:
         except Timeout:
             return None
         except OSError as e:
-            raise StorageError(f"无法在数据文件夹中建立占用锁：{self.dir / name}（{os_reason(e)}）") from None
+            raise StorageError(
+                f"无法在数据文件夹中建立占用锁：{self.dir / name}（{os_reason(e)}）"
+            ) from None
         return lk
 
     def acquire(self) -> bool:
@@ -260,7 +268,17 @@ class SectionLock:
             if again is not None and not again.released and again.token:
                 self.previous = again
             now = self.clock().isoformat(timespec="seconds")
-            self._mine = Holder(host_name(), os_user(), self.actor, os.getpid(), now, now, self.token, name, machine=machine_id())
+            self._mine = Holder(
+                host_name(),
+                os_user(),
+                self.actor,
+                os.getpid(),
+                now,
+                now,
+                self.token,
+                name,
+                machine=machine_id(),
+            )
             self._write_holder(self._mine)
             return True
         self.other = self.read_holder()
@@ -290,7 +308,17 @@ class SectionLock:
         self.previous = current
         self.other = None
         now = self.clock().isoformat(timespec="seconds")
-        self._mine = Holder(host_name(), os_user(), self.actor, os.getpid(), now, now, self.token, name, machine=machine_id())
+        self._mine = Holder(
+            host_name(),
+            os_user(),
+            self.actor,
+            os.getpid(),
+            now,
+            now,
+            self.token,
+            name,
+            machine=machine_id(),
+        )
         self._write_holder(self._mine)
 
     def verify(self) -> None:
@@ -355,12 +383,16 @@ class TransientLock:
         except StorageError:
             pass
         name = holder.lock if holder else LOCK_NAME
-        lk = FileLock(self.dir / name, timeout=self.wait, thread_local=False, preserve_lock_file=True)
+        lk = FileLock(
+            self.dir / name, timeout=self.wait, thread_local=False, preserve_lock_file=True
+        )
         try:
             lk.acquire(timeout=self.wait, poll_interval=0.02)
         except Timeout:
             who = holder.describe() if holder and not holder.released else "由另一处使用"
-            raise StorageError(f"本科室数据正{who}，现在不能写入；请在那里操作，或等对方关闭后再试") from None
+            raise StorageError(
+                f"本科室数据正{who}，现在不能写入；请在那里操作，或等对方关闭后再试"
+            ) from None
         except OSError as e:
             raise StorageError(f"数据文件夹不可写：{self.dir}（{os_reason(e)}）") from None
         self._lock = lk

@@ -121,14 +121,18 @@ def migrate_audit_v1(section_dir: Path, year: int, section_id: str) -> int:
     for _, row in sorted(rows.items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0):
         if not isinstance(row, dict):
             continue
-        records.append({
-            "at": row.get("at", ""),
-            "who": row.get("who", ""),
-            "section": section_id,
-            "month": row.get("month", ""),
-            "changes": [{"path": row.get("field", ""), "old": row.get("old"), "new": row.get("new")}],
-            "migrated_from": old.name,
-        })
+        records.append(
+            {
+                "at": row.get("at", ""),
+                "who": row.get("who", ""),
+                "section": section_id,
+                "month": row.get("month", ""),
+                "changes": [
+                    {"path": row.get("field", ""), "old": row.get("old"), "new": row.get("new")}
+                ],
+                "migrated_from": old.name,
+            }
+        )
     new = audit_log.audit_path(section_dir, year)
     existing = new.read_bytes() if new.exists() else b""
     import json

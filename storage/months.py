@@ -42,8 +42,15 @@ class SaveResult:
 class MonthRecords:
     """各科室各月的自查记录。"""
 
-    def __init__(self, layout: Layout, session: Session, identity: Identity, clock: Clock,
-                 files: DataFiles, decisions: Decisions) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        session: Session,
+        identity: Identity,
+        clock: Clock,
+        files: DataFiles,
+        decisions: Decisions,
+    ) -> None:
         self.layout = layout
         self.session = session
         self.identity = identity
@@ -85,11 +92,22 @@ class MonthRecords:
                     notices.append(e.notice)
             data = self.files.load_for_write(path, MONTHS, sid, sm.month.year, notices)
             table: dict[str, Any] = data.setdefault("months", {})
-            key = next((k for k, d in table.items() if isinstance(d, dict) and d.get("month") == str(sm.month)), None)
+            key = next(
+                (
+                    k
+                    for k, d in table.items()
+                    if isinstance(d, dict) and d.get("month") == str(sm.month)
+                ),
+                None,
+            )
             old = table.get(key) if key is not None else None
             old_history = history_of(old)
             # 新建的月份与空记录比较，审计日志只记有内容的部分；旧记录没有编号时按推出的编号比较
-            base = dict(old) if old is not None else SectionMonth(sid, sm.month, sm.catalog_version).to_dict()
+            base = (
+                dict(old)
+                if old is not None
+                else SectionMonth(sid, sm.month, sm.catalog_version).to_dict()
+            )
             base["history"] = [r.to_dict() for r in old_history]
             df = self.decisions.read(sid, sm.month)
             decisions = [r for r in sm.history if is_decision(r)] if df.damaged else df.records
@@ -99,7 +117,9 @@ class MonthRecords:
             new = sm.to_dict()
             if not force:
                 admit_section_save(
-                    sm.month.label, current, mine_new,
+                    sm.month.label,
+                    current,
+                    mine_new,
                     touched=bool(audit_log.diff(content_of(base), content_of(new))),
                     initial=review_of(old),
                     unknown_decisions=any(is_decision(r) and r.id not in known for r in sm.history),
@@ -110,7 +130,9 @@ class MonthRecords:
                     raise StaleRecordError()
             written = [*old_history, *mine_new]
             new["history"] = [r.to_dict() for r in written]
-            new["review"] = effective_state(written, sm.review if not sm.history else ReviewState.DRAFT).value
+            new["review"] = effective_state(
+                written, sm.review if not sm.history else ReviewState.DRAFT
+            ).value
             merged = merge_histories(written, decisions)
             news = self.decisions.news_for(sm.history, decisions)
             if news is not None:
@@ -129,9 +151,18 @@ class MonthRecords:
             table[key] = new
             data["_meta"] = {"1": meta_record(MONTHS, sid, sm.month.year, str(sm.month))}
             AtomicJSONStorage(path).write(data)
-            audit_log.append(audit_log.audit_path(self.layout.section_dir(sid), sm.month.year), self.identity.audit_header(
-                now, who, sid, month=str(sm.month), rev=rev, created=old is None, changes=changes,
-            ))
+            audit_log.append(
+                audit_log.audit_path(self.layout.section_dir(sid), sm.month.year),
+                self.identity.audit_header(
+                    now,
+                    who,
+                    sid,
+                    month=str(sm.month),
+                    rev=rev,
+                    created=old is None,
+                    changes=changes,
+                ),
+            )
             sm.history, sm.review = merged, effective_state(merged, ReviewState(new["review"]))
             sm.rev, sm.saved_at = rev, now
             return SaveResult(rev, changes, notices)
@@ -194,7 +225,9 @@ def month_from_doc(doc: dict[str, Any], path: Path) -> SectionMonth:
     try:
         return SectionMonth.from_dict(dict(doc))
     except (KeyError, TypeError, ValueError, AttributeError, AssertionError) as e:
-        raise StorageError(f"数据文件 {path} 中 {doc.get('month', '某月')} 的记录内容不完整（{e}）") from None
+        raise StorageError(
+            f"数据文件 {path} 中 {doc.get('month', '某月')} 的记录内容不完整（{e}）"
+        ) from None
 
 
 def revision_of(doc: dict[str, Any] | None) -> tuple[int, datetime | None]:

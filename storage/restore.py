@@ -25,8 +25,15 @@ if TYPE_CHECKING:
 class BackupsAndRestore:
     """一个仓库对象的备份与恢复。"""
 
-    def __init__(self, layout: Layout, session: Session, identity: Identity, clock: Clock, files: DataFiles,
-                 backups: Callable[[], Backups]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        session: Session,
+        identity: Identity,
+        clock: Clock,
+        files: DataFiles,
+        backups: Callable[[], Backups],
+    ) -> None:
         self.layout = layout
         self.session = session
         self.identity = identity
@@ -44,14 +51,18 @@ class BackupsAndRestore:
                 ids = [*ids, REVIEWS_KEY]
         return {sid: self.layout.folder(sid) for sid in ids}
 
-    def backup(self, reason: str = "manual", sections: list[str] | None = None, force: bool = False) -> BackupResult:
+    def backup(
+        self, reason: str = "manual", sections: list[str] | None = None, force: bool = False
+    ) -> BackupResult:
         """见 ``Store.backup``。"""
         from .backups import BackupResult
 
         self.session.ensure()
         if self.session.read_only:
             return BackupResult(None)
-        return self.area().backup(self.scope(sections), reason, self.identity.who(), now=self.clock(), force=force)
+        return self.area().backup(
+            self.scope(sections), reason, self.identity.who(), now=self.clock(), force=force
+        )
 
     def listing(self) -> list[BackupInfo]:
         return self.area().list()
@@ -70,13 +81,17 @@ class BackupsAndRestore:
         target = area.match(when)
         area.refuse_damaged(when, target, sections if sections is not None else area.section_ids())
         if target is None:
-            raise StorageError(f"找不到与“{when}”对应的备份；不带参数运行 creditcheck restore 可列出全部备份")
+            raise StorageError(
+                f"找不到与“{when}”对应的备份；不带参数运行 creditcheck restore 可列出全部备份"
+            )
         scope = self.scope(sections if sections is not None else area.section_ids())
         result = RestoreResult(target, None)
         with contextlib.ExitStack() as stack:
             for sid in scope:
                 if sid == REVIEWS_KEY:
-                    stack.enter_context(writing_lock(self.layout.reviews_dir, self.session.lock_wait))
+                    stack.enter_context(
+                        writing_lock(self.layout.reviews_dir, self.session.lock_wait)
+                    )
                 else:
                     stack.enter_context(self.session.writing(sid))
             pre = area.backup(scope, "restore", self.identity.who(), now=self.clock())
@@ -89,7 +104,9 @@ class BackupsAndRestore:
                         continue  # 审计日志只追加，不回退
                     cur = sdir / name
                     try:
-                        same = cur.is_file() and sha256_bytes(cur.read_bytes()) == info.get("sha256")
+                        same = cur.is_file() and sha256_bytes(cur.read_bytes()) == info.get(
+                            "sha256"
+                        )
                     except OSError:
                         same = False
                     if same:
@@ -100,11 +117,23 @@ class BackupsAndRestore:
                     result.restored.append(cur)
                     year = file_year(name)
                     if year:
-                        folder = self.layout.reviews_dir if sid == REVIEWS_KEY else self.layout.section_dir(sid)
-                        audit_log.append(audit_log.audit_path(folder, year), self.identity.audit_header(
-                            now, self.identity.who(), "" if sid == REVIEWS_KEY else sid, action="restore",
-                            changes=[{"path": f"file:{name}", "old": None, "new": f"备份 {target}"}],
-                        ))
+                        folder = (
+                            self.layout.reviews_dir
+                            if sid == REVIEWS_KEY
+                            else self.layout.section_dir(sid)
+                        )
+                        audit_log.append(
+                            audit_log.audit_path(folder, year),
+                            self.identity.audit_header(
+                                now,
+                                self.identity.who(),
+                                "" if sid == REVIEWS_KEY else sid,
+                                action="restore",
+                                changes=[
+                                    {"path": f"file:{name}", "old": None, "new": f"备份 {target}"}
+                                ],
+                            ),
+                        )
                 if sdir.is_dir():
                     for p in sorted(sdir.iterdir()):
                         if p.is_file() and p.name not in state and is_record_file(p.name):
@@ -120,14 +149,21 @@ class BackupsAndRestore:
         path = Path(path)
         sid, name = path.parent.name, path.name
         if backup_id:
-            snap = next((s for s in area.snapshots(sid) if s.id == backup_id and name in s.files), None)
+            snap = next(
+                (s for s in area.snapshots(sid) if s.id == backup_id and name in s.files), None
+            )
         else:
             snap = area.newest_good(sid, name)
         if snap is None:
             raise StorageError(f"没有找到 {name} 的完好备份")
         data = area.restore_bytes(snap, name)
         with self.session.writing(sid):
-            area.backup({sid: self.layout.section_dir(sid)}, "damaged", self.identity.who(), now=self.clock())
+            area.backup(
+                {sid: self.layout.section_dir(sid)},
+                "damaged",
+                self.identity.who(),
+                now=self.clock(),
+            )
             current = None
             try:
                 current = read_json(path)
@@ -139,13 +175,17 @@ class BackupsAndRestore:
                 table = "months" if YEAR_FILE.match(name) else "imports"
                 restored = json.loads(data.decode("utf-8"))
                 restored_tbl = restored.setdefault(table, {})
-                by_month = {d.get("month"): k for k, d in restored_tbl.items() if isinstance(d, dict)}
+                by_month = {
+                    d.get("month"): k for k, d in restored_tbl.items() if isinstance(d, dict)
+                }
                 for doc in (current.get(table) or {}).values():
                     if not isinstance(doc, dict):
                         continue
                     k = by_month.get(doc.get("month"))
                     if k is None:
-                        k = str(max((int(x) for x in restored_tbl if str(x).isdigit()), default=0) + 1)
+                        k = str(
+                            max((int(x) for x in restored_tbl if str(x).isdigit()), default=0) + 1
+                        )
                     restored_tbl[k] = doc
                 write_json_atomic(path, restored)
             else:

@@ -109,7 +109,14 @@ def read_decisions(path: Path) -> DecisionsFile:
 
 
 def new_file(section_id: str, month: Month) -> dict[str, Any]:
-    return {"schema": SCHEMA, "kind": KIND, "section_id": section_id, "month": str(month), "rev": 0, "decisions": []}
+    return {
+        "schema": SCHEMA,
+        "kind": KIND,
+        "section_id": section_id,
+        "month": str(month),
+        "rev": 0,
+        "decisions": [],
+    }
 
 
 @contextlib.contextmanager
@@ -144,7 +151,9 @@ def save_with_decisions(store: Store, sm: SectionMonth, actor: str = "") -> None
     sm.review = effective_state(sm.history, sm.review if not decisions else ReviewState.DRAFT)
     store.save_month(sm, actor=actor)
     for d in decisions:
-        store.record_decision(sm.section_id, sm.month, d.action, d.by, d.at, d.comment, sm.catalog_version)
+        store.record_decision(
+            sm.section_id, sm.month, d.action, d.by, d.at, d.comment, sm.catalog_version
+        )
     if decisions:
         merged = store.load_month(sm.section_id, sm.month, sm.catalog_version)
         sm.history, sm.review = merged.history, merged.review
@@ -154,8 +163,11 @@ def review_news(record: ReviewRecord) -> str:
     """体系科的一个新决定，告诉科室的一句话。"""
     from creditcheck.review import describe
 
-    tail = {"approve": "本月已锁定，只能查看。", "return": "请按意见修改后重新提交。",
-            "reopen": "本月已重新打开，可以修改后重新提交。"}.get(record.action, "")
+    tail = {
+        "approve": "本月已锁定，只能查看。",
+        "return": "请按意见修改后重新提交。",
+        "reopen": "本月已重新打开，可以修改后重新提交。",
+    }.get(record.action, "")
     return f"{describe(record)}。{tail}"
 
 
@@ -170,9 +182,16 @@ def _signature(path: Path) -> tuple[int, int] | None:
 class Decisions:
     """体系科的决定：读（损坏、新版本时提示）、并入科室的记录、记录新的决定、察觉新的决定。"""
 
-    def __init__(self, layout: Layout, session: Session, identity: Identity, clock: Clock,
-                 backups: Callable[[], Backups], frozen: dict[Path, int],
-                 load_month: Callable[[str, Month, str], SectionMonth]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        session: Session,
+        identity: Identity,
+        clock: Clock,
+        backups: Callable[[], Backups],
+        frozen: dict[Path, int],
+        load_month: Callable[[str, Month, str], SectionMonth],
+    ) -> None:
         self.layout = layout
         self.session = session
         self.identity = identity
@@ -194,18 +213,34 @@ class Decisions:
             from .backups import reason_label
 
             snap = self.backups().newest_good(REVIEWS_KEY, path.name)
-            msg = (f"体系科的审核记录文件已损坏，无法读取：{path}（{df.detail}）。文件保持原样，没有做任何改动；"
-                   "在恢复之前，本月的审核状态按科室自己的记录显示。")
+            msg = (
+                f"体系科的审核记录文件已损坏，无法读取：{path}（{df.detail}）。文件保持原样，没有做任何改动；"
+                "在恢复之前，本月的审核状态按科室自己的记录显示。"
+            )
             if snap is not None:
-                msg += (f"最近的完好备份是 {snap.label}（{reason_label(snap.reason)}），"
-                        f"可用 creditcheck restore {snap.id} 恢复。")
-            self.session.notices.append(Notice(DAMAGED, msg, path=path, backup_id=snap.id if snap else None,
-                                               backup_time=snap.label if snap else None))
+                msg += (
+                    f"最近的完好备份是 {snap.label}（{reason_label(snap.reason)}），"
+                    f"可用 creditcheck restore {snap.id} 恢复。"
+                )
+            self.session.notices.append(
+                Notice(
+                    DAMAGED,
+                    msg,
+                    path=path,
+                    backup_id=snap.id if snap else None,
+                    backup_time=snap.label if snap else None,
+                )
+            )
         if df.future and path not in self.frozen:
             self.frozen[path] = df.future
-            self.session.notices.append(Notice(
-                FUTURE_SCHEMA, f"审核记录文件 {path} 由更新版本的程序写入（格式第{df.future}版），本程序只读、不会覆盖；"
-                "请把本程序升级到最新版本。", path=path))
+            self.session.notices.append(
+                Notice(
+                    FUTURE_SCHEMA,
+                    f"审核记录文件 {path} 由更新版本的程序写入（格式第{df.future}版），本程序只读、不会覆盖；"
+                    "请把本程序升级到最新版本。",
+                    path=path,
+                )
+            )
         return df
 
     def merge_into(self, sm: SectionMonth) -> SectionMonth:
@@ -223,8 +258,14 @@ class Decisions:
         return sm
 
     def record(
-        self, section_id: str, month: Month, action: str, by: str = "", now: datetime | None = None,
-        comment: str = "", catalog_version: str = "",
+        self,
+        section_id: str,
+        month: Month,
+        action: str,
+        by: str = "",
+        now: datetime | None = None,
+        comment: str = "",
+        catalog_version: str = "",
     ) -> SectionMonth:
         """体系科记录一个决定（见 ``Store.record_decision``）。"""
         from creditcheck.review import ACTION_LABELS, DECIDE
@@ -245,11 +286,16 @@ class Decisions:
             if df.damaged:
                 raise StorageError(
                     f"体系科的审核记录文件已损坏：{path}（{df.detail}），为免覆盖，现在不能记录审核决定；"
-                    "请先用 creditcheck restore 从备份恢复（creditcheck doctor 会列出可用的备份）")
+                    "请先用 creditcheck restore 从备份恢复（creditcheck doctor 会列出可用的备份）"
+                )
             if path in self.frozen:
-                raise ReadOnlyError(f"数据文件 {path} 由更新版本的程序写入，本程序不会覆盖它；请升级本程序后再修改")
+                raise ReadOnlyError(
+                    f"数据文件 {path} 由更新版本的程序写入，本程序不会覆盖它；请升级本程序后再修改"
+                )
             if not self._backed_up:
-                self.backups().backup({REVIEWS_KEY: self.layout.reviews_dir}, "review", who, now=self.clock())
+                self.backups().backup(
+                    {REVIEWS_KEY: self.layout.reviews_dir}, "review", who, now=self.clock()
+                )
                 self._backed_up = True
             sm = self.load_month(section_id, month, catalog_version)
             before = sm.review
@@ -259,18 +305,39 @@ class Decisions:
             data = dict(df.raw) if df.raw is not None else new_file(section_id, month)
             old = [d for d in (data.get("decisions") or []) if isinstance(d, dict)]
             # 旧记录没有编号的，把读取时推出的编号一并写下（编号从此固定在文件里）
-            old = [dict(d, id=r.id) if not d.get("id") else d for d, r in zip(old, df.records, strict=False)]
-            data["decisions"] = [*old, {
-                **rec.to_dict(), "recorded_at": real.isoformat(timespec="seconds"),
-                "user": self.identity.os_user, "host": self.identity.host_name,
-            }]
-            data.update(rev=int(data.get("rev") or 0) + 1, saved_at=real.isoformat(timespec="seconds"), saved_by=who)
+            old = [
+                dict(d, id=r.id) if not d.get("id") else d
+                for d, r in zip(old, df.records, strict=False)
+            ]
+            data["decisions"] = [
+                *old,
+                {
+                    **rec.to_dict(),
+                    "recorded_at": real.isoformat(timespec="seconds"),
+                    "user": self.identity.os_user,
+                    "host": self.identity.host_name,
+                },
+            ]
+            data.update(
+                rev=int(data.get("rev") or 0) + 1,
+                saved_at=real.isoformat(timespec="seconds"),
+                saved_by=who,
+            )
             write_json_atomic(path, data)
-            audit_log.append(audit_log.audit_path(self.layout.reviews_dir, month.year), self.identity.audit_header(
-                real, who, section_id, month=str(month), action=action, label=ACTION_LABELS[action],
-                decided_at=rec.to_dict()["at"], comment=rec.comment,
-                changes=[{"path": "review", "old": before.value, "new": sm.review.value}],
-            ))
+            audit_log.append(
+                audit_log.audit_path(self.layout.reviews_dir, month.year),
+                self.identity.audit_header(
+                    real,
+                    who,
+                    section_id,
+                    month=str(month),
+                    action=action,
+                    label=ACTION_LABELS[action],
+                    decided_at=rec.to_dict()["at"],
+                    comment=rec.comment,
+                    changes=[{"path": "review", "old": before.value, "new": sm.review.value}],
+                ),
+            )
         return sm
 
     def refresh(self, sm: SectionMonth) -> str | None:
@@ -284,7 +351,9 @@ class Decisions:
         fresh = self.load_month(sm.section_id, sm.month, sm.catalog_version)
         self._sigs[key] = sig
         before = {r.id for r in sm.history}
-        if [r.id for r in fresh.history] == [r.id for r in sm.history] and fresh.review is sm.review:
+        if [r.id for r in fresh.history] == [
+            r.id for r in sm.history
+        ] and fresh.review is sm.review:
             return None
         new = [r for r in fresh.history if is_decision(r) and r.id not in before]
         sm.history, sm.review = fresh.history, fresh.review

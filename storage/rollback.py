@@ -65,7 +65,9 @@ class FolderGuard:
             lock.acquire(timeout=0)
             self._lock = lock
         except OSError as e:
-            raise StorageError(f"数据文件夹不可写：{self.data_dir}（{os_reason(e)}），没有做任何改动") from None
+            raise StorageError(
+                f"数据文件夹不可写：{self.data_dir}（{os_reason(e)}），没有做任何改动"
+            ) from None
         try:
             n = 0
             for root in self.roots:
@@ -94,13 +96,19 @@ class FolderGuard:
             self._write_journal()
         except OSError as e:
             self._cleanup()
-            raise StorageError(f"准备写入时出错（{os_reason(e)}：{getattr(e, 'filename', '') or ''}），"
-                               "没有做任何改动") from None
+            raise StorageError(
+                f"准备写入时出错（{os_reason(e)}：{getattr(e, 'filename', '') or ''}），"
+                "没有做任何改动"
+            ) from None
         return self
 
     # ── 结束 ──
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is not None:
             self.rollback()
         self._cleanup()
@@ -112,7 +120,10 @@ class FolderGuard:
             "roots": [str(r) for r in self.roots],
             "missing_roots": [str(r) for r in self._missing_roots],
             "dirs": sorted(str(d) for d in self._dirs),
-            "files": {str(p): [c.name if c is not None else None, size] for p, (c, size) in self._files.items()},
+            "files": {
+                str(p): [c.name if c is not None else None, size]
+                for p, (c, size) in self._files.items()
+            },
             "created_data_dir": self._created_data_dir,
         }
         tmp = self._dir / (JOURNAL + ".tmp")
@@ -150,8 +161,10 @@ class FolderGuard:
                     g._dir = d
                     g._missing_roots = [Path(r) for r in j.get("missing_roots", [])]
                     g._dirs = {Path(x) for x in j.get("dirs", [])}
-                    g._files = {Path(p): ((d / c) if c else None, int(size))
-                                for p, (c, size) in j.get("files", {}).items()}
+                    g._files = {
+                        Path(p): ((d / c) if c else None, int(size))
+                        for p, (c, size) in j.get("files", {}).items()
+                    }
                     g._created_data_dir = bool(j.get("created_data_dir"))
                     g.rollback()
             finally:

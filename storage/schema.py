@@ -59,7 +59,9 @@ def loads(text: str) -> Any:
     if _DEEP_BRACKETS.search(text):  # 快速预检：连续的左括号（不计字符串里的，误报只会更严）
         raise ShapeError(f"嵌套超过 {MAX_DEPTH} 层")
     try:
-        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+        data = json.loads(
+            text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
+        )
     except RecursionError:
         raise ShapeError(f"嵌套超过 {MAX_DEPTH} 层") from None
     except json.JSONDecodeError as e:
@@ -93,7 +95,9 @@ class _Bad(Exception):
 
 
 def _type_name(v: Any) -> str:
-    return {dict: "表", list: "列表", str: "文字", int: "整数", float: "数字", bool: "是/否"}.get(type(v), "空值" if v is None else type(v).__name__)
+    return {dict: "表", list: "列表", str: "文字", int: "整数", float: "数字", bool: "是/否"}.get(
+        type(v), "空值" if v is None else type(v).__name__
+    )
 
 
 def _want(v: Any, types: tuple[type, ...], where: str, *, optional: bool = False) -> None:
@@ -126,25 +130,58 @@ def _fields(d: Any, spec: Spec, where: str) -> dict[str, Any]:
 
 
 _EVIDENCE: Spec = {
-    "id": (_STR, True), "path": (_STR, False), "abs_path": (_STR, True), "kind": (_STR, True),
-    "effective_date": (_STR, True), "note": (_STR, True), "size": (_INT, True), "mtime": (_NUM, True),
-    "sha256": (_STR, True), "attached_at": (_STR, True),
+    "id": (_STR, True),
+    "path": (_STR, False),
+    "abs_path": (_STR, True),
+    "kind": (_STR, True),
+    "effective_date": (_STR, True),
+    "note": (_STR, True),
+    "size": (_INT, True),
+    "mtime": (_NUM, True),
+    "sha256": (_STR, True),
+    "attached_at": (_STR, True),
 }
 _EVENT: Spec = {
-    "id": (_STR, True), "kind": (_STR, False), "title": (_STR, True), "occurred_at": (_STR, False),
-    "done_at": (_STR, True), "due_at": (_STR, True), "note": (_STR, True), "fields": (_DICT, True),
+    "id": (_STR, True),
+    "kind": (_STR, False),
+    "title": (_STR, True),
+    "occurred_at": (_STR, False),
+    "done_at": (_STR, True),
+    "due_at": (_STR, True),
+    "note": (_STR, True),
+    "fields": (_DICT, True),
 }
 _ENTRY: Spec = {
-    "indicator_id": (_INT, False), "status": (_STR, True), "reason": (_STR, True), "note": (_STR, True),
-    "counts": (_DICT, True), "evidence": (_LIST, True), "events": (_LIST, True),
-    "completed_at": (_STR, True), "updated_at": (_STR, True),
+    "indicator_id": (_INT, False),
+    "status": (_STR, True),
+    "reason": (_STR, True),
+    "note": (_STR, True),
+    "counts": (_DICT, True),
+    "evidence": (_LIST, True),
+    "events": (_LIST, True),
+    "completed_at": (_STR, True),
+    "updated_at": (_STR, True),
 }
-_RECORD: Spec = {"action": (_STR, False), "at": (_STR, False), "by": (_STR, True), "comment": (_STR, True),
-           "seen": (_INT, True), "id": (_STR, True)}
+_RECORD: Spec = {
+    "action": (_STR, False),
+    "at": (_STR, False),
+    "by": (_STR, True),
+    "comment": (_STR, True),
+    "seen": (_INT, True),
+    "id": (_STR, True),
+}
 _MONTH: Spec = {
-    "section_id": (_STR, False), "month": (_STR, False), "catalog_version": (_STR, True),
-    "person": (_STR, True), "phone": (_STR, True), "review": (_STR, True), "history": (_LIST, True),
-    "entries": (_DICT, True), "ledgers": (_DICT, True), "rev": (_INT, True), "saved_by": (_STR, True),
+    "section_id": (_STR, False),
+    "month": (_STR, False),
+    "catalog_version": (_STR, True),
+    "person": (_STR, True),
+    "phone": (_STR, True),
+    "review": (_STR, True),
+    "history": (_LIST, True),
+    "entries": (_DICT, True),
+    "ledgers": (_DICT, True),
+    "rev": (_INT, True),
+    "saved_by": (_STR, True),
     "saved_at": (_STR, True),
 }
 
@@ -179,8 +216,18 @@ def _check_month_doc(doc: Any, where: str) -> None:
 
 
 def _check_ledger_record(doc: Any, where: str) -> None:
-    _fields(doc, {"month": (_STR, False), "kind": (_STR, True), "rows": (_LIST, False), "meta": (_DICT, True),
-                  "saved_at": (_STR, True), "saved_by": (_STR, True)}, where)
+    _fields(
+        doc,
+        {
+            "month": (_STR, False),
+            "kind": (_STR, True),
+            "rows": (_LIST, False),
+            "meta": (_DICT, True),
+            "saved_at": (_STR, True),
+            "saved_by": (_STR, True),
+        },
+        where,
+    )
     for key in ("month", "rows"):
         if key not in doc:
             raise _Bad(where, f" 缺少 {key}")
@@ -239,8 +286,18 @@ def check_decisions(path: Path, data: Any) -> None:
     if data is None:
         return
     try:
-        _fields(data, {"schema": (_INT, True), "kind": (_STR, True), "section_id": (_STR, True),
-                       "month": (_STR, True), "rev": (_INT, True), "decisions": (_LIST, True)}, "文件")
+        _fields(
+            data,
+            {
+                "schema": (_INT, True),
+                "kind": (_STR, True),
+                "section_id": (_STR, True),
+                "month": (_STR, True),
+                "rev": (_INT, True),
+                "decisions": (_LIST, True),
+            },
+            "文件",
+        )
         for i, r in enumerate(data.get("decisions") or []):
             _fields(r, _RECORD, f"decisions[{i}]")
     except _Bad as e:
@@ -269,8 +326,16 @@ def check_settings(path: Path, data: Any) -> None:
 def check_manifest(path: Path, data: Any) -> None:
     """备份清单 backups/<科室>/<编号>/manifest.json：每个文件都要有 SHA-256 与大小。"""
     try:
-        _fields(data, {"created": (_STR, True), "reason": (_STR, True), "actor": (_STR, True),
-                       "files": (_DICT, False)}, "清单")
+        _fields(
+            data,
+            {
+                "created": (_STR, True),
+                "reason": (_STR, True),
+                "actor": (_STR, True),
+                "files": (_DICT, False),
+            },
+            "清单",
+        )
         if "files" not in data:
             raise _Bad("清单", " 缺少文件列表")
         for name, info in data["files"].items():
@@ -291,7 +356,14 @@ def check_registry(path: Path, data: Any) -> None:
         _want(data, _DICT, "导入记录")
         for k, v in data.items():
             _want(v, _DICT, k)
-            for field_name in ("created_at", "payload_sha256", "imported_at", "file", "machine", "person"):
+            for field_name in (
+                "created_at",
+                "payload_sha256",
+                "imported_at",
+                "file",
+                "machine",
+                "person",
+            ):
                 if field_name in v:
                     _want(v[field_name], _STR, f"{k}.{field_name}", optional=True)
     except _Bad as e:

@@ -71,8 +71,10 @@ class Session:
 
         assert self.section_id is not None
         self._lock = SectionLock(
-            self.layout.section_dir(self.section_id), self.identity.actor,
-            stale_after=timedelta(hours=stale_after_hours), clock=self.clock,
+            self.layout.section_dir(self.section_id),
+            self.identity.actor,
+            stale_after=timedelta(hours=stale_after_hours),
+            clock=self.clock,
         )
         try:
             acquired = self._lock.acquire()
@@ -85,11 +87,13 @@ class Session:
         if acquired:
             prev = self._lock.previous
             if prev is not None:
-                self.notices.append(Notice(
-                    PREVIOUS_CRASH,
-                    f"上次使用（{prev.describe()}）没有正常关闭，可能是程序被强行结束或电脑断电。"
-                    "数据以最后一次保存为准，请核对最近的修改。",
-                ))
+                self.notices.append(
+                    Notice(
+                        PREVIOUS_CRASH,
+                        f"上次使用（{prev.describe()}）没有正常关闭，可能是程序被强行结束或电脑断电。"
+                        "数据以最后一次保存为准，请核对最近的修改。",
+                    )
+                )
             if backup:
                 self.on_acquired()
         else:
@@ -118,8 +122,10 @@ class Session:
                 if self._lock is not None:
                     self._lock.release()
                 self.read_only = True
-                self.read_only_reason = (f"打开时备份本科室数据失败（{e}），为免丢失数据，本窗口只能查看；"
-                                         "请检查数据文件夹后重新打开。")
+                self.read_only_reason = (
+                    f"打开时备份本科室数据失败（{e}），为免丢失数据，本窗口只能查看；"
+                    "请检查数据文件夹后重新打开。"
+                )
                 self.notices.append(Notice(LOCKED, self.read_only_reason))
         return True
 
@@ -184,7 +190,9 @@ class Session:
             raise ReadOnlyError(self.read_only_reason or "当前为只读模式，不能保存")
         if self._lock is not None:
             if section_id != self.section_id:
-                raise ReadOnlyError(f"本窗口只能修改本科室（{self.section_id}）的数据，其他科室的数据只能查看")
+                raise ReadOnlyError(
+                    f"本窗口只能修改本科室（{self.section_id}）的数据，其他科室的数据只能查看"
+                )
             try:
                 self._lock.verify()
             except StorageError as e:

@@ -31,11 +31,14 @@ def load_settings(path: Path, notices: list[Notice] | None = None) -> Settings:
         except OSError:
             where = "无法改名，原文件保持不动"
         if notices is not None:
-            notices.append(Notice(
-                SETTINGS_DAMAGED,
-                f"本机设置文件已损坏（{e.detail}），{where}；现在使用默认设置，请在“设置”中重新填写本科室和联系人。",
-                path=path, moved_to=aside if where.startswith("已") else None,
-            ))
+            notices.append(
+                Notice(
+                    SETTINGS_DAMAGED,
+                    f"本机设置文件已损坏（{e.detail}），{where}；现在使用默认设置，请在“设置”中重新填写本科室和联系人。",
+                    path=path,
+                    moved_to=aside if where.startswith("已") else None,
+                )
+            )
         return Settings()
     except StorageError as e:
         if notices is not None:

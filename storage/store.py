@@ -87,17 +87,32 @@ class Store:
         self.identity = identity if identity is not None else Identity(actor)
         self.clock: Clock = now or datetime.now
         self.layout = Layout(self.data_dir)
-        self._session = Session(self.layout, self.identity, self.clock, section_id=section_id,
-                                read_only=read_only, lock_wait=lock_wait)
+        self._session = Session(
+            self.layout,
+            self.identity,
+            self.clock,
+            section_id=section_id,
+            read_only=read_only,
+            lock_wait=lock_wait,
+        )
         self._backups_obj: Backups | None = None
         self._files = DataFiles(self.layout, self._session, self.identity, self.clock, self._area)
-        self._decisions = Decisions(self.layout, self._session, self.identity, self.clock, self._area,
-                                    self._files.frozen, self.load_month)
-        self._months = MonthRecords(self.layout, self._session, self.identity, self.clock, self._files,
-                                    self._decisions)
+        self._decisions = Decisions(
+            self.layout,
+            self._session,
+            self.identity,
+            self.clock,
+            self._area,
+            self._files.frozen,
+            self.load_month,
+        )
+        self._months = MonthRecords(
+            self.layout, self._session, self.identity, self.clock, self._files, self._decisions
+        )
         self._ledgers = Ledgers(self.layout, self._session, self.identity, self.clock, self._files)
-        self._restore = BackupsAndRestore(self.layout, self._session, self.identity, self.clock, self._files,
-                                          self._area)
+        self._restore = BackupsAndRestore(
+            self.layout, self._session, self.identity, self.clock, self._files, self._area
+        )
         self._session.on_acquired = self._backup_on_open
         self._session.start(stale_after_hours, backup_on_open, defer_lock)
 
@@ -275,8 +290,14 @@ class Store:
 
     # ── 审核：科室的记录 + 体系科的决定 ──
     def record_decision(
-        self, section_id: str, month: Month, action: str, by: str = "", now: datetime | None = None,
-        comment: str = "", catalog_version: str = "",
+        self,
+        section_id: str,
+        month: Month,
+        action: str,
+        by: str = "",
+        now: datetime | None = None,
+        comment: str = "",
+        catalog_version: str = "",
     ) -> SectionMonth:
         """体系科记录一个决定：``approve`` 审核通过、``return`` 退回修改（须写意见）、``reopen`` 重新打开（须写理由）。
 
@@ -303,7 +324,12 @@ class Store:
 
     # ── 台账 ──
     def save_ledger(
-        self, section_id: str, month: Month, kind: str, rows: list[dict[str, Any]], meta: dict[str, Any] | None = None,
+        self,
+        section_id: str,
+        month: Month,
+        kind: str,
+        rows: list[dict[str, Any]],
+        meta: dict[str, Any] | None = None,
         actor: str = "",
     ) -> None:
         """保存某月某种台账的全部行（只改写该科室该种台账该年的文件）。"""
@@ -317,7 +343,9 @@ class Store:
         return self._ledgers.load(section_id, month, kind)
 
     # ── 备份与恢复 ──
-    def backup(self, reason: str = "manual", sections: list[str] | None = None, force: bool = False) -> BackupResult:
+    def backup(
+        self, reason: str = "manual", sections: list[str] | None = None, force: bool = False
+    ) -> BackupResult:
         """备份有改动的数据文件。科室使用时只备份本科室；否则备份 ``sections``（默认全部科室和体系科的审核文件）。
 
         ``reason``：session 打开时、export 导出前、manual 手动、restore 恢复前……

@@ -25,8 +25,13 @@ def open_store(data_dir: Path, section_id: str = "", actor: str = "") -> Store:
     return Store(data_dir)
 
 
-def make_ctx(tmp_path: Path, settings: Settings | None = None, now: datetime = NOW,
-             store: Store | None = None, opened: list[Path] | None = None) -> AppContext:
+def make_ctx(
+    tmp_path: Path,
+    settings: Settings | None = None,
+    now: datetime = NOW,
+    store: Store | None = None,
+    opened: list[Path] | None = None,
+) -> AppContext:
     data = tmp_path / "data"
     cfg = tmp_path / "config" / "settings.json"
     if settings is None:
@@ -54,7 +59,9 @@ def make_ctx(tmp_path: Path, settings: Settings | None = None, now: datetime = N
     )
 
 
-def configured(section: str = "commerce", person: str = "张三", phone: str = "0531-88888888") -> Settings:
+def configured(
+    section: str = "commerce", person: str = "张三", phone: str = "0531-88888888"
+) -> Settings:
     return Settings(section_id=section, person=person, phone=phone)
 
 
@@ -71,18 +78,35 @@ def seed_warnings(data_dir: Path) -> None:
 
     cat = load_builtin()
     cal = load_calendar(data_dir)
-    sm = SectionMonth("commerce", Month(2026, 11), cat.version, person="张三", phone="0531-88888888")
+    sm = SectionMonth(
+        "commerce", Month(2026, 11), cat.version, person="张三", phone="0531-88888888"
+    )
     t = datetime(2026, 11, 20, 9, 0)
     checklist.set_status(sm, cat, 3, Status.DONE, t)
-    checklist.add_event(sm, cat, cal, 4, "article", "我局推行信用承诺制", datetime(2026, 11, 26, 10, 0), NOW)
-    checklist.add_event(sm, cat, cal, 10, "objection", "某某公司许可信息异议", datetime(2026, 11, 27, 9, 0), NOW)
-    checklist.add_event(sm, cat, cal, 6, "case", "信用承诺容缺受理", datetime(2026, 6, 1, 9, 0), NOW,
-                        done_at=datetime(2026, 6, 10, 9, 0))
+    checklist.add_event(
+        sm, cat, cal, 4, "article", "我局推行信用承诺制", datetime(2026, 11, 26, 10, 0), NOW
+    )
+    checklist.add_event(
+        sm, cat, cal, 10, "objection", "某某公司许可信息异议", datetime(2026, 11, 27, 9, 0), NOW
+    )
+    checklist.add_event(
+        sm,
+        cat,
+        cal,
+        6,
+        "case",
+        "信用承诺容缺受理",
+        datetime(2026, 6, 1, 9, 0),
+        NOW,
+        done_at=datetime(2026, 6, 10, 9, 0),
+    )
     checklist.set_count(sm, cat, 8, "credit_checks", 120, t)
     checklist.set_count(sm, cat, 8, "joint_sanctions", 30, t)
     checklist.set_count(sm, cat, 8, "market_entities", 500, t)
     review.submit(sm, "张三", datetime(2026, 11, 25, 9, 0))
-    review.return_for_changes(sm, "体系科王五", datetime(2026, 11, 26, 9, 0), "第8项缺少市场主体数量，请补充后重新提交")
+    review.return_for_changes(
+        sm, "体系科王五", datetime(2026, 11, 26, 9, 0), "第8项缺少市场主体数量，请补充后重新提交"
+    )
     from storage.reviews import save_with_decisions
 
     with Store(data_dir) as store:
@@ -106,8 +130,9 @@ async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @asynccontextmanager
-async def checklist_pilot(tmp_path: Path, indicator: int, size: tuple[int, int] = (120, 36),
-                          **kw: Any) -> AsyncIterator[tuple[CreditCheckApp, Any]]:
+async def checklist_pilot(
+    tmp_path: Path, indicator: int, size: tuple[int, int] = (120, 36), **kw: Any
+) -> AsyncIterator[tuple[CreditCheckApp, Any]]:
     """已设为商事登记科张三的 App，启动后打开第 ``indicator`` 项的逐项自查页。"""
     app = make_app(tmp_path, settings=configured(), **kw)
     async with app.run_test(size=size) as pilot:

@@ -39,8 +39,14 @@ def _sm(catalog: Catalog, sid: str, month: Month = MONTH) -> SectionMonth:
     return SectionMonth(sid, month, catalog.version, person="张三", phone="88880000")
 
 
-def _set(sm: SectionMonth, iid: int, status: Status, at: datetime | None = D20, reason: str = "",
-         article: bool = True) -> IndicatorEntry:
+def _set(
+    sm: SectionMonth,
+    iid: int,
+    status: Status,
+    at: datetime | None = D20,
+    reason: str = "",
+    article: bool = True,
+) -> IndicatorEntry:
     e = sm.entry(iid)
     e.status = status
     e.reason = reason
@@ -51,10 +57,25 @@ def _set(sm: SectionMonth, iid: int, status: Status, at: datetime | None = D20, 
         # “完成”要有记录撑着：本月日期的材料（按月报送的材料以此办结）；信用动态还要一篇已上报的稿件
         from creditcheck.models import Evidence
 
-        e.evidence.append(Evidence(path=f"第{iid}项材料.docx", abs_path=f"/nonexistent/第{iid}项材料.docx",
-                                   effective_date=at.date(), attached_at=at, id=f"m{iid}"))
+        e.evidence.append(
+            Evidence(
+                path=f"第{iid}项材料.docx",
+                abs_path=f"/nonexistent/第{iid}项材料.docx",
+                effective_date=at.date(),
+                attached_at=at,
+                id=f"m{iid}",
+            )
+        )
         if iid == 4 and article and not e.events:
-            e.events.append(Event("article", "信用动态稿件", at.replace(hour=8), done_at=at, id=f"a{sm.section_id}"))
+            e.events.append(
+                Event(
+                    "article",
+                    "信用动态稿件",
+                    at.replace(hour=8),
+                    done_at=at,
+                    id=f"a{sm.section_id}",
+                )
+            )
     return e
 
 
@@ -70,9 +91,13 @@ def build_records(catalog: Catalog) -> list[SectionMonth]:
 
     personnel = _sm(catalog, "personnel")
     _set(personnel, 1, Status.DONE, datetime(2026, 11, 10, 9, 0))
-    _set(personnel, 9, Status.NOT_APPLICABLE, datetime(2026, 11, 10, 9, 0), reason="本科室无此类事项")
+    _set(
+        personnel, 9, Status.NOT_APPLICABLE, datetime(2026, 11, 10, 9, 0), reason="本科室无此类事项"
+    )
     review.submit(personnel, "朱春燕", datetime(2026, 11, 24, 9, 0))
-    review.return_for_changes(personnel, "体系科李玲", datetime(2026, 11, 25, 9, 0), "请补充学习记录")
+    review.return_for_changes(
+        personnel, "体系科李玲", datetime(2026, 11, 25, 9, 0), "请补充学习记录"
+    )
     out.append(personnel)
 
     commerce = _sm(catalog, "commerce")
@@ -81,8 +106,15 @@ def build_records(catalog: Catalog) -> list[SectionMonth]:
     _set(commerce, 5, Status.NOT_APPLICABLE, reason="本月无重错码")
     _set(commerce, 6, Status.DONE, datetime(2026, 11, 27, 15, 0))
     e4 = _set(commerce, 4, Status.DONE, datetime(2026, 11, 25, 9, 0), article=False)
-    e4.events.append(Event("article", "商事登记信用动态", datetime(2026, 11, 10, 9, 0),
-                           done_at=datetime(2026, 11, 11, 8, 0), id="art1"))
+    e4.events.append(
+        Event(
+            "article",
+            "商事登记信用动态",
+            datetime(2026, 11, 10, 9, 0),
+            done_at=datetime(2026, 11, 11, 8, 0),
+            id="art1",
+        )
+    )
     e4.evidence.append(_evidence())
     review.submit(commerce, "刘琛", datetime(2026, 11, 25, 9, 30))
     out.append(commerce)
@@ -100,7 +132,9 @@ def build_records(catalog: Catalog) -> list[SectionMonth]:
         _set(construction, i, Status.DONE)
     _set(construction, 6, Status.IN_PROGRESS)
     e10 = _set(construction, 10, Status.IN_PROGRESS)
-    e10.events.append(Event("objection", "某公司异议协同处理函", datetime(2026, 11, 24, 9, 0), id="obj1"))
+    e10.events.append(
+        Event("objection", "某公司异议协同处理函", datetime(2026, 11, 24, 9, 0), id="obj1")
+    )
     out.append(construction)
 
     system = _sm(catalog, "system")
@@ -128,8 +162,14 @@ def build_records(catalog: Catalog) -> list[SectionMonth]:
 def _evidence():
     from creditcheck.models import Evidence
 
-    return Evidence(path="台账.xlsx", abs_path="/nonexistent/台账.xlsx", kind="台账",
-                    sha256="ab" * 32, size=1234, id="evi1")
+    return Evidence(
+        path="台账.xlsx",
+        abs_path="/nonexistent/台账.xlsx",
+        kind="台账",
+        sha256="ab" * 32,
+        size=1234,
+        id="evi1",
+    )
 
 
 def save_records(catalog: Catalog, data_dir: Path) -> Store:
@@ -141,5 +181,15 @@ def save_records(catalog: Catalog, data_dir: Path) -> Store:
     return store
 
 
-SECTION_ORDER = ["office", "personnel", "commerce", "social", "construction", "system",
-                 "window", "survey", "supervision", "trading"]
+SECTION_ORDER = [
+    "office",
+    "personnel",
+    "commerce",
+    "social",
+    "construction",
+    "system",
+    "window",
+    "survey",
+    "supervision",
+    "trading",
+]

@@ -21,16 +21,30 @@ NOW = datetime(2026, 11, 28, 10, 0)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def make_evidence(folder: Path, name: str, content: bytes = b"evidence", *, when: date = date(2026, 11, 10),
-                  note: str = "", state: str = "ok") -> Evidence:
+def make_evidence(
+    folder: Path,
+    name: str,
+    content: bytes = b"evidence",
+    *,
+    when: date = date(2026, 11, 10),
+    note: str = "",
+    state: str = "ok",
+) -> Evidence:
     """真实文件的佐证材料；``state`` 为 changed 时附上后改写文件，missing 时删掉文件。"""
     folder.mkdir(parents=True, exist_ok=True)
     p = folder / name
     p.write_bytes(content)
     st = p.stat()
-    ev = Evidence(path=str(p), abs_path=str(p), effective_date=when, note=note, size=st.st_size,
-                  mtime=st.st_mtime, sha256=hashlib.sha256(content).hexdigest(),
-                  attached_at=datetime(2026, 11, 10, 9, 0))
+    ev = Evidence(
+        path=str(p),
+        abs_path=str(p),
+        effective_date=when,
+        note=note,
+        size=st.st_size,
+        mtime=st.st_mtime,
+        sha256=hashlib.sha256(content).hexdigest(),
+        attached_at=datetime(2026, 11, 10, 9, 0),
+    )
     if state == "changed":
         p.write_bytes(content + b" (edited)")
     elif state == "missing":
@@ -39,9 +53,13 @@ def make_evidence(folder: Path, name: str, content: bytes = b"evidence", *, when
 
 
 LICENCE_SUMMARY = {
-    "file": "双公示台账-11月.xlsx", "kind": "licence", "imported_at": "2026-11-20T09:30:00", "rows": 50,
+    "file": "双公示台账-11月.xlsx",
+    "kind": "licence",
+    "imported_at": "2026-11-20T09:30:00",
+    "rows": 50,
     "counts": {"decided": 50, "uploaded": 48, "on_time": 45, "compliant": 47},
-    "rates": {"reported": 0.96, "timely": 0.9375, "compliant": 0.9792}, "problems": 3,
+    "rates": {"reported": 0.96, "timely": 0.9375, "compliant": 0.9792},
+    "problems": 3,
 }
 
 
@@ -53,20 +71,45 @@ def rich_month(catalog: Any, section_id: str, folder: Path) -> SectionMonth:
         e.status = Status.DONE
         e.completed_at = datetime(2026, 11, 20, 15, 0)
         e.note = f"指标{ind.id}已按要求完成。"
-        e.evidence = [make_evidence(folder, f"{ind.id}-材料.pdf", f"material {ind.id}".encode(), note="会议记录")]
+        e.evidence = [
+            make_evidence(
+                folder, f"{ind.id}-材料.pdf", f"material {ind.id}".encode(), note="会议记录"
+            )
+        ]
     sm.entry(2).events = [
-        Event("licence", "食品经营许可（济历审〔2026〕101号）", datetime(2026, 11, 3, 9, 0),
-              datetime(2026, 11, 10, 10, 0), fields={"code": "91370112MA3C8XYZ1A"}),
+        Event(
+            "licence",
+            "食品经营许可（济历审〔2026〕101号）",
+            datetime(2026, 11, 3, 9, 0),
+            datetime(2026, 11, 10, 10, 0),
+            fields={"code": "91370112MA3C8XYZ1A"},
+        ),
         Event("licence", "某某餐饮店", datetime(2026, 10, 20, 9, 0), datetime(2026, 11, 10, 10, 0)),
     ]
     sm.ledgers["licence"] = dict(LICENCE_SUMMARY)
-    sm.entry(4).events = [Event("article", "开展信用承诺宣传", datetime(2026, 11, 5, 10, 0),
-                                datetime(2026, 11, 6, 9, 0))]
-    sm.entry(5).events = [Event("code-error", "重码清理", datetime(2026, 11, 4, 9, 0), datetime(2026, 11, 15, 9, 0),
-                                fields={"code": "91370112MA3C8XYZ1A", "entity": "某某公司"})]
+    sm.entry(4).events = [
+        Event(
+            "article", "开展信用承诺宣传", datetime(2026, 11, 5, 10, 0), datetime(2026, 11, 6, 9, 0)
+        )
+    ]
+    sm.entry(5).events = [
+        Event(
+            "code-error",
+            "重码清理",
+            datetime(2026, 11, 4, 9, 0),
+            datetime(2026, 11, 15, 9, 0),
+            fields={"code": "91370112MA3C8XYZ1A", "entity": "某某公司"},
+        )
+    ]
     sm.entry(8).counts = {"credit_checks": 120, "joint_sanctions": 3, "market_entities": 450}
-    sm.entry(10).events = [Event("objection", "异议协同处理函（济信函〔2026〕15号）", datetime(2026, 11, 13, 16, 0),
-                                 datetime(2026, 11, 16, 11, 0))]
+    sm.entry(10).events = [
+        Event(
+            "objection",
+            "异议协同处理函（济信函〔2026〕15号）",
+            datetime(2026, 11, 13, 16, 0),
+            datetime(2026, 11, 16, 11, 0),
+        )
+    ]
     return sm
 
 
@@ -173,7 +216,11 @@ def section_after_heading(doc: Any, heading_text: str) -> Any:
     for el in body:
         if el.tag == qn("w:p"):
             ppr = el.find(qn("w:pPr"))
-            sid = ppr.find(qn("w:pStyle")).get(qn("w:val")) if ppr is not None and ppr.find(qn("w:pStyle")) is not None else None
+            sid = (
+                ppr.find(qn("w:pStyle")).get(qn("w:val"))
+                if ppr is not None and ppr.find(qn("w:pStyle")) is not None
+                else None
+            )
             text = "".join(t.text or "" for t in el.iter(qn("w:t")))
             if sid == "GwHeading1":
                 if started:
@@ -191,7 +238,12 @@ def text_of(elements: list[Any]) -> str:
     for el in elements:
         if el.tag == qn("w:tbl"):
             for tr in el.iter(qn("w:tr")):
-                parts.append(" | ".join("".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))))
+                parts.append(
+                    " | ".join(
+                        "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                        for tc in tr.iter(qn("w:tc"))
+                    )
+                )
         else:
             parts.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
     return "\n".join(parts)
@@ -243,7 +295,11 @@ def attachment_elements(doc: Any, n: int) -> list[Any]:
 
 def attachment_labels(doc: Any) -> list[str]:
     """各附件首行的文字（另起一页的段落）。"""
-    return [_el_text(el) for el in doc.element.body if el.tag == qn("w:p") and _has_page_break_before(el)]
+    return [
+        _el_text(el)
+        for el in doc.element.body
+        if el.tag == qn("w:p") and _has_page_break_before(el)
+    ]
 
 
 def paragraph_texts(elements: list[Any]) -> list[str]:
@@ -261,7 +317,12 @@ def tables_in(elements: list[Any]) -> list[list[list[str]]]:
         if el.tag == qn("w:tbl"):
             rows = []
             for tr in el.iter(qn("w:tr")):
-                rows.append(["\n".join(_el_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))])
+                rows.append(
+                    [
+                        "\n".join(_el_text(p) for p in tc.iter(qn("w:p")))
+                        for tc in tr.iter(qn("w:tc"))
+                    ]
+                )
             out.append(rows)
     return out
 

@@ -93,7 +93,9 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
         seen = []
         for n in range(len(assigned)):
             seen.append(screen.ind.id)
-            assert f"第 {n + 1}/{len(assigned)} 项" in str(screen.query_one("#topbar", Static).render())
+            assert f"第 {n + 1}/{len(assigned)} 项" in str(
+                screen.query_one("#topbar", Static).render()
+            )
             await pilot.press("right_square_bracket")
         assert seen == assigned
         # 回到第2项：添加佐证材料（真实文件）
@@ -177,13 +179,22 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
     assert article.occurred_at == datetime(2026, 11, 26, 15, 0)
     assert article.done_at == datetime(2026, 11, 27, 9, 30)
     assert sm.entries[5].events[0].fields["code"] == "91350100M000100Y4"
-    assert sm.entries[8].counts == {"credit_checks": 120, "joint_sanctions": 30, "market_entities": 500}
-    assert sm.entries[3].status is Status.NOT_APPLICABLE and sm.entries[3].reason == "本月无信用承诺事项"
+    assert sm.entries[8].counts == {
+        "credit_checks": 120,
+        "joint_sanctions": 30,
+        "market_entities": 500,
+    }
+    assert (
+        sm.entries[3].status is Status.NOT_APPLICABLE
+        and sm.entries[3].reason == "本月无信用承诺事项"
+    )
 
     app2 = make_app(tmp_path, settings=configured())
     async with app2.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert "已完成 2/" in str(app2.screen.query_one("#progress-label", Static).render())  # 第4项：稿件填了上报时间，事件表单顺带标记完成（issue 14）
+        assert "已完成 2/" in str(
+            app2.screen.query_one("#progress-label", Static).render()
+        )  # 第4项：稿件填了上报时间，事件表单顺带标记完成（issue 14）
         app2.open_checklist(2)
         await pilot.pause()
         table = app2.screen.query_one("#evidence")
@@ -263,7 +274,13 @@ async def test_missing_evidence_path_needs_confirmation(tmp_path: Path) -> None:
 async def test_read_only_banner_and_no_edits(tmp_path: Path) -> None:
     holder = open_store(tmp_path / "data", "commerce", "别人")
     try:
-        second = Store(tmp_path / "data", section_id="commerce", actor="张三", backup_on_open=False, lock_wait=0)
+        second = Store(
+            tmp_path / "data",
+            section_id="commerce",
+            actor="张三",
+            backup_on_open=False,
+            lock_wait=0,
+        )
         assert second.read_only
         app = make_app(tmp_path, settings=configured(), store=second)
         async with app.run_test(size=(120, 36)) as pilot:
@@ -316,10 +333,16 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
         prompts = [Content.from_markup(str(o.prompt)).plain for o in ol.options]
         joined = "\n".join(prompts)
         # 已逾期：26日的按月报送 2、3（标了完成却没有材料）、6、第9项的提醒，和“每月26日前1篇”（稿件未上报）
-        assert "已逾期（5项）" in joined and "今日到期（1项）" in joined and "即将到期（1项）" in joined
+        assert (
+            "已逾期（5项）" in joined
+            and "今日到期（1项）" in joined
+            and "即将到期（1项）" in joined
+        )
         assert "11月30日（周一）" in joined  # 来函：1个工作日，周五收到 → 周一
         assert "第8项缺少市场主体数量" in str(app.screen.query_one("#notices", Static).render())
-        await press(pilot, "right_square_bracket", "right_square_bracket")  # 2027年1月：节假日未知（后台读取）
+        await press(
+            pilot, "right_square_bracket", "right_square_bracket"
+        )  # 2027年1月：节假日未知（后台读取）
         assert "2027年节假日安排未导入" in str(app.screen.query_one("#notices", Static).render())
         # 回车打开逾期的那一项
         await press(pilot, "t")

@@ -14,10 +14,15 @@ from screens.session import MonthSession
 
 def _user_catalog(data: Path) -> None:
     """2026年7月起：办公室不再负责第7项（诚信宣传活动），第1项权重改为30。"""
-    text = builtin_text().replace('version = "2022.1"', 'version = "2026.2"').replace(
-        'effective = "2022-01"', 'effective = "2026-07"')
-    text = text.replace('sections = ["组织人事科", "办公室", "政务服务体系建设指导科"]\nmaterials = ["活动信息"',
-                        'sections = ["组织人事科", "政务服务体系建设指导科"]\nmaterials = ["活动信息"')
+    text = (
+        builtin_text()
+        .replace('version = "2022.1"', 'version = "2026.2"')
+        .replace('effective = "2022-01"', 'effective = "2026-07"')
+    )
+    text = text.replace(
+        'sections = ["组织人事科", "办公室", "政务服务体系建设指导科"]\nmaterials = ["活动信息"',
+        'sections = ["组织人事科", "政务服务体系建设指导科"]\nmaterials = ["活动信息"',
+    )
     text = text.replace("weight = 10\nrecurring = true", "weight = 30\nrecurring = true", 1)
     data.mkdir(parents=True, exist_ok=True)
     (data / "catalog.toml").write_text(text, encoding="utf-8")

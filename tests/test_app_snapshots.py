@@ -42,6 +42,7 @@ def test_home_each_warning_level(snap_compare, tmp_path: Path) -> None:  # type:
 
 def test_home_calendar_fallback(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """2027年1月：节假日安排未知，按周一至周五计算并提示。"""
+
     async def two_months_on(pilot) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -55,7 +56,9 @@ def test_checklist_monthly(snap_compare, tmp_path: Path) -> None:  # type: ignor
 
 
 def test_checklist_event_driven(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(_warned_app(tmp_path), run_before=_open(10), press=["end"], terminal_size=SIZE)
+    assert snap_compare(
+        _warned_app(tmp_path), run_before=_open(10), press=["end"], terminal_size=SIZE
+    )
 
 
 def test_checklist_quota(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -94,11 +97,14 @@ def test_small_home(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-un
 
 def test_small_checklist_events(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """事件表不超出 80 列；底栏最前面是 Esc 返回，最后是 F1 帮助。"""
-    assert snap_compare(_warned_app(tmp_path), run_before=_open(10), press=["end"], terminal_size=SMALL)
+    assert snap_compare(
+        _warned_app(tmp_path), run_before=_open(10), press=["end"], terminal_size=SMALL
+    )
 
 
 def test_small_event_form(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """24 行的窗口里，表单区滚动，“保存”“取消”按钮总在屏幕内。"""
+
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _open(10)(pilot)
         await pilot.press("n")
@@ -111,5 +117,8 @@ def test_small_event_form(snap_compare, tmp_path: Path) -> None:  # type: ignore
 
 def test_small_help(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """说明折行时仍对齐在说明一栏。"""
-    assert snap_compare(make_app(tmp_path, settings=configured()), press=["f1", "down", "down", "down", "down"],
-                        terminal_size=SMALL)
+    assert snap_compare(
+        make_app(tmp_path, settings=configured()),
+        press=["f1", "down", "down", "down", "down"],
+        terminal_size=SMALL,
+    )

@@ -59,8 +59,14 @@ async def test_app_ledger_import_keeps_the_months_rows(tmp_path: Path) -> None:
     assert ws is not None
     ws.append(H)
     ws.append(lic())
-    ws.append(lic(行政许可决定文书号="9月1号", 许可决定日期=datetime(2026, 9, 15), 有效期自=datetime(2026, 9, 15),
-                  上报日期=datetime(2026, 9, 20)))
+    ws.append(
+        lic(
+            行政许可决定文书号="9月1号",
+            许可决定日期=datetime(2026, 9, 15),
+            有效期自=datetime(2026, 9, 15),
+            上报日期=datetime(2026, 9, 20),
+        )
+    )
     f = tmp_path / "双公示 台账.xlsx"
     wb.save(f)
     async with checklist_pilot(tmp_path, 2) as (app, pilot):

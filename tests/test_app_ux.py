@@ -72,16 +72,36 @@ def seed_events(data_dir: Path) -> None:
     cat, cal = load_builtin(), load_calendar(data_dir)
     sm = store.load_month("commerce", NOV)
     t = NOW
-    checklist.add_event(sm, cat, cal, 2, "licence", "山东某某物流有限公司道路运输经营许可（普通货运、危险货物运输）",
-                        datetime(2026, 11, 8, 9, 15), t)
-    checklist.add_event(sm, cat, cal, 2, "licence", "历城区某某幼儿园民办学校办学许可", datetime(2026, 11, 16), t)
-    checklist.add_event(sm, cat, cal, 2, "data-problem", "市平台反馈：有效期至早于有效期自", datetime(2026, 11, 19), t,
-                        done_at=datetime(2026, 11, 20))
+    checklist.add_event(
+        sm,
+        cat,
+        cal,
+        2,
+        "licence",
+        "山东某某物流有限公司道路运输经营许可（普通货运、危险货物运输）",
+        datetime(2026, 11, 8, 9, 15),
+        t,
+    )
+    checklist.add_event(
+        sm, cat, cal, 2, "licence", "历城区某某幼儿园民办学校办学许可", datetime(2026, 11, 16), t
+    )
+    checklist.add_event(
+        sm,
+        cat,
+        cal,
+        2,
+        "data-problem",
+        "市平台反馈：有效期至早于有效期自",
+        datetime(2026, 11, 19),
+        t,
+        done_at=datetime(2026, 11, 20),
+    )
     checklist.add_event(sm, cat, cal, 4, "article", "第二篇稿件", datetime(2026, 11, 27, 15, 0), t)
     store.save_month(sm)
 
 
 # ── 80×24 ──
+
 
 async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
     seed_events(tmp_path / "data")
@@ -90,7 +110,9 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
         await pilot.pause()
         for iid in (2, 4, 8, 10):
             app.open_checklist(iid)
-            await wait_until(pilot, lambda: "标记完成" in footer_keys(app), "底栏画好")  # 底栏在下一次重绘时排好
+            await wait_until(
+                pilot, lambda: "标记完成" in footer_keys(app), "底栏画好"
+            )  # 底栏在下一次重绘时排好
             keys = footer_keys(app)
             assert "返回" in keys and "帮助" in keys and "标记完成" in keys, keys
             assert all(right <= 80 for _, right in keys.values()), keys
@@ -166,8 +188,11 @@ async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:
         await type_into(pilot, "#note", "备注")
         note = app.screen.query_one("#note", Input)
         form = app.screen.query_one(".form")
-        await wait_until(pilot, lambda: form.region.y <= note.region.y and note.region.bottom <= form.region.bottom,
-                         "备注一栏滚入表单的可见范围")
+        await wait_until(
+            pilot,
+            lambda: form.region.y <= note.region.y and note.region.bottom <= form.region.bottom,
+            "备注一栏滚入表单的可见范围",
+        )
         await pilot.press("escape")  # 填过内容：先问
         await pilot.pause()
         await press(pilot, "y")
@@ -189,6 +214,7 @@ async def test_event_form_rows_aligned(tmp_path: Path) -> None:
 
 
 # ── 不丢输入 ──
+
 
 async def test_escape_on_filled_form_asks_first(tmp_path: Path) -> None:
     async with checklist_pilot(tmp_path, 2) as (app, pilot):
@@ -245,6 +271,7 @@ async def test_settings_escape_keeps_changes_until_confirmed(tmp_path: Path) -> 
 
 
 # ── 输入规则 ──
+
 
 async def test_completion_later_today_is_refused(tmp_path: Path) -> None:
     """此刻 10:00：稿件的上报时间写“今天 15:00”不行（只比日期时会被放过）。"""
@@ -343,10 +370,15 @@ async def test_counts_error_focuses_the_bad_field(tmp_path: Path) -> None:
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
     sm = Store(tmp_path / "data").load_month("commerce", NOV)
-    assert sm.entries[8].counts == {"credit_checks": 120, "joint_sanctions": 30, "market_entities": 1500}
+    assert sm.entries[8].counts == {
+        "credit_checks": 120,
+        "joint_sanctions": 30,
+        "market_entities": 1500,
+    }
 
 
 # ── 中文 ──
+
 
 async def test_palette_no_match_is_chinese(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
@@ -383,13 +415,20 @@ async def test_setup_folder_error_in_chinese(tmp_path: Path) -> None:
 
 # ── 只读、导出、导入 ──
 
+
 async def test_read_only_does_not_open_forms(tmp_path: Path) -> None:
     """别处占用时按 A、N、M、U：先说明只读，不打开表单（免得填完才知道存不了）。"""
     from app_support import open_store
 
     holder = open_store(tmp_path / "data", "commerce", "别人")
     try:
-        second = Store(tmp_path / "data", section_id="commerce", actor="张三", backup_on_open=False, lock_wait=0)
+        second = Store(
+            tmp_path / "data",
+            section_id="commerce",
+            actor="张三",
+            backup_on_open=False,
+            lock_wait=0,
+        )
         app = make_app(tmp_path, settings=configured(), store=second)
         async with app.run_test(size=SMALL) as pilot:
             await pilot.pause()

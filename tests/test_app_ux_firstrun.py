@@ -22,7 +22,9 @@ def error_text(app) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_setup_tab_from_section_lands_in_name_and_keeps_what_is_typed(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+async def test_setup_tab_from_section_lands_in_name_and_keeps_what_is_typed(
+    tmp_path: Path, size
+) -> None:  # type: ignore[no-untyped-def]
     """选科室后按 Tab：焦点到“专人姓名”（不再落到看不见的滚动区上，打的名字不丢），再 Tab 到电话。"""
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
@@ -63,7 +65,9 @@ async def test_setup_section_found_by_pinyin(tmp_path: Path, size) -> None:  # t
         ol = app.screen.query_one("#section", OptionList)
         await press(pilot, *"shang")
         assert ol.highlighted == 2
-        assert "商事登记项目审批服务科" in str(app.screen.query_one("#section-full", Static).render())
+        assert "商事登记项目审批服务科" in str(
+            app.screen.query_one("#section-full", Static).render()
+        )
         assert "shang" in str(ol.border_subtitle)
         for _ in range(5):
             await press(pilot, "backspace")

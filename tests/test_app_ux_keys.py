@@ -47,12 +47,21 @@ def test_one_letter_one_meaning() -> None:
     from screens.coordinator import ReviewScreen
 
     review = {b.key: b.description for b in ReviewScreen.BINDINGS if isinstance(b, Binding)}
-    assert review.get("v") == "审核通过" and review.get("b") == "退回修改" and review.get("j") == "重新打开"
+    assert (
+        review.get("v") == "审核通过"
+        and review.get("b") == "退回修改"
+        and review.get("j") == "重新打开"
+    )
 
 
 def test_help_lists_every_screen_key() -> None:
     """首页与逐项自查的每个单字母按键都写在帮助里。"""
-    written = {k.strip().lower() for _, keys in KEYMAP for ks, _ in keys for k in ks.replace("/", " ").split()}
+    written = {
+        k.strip().lower()
+        for _, keys in KEYMAP
+        for ks, _ in keys
+        for k in ks.replace("/", " ").split()
+    }
     for cls in (HomeScreen, ChecklistScreen):
         for b in cls.BINDINGS:
             assert isinstance(b, Binding)

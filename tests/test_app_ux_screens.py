@@ -69,11 +69,14 @@ async def until(pilot, condition, what: str = "", limit: float = 30.0) -> None: 
 
 
 async def finish_task(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await until(pilot, lambda: isinstance(app.screen, TaskModal) and app.screen.finished, "后台任务做完")
+    await until(
+        pilot, lambda: isinstance(app.screen, TaskModal) and app.screen.finished, "后台任务做完"
+    )
     await pilot.pause()
 
 
 # ── 首页 ──
+
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_home_header_keeps_phone_and_month_keys(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
@@ -118,13 +121,22 @@ async def test_home_score_whole_in_a_tiny_window(tmp_path: Path) -> None:
 
 # ── 逐项自查：台账的问题 ──
 
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_ledger_problems_listed_and_annotated_copy(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
-    src = make_ledger(tmp_path / "双公示台账.xlsx", [
-        lic(),
-        lic(**{"统一社会信用代码": "91350100M000100Y40", "行政许可决定文书号": "审批许字〔2026〕2号"}),  # 校验码错
-        lic(**{"许可机关": None, "行政许可决定文书号": "审批许字〔2026〕3号"}),  # 必填项为空
-    ])
+    src = make_ledger(
+        tmp_path / "双公示台账.xlsx",
+        [
+            lic(),
+            lic(
+                **{
+                    "统一社会信用代码": "91350100M000100Y40",
+                    "行政许可决定文书号": "审批许字〔2026〕2号",
+                }
+            ),  # 校验码错
+            lic(**{"许可机关": None, "行政许可决定文书号": "审批许字〔2026〕3号"}),  # 必填项为空
+        ],
+    )
     async with checklist_pilot(tmp_path, 2, size=size) as (app, pilot):
         await press(pilot, "l")
         await type_into(pilot, "#value", str(src))
@@ -142,7 +154,10 @@ async def test_ledger_problems_listed_and_annotated_copy(tmp_path: Path, size) -
         code = next(r for r in rows if r[1].startswith("统一社会"))
         assert code[0] == "3" and code[2].startswith("91350100M0") and code[3], rows
         # 表格下面写全光标所在的问题（80 列时表格里的说明截断了）
-        assert "第3行 统一社会信用代码「91350100M000100Y40」：统一社会信用代码校验位错误" in text_of(app, "#ledger-problem")
+        assert (
+            "第3行 统一社会信用代码「91350100M000100Y40」：统一社会信用代码校验位错误"
+            in text_of(app, "#ledger-problem")
+        )
         empty = next(r for r in rows if r[0] == "4")
         assert empty == ["4", "许可机关", "（空）", "必填项为空"], rows
         assert all(r[3] for r in rows)
@@ -171,9 +186,24 @@ async def test_ledger_problems_from_a_command_line_import(tmp_path: Path) -> Non
 
     from creditcheck.cli import main
 
-    src = make_ledger(tmp_path / "台账.xlsx", [lic(), lic(**{"许可机关": None, "行政许可决定文书号": "审批许字〔2026〕3号"})])
-    r = CliRunner().invoke(main, ["ledger", "import", str(src), "--section", "商事", "--month", "2026-11",
-                                  "--data", str(tmp_path / "data")])
+    src = make_ledger(
+        tmp_path / "台账.xlsx",
+        [lic(), lic(**{"许可机关": None, "行政许可决定文书号": "审批许字〔2026〕3号"})],
+    )
+    r = CliRunner().invoke(
+        main,
+        [
+            "ledger",
+            "import",
+            str(src),
+            "--section",
+            "商事",
+            "--month",
+            "2026-11",
+            "--data",
+            str(tmp_path / "data"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     async with checklist_pilot(tmp_path, 2) as (app, pilot):
         table = app.screen.query_one("#ledger-problems", DataTable)
@@ -184,6 +214,7 @@ async def test_ledger_problems_from_a_command_line_import(tmp_path: Path) -> Non
 
 # ── 情况说明：多行 ──
 
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_note_keeps_pasted_lines(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
     async with checklist_pilot(tmp_path, 4, size=size) as (app, pilot):
@@ -191,7 +222,9 @@ async def test_note_keeps_pasted_lines(tmp_path: Path, size) -> None:  # type: i
         assert isinstance(app.screen, TextModal)
         area = app.screen.query_one("#value", TextArea)
         assert app.focused is area
-        app.post_message(events.Paste("本月报送稿件2篇：\n1. 我局推行信用承诺制\n2. 诚信建设进社区"))  # 终端的粘贴先到 App
+        app.post_message(
+            events.Paste("本月报送稿件2篇：\n1. 我局推行信用承诺制\n2. 诚信建设进社区")
+        )  # 终端的粘贴先到 App
         await pilot.pause()
         await press(pilot, "enter")  # 回车是换行，不是保存
         assert isinstance(app.screen, TextModal)
@@ -205,6 +238,7 @@ async def test_note_keeps_pasted_lines(tmp_path: Path, size) -> None:  # type: i
 
 
 # ── 标记完成：提示与页面一致 ──
+
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_mark_done_moves_on_and_says_which(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
@@ -223,6 +257,7 @@ async def test_mark_done_moves_on_and_says_which(tmp_path: Path, size) -> None: 
 
 # ── 事件：顺带标记完成，保存后看得见 ──
 
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_event_form_marks_indicator_done(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
     async with checklist_pilot(tmp_path, 10, size=size) as (app, pilot):
@@ -234,9 +269,13 @@ async def test_event_form_marks_indicator_done(tmp_path: Path, size) -> None:  #
         await type_into(pilot, "#done", "11-28")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ChecklistScreen)
-        assert any("第10项「异议处理和信用修复」已标记完成" in m for m in messages(app)), messages(app)
+        assert any("第10项「异议处理和信用修复」已标记完成" in m for m in messages(app)), messages(
+            app
+        )
     sm = Store(tmp_path / "data").load_month("commerce", NOV)
-    assert sm.entries[10].status is Status.DONE and sm.entries[10].events[0].done_at == datetime(2026, 11, 28)
+    assert sm.entries[10].status is Status.DONE and sm.entries[10].events[0].done_at == datetime(
+        2026, 11, 28
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -259,6 +298,7 @@ async def test_saved_event_is_in_view(tmp_path: Path, size) -> None:  # type: ig
 
 
 # ── 佐证材料：上次的文件夹、一次几个文件、F2 之后没有旧的错误 ──
+
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_evidence_several_files_and_last_folder(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
@@ -308,6 +348,7 @@ async def test_evidence_several_files_and_last_folder(tmp_path: Path, size) -> N
 
 
 # ── 折行禁则 ──
+
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (120, 30)])
 async def test_no_line_starts_with_closing_punctuation(tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]

@@ -111,9 +111,20 @@ async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
         from creditcheck.models import Evidence
 
         at = app.ctx.now()
-        app.screen.session.change(lambda sm: ops.add_evidence(  # type: ignore[attr-defined]
-            sm, app.ctx.catalog, 1, Evidence("制度文件清单.docx", "/x/制度文件清单.docx", effective_date=at.date(),
-                                             attached_at=at), at))
+        app.screen.session.change(
+            lambda sm: ops.add_evidence(  # type: ignore[attr-defined]
+                sm,
+                app.ctx.catalog,
+                1,
+                Evidence(
+                    "制度文件清单.docx",
+                    "/x/制度文件清单.docx",
+                    effective_date=at.date(),
+                    attached_at=at,
+                ),
+                at,
+            )
+        )
         app.screen.render_page()  # type: ignore[attr-defined]
         await pilot.pause()
         rules = text_of(app, "#rules")
@@ -130,7 +141,9 @@ async def test_step_past_the_ends_explains(tmp_path: Path) -> None:
         await press(pilot, "right_square_bracket")
         assert app.screen.index == 3  # type: ignore[attr-defined]
         last = messages(app)[-1]
-        assert last.startswith("已是最后一项") and "还有 4 项未完成" in last and "第1项" in last, last
+        assert last.startswith("已是最后一项") and "还有 4 项未完成" in last and "第1项" in last, (
+            last
+        )
         app.screen.index = 0  # type: ignore[attr-defined]
         await press(pilot, "left_square_bracket")
         assert messages(app)[-1].startswith("已是第一项")
@@ -173,7 +186,13 @@ async def test_copy_previous_explains_when_nothing_to_copy(tmp_path: Path) -> No
     prev = SectionMonth("office", Month(2026, 10), cat.version)
     doc = tmp_path / "制度文件清单.docx"
     doc.write_text("清单", encoding="utf-8")
-    checklist.add_evidence(prev, cat, 1, attach(str(doc), now=datetime(2026, 10, 20, 9, 0)), datetime(2026, 10, 20, 9, 0))
+    checklist.add_evidence(
+        prev,
+        cat,
+        1,
+        attach(str(doc), now=datetime(2026, 10, 20, 9, 0)),
+        datetime(2026, 10, 20, 9, 0),
+    )
     with Store(data) as store:
         store.save_month(prev)
     app = make_app(tmp_path / "b", settings=configured("office", "王芳"))
@@ -221,4 +240,6 @@ async def test_review_screen_picks_up_new_submissions(tmp_path: Path) -> None:
         await settle(pilot)  # 在后台线程里比文件戳、重读
         row = next(r for r in screen.overview.rows if r.section_id == "social")  # type: ignore[attr-defined]
         assert row.review is ReviewState.SUBMITTED
-        assert any("社会事务科刚刚提交了2026年11月的材料" in m for m in messages(app)), messages(app)
+        assert any("社会事务科刚刚提交了2026年11月的材料" in m for m in messages(app)), messages(
+            app
+        )

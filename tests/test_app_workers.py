@@ -54,7 +54,9 @@ async def test_home_refresh_rereads_nothing_when_no_file_changed(tmp_path: Path)
         assert app.current.reads == reads  # 首页重画了两次，科室的各月一个文件也没重读
 
 
-async def test_coordinator_poll_reads_no_month_file_when_nothing_changed(catalog, tmp_path: Path) -> None:
+async def test_coordinator_poll_reads_no_month_file_when_nothing_changed(
+    catalog, tmp_path: Path
+) -> None:
     save_records(catalog, tmp_path / "data").close()
     app = make_app(tmp_path, settings=configured("system", "李玲"))
     async with app.run_test(size=(120, 36)) as pilot:

@@ -35,8 +35,14 @@ FILES = ROOT / "tools" / "bundle" / "files"
 
 
 # ── 依赖核对：按目标电脑的环境标记与 wheel 标签 ──
-def fake_wheel(folder: Path, name: str, version: str, tag: str = "py3-none-any",
-               requires: tuple[str, ...] = (), requires_python: str = "") -> Path:
+def fake_wheel(
+    folder: Path,
+    name: str,
+    version: str,
+    tag: str = "py3-none-any",
+    requires: tuple[str, ...] = (),
+    requires_python: str = "",
+) -> Path:
     path = folder / f"{name}-{version}-{tag}.whl"
     meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     if requires_python:
@@ -51,8 +57,12 @@ def fake_wheel(folder: Path, name: str, version: str, tag: str = "py3-none-any",
 def wheelhouse(tmp_path: Path) -> Path:
     house = tmp_path / "wheels"
     house.mkdir()
-    fake_wheel(house, "app", "1.0", requires=(
-        "clicky>=8", 'tomlish; python_version < "3.11"', 'webby; extra == "web"'))
+    fake_wheel(
+        house,
+        "app",
+        "1.0",
+        requires=("clicky>=8", 'tomlish; python_version < "3.11"', 'webby; extra == "web"'),
+    )
     fake_wheel(house, "clicky", "8.1", requires=('colour; platform_system == "Windows"',))
     fake_wheel(house, "webby", "2.0", "cp312-cp312-manylinux_2_17_x86_64")
     return house
@@ -75,7 +85,9 @@ def test_verify_checks_wheel_tags_and_python_version(wheelhouse: Path) -> None:
     with pytest.raises(BundleError, match="缺少 webby"):
         verify(wheelhouse, "app[web]==1.0", TARGETS["linux_x86_64"], "3.13")
     fake_wheel(wheelhouse, "colour", "1.0", requires_python=">=3.13")
-    with pytest.raises(BundleError, match="colour-1.0-py3-none-any.whl 要求 Python >=3.13，包里没有适合的版本"):
+    with pytest.raises(
+        BundleError, match="colour-1.0-py3-none-any.whl 要求 Python >=3.13，包里没有适合的版本"
+    ):
         verify(wheelhouse, "app==1.0", TARGETS["win_amd64"], "3.12")
     # 新版本不再支持旧的 Python 时，用包里为它准备的旧版本
     fake_wheel(wheelhouse, "colour", "0.9", requires_python=">=3.10")
@@ -98,18 +110,29 @@ def test_dependencies_come_from_pyproject() -> None:
     from creditcheck import __version__
 
     assert version == __version__
-    assert "{" not in (FILES / "安装.bat").read_text(encoding="utf-8").replace("%%V", "")  # 没有漏掉的占位符写法
+    assert "{" not in (FILES / "安装.bat").read_text(encoding="utf-8").replace(
+        "%%V", ""
+    )  # 没有漏掉的占位符写法
     assert "textual" not in (FILES / "install.sh").read_text(encoding="utf-8")  # 不另列依赖清单
 
 
 # ── zip 里的安装脚本与说明 ──
 def test_zip_layout_and_installers(tmp_path: Path, wheelhouse: Path) -> None:
-    out = write_zip(tmp_path / "dist" / "x-offline.zip", wheelhouse, "9.8.7",
-                    [TARGETS["win_amd64"], TARGETS["linux_x86_64"]], ["3.10", "3.13"])
+    out = write_zip(
+        tmp_path / "dist" / "x-offline.zip",
+        wheelhouse,
+        "9.8.7",
+        [TARGETS["win_amd64"], TARGETS["linux_x86_64"]],
+        ["3.10", "3.13"],
+    )
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
-        assert {"creditcheck-offline/安装.bat", "creditcheck-offline/install.sh",
-                "creditcheck-offline/使用说明.txt", "creditcheck-offline/wheels/app-1.0-py3-none-any.whl"} <= names
+        assert {
+            "creditcheck-offline/安装.bat",
+            "creditcheck-offline/install.sh",
+            "creditcheck-offline/使用说明.txt",
+            "creditcheck-offline/wheels/app-1.0-py3-none-any.whl",
+        } <= names
         bat_bytes = zf.read("creditcheck-offline/安装.bat")
         sh = zf.read("creditcheck-offline/install.sh").decode("utf-8")
         readme = zf.read("creditcheck-offline/使用说明.txt").decode("utf-8-sig")
@@ -126,7 +149,9 @@ def test_zip_layout_and_installers(tmp_path: Path, wheelhouse: Path) -> None:
         assert "3.10–3.13" in script
     assert "py -%%V" in bat and ".venv" in bat
     # 汉字的 GBK 第二字节不与 cmd 的特殊字符相撞（万一 cmd 没按双字节解析，也不会把它当成 | 或 ^）
-    risky = [c for c in set(bat) if ord(c) > 127 and any(b in b'|&<>^()%!"\\' for b in c.encode("gbk"))]
+    risky = [
+        c for c in set(bat) if ord(c) > 127 and any(b in b'|&<>^()%!"\\' for b in c.encode("gbk"))
+    ]
     assert risky == []
     assert mode & 0o111  # install.sh 解压后可执行
     for heading in ("一、先请信息技术人员准备 Python", "二、安装（两步）", "四、升级", "五、卸载"):
@@ -141,17 +166,23 @@ def test_install_sh_is_valid_posix_shell() -> None:
 
 
 # ── 桌面图标 ──
-def test_linux_shortcut_goes_to_the_xdg_desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_linux_shortcut_goes_to_the_xdg_desktop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path / "home"
     (home / ".config").mkdir(parents=True)
-    (home / ".config" / "user-dirs.dirs").write_text('XDG_DESKTOP_DIR="$HOME/桌面"\n', encoding="utf-8")
+    (home / ".config" / "user-dirs.dirs").write_text(
+        'XDG_DESKTOP_DIR="$HOME/桌面"\n', encoding="utf-8"
+    )
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     assert desktop_dir(home) == home / "桌面"
     exe = tmp_path / "安装 目录" / ".venv" / "bin" / "creditcheck"
     written = make_linux_shortcut(exe, home)
-    assert written == [home / "桌面" / f"{SHORTCUT_NAME}.desktop",
-                       home / ".local" / "share" / "applications" / f"{SHORTCUT_NAME}.desktop"]
+    assert written == [
+        home / "桌面" / f"{SHORTCUT_NAME}.desktop",
+        home / ".local" / "share" / "applications" / f"{SHORTCUT_NAME}.desktop",
+    ]
     text = written[0].read_text(encoding="utf-8")
     assert f'Exec="{exe}" start\n' in text
     assert "Terminal=true\n" in text and f"Name={SHORTCUT_NAME}\n" in text
@@ -159,7 +190,9 @@ def test_linux_shortcut_goes_to_the_xdg_desktop(tmp_path: Path, monkeypatch: pyt
 
 
 def test_desktop_exec_escapes_special_characters() -> None:
-    assert 'Exec="/opt/a\\$b\\"c/100%%/creditcheck" start' in desktop_entry(Path('/opt/a$b"c/100%/creditcheck'))
+    assert 'Exec="/opt/a\\$b\\"c/100%%/creditcheck" start' in desktop_entry(
+        Path('/opt/a$b"c/100%/creditcheck')
+    )
     assert desktop_dir(Path("/nonexistent-home")) == Path("/nonexistent-home/Desktop")
 
 
@@ -168,7 +201,10 @@ def test_windows_shortcut_uses_windows_terminal_when_installed() -> None:
     spec = windows_shortcut_spec(venv, "C:/Users/u/AppData/Local/Microsoft/WindowsApps/wt.exe")
     assert spec["CC_LNK_TARGET"].endswith("wt.exe")
     assert spec["CC_LNK_ARGS"].startswith(f"--title {SHORTCUT_NAME} -d ")
-    assert f'"{venv / WINDOWS_LAUNCHER}"' in spec["CC_LNK_ARGS"] and "cmd.exe /c" in spec["CC_LNK_ARGS"]
+    assert (
+        f'"{venv / WINDOWS_LAUNCHER}"' in spec["CC_LNK_ARGS"]
+        and "cmd.exe /c" in spec["CC_LNK_ARGS"]
+    )
     console = windows_shortcut_spec(venv, None)
     assert console["CC_LNK_TARGET"] == str(venv / WINDOWS_LAUNCHER) and console["CC_LNK_ARGS"] == ""
     assert console["CC_LNK_NAME"] == SHORTCUT_NAME
@@ -180,31 +216,44 @@ def test_windows_shortcut_uses_windows_terminal_when_installed() -> None:
 
 # ── 桌面图标按设置的打开方式启动 ──
 @pytest.mark.parametrize("mode", ["terminal", "browser"])
-def test_start_follows_the_launch_mode_setting(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_follows_the_launch_mode_setting(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CREDITCHECK_CONFIG", str(tmp_path / "config"))
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "settings.json").write_text(
-        json.dumps(Settings(section_id="office", person="李四", launch_mode=mode).to_dict()), encoding="utf-8")
+        json.dumps(Settings(section_id="office", person="李四", launch_mode=mode).to_dict()),
+        encoding="utf-8",
+    )
     calls: list[tuple[str, object]] = []
-    monkeypatch.setattr("creditcheck.cli.launch.launch", lambda data: calls.append(("terminal", data)))
-    monkeypatch.setattr("creditcheck.cli.web.serve_in_browser",
-                        lambda data, **kw: calls.append(("browser", data)))
+    monkeypatch.setattr(
+        "creditcheck.cli.launch.launch", lambda data: calls.append(("terminal", data))
+    )
+    monkeypatch.setattr(
+        "creditcheck.cli.web.serve_in_browser", lambda data, **kw: calls.append(("browser", data))
+    )
     result = CliRunner().invoke(main, ["start", "--data", str(tmp_path / "d")])
     assert result.exit_code == 0, result.output
     assert calls == [(mode, tmp_path / "d")]
 
 
-def test_without_the_web_extra_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_web_extra_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CREDITCHECK_CONFIG", str(tmp_path / "config"))
     monkeypatch.setitem(sys.modules, "textual_serve", None)  # 没装 [web] 扩展
     result = CliRunner().invoke(main, ["web", "--no-browser", "--data", str(tmp_path / "d")])
     assert result.exit_code == 2
-    assert result.output.strip() == ('错误：浏览器模式需要 web 扩展，请先安装：pip install "creditcheck[web]"'
-                                     "（离线安装包已包含）")
+    assert result.output.strip() == (
+        '错误：浏览器模式需要 web 扩展，请先安装：pip install "creditcheck[web]"'
+        "（离线安装包已包含）"
+    )
     # 桌面图标设成浏览器模式却没有扩展：说明一句，改在终端窗口中打开
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "settings.json").write_text(
-        json.dumps(Settings(section_id="office", person="李四", launch_mode="browser").to_dict()), encoding="utf-8")
+        json.dumps(Settings(section_id="office", person="李四", launch_mode="browser").to_dict()),
+        encoding="utf-8",
+    )
     calls: list[object] = []
     monkeypatch.setattr("creditcheck.cli.launch.launch", calls.append)
     result = CliRunner().invoke(main, ["start"])
@@ -242,14 +291,29 @@ async def test_settings_screen_offers_the_launch_mode(tmp_path: Path) -> None:
 
 # ── 真的打包、离线安装、运行 ──
 @pytest.mark.bundle
-@pytest.mark.skipif(os.environ.get("CREDITCHECK_BUNDLE_TEST") != "1",
-                    reason="真实打包需要连上软件包索引、耗时几分钟：设 CREDITCHECK_BUNDLE_TEST=1 运行（.ci/run 会设）")
+@pytest.mark.skipif(
+    os.environ.get("CREDITCHECK_BUNDLE_TEST") != "1",
+    reason="真实打包需要连上软件包索引、耗时几分钟：设 CREDITCHECK_BUNDLE_TEST=1 运行（.ci/run 会设）",
+)
 @pytest.mark.skipif(sys.platform == "win32", reason="本测试运行 install.sh（Linux）")
 def test_offline_bundle_installs_without_the_index(tmp_path: Path) -> None:
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"
     result = subprocess.run(
-        [sys.executable, "-m", "tools.bundle", "--target", "host", "--python", python, "--out", str(tmp_path / "dist")],
-        cwd=ROOT, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tools.bundle",
+            "--target",
+            "host",
+            "--python",
+            python,
+            "--out",
+            str(tmp_path / "dist"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     version = bundle.project_metadata()[1]
     zip_path = tmp_path / "dist" / f"creditcheck-{version}-offline.zip"
@@ -257,16 +321,40 @@ def test_offline_bundle_installs_without_the_index(tmp_path: Path) -> None:
         zf.extractall(tmp_path / "解压 位置")
     folder = tmp_path / "解压 位置" / "creditcheck-offline"
     wheels = {p.name.split("-")[0].lower() for p in (folder / "wheels").glob("*.whl")}
-    assert {"creditcheck", "textual", "textual_serve", "aiohttp", "python_docx", "openpyxl", "tinydb"} <= wheels
+    assert {
+        "creditcheck",
+        "textual",
+        "textual_serve",
+        "aiohttp",
+        "python_docx",
+        "openpyxl",
+        "tinydb",
+    } <= wheels
 
     # 一台“不能上网”的电脑：不用索引、不用本机的 pip 设置与 wheel 缓存，桌面在临时的主文件夹里
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "CREDITCHECK_"))}
-    env.update(PIP_NO_INDEX="1", PIP_CONFIG_FILE=os.devnull, PIP_NO_CACHE_DIR="1", HOME=str(home),
-               XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local" / "share"))
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
-    env["PATH"] = str(Path(sys.executable).resolve().parent) + os.pathsep + env["PATH"]  # 本机的 python3
-    installed = subprocess.run(["sh", str(folder / "install.sh")], env=env, capture_output=True, text=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PIP_", "VIRTUAL_ENV", "CREDITCHECK_"))
+    }
+    env.update(
+        PIP_NO_INDEX="1",
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_NO_CACHE_DIR="1",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+    )
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p
+    )
+    env["PATH"] = (
+        str(Path(sys.executable).resolve().parent) + os.pathsep + env["PATH"]
+    )  # 本机的 python3
+    installed = subprocess.run(
+        ["sh", str(folder / "install.sh")], env=env, capture_output=True, text=True
+    )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert "安装完成" in installed.stdout
     assert (home / "Desktop" / f"{SHORTCUT_NAME}.desktop").is_file()
@@ -274,10 +362,16 @@ def test_offline_bundle_installs_without_the_index(tmp_path: Path) -> None:
     app = folder / ".venv" / "bin" / "creditcheck"
     shown = subprocess.run([str(app), "--version"], env=env, capture_output=True, text=True)
     assert shown.stdout.strip() == f"creditcheck {version}"
-    demo = subprocess.run([str(app), "demo", "--no-tui", "--data", str(tmp_path / "演示")], env=env,
-                          capture_output=True, text=True)
+    demo = subprocess.run(
+        [str(app), "demo", "--no-tui", "--data", str(tmp_path / "演示")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert demo.returncode == 0, demo.stderr
     assert "演示数据已生成" in demo.stdout
     assert (tmp_path / "演示" / "sections" / "commerce").is_dir()
-    web = subprocess.run([str(folder / ".venv" / "bin" / "python"), "-c", "import textual_serve, aiohttp"], env=env)
+    web = subprocess.run(
+        [str(folder / ".venv" / "bin" / "python"), "-c", "import textual_serve, aiohttp"], env=env
+    )
     assert web.returncode == 0  # [web] 扩展也装上了

@@ -9,10 +9,20 @@ import pytest
 from creditcheck.catalog import Catalog, CatalogError, builtin_text, load_catalog, parse_catalog
 from creditcheck.rules import RuleKind
 
-PLAN = (Path(__file__).resolve().parents[2] / "shared" / "docs" / "implementation-plan.zh.txt")
+PLAN = Path(__file__).resolve().parents[2] / "shared" / "docs" / "implementation-plan.zh.txt"
 
-ALL = ["办公室", "组织人事科", "商事登记项目审批服务科", "社会事务项目审批服务科", "建设项目审批服务科",
-       "政务服务体系建设指导科", "综合受理窗口", "勘察服务科", "监督考核科", "公共资源交易中心"]
+ALL = [
+    "办公室",
+    "组织人事科",
+    "商事登记项目审批服务科",
+    "社会事务项目审批服务科",
+    "建设项目审批服务科",
+    "政务服务体系建设指导科",
+    "综合受理窗口",
+    "勘察服务科",
+    "监督考核科",
+    "公共资源交易中心",
+]
 BIZ = ["商事登记项目审批服务科", "社会事务项目审批服务科", "建设项目审批服务科"]
 BIZ_SYS = BIZ + ["政务服务体系建设指导科"]
 ORG = ["组织人事科", "办公室", "政务服务体系建设指导科"]
@@ -38,7 +48,12 @@ def names(cat: Catalog, ids: tuple[str, ...]) -> set[str]:
 
 def test_four_groups_ten_indicators(catalog: Catalog) -> None:
     assert [i.id for i in catalog.indicators] == list(range(1, 11))
-    assert list(dict.fromkeys(i.group for i in catalog.indicators)) == ["信用制度和基础建设", "营商环境", "信用监管", "权益保护"]
+    assert list(dict.fromkeys(i.group for i in catalog.indicators)) == [
+        "信用制度和基础建设",
+        "营商环境",
+        "信用监管",
+        "权益保护",
+    ]
 
 
 @pytest.mark.parametrize("iid", sorted(EXPECTED))
@@ -115,10 +130,14 @@ def _mutated(old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('sections = ["组织人事科", "办公室", "政务服务体系建设指导科"]', 'sections = ["组织人事科", "财务科"]', "指标 1：未知科室“财务科”"),
+        (
+            'sections = ["组织人事科", "办公室", "政务服务体系建设指导科"]',
+            'sections = ["组织人事科", "财务科"]',
+            "指标 1：未知科室“财务科”",
+        ),
         ('rule = "monthly:26"', 'rule = "fortnightly:2"', "指标 1：未知的期限规则类型"),
         ("id = 2\n", "id = 1\n", "指标序号 1 重复"),
-        ('weight = 10\nrecurring = true', 'recurring = true', "指标 1 缺少字段“weight”"),
+        ("weight = 10\nrecurring = true", "recurring = true", "指标 1 缺少字段“weight”"),
         ('event = "licence"', 'event = "party"', "未知事件类型“party”"),
     ],
 )
@@ -130,7 +149,9 @@ def test_validation_names_file_and_entry(old: str, new: str, message: str) -> No
 
 
 def test_user_catalog_replaces_builtin(tmp_path: Path) -> None:
-    text = _mutated('version = "2022.1"', 'version = "2026.1"').replace('effective = "2022-01"', 'effective = "2026-07"')
+    text = _mutated('version = "2022.1"', 'version = "2026.1"').replace(
+        'effective = "2022-01"', 'effective = "2026-07"'
+    )
     text = text.replace("weight = 10\nrecurring = true", "weight = 20\nrecurring = true", 1)
     (tmp_path / "catalog.toml").write_text(text, encoding="utf-8")
     cat = load_catalog(tmp_path)
@@ -150,7 +171,9 @@ def test_month_keeps_its_catalogue_version(tmp_path: Path) -> None:
     from creditcheck.month import Month
     from storage.catalogs import archive_user_catalog
 
-    new = _mutated('version = "2022.1"', 'version = "2026.2"').replace('effective = "2022-01"', 'effective = "2026-07"')
+    new = _mutated('version = "2022.1"', 'version = "2026.2"').replace(
+        'effective = "2022-01"', 'effective = "2026-07"'
+    )
     new = new.replace("weight = 10\nrecurring = true", "weight = 30\nrecurring = true", 1)
     (tmp_path / "catalog.toml").write_text(new, encoding="utf-8")
     assert archive_user_catalog(tmp_path) == tmp_path / "catalogs" / "2026.2.toml"
@@ -158,9 +181,14 @@ def test_month_keeps_its_catalogue_version(tmp_path: Path) -> None:
     assert catalog_for_month(tmp_path, Month(2026, 6)).version == "2022.1"
     assert catalog_for_month(tmp_path, Month(2026, 8)).indicator(1).weight == 30
     # 已记下版本的月份按记下的版本，即便用户目录后来又换了
-    (tmp_path / "catalog.toml").write_text(new.replace('version = "2026.2"', 'version = "2027.1"'), encoding="utf-8")
+    (tmp_path / "catalog.toml").write_text(
+        new.replace('version = "2026.2"', 'version = "2027.1"'), encoding="utf-8"
+    )
     assert catalog_for_month(tmp_path, Month(2026, 8), stored_version="2026.2").version == "2026.2"
-    assert catalog_for_month(tmp_path, Month(2026, 8), stored_version="2022.1").indicator(1).weight == 10
+    assert (
+        catalog_for_month(tmp_path, Month(2026, 8), stored_version="2022.1").indicator(1).weight
+        == 10
+    )
 
 
 def test_replaced_catalogue_does_not_share_its_index(catalog: Catalog) -> None:

@@ -18,7 +18,11 @@ def cc(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Comple
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "creditcheck", *args],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
     )
 
 
@@ -48,9 +52,21 @@ def test_catalog_text() -> None:
 @pytest.mark.parametrize(
     ("frm", "rule", "expected"),
     [
-        ("2026-09-30", "working-days:3", {"due": "2026-10-10", "effective_due": "2026-10-10", "calendar": "official"}),
-        ("2026-09", "monthly:26", {"due": "2026-09-26", "effective_due": "2026-09-24", "calendar": "official"}),
-        ("2026-09-30T15:00", "hours:48", {"due": "2026-10-02T15:00", "effective_due": "2026-10-02T15:00"}),
+        (
+            "2026-09-30",
+            "working-days:3",
+            {"due": "2026-10-10", "effective_due": "2026-10-10", "calendar": "official"},
+        ),
+        (
+            "2026-09",
+            "monthly:26",
+            {"due": "2026-09-26", "effective_due": "2026-09-24", "calendar": "official"},
+        ),
+        (
+            "2026-09-30T15:00",
+            "hours:48",
+            {"due": "2026-10-02T15:00", "effective_due": "2026-10-02T15:00"},
+        ),
         ("2027-03", "monthly:26", {"due": "2027-03-26", "calendar": "weekday-fallback"}),
     ],
 )
@@ -88,7 +104,10 @@ def test_errors_are_one_chinese_line(args: list[str], msg: str) -> None:
 def test_calendar_import_notice_and_show(data_dir: Path, tmp_path: Path) -> None:
     r = cc("calendar", "import", str(NOTICE), "--data", str(data_dir))
     assert r.returncode == 0, r.stderr
-    assert "已导入2026年节假日安排（逐日合并到内置安排上，未列出的日子照旧）：放假 33 天，调休上班 6 天" in r.stdout
+    assert (
+        "已导入2026年节假日安排（逐日合并到内置安排上，未列出的日子照旧）：放假 33 天，调休上班 6 天"
+        in r.stdout
+    )
     assert (data_dir / "calendar" / "2026.csv").is_file()
     s = cc("calendar", "show", "2026", "--data", str(data_dir))
     assert "2026-10-10  周六  上班  国庆节" in s.stdout and "用户导入（2026.csv）" in s.stdout
@@ -117,6 +136,8 @@ def test_calendar_show_unknown_year() -> None:
 
 def test_catalog_bad_user_file(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
-    (data_dir / "catalog.toml").write_text('version = "x"\neffective = "2026-01"\nsections = []\n', encoding="utf-8")
+    (data_dir / "catalog.toml").write_text(
+        'version = "x"\neffective = "2026-01"\nsections = []\n', encoding="utf-8"
+    )
     r = cc("catalog", "--data", str(data_dir))
     assert r.returncode != 0 and "缺少字段“indicators”" in r.stderr and str(data_dir) in r.stderr

@@ -28,8 +28,11 @@ PER_EXAMPLE_SECONDS = 60
 """一个例子（一条命令）最多运行的秒数；超过即判为“卡住”。远大于正常耗时，只为抓住死循环与阻塞。"""
 
 NOV = Month(2026, 11)
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @contextlib.contextmanager
@@ -69,7 +72,9 @@ def seed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sm = store.load_month(sid, NOV, "2022.1")
         sm.entry(1).note = "备注"
         store.save_month(sm)
-    store.save_ledger("commerce", NOV, "licence", [{"行政相对人名称": "甲公司", "许可决定日期": "2026-11-03"}])
+    store.save_ledger(
+        "commerce", NOV, "licence", [{"行政相对人名称": "甲公司", "许可决定日期": "2026-11-03"}]
+    )
     store.backup()
     return base
 
@@ -86,15 +91,60 @@ def _copy(seed: Path) -> Iterator[Path]:
 
 
 HOSTILE = [
-    "", " ", ".", "-", "--", "0", "-1", "99999", "9" * 5000, "\x00", "\u202e", "../../evil", "/dev/zero", "/dev/null",
-    "2026-02-30", "9999-12-31", "0001-01-01", "2026-13", "2026-11", "2026-11-28", "2026-11-28T25:00", "今天",
-    "商事登记科", "commerce", "office", "不存在的科室", "working-days:99999999", "natural-days:99999999999",
-    "hours:99999999999999", "monthly:0", "quota:3/decade", "working-days:" + "9" * 5000, "immediate",
-    "C:\\\\con\\\\aux", "\\\\\\\\host\\\\share\\\\x.exe", "%s%n", "{{正文}}", "😀" * 50,
+    "",
+    " ",
+    ".",
+    "-",
+    "--",
+    "0",
+    "-1",
+    "99999",
+    "9" * 5000,
+    "\x00",
+    "\u202e",
+    "../../evil",
+    "/dev/zero",
+    "/dev/null",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-13",
+    "2026-11",
+    "2026-11-28",
+    "2026-11-28T25:00",
+    "今天",
+    "商事登记科",
+    "commerce",
+    "office",
+    "不存在的科室",
+    "working-days:99999999",
+    "natural-days:99999999999",
+    "hours:99999999999999",
+    "monthly:0",
+    "quota:3/decade",
+    "working-days:" + "9" * 5000,
+    "immediate",
+    "C:\\\\con\\\\aux",
+    "\\\\\\\\host\\\\share\\\\x.exe",
+    "%s%n",
+    "{{正文}}",
+    "😀" * 50,
 ]
 VALUE = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))
-OUTPUT = st.sampled_from(["", ".", "/dev/null", "DATA/sections/office/2026-11.json", "DATA", "OUT/x.xlsx",
-                          "OUT/x", "OUT/子目录/不存在/x.xlsx", "OUT/\u202e.docx", "OUT/" + "长" * 300])
+OUTPUT = st.sampled_from(
+    [
+        "",
+        ".",
+        "/dev/null",
+        "DATA/sections/office/2026-11.json",
+        "DATA",
+        "OUT/x.xlsx",
+        "OUT/x",
+        "OUT/子目录/不存在/x.xlsx",
+        "OUT/\u202e.docx",
+        "OUT/" + "长" * 300,
+    ]
+)
 
 
 def _commands(v1: str, v2: str, out: str) -> list[list[str]]:
@@ -133,28 +183,53 @@ def test_fuzz_arguments(seed_dir: Path, which: int, v1: str, v2: str, out: str) 
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
 def _month_like(doc: object) -> bytes:
-    return json.dumps({"_meta": {"1": {"schema": 2}}, "months": {"1": doc}}, ensure_ascii=False).encode()
+    return json.dumps(
+        {"_meta": {"1": {"schema": 2}}, "months": {"1": doc}}, ensure_ascii=False
+    ).encode()
 
 
 CONTENT = st.one_of(
     st.binary(max_size=200),
     JSON.map(lambda v: json.dumps(v).encode()),
     JSON.map(_month_like),
-    st.fixed_dictionaries({"section_id": st.sampled_from(["office", 5, None]),
-                           "month": st.sampled_from(["2026-11", "2026-13", 7]),
-                           "entries": JSON, "history": JSON, "review": JSON}).map(_month_like),
-    st.sampled_from([b"[" * 100_000, b'{"months": ' + b"9" * 5000 + b"}", b'{"months": 5}', b"\x00" * 64,
-                     b'{"imports": {"1": {"month": "2026-11", "rows": "x"}}}', b'{"decisions": [{"action": 5}]}']),
+    st.fixed_dictionaries(
+        {
+            "section_id": st.sampled_from(["office", 5, None]),
+            "month": st.sampled_from(["2026-11", "2026-13", 7]),
+            "entries": JSON,
+            "history": JSON,
+            "review": JSON,
+        }
+    ).map(_month_like),
+    st.sampled_from(
+        [
+            b"[" * 100_000,
+            b'{"months": ' + b"9" * 5000 + b"}",
+            b'{"months": 5}',
+            b"\x00" * 64,
+            b'{"imports": {"1": {"month": "2026-11", "rows": "x"}}}',
+            b'{"decisions": [{"action": 5}]}',
+        ]
+    ),
 )
-TARGETS = ["sections/office/2026-11.json", "sections/commerce/ledger-licence-2026.json",
-           "reviews/office-2026-11.json", "packages/imports.json", "calendar/2026.csv", "catalog.toml",
-           "MANIFEST", "SETTINGS"]
+TARGETS = [
+    "sections/office/2026-11.json",
+    "sections/commerce/ledger-licence-2026.json",
+    "reviews/office-2026-11.json",
+    "packages/imports.json",
+    "calendar/2026.csv",
+    "catalog.toml",
+    "MANIFEST",
+    "SETTINGS",
+]
 READERS = [
     ["review", "show", "--section", "office", "--month", "2026-11"],
     ["overview", "--month", "2026-11"],
@@ -168,9 +243,12 @@ READERS = [
 
 
 @FUZZ
-@given(target=st.sampled_from(TARGETS), content=CONTENT, reader=st.sampled_from(range(len(READERS))))
-def test_fuzz_data_file_contents(seed_dir: Path, monkeypatch: pytest.MonkeyPatch, target: str, content: bytes,
-                                 reader: int) -> None:
+@given(
+    target=st.sampled_from(TARGETS), content=CONTENT, reader=st.sampled_from(range(len(READERS)))
+)
+def test_fuzz_data_file_contents(
+    seed_dir: Path, monkeypatch: pytest.MonkeyPatch, target: str, content: bytes, reader: int
+) -> None:
     with _copy(seed_dir) as data:
         outdir = data.parent / "out"
         outdir.mkdir()
@@ -187,7 +265,11 @@ def test_fuzz_data_file_contents(seed_dir: Path, monkeypatch: pytest.MonkeyPatch
         path.write_bytes(content)
         args = [a.replace("OUT", str(outdir)) for a in READERS[reader]]
         code, out = _invoke([*args, "--data", str(data)])
-        if args[0] == "doctor" and target not in ("SETTINGS", "packages/imports.json") and code == 0:
+        if (
+            args[0] == "doctor"
+            and target not in ("SETTINGS", "packages/imports.json")
+            and code == 0
+        ):
             # 体检说“一切正常”时，被改写的文件确实读得通（内容恰好合法，例如空白的 CSV）
             assert "一切正常" in out or "提醒" in out
 
@@ -197,9 +279,22 @@ def test_fifo_inputs_never_block(seed_dir: Path) -> None:
     with _copy(seed_dir) as data:
         fifo = data.parent / "fifo.docx"
         os.mkfifo(fifo)
-        for args in (["ledger", "check", str(fifo)], ["calendar", "import", str(fifo)],
-                     ["import", "package", str(fifo)], ["export", "submission", "--section", "office",
-                                                        "--month", "2026-11", "--template", str(fifo),
-                                                        "-o", str(data.parent / "s.docx")]):
+        for args in (
+            ["ledger", "check", str(fifo)],
+            ["calendar", "import", str(fifo)],
+            ["import", "package", str(fifo)],
+            [
+                "export",
+                "submission",
+                "--section",
+                "office",
+                "--month",
+                "2026-11",
+                "--template",
+                str(fifo),
+                "-o",
+                str(data.parent / "s.docx"),
+            ],
+        ):
             code, out = _invoke([*args, "--data", str(data)])
             assert code != 0 and ("命名管道" in out or "普通文件" in out), (args, out)

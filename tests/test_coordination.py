@@ -14,8 +14,14 @@ from creditcheck.coordination import CellState, assign_ranks, build_overview, tr
 from creditcheck.models import ReviewState
 from creditcheck.month import Month
 
-C, P, N, L, A, X = (CellState.DONE, CellState.IN_PROGRESS, CellState.NOT_STARTED, CellState.OVERDUE,
-                    CellState.NOT_APPLICABLE, CellState.NOT_ASSIGNED)
+C, P, N, L, A, X = (
+    CellState.DONE,
+    CellState.IN_PROGRESS,
+    CellState.NOT_STARTED,
+    CellState.OVERDUE,
+    CellState.NOT_APPLICABLE,
+    CellState.NOT_ASSIGNED,
+)
 
 
 @pytest.fixture
@@ -27,21 +33,21 @@ def ov(catalog, cal, data_dir):
 
 # 指标 1..10 的单元格，手工对照目录分工与上表写出
 EXPECTED_CELLS = {
-    "office":       [C, X, X, C, X, X, C, X, C, X],
+    "office": [C, X, X, C, X, X, C, X, C, X],
     # 第4项“每月26日前上报信用动态1篇”是配额义务：没有稿件的科室 11-26 起逾期
-    "personnel":    [C, X, X, L, X, X, N, X, A, X],
-    "commerce":     [X, C, C, C, A, C, X, C, C, C],
-    "social":       [X, C, C, C, C, C, X, C, C, A],
+    "personnel": [C, X, X, L, X, X, N, X, A, X],
+    "commerce": [X, C, C, C, A, C, X, C, C, C],
+    "social": [X, C, C, C, C, C, X, C, C, A],
     # 6 进行中但 11-26 的月报已过期；10 的异议函 11-24 收到，1 个工作日即 11-25 到期
     "construction": [X, C, C, L, N, L, X, C, C, L],
     # 7 的活动 11-27 09:00 结束，48 小时到 11-29 09:00，尚未逾期
-    "system":       [C, C, X, C, C, C, P, C, C, C],
+    "system": [C, C, X, C, C, C, P, C, C, C],
     # 没有记录：8 的月报（11-26）与 4 的每月1篇已过期；9 的“确认零存量、零增量”只是本软件的提醒，
     # 不是方案的期限，不算逾期
-    "window":       [X, X, X, L, X, X, X, L, N, X],
-    "survey":       [X, X, X, L, X, X, X, X, N, X],
-    "supervision":  [X, X, X, L, X, X, X, X, N, X],
-    "trading":      [X, X, X, L, X, X, X, X, N, X],
+    "window": [X, X, X, L, X, X, X, L, N, X],
+    "survey": [X, X, X, L, X, X, X, X, N, X],
+    "supervision": [X, X, X, L, X, X, X, X, N, X],
+    "trading": [X, X, X, L, X, X, X, X, N, X],
 }
 
 
@@ -69,7 +75,12 @@ def test_scores_completion_and_overdue_counts(ov):
     for sid, (done, total, weighted, cells, items) in expected.items():
         r = ov.row(sid)
         assert (r.score.done, r.score.total, r.score.weighted, r.overdue_cells, len(r.overdue)) == (
-            done, total, weighted, cells, items), sid
+            done,
+            total,
+            weighted,
+            cells,
+            items,
+        ), sid
     assert ov.row("commerce").completion_label == "7/7"
     assert ov.average_score == 47.2  # (100+33.3+100+100+50+88.9)/10 = 47.22
     assert ov.totals == (31, 47)
@@ -82,7 +93,13 @@ def test_overdue_items_name_the_obligation(ov):
     assert items[2].what == "异议协同处理函：某公司异议协同处理函"
     assert items[2].due_label == "11月25日"
     assert [r.section_id for r in ov.overdue_by_section] == [
-        "personnel", "construction", "window", "survey", "supervision", "trading"]
+        "personnel",
+        "construction",
+        "window",
+        "survey",
+        "supervision",
+        "trading",
+    ]
 
 
 def test_timeliness(ov):
@@ -93,9 +110,16 @@ def test_timeliness(ov):
     # 社会事务科：月报 2、3、6、8，稿件与每月1篇 → 6/6；体系建设科：月报 1、2、6、8，稿件与每月1篇 → 6/6
     # 建设项目科：月报 2、3、8 按时，6 逾期，每月1篇逾期，异议函逾期 → 3/6
     expected = {
-        "office": (3, 3), "personnel": (1, 2), "commerce": (5, 6), "social": (6, 6),
-        "construction": (3, 6), "system": (6, 6), "window": (0, 2), "survey": (0, 1),
-        "supervision": (0, 1), "trading": (0, 1),
+        "office": (3, 3),
+        "personnel": (1, 2),
+        "commerce": (5, 6),
+        "social": (6, 6),
+        "construction": (3, 6),
+        "system": (6, 6),
+        "window": (0, 2),
+        "survey": (0, 1),
+        "supervision": (0, 1),
+        "trading": (0, 1),
     }
     assert {r.section_id: (r.on_time, r.due) for r in ov.rows} == expected
     assert ov.timeliness_totals == (24, 34)
@@ -106,8 +130,16 @@ def test_ranking_ties_share_rank(ov):
     # 办公室与社会事务科都是 100 分、及时率 100%，并列第 1，按科室顺序办公室在前；
     # 商事登记科也是 100 分但及时率 5/6，排第 3；四个 0 分 0% 的科室并列第 7。
     assert [(r.section_id, r.rank) for r in ov.ranking] == [
-        ("office", 1), ("social", 1), ("commerce", 3), ("system", 4), ("construction", 5),
-        ("personnel", 6), ("window", 7), ("survey", 7), ("supervision", 7), ("trading", 7),
+        ("office", 1),
+        ("social", 1),
+        ("commerce", 3),
+        ("system", 4),
+        ("construction", 5),
+        ("personnel", 6),
+        ("window", 7),
+        ("survey", 7),
+        ("supervision", 7),
+        ("trading", 7),
     ]
 
 
@@ -117,7 +149,10 @@ def test_assign_ranks_timeliness_breaks_tie_and_no_due_counts_as_full(ov):
     rows = [replace(ov.row("social"), on_time=0, due=0), replace(ov.row("commerce"))]
     # 社会事务科没有到期事项（记 100%），商事登记科 5/6
     assert assign_ranks(rows) == {"social": 1, "commerce": 2}
-    rows = [replace(ov.row("commerce"), on_time=1, due=2), replace(ov.row("social"), on_time=2, due=4)]
+    rows = [
+        replace(ov.row("commerce"), on_time=1, due=2),
+        replace(ov.row("social"), on_time=2, due=4),
+    ]
     assert assign_ranks(rows) == {"commerce": 1, "social": 1}
 
 
@@ -143,14 +178,19 @@ def test_per_indicator_completion(ov):
         9: (10, 1, 5, 0, "55.6%"),
         10: (4, 1, 2, 1, "66.7%"),
     }
-    got = {c.indicator.id: (c.assigned, c.not_applicable, c.done, c.overdue, c.rate_label) for c in ov.indicators}
+    got = {
+        c.indicator.id: (c.assigned, c.not_applicable, c.done, c.overdue, c.rate_label)
+        for c in ov.indicators
+    }
     assert got == expected
 
 
 def test_submitted_and_not_submitted(ov):
     assert [r.section_id for r in ov.submitted] == ["office", "commerce", "social", "system"]
     assert [(r.section_id, r.review) for r in ov.not_submitted][:2] == [
-        ("personnel", ReviewState.RETURNED), ("construction", ReviewState.DRAFT)]
+        ("personnel", ReviewState.RETURNED),
+        ("construction", ReviewState.DRAFT),
+    ]
     assert len(ov.not_submitted) == 6
     assert ov.row("commerce").submitted_at == datetime(2026, 11, 25, 9, 30)
     assert not ov.row("window").stored and ov.row("commerce").stored
@@ -171,7 +211,9 @@ def test_bulletin_text(ov):
 def test_bulletin_empty_month_has_no_ranking_sentence(catalog, cal):
     ov = build_overview(catalog, cal, Month(2026, 11), [], NOW)
     text = ov.bulletin
-    assert text.startswith("2026年11月，全局10个科室中0个已报送信用状况监测材料，未报送的有办公室、")
+    assert text.startswith(
+        "2026年11月，全局10个科室中0个已报送信用状况监测材料，未报送的有办公室、"
+    )
     assert "排名前三" not in text
     assert all(r.rank == 1 for r in ov.rows)
 
@@ -198,7 +240,11 @@ def test_bulletin_all_done_and_submitted(catalog, cal):
 
 def test_future_month_nothing_overdue(catalog, cal):
     ov = build_overview(catalog, cal, Month(2026, 12), [], NOW)
-    assert all(c.state in (CellState.NOT_STARTED, CellState.NOT_ASSIGNED) for r in ov.rows for c in r.cells.values())
+    assert all(
+        c.state in (CellState.NOT_STARTED, CellState.NOT_ASSIGNED)
+        for r in ov.rows
+        for c in r.cells.values()
+    )
     assert all(r.due == 0 for r in ov.rows)
 
 
@@ -223,9 +269,16 @@ def test_trend_scores_each_month_with_its_catalogue_version(catalog, cal) -> Non
     from creditcheck.models import SectionMonth, Status
 
     # 假设五月的记录是按旧目录填的：那时办公室只负责第1项，且权重相同
-    old = replace(catalog, version="2021.1", indicators=tuple(
-        replace(i, sections=("office",)) if i.id == 1 else replace(i, sections=tuple(s for s in i.sections if s != "office"))
-        for i in catalog.indicators))
+    old = replace(
+        catalog,
+        version="2021.1",
+        indicators=tuple(
+            replace(i, sections=("office",))
+            if i.id == 1
+            else replace(i, sections=tuple(s for s in i.sections if s != "office"))
+            for i in catalog.indicators
+        ),
+    )
     may = SectionMonth("office", Month(2026, 5), "2021.1")
     _set(may, 1, Status.DONE, datetime(2026, 5, 20, 10, 0))
     seen: list[tuple[Month, str]] = []

@@ -43,12 +43,20 @@ class CoordinatorHarness(App[None]):
         self.push_screen(self.screen_cls(self.ctx, MONTH))
 
 
-def make_ctx(catalog, cal, data_dir: Path, *, store: Store | None = None, read_only: bool = False) -> AppContext:
+def make_ctx(
+    catalog, cal, data_dir: Path, *, store: Store | None = None, read_only: bool = False
+) -> AppContext:
     if store is None:
         store = Store(data_dir, read_only=read_only)
-    return AppContext(store=store, catalog=catalog, calendar=cal,
-                      settings=Settings(section_id="system", person="李玲"),
-                      save_settings=lambda s: None, now=lambda: NOW, data_dir=data_dir)
+    return AppContext(
+        store=store,
+        catalog=catalog,
+        calendar=cal,
+        settings=Settings(section_id="system", person="李玲"),
+        save_settings=lambda s: None,
+        now=lambda: NOW,
+        data_dir=data_dir,
+    )
 
 
 @pytest.fixture
@@ -76,8 +84,23 @@ async def test_overview_matrix_and_detail(ctx):
         assert isinstance(screen, OverviewScreen)
         table = screen.query_one("#matrix", DataTable)
         assert table.row_count == 10
-        assert _row(table, 4) == ["建设项目科", "－", "完", "完", "逾", "未", "逾", "－", "完", "完", "逾",
-                                  "4/8", "50.0", "5", "未提交"]
+        assert _row(table, 4) == [
+            "建设项目科",
+            "－",
+            "完",
+            "完",
+            "逾",
+            "未",
+            "逾",
+            "－",
+            "完",
+            "完",
+            "逾",
+            "4/8",
+            "50.0",
+            "5",
+            "未提交",
+        ]
         assert _row(table, 1)[9] == "无"
         assert "已报送 4/10 个科室" in _text(screen.query_one("#coord-status"))
         # 光标在办公室第1项；下移 4 行、右移 9 列到建设项目科第10项
@@ -152,7 +175,11 @@ async def test_review_approve_reopen_return(ctx, data_dir):
         await settle(pilot)
         sm = _load(data_dir, "commerce")
         assert sm.review is ReviewState.APPROVED
-        assert (sm.history[-1].action, sm.history[-1].by, sm.history[-1].at) == ("approve", "李玲", NOW)
+        assert (sm.history[-1].action, sm.history[-1].by, sm.history[-1].at) == (
+            "approve",
+            "李玲",
+            NOW,
+        )
         assert _row(table, 2)[1] == "审核通过"
         # 重新打开：理由为空时对话框不关，显示原因
         await pilot.press("j")
@@ -233,9 +260,18 @@ async def test_ranking_table_and_trends(ctx):
         screen = app.screen
         table = screen.query_one("#ranking", DataTable)
         ranks = [(_row(table, n)[0], _row(table, n)[1]) for n in range(table.row_count)]
-        assert ranks == [("1", "办公室"), ("1", "社会事务科"), ("3", "商事登记科"), ("4", "体系建设科"),
-                         ("5", "建设项目科"), ("6", "组织人事科"), ("7", "综合受理窗口"), ("7", "勘察服务科"),
-                         ("7", "监督考核科"), ("7", "公共资源交易中心")]
+        assert ranks == [
+            ("1", "办公室"),
+            ("1", "社会事务科"),
+            ("3", "商事登记科"),
+            ("4", "体系建设科"),
+            ("5", "建设项目科"),
+            ("6", "组织人事科"),
+            ("7", "综合受理窗口"),
+            ("7", "勘察服务科"),
+            ("7", "监督考核科"),
+            ("7", "公共资源交易中心"),
+        ]
         assert _row(table, 2)[4] == "5/6（83.3%）"
         sparks = list(screen.query(Sparkline))
         assert len(sparks) == 10
@@ -258,7 +294,10 @@ def test_sparkline_data_is_on_an_absolute_scale():
 @pytest.mark.parametrize(
     ("screen_cls", "press"),
     [
-        (OverviewScreen, ["down", "down", "down", "down", "right", "right", "right", "right", "right"]),
+        (
+            OverviewScreen,
+            ["down", "down", "down", "down", "right", "right", "right", "right", "right"],
+        ),
         (ReviewScreen, []),
         (RankingScreen, []),
         (OverviewScreen, ["down", "down", "down", "down", *["right"] * 9, "enter"]),

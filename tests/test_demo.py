@@ -14,14 +14,27 @@ from storage import Store
 
 def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     target = tmp_path / "demo"
-    r = subprocess.run([sys.executable, "-m", "creditcheck", "demo", "--no-tui", "--data", str(target)],
-                       capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "creditcheck", "demo", "--no-tui", "--data", str(target)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ),
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     store = Store(target, read_only=True)
     sm = store.load_month("commerce", Month(2026, 11))
     lic = sm.ledgers["licence"]
     # 演示台账 14 行：1 行未上报、1 行迟报、1 行校验位错、1 行重复文书号
-    assert lic["counts"] == {"decided": 14, "not_due": 0, "due": 14, "uploaded": 13, "on_time": 12, "compliant": 11}
+    assert lic["counts"] == {
+        "decided": 14,
+        "not_due": 0,
+        "due": 14,
+        "uploaded": 13,
+        "on_time": 12,
+        "compliant": 11,
+    }
     assert lic["rates"]["reported"] == round(13 / 14, 4)
     assert store.load_ledger("commerce", Month(2026, 11), "licence")
     # 用户看得见的演示台账文件名是中文（issue 14）
@@ -34,23 +47,37 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     assert not any("演示" in t for t in titles)  # 名称像真的，“演示”只写在备注里
     assert sm.review is ReviewState.SUBMITTED
     returned = store.load_month("social", Month(2026, 10))
-    assert returned.review is ReviewState.RETURNED and "签字页" in (returned.last_return_comment or "")
+    assert returned.review is ReviewState.RETURNED and "签字页" in (
+        returned.last_return_comment or ""
+    )
 
 
 def test_demo_folder_is_marked_and_opens_as_demo(tmp_path: Path) -> None:
     from creditcheck.cli.launch import DEMO_MARKER
 
     target = tmp_path / "任意名字"
-    r = subprocess.run([sys.executable, "-m", "creditcheck", "demo", "--no-tui", "--data", str(target)],
-                       capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "creditcheck", "demo", "--no-tui", "--data", str(target)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ),
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert (target / DEMO_MARKER).is_file()
 
 
 def test_backup_list_names_sections_in_chinese(tmp_path: Path) -> None:
     target = tmp_path / "demo"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "creditcheck", *a, "--data", str(target)],  # noqa: E731
-                                    capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120)
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "creditcheck", *a, "--data", str(target)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ),
+        timeout=120,
+    )
     assert run("demo", "--no-tui").returncode == 0
     out = run("restore").stdout
     assert "商事登记科 " in out and "体系科审核记录 " in out and "commerce" not in out

@@ -27,11 +27,19 @@ NAME = "商事登记科-2026年11月信用监测报送材料.docx"
 @pytest.fixture
 def saved(catalog, data_dir: Path, tmp_path: Path):
     sm = rich_month(catalog, "commerce", tmp_path / "files")
-    sm.ledgers["commitment"] = {"rows": 1, "counts": {"decided": 1, "uploaded": 1, "on_time": None, "compliant": 1},
-                                "rates": {"reported": 1.0, "timely": None, "compliant": 1.0}}
+    sm.ledgers["commitment"] = {
+        "rows": 1,
+        "counts": {"decided": 1, "uploaded": 1, "on_time": None, "compliant": 1},
+        "rates": {"reported": 1.0, "timely": None, "compliant": 1.0},
+    }
     store = Store(data_dir)
     store.save_month(sm)
-    store.save_ledger("commerce", sm.month, "commitment", [{"_row": 2, "主体名称": "某某公司", "承诺类型": "告知承诺"}])
+    store.save_ledger(
+        "commerce",
+        sm.month,
+        "commitment",
+        [{"_row": 2, "主体名称": "某某公司", "承诺类型": "告知承诺"}],
+    )
     return sm
 
 
@@ -55,15 +63,23 @@ def test_export_default_name_in_current_folder_and_figures_match_store(
     c = stored.entries[8].counts
     a, b, m = c["credit_checks"], c["joint_sanctions"], c["market_entities"]
     para8 = indicator_paragraph(doc, "信用核查和联合奖惩应用")
-    assert f"信用核查{a}次，联合奖惩{b}次，市场主体{m}户，应用比例{round((a + b) / m * 100, 2)}%。" in para8
+    assert (
+        f"信用核查{a}次，联合奖惩{b}次，市场主体{m}户，应用比例{round((a + b) / m * 100, 2)}%。"
+        in para8
+    )
     lic = stored.ledgers["licence"]["counts"]
-    rates = [t for t in tables_in(attachment_elements(doc, 3)) if t[0][1] == "计算方法"][0]  # “双公示”台账在前
+    rates = [t for t in tables_in(attachment_elements(doc, 3)) if t[0][1] == "计算方法"][
+        0
+    ]  # “双公示”台账在前
     assert rates[1][2] == f"{lic['uploaded']}÷{lic['decided']}"
     summary = tables_in(body_elements(doc))[0][1:]
     assert [int(r[0]) for r in summary] == sorted(stored.entries)
-    assert [r[4] for r in summary] == [str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)]
-    assert "1 | 告知承诺 | 某某公司" in "\n".join(" | ".join(r) for t in tables_in(attachment_elements(doc, 3))
-                                               for r in t)  # 台账行来自仓库
+    assert [r[4] for r in summary] == [
+        str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)
+    ]
+    assert "1 | 告知承诺 | 某某公司" in "\n".join(
+        " | ".join(r) for t in tables_in(attachment_elements(doc, 3)) for r in t
+    )  # 台账行来自仓库
     assert "责任要求" not in all_text(doc)
 
 
@@ -74,7 +90,17 @@ def test_refuses_to_overwrite_without_force(saved, data_dir: Path, tmp_path: Pat
     assert r.exit_code != 0
     assert f"错误：文件已存在：{out}。如需覆盖，请加 --force" in r.output
     assert out.read_bytes() == b"keep me"
-    r = run("-s", "商事登记项目审批服务科", "-m", "2026年11月", "--data", str(data_dir), "-o", str(out), "--force")
+    r = run(
+        "-s",
+        "商事登记项目审批服务科",
+        "-m",
+        "2026年11月",
+        "--data",
+        str(data_dir),
+        "-o",
+        str(out),
+        "--force",
+    )
     assert r.exit_code == 0, r.output
     assert paragraph_texts(body_elements(open_docx(out)))[-2] == "2026年11月28日"
 
@@ -88,11 +114,15 @@ def test_output_folder_gets_default_name(saved, data_dir: Path, tmp_path: Path) 
 
 
 def test_unknown_section_and_bad_month(data_dir: Path, tmp_path: Path) -> None:
-    r = run("-s", "财务科", "-m", "2026-11", "--data", str(data_dir), "-o", str(tmp_path / "x.docx"))
+    r = run(
+        "-s", "财务科", "-m", "2026-11", "--data", str(data_dir), "-o", str(tmp_path / "x.docx")
+    )
     assert r.exit_code != 0
     assert "错误：未知科室：“财务科”（可选：办公室、组织人事科、商事登记科" in r.output
     assert "Traceback" not in r.output
-    r = run("-s", "商事登记科", "-m", "2026-13", "--data", str(data_dir), "-o", str(tmp_path / "x.docx"))
+    r = run(
+        "-s", "商事登记科", "-m", "2026-13", "--data", str(data_dir), "-o", str(tmp_path / "x.docx")
+    )
     assert r.exit_code != 0 and "错误：" in r.output and "月份" in r.output
     assert not (tmp_path / "x.docx").exists()
 
@@ -107,8 +137,18 @@ def test_month_without_records_warns(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_missing_template_message(saved, data_dir: Path, tmp_path: Path) -> None:
-    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(tmp_path / "t.docx"),
-            "--template", str(tmp_path / "无.docx"))
+    r = run(
+        "-s",
+        "商事登记科",
+        "-m",
+        "2026-11",
+        "--data",
+        str(data_dir),
+        "-o",
+        str(tmp_path / "t.docx"),
+        "--template",
+        str(tmp_path / "无.docx"),
+    )
     assert r.exit_code != 0 and "错误：找不到 Word 模板" in r.output
     assert not (tmp_path / "t.docx").exists()
 
@@ -117,12 +157,25 @@ def test_folder_with_ledgers_and_requirements(saved, data_dir: Path, tmp_path: P
     from openpyxl import load_workbook
 
     out = tmp_path / "导出"
-    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder",
-            "--with-requirements")
+    r = run(
+        "-s",
+        "商事登记科",
+        "-m",
+        "2026-11",
+        "--data",
+        str(data_dir),
+        "-o",
+        str(out),
+        "--folder",
+        "--with-requirements",
+    )
     assert r.exit_code == 0, r.output
     folder = out / "商事登记科-2026年11月信用监测报送材料"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["商事登记科-2026年11月信用监测报送材料.docx", "工作台账-商事登记科-2026年11月.xlsx"]
+    assert names == [
+        "商事登记科-2026年11月信用监测报送材料.docx",
+        "工作台账-商事登记科-2026年11月.xlsx",
+    ]
     assert f"已导出工作台账：{folder / names[1]}" in r.output
     doc = open_docx(folder / names[0])
     body = paragraph_texts(body_elements(doc))
@@ -132,15 +185,38 @@ def test_folder_with_ledgers_and_requirements(saved, data_dir: Path, tmp_path: P
     assert "信用承诺和履约践诺" in wb.sheetnames  # 与 export ledgers 同一个工作簿
     # 再导出一次：文件已存在，不加 --force 时拒绝，原文件不动
     before = (folder / names[1]).read_bytes()
-    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder")
+    r = run(
+        "-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder"
+    )
     assert r.exit_code != 0 and "文件已存在" in r.output and "Traceback" not in r.output
     assert (folder / names[1]).read_bytes() == before
-    r = run("-s", "商事登记科", "-m", "2026-11", "--data", str(data_dir), "-o", str(out), "--folder", "--force")
+    r = run(
+        "-s",
+        "商事登记科",
+        "-m",
+        "2026-11",
+        "--data",
+        str(data_dir),
+        "-o",
+        str(out),
+        "--folder",
+        "--force",
+    )
     assert r.exit_code == 0, r.output
 
 
 def test_folder_without_ledgers(data_dir: Path, tmp_path: Path) -> None:
-    r = run("-s", "建设项目科", "-m", "2026-10", "--data", str(data_dir), "-o", str(tmp_path), "--folder")
+    r = run(
+        "-s",
+        "建设项目科",
+        "-m",
+        "2026-10",
+        "--data",
+        str(data_dir),
+        "-o",
+        str(tmp_path),
+        "--folder",
+    )
     assert r.exit_code == 0, r.output
     folder = tmp_path / "建设项目科-2026年10月信用监测报送材料"
     assert [p.name for p in folder.iterdir()] == ["建设项目科-2026年10月信用监测报送材料.docx"]

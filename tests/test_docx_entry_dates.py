@@ -39,11 +39,22 @@ def test_add_evidence_refuses_future_date_even_when_built_elsewhere(catalog) -> 
 def test_add_event_refuses_future_date(catalog, cal) -> None:
     sm = SectionMonth("commerce", Month(2026, 11), catalog.version)
     with pytest.raises(CreditCheckError) as e:
-        checklist.add_event(sm, catalog, cal, 10, "objection", "某函", datetime(2026, 12, 1, 9, 0), NOW)
+        checklist.add_event(
+            sm, catalog, cal, 10, "objection", "某函", datetime(2026, 12, 1, 9, 0), NOW
+        )
     assert str(e.value) == "发生日期 2026-12-01 晚于今天（2026-11-28），请核对"
     with pytest.raises(CreditCheckError, match="晚于今天"):
-        checklist.add_event(sm, catalog, cal, 10, "objection", "某函", datetime(2026, 11, 20, 9, 0), NOW,
-                            done_at=datetime(2026, 11, 29, 9, 0))
+        checklist.add_event(
+            sm,
+            catalog,
+            cal,
+            10,
+            "objection",
+            "某函",
+            datetime(2026, 11, 20, 9, 0),
+            NOW,
+            done_at=datetime(2026, 11, 29, 9, 0),
+        )
     assert not sm.entry(10).events
 
 
@@ -62,7 +73,9 @@ def test_evidence_date_rule_holds_for_any_day(days: int) -> None:
         check_evidence_date(d, NOW)
 
 
-@pytest.mark.parametrize("now", [datetime(2026, 12, 1, 9, 0), datetime(2026, 11, 5, 8, 0), datetime(2026, 11, 28, 10, 0)])
+@pytest.mark.parametrize(
+    "now", [datetime(2026, 12, 1, 9, 0), datetime(2026, 11, 5, 8, 0), datetime(2026, 11, 28, 10, 0)]
+)
 def test_demo_never_dates_anything_after_now(now: datetime, catalog, cal, tmp_path: Path) -> None:
     from storage.demo import make_demo
     from storage.store import Store
@@ -75,10 +88,18 @@ def test_demo_never_dates_anything_after_now(now: datetime, catalog, cal, tmp_pa
             for entry in sm.entries.values():
                 for ev in entry.evidence:
                     seen += 1
-                    assert ev.effective_date is None or ev.effective_date <= now.date(), (section.id, sm.month, ev)
+                    assert ev.effective_date is None or ev.effective_date <= now.date(), (
+                        section.id,
+                        sm.month,
+                        ev,
+                    )
                 for event in entry.events:
                     assert event.occurred_at <= now, (section.id, sm.month, event)
-                    assert event.done_at is None or event.done_at <= now, (section.id, sm.month, event)
+                    assert event.done_at is None or event.done_at <= now, (
+                        section.id,
+                        sm.month,
+                        event,
+                    )
     assert seen > 50
     cur = store.load_month("commerce", Month.of(now.date()))
     assert cur.plans.startswith("部分“双公示”信息临近")

@@ -31,7 +31,13 @@ def _sample(tmp_path: Path, profile: str = "standard") -> Path:
     doc.heading(2, "责任要求")
     doc.heading(3, "台账")
     doc.paragraph([("状态：", "h"), ("已完成", "")])
-    doc.table(["序号", "指标"], [["1", "双公示"], ["2", "信用动态"]], widths=[1, 4], align="cl", shaded=[1])
+    doc.table(
+        ["序号", "指标"],
+        [["1", "双公示"], ["2", "信用动态"]],
+        widths=[1, 4],
+        align="cl",
+        shaded=[1],
+    )
     doc.signature("商事登记项目审批服务科", "专人：张三", date(2026, 11, 9))
     return doc.save(tmp_path / "样例.docx")
 
@@ -39,8 +45,17 @@ def _sample(tmp_path: Path, profile: str = "standard") -> Path:
 def test_page_size_margins_and_grid(tmp_path: Path) -> None:
     doc = open_docx(_sample(tmp_path))
     sec = doc.sections[0]
-    mm = [round(v.mm, 1) for v in (sec.page_width, sec.page_height, sec.top_margin, sec.bottom_margin,
-                                   sec.left_margin, sec.right_margin)]
+    mm = [
+        round(v.mm, 1)
+        for v in (
+            sec.page_width,
+            sec.page_height,
+            sec.top_margin,
+            sec.bottom_margin,
+            sec.left_margin,
+            sec.right_margin,
+        )
+    ]
     assert mm == [210, 297, 37, 35, 28, 26]
     grid = sec._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "linesAndChars"
@@ -54,12 +69,19 @@ def _para(doc, sid: str):
 
 @pytest.mark.parametrize(
     ("profile", "body", "kai", "hei", "title"),
-    [("standard", "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体"), ("system", "仿宋", "楷体", "黑体", "宋体")],
+    [
+        ("standard", "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体"),
+        ("system", "仿宋", "楷体", "黑体", "宋体"),
+    ],
 )
-def test_fonts_and_sizes(tmp_path: Path, profile: str, body: str, kai: str, hei: str, title: str) -> None:
+def test_fonts_and_sizes(
+    tmp_path: Path, profile: str, body: str, kai: str, hei: str, title: str
+) -> None:
     doc = open_docx(_sample(tmp_path, profile))
     t = _para(doc, "GwTitle")
-    assert t.text == "商事登记项目审批服务科\n2026年11月信用状况监测工作报送材料"  # 放不下一行，按段回行
+    assert (
+        t.text == "商事登记项目审批服务科\n2026年11月信用状况监测工作报送材料"
+    )  # 放不下一行，按段回行
     assert (east_asia_font(doc, t._p), font_size(doc, t._p)) == (title, 22)
     assert t.style.paragraph_format.alignment == 1  # 居中（样式里）
     body_p = next(p for p in doc.paragraphs if p.text == "正文第一段。")
@@ -145,7 +167,15 @@ def test_signature_date_longer_than_org(tmp_path: Path) -> None:
 
 
 def test_numbers() -> None:
-    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 21, 99)] == ["一", "九", "十", "十一", "二十", "二十一", "九十九"]
+    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 21, 99)] == [
+        "一",
+        "九",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "九十九",
+    ]
     assert [heading_number(lv, 3) for lv in (1, 2, 3, 4)] == ["三、", "（三）", "3.", "（3）"]
     assert text_width("2026年11月9日") == 6.5
 
@@ -158,7 +188,13 @@ def test_heading_numbers_restart(tmp_path: Path) -> None:
     doc.heading(1, "乙")
     doc.heading(2, "子")
     out = open_docx(doc.save(tmp_path / "h.docx"))
-    assert [p.text for p in out.paragraphs if p.text] == ["一、甲", "（一）子", "（二）丑", "二、乙", "（一）子"]
+    assert [p.text for p in out.paragraphs if p.text] == [
+        "一、甲",
+        "（一）子",
+        "（二）丑",
+        "二、乙",
+        "（一）子",
+    ]
 
 
 def test_template_keeps_letterhead_header_and_styles(tmp_path: Path) -> None:
@@ -176,7 +212,11 @@ def test_template_keeps_letterhead_header_and_styles(tmp_path: Path) -> None:
     doc.paragraph("我们的正文。")
     out = open_docx(doc.save(tmp_path / "套模板.docx"))
     texts = [p.text for p in out.paragraphs]
-    assert texts.index("红头：济南市历城区行政审批服务局文件") < texts.index("测试标题") < texts.index("我们的正文。")
+    assert (
+        texts.index("红头：济南市历城区行政审批服务局文件")
+        < texts.index("测试标题")
+        < texts.index("我们的正文。")
+    )
     assert texts.index("我们的正文。") < texts.index("模板尾部")
     assert PLACEHOLDER not in "\n".join(texts)
     assert out.sections[0].header.paragraphs[0].text == "历城区行政审批服务局"
@@ -224,15 +264,78 @@ def test_control_characters_are_dropped(tmp_path: Path) -> None:
 
 # OOXML 架构规定的子元素顺序（本模块用到的部分）；Word 遇到顺序错误会报“无法读取的内容”。
 _ORDER = {
-    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
-            "kinsoku", "wordWrap", "overflowPunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-            "snapToGrid", "spacing", "ind", "contextualSpacing", "jc", "textAlignment", "outlineLvl", "rPr"],
-    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "w", "kern", "position", "sz", "szCs",
-            "u", "lang"],
-    "tblPr": ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "pPr": [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "widowControl",
+        "numPr",
+        "pBdr",
+        "shd",
+        "tabs",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "jc",
+        "textAlignment",
+        "outlineLvl",
+        "rPr",
+    ],
+    "rPr": [
+        "rStyle",
+        "rFonts",
+        "b",
+        "bCs",
+        "i",
+        "iCs",
+        "color",
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "u",
+        "lang",
+    ],
+    "tblPr": [
+        "tblStyle",
+        "tblW",
+        "jc",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+    ],
     "tcPr": ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "vAlign"],
-    "style": ["name", "aliases", "basedOn", "next", "link", "uiPriority", "semiHidden", "unhideWhenUsed", "qFormat",
-              "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr"],
+    "style": [
+        "name",
+        "aliases",
+        "basedOn",
+        "next",
+        "link",
+        "uiPriority",
+        "semiHidden",
+        "unhideWhenUsed",
+        "qFormat",
+        "rsid",
+        "pPr",
+        "rPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+    ],
 }
 
 
@@ -256,7 +359,7 @@ def test_child_order_follows_schema(catalog, cal, tmp_path: Path) -> None:
         root = etree.fromstring(z.read(name))
         for parent, order in _ORDER.items():
             for el in root.iter(w + parent):
-                tags = [c.tag[len(w):] for c in el if c.tag.startswith(w)]
+                tags = [c.tag[len(w) :] for c in el if c.tag.startswith(w)]
                 known = [order.index(t) for t in tags if t in order]
                 assert known == sorted(known), f"{name}: {parent} 子元素顺序 {tags}"
                 checked += 1

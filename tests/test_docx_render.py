@@ -13,23 +13,42 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                                reason="没有安装 LibreOffice 或 poppler")
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="没有安装 LibreOffice 或 poppler",
+)
 
 DEMO_NOW = datetime(2026, 12, 1, 10, 0)
 
 
 def _pdf(docx: Path, tmp_path: Path) -> Path:
     profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(docx.parent), str(docx)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(docx.parent),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return docx.with_suffix(".pdf")
 
 
 def _page_of(pdf: Path, text: str) -> int:
     for page in range(1, 20):
-        r = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if r.returncode != 0:
             break
         if text in r.stdout.replace(" ", ""):
@@ -47,8 +66,14 @@ def test_demo_month_body_fits_on_two_pages(catalog, cal, tmp_path: Path) -> None
     make_demo(tmp_path / "demo", DEMO_NOW, catalog, cal)
     store = Store(tmp_path / "demo", read_only=True)
     sm = store.load_month("commerce", Month.of(DEMO_NOW.date()))
-    rows = {k: r for k in ("commitment", "code-errors") if (r := store.load_ledger("commerce", sm.month, k))}
-    out = export_submission(catalog, cal, sm, Settings(), tmp_path / "商事登记科.docx", now=DEMO_NOW, ledger_rows=rows)
+    rows = {
+        k: r
+        for k in ("commitment", "code-errors")
+        if (r := store.load_ledger("commerce", sm.month, k))
+    }
+    out = export_submission(
+        catalog, cal, sm, Settings(), tmp_path / "商事登记科.docx", now=DEMO_NOW, ledger_rows=rows
+    )
     pdf = _pdf(out, tmp_path)
     assert _page_of(pdf, "（联系人：") <= 2
     assert _page_of(pdf, "附件1") == 3  # 附件另起一页

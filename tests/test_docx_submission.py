@@ -41,12 +41,22 @@ from exports.submission import (
     obligation_state,
 )
 
-SETTINGS = Settings(section_id="commerce", person="设置里的人", phone="0000", font_profile="standard")
+SETTINGS = Settings(
+    section_id="commerce", person="设置里的人", phone="0000", font_profile="standard"
+)
 NESTED = re.compile(r"（[^（）]*（")
 
 
-def _export(catalog, cal, sm: SectionMonth, tmp_path: Path, *, now: datetime = NOW, settings: Settings = SETTINGS,
-            **kw):
+def _export(
+    catalog,
+    cal,
+    sm: SectionMonth,
+    tmp_path: Path,
+    *,
+    now: datetime = NOW,
+    settings: Settings = SETTINGS,
+    **kw,
+):
     path = export_submission(catalog, cal, sm, settings, tmp_path / "out.docx", now=now, **kw)
     return open_docx(path)
 
@@ -65,28 +75,48 @@ def test_report_structure(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, sm, tmp_path)
     assigned = catalog.assigned("commerce")
     assert [i.id for i in assigned] == [2, 3, 4, 5, 6, 8, 9, 10]
-    assert paragraphs_with_style(doc, "GwTitle")[0] == ("商事登记项目审批服务科关于\n"
-                                                        "2026年11月信用状况监测工作情况的报告")
-    assert doc.core_properties.title == "商事登记项目审批服务科关于2026年11月信用状况监测工作情况的报告"
+    assert paragraphs_with_style(doc, "GwTitle")[0] == (
+        "商事登记项目审批服务科关于\n2026年11月信用状况监测工作情况的报告"
+    )
+    assert (
+        doc.core_properties.title
+        == "商事登记项目审批服务科关于2026年11月信用状况监测工作情况的报告"
+    )
     body = _body(doc)
     # 主送：标题下空一行，顶格，全角冒号
     title_at = next(i for i, t in enumerate(body) if t.startswith("商事登记项目审批服务科关于"))
     assert body[title_at + 1] == "" and body[title_at + 2] == "政务服务体系建设指导科："
     addressee = [p for p in doc.paragraphs if p.text == "政务服务体系建设指导科："][0]
     assert style_id(addressee) == "GwPlain"  # 公文顶格样式：没有首行缩进
-    assert paragraphs_with_style(doc, "GwHeading1") == ["一、总体情况", "二、各项指标完成情况", "三、存在问题和下步打算"]
+    assert paragraphs_with_style(doc, "GwHeading1") == [
+        "一、总体情况",
+        "二、各项指标完成情况",
+        "三、存在问题和下步打算",
+    ]
     # 每个指标一段，以“（一）简称。”开头，楷体
     numerals = "一二三四五六七八"
     for n, ind in enumerate(assigned):
         assert indicator_paragraph(doc, ind.short).startswith(f"（{numerals[n]}）{ind.short}。")
     # 三、存在问题和下步打算：专人写的，每行一段
     i3 = body.index("三、存在问题和下步打算")
-    assert body[i3 + 1:i3 + 3] == ["个别许可信息上传偏晚。", "下步将在许可决定后3个工作日内上传。"]
+    assert body[i3 + 1 : i3 + 3] == [
+        "个别许可信息上传偏晚。",
+        "下步将在许可决定后3个工作日内上传。",
+    ]
     # 附件说明：只列真有的附件，回行对齐；之后是落款与附注
     i_att = body.index("附件：1.本月佐证材料清单")
     assert body[i_att - 1] == ""
-    assert body[i_att:i_att + 3] == ["附件：1.本月佐证材料清单", "2.本月事项办理情况", "3.工作台账统计"]
-    assert body[-4:] == ["", "商事登记项目审批服务科", "2026年11月28日", "（联系人：李四，电话：0531-88123456）"]
+    assert body[i_att : i_att + 3] == [
+        "附件：1.本月佐证材料清单",
+        "2.本月事项办理情况",
+        "3.工作台账统计",
+    ]
+    assert body[-4:] == [
+        "",
+        "商事登记项目审批服务科",
+        "2026年11月28日",
+        "（联系人：李四，电话：0531-88123456）",
+    ]
     assert "专人" not in "".join(body[-4:])
     # 附件各另起一页，“附件N”黑体顶格，标题在第三行
     assert attachment_labels(doc) == ["附件1", "附件2", "附件3"]
@@ -128,7 +158,10 @@ def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
     assert overall.startswith("本月负责指标8项，已完成8项；")
     assert "逾期完成1项" in overall and "按权重计算得分100.0分。" in overall
     assert overall.endswith("按权重计算得分100.0分。")
-    assert paragraphs_with_style(doc, "GwCaption")[0] == "表1　2026年11月监测指标完成情况（报送期限11月26日）"
+    assert (
+        paragraphs_with_style(doc, "GwCaption")[0]
+        == "表1　2026年11月监测指标完成情况（报送期限11月26日）"
+    )
     rows = _table1(doc)
     assert rows[0] == ["序号", "指标", "完成情况", "完成日期", "材料"]
     assert [r[0] for r in rows[1:]] == ["2", "3", "4", "5", "6", "8", "9", "10"]
@@ -140,7 +173,10 @@ def test_monthly_due_moves_to_the_previous_working_day(catalog, cal, tmp_path: P
 
     sm = SectionMonth("office", Month(2026, 12), catalog.version)  # 2026年12月26日是星期六
     doc = _export(catalog, cal, sm, tmp_path, now=datetime(2026, 12, 1, 9, 0))
-    assert paragraphs_with_style(doc, "GwCaption")[0] == "表1　2026年12月监测指标完成情况（报送期限12月25日）"
+    assert (
+        paragraphs_with_style(doc, "GwCaption")[0]
+        == "表1　2026年12月监测指标完成情况（报送期限12月25日）"
+    )
 
 
 def test_person_and_phone_fall_back_to_settings(catalog, cal, tmp_path: Path) -> None:
@@ -189,12 +225,16 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
     assert rows[0][2] == "未开始，1项已逾期"
     assert indicator_paragraph(doc, "双公示工作质量").endswith("本月材料已过报送期限，尚未报送。")
     body = _body(doc)
-    assert indicator_paragraph(doc, "信用动态信息报送").endswith("尚未开展。本月无信用动态。本月要求至少1篇，尚未完成。")
+    assert indicator_paragraph(doc, "信用动态信息报送").endswith(
+        "尚未开展。本月无信用动态。本月要求至少1篇，尚未完成。"
+    )
     plans = body[body.index("三、存在问题和下步打算") + 1]
     monthly = sum(1 for i in assigned if i.monthly_rules)
     assert monthly == 5
-    assert plans == ("本月尚有5项逾期未完成：双公示工作质量、信用承诺和履约践诺信息归集、信用动态信息报送、"
-                     "“信易批”应用场景、信用核查和联合奖惩应用的本月材料，期限11月26日。下步将抓紧办理，办结后补报。")
+    assert plans == (
+        "本月尚有5项逾期未完成：双公示工作质量、信用承诺和履约践诺信息归集、信用动态信息报送、"
+        "“信易批”应用场景、信用核查和联合奖惩应用的本月材料，期限11月26日。下步将抓紧办理，办结后补报。"
+    )
     assert plans.endswith("下步将抓紧办理，办结后补报。")
     # 没有附件：不写附件说明，也没有附件页
     assert not any(t.startswith("附件：") for t in body)
@@ -204,7 +244,10 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
 def test_plans_default_when_all_on_time(catalog, cal, tmp_path: Path) -> None:
     sm = rich_month(catalog, "commerce", tmp_path / "files")
     body = _body(_export(catalog, cal, sm, tmp_path))
-    assert body[body.index("三、存在问题和下步打算") + 1] == "本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"
+    assert (
+        body[body.index("三、存在问题和下步打算") + 1]
+        == "本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"
+    )
 
 
 def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -> None:
@@ -213,17 +256,31 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     e.status, e.completed_at = Status.DONE, datetime(2026, 11, 20, 9, 0)
     e.events = [
         # 周五收函，下一个工作日（周一）处理完：按时。表单只写日期时，时刻为 00:00
-        Event("objection", "异议函甲", datetime(2026, 11, 13, 0, 0), datetime(2026, 11, 16, 0, 0),
-              fields={"letter_no": "济信异〔2026〕15号"}),
+        Event(
+            "objection",
+            "异议函甲",
+            datetime(2026, 11, 13, 0, 0),
+            datetime(2026, 11, 16, 0, 0),
+            fields={"letter_no": "济信异〔2026〕15号"},
+        ),
         # 周一收函，周三才处理：逾期
-        Event("objection", "异议函乙", datetime(2026, 11, 16, 10, 0), datetime(2026, 11, 18, 10, 0)),
+        Event(
+            "objection", "异议函乙", datetime(2026, 11, 16, 10, 0), datetime(2026, 11, 18, 10, 0)
+        ),
         # 周四收函，至今未处理：未完成（已逾期）
         Event("objection", "异议函丙", datetime(2026, 11, 26, 9, 0)),
     ]
     doc = _export(catalog, cal, sm, tmp_path)
     (rows,) = tables_in(attachment_elements(doc, 1))
     assert rows[0] == ["序号", "事项", "收函日期", "期限", "处理完成日期", "办理情况"]
-    assert rows[1] == ["1", "异议函甲\n来函编号：济信异〔2026〕15号", "11月13日", "11月16日", "11月16日", "按时完成"]
+    assert rows[1] == [
+        "1",
+        "异议函甲\n来函编号：济信异〔2026〕15号",
+        "11月13日",
+        "11月16日",
+        "11月16日",
+        "按时完成",
+    ]
     assert rows[2] == ["2", "异议函乙", "11月16日", "11月17日", "11月18日", "逾期完成"]
     assert rows[3] == ["3", "异议函丙", "11月26日", "11月27日", "—", "未完成\n（已逾期）"]
     assert "00:00" not in all_text(doc)
@@ -241,17 +298,43 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
 
 def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("system", MONTH, catalog.version)
-    sm.entry(4).events = [Event("article", "信用承诺宣传", datetime(2026, 11, 5, 10, 0), datetime(2026, 11, 6, 9, 0))]
-    sm.entry(7).events = [Event("activity", "诚信建设进社区", datetime(2026, 11, 12, 17, 0),
-                                datetime(2026, 11, 13, 9, 0), fields={"materials": "活动方案、现场照片"})]
+    sm.entry(4).events = [
+        Event("article", "信用承诺宣传", datetime(2026, 11, 5, 10, 0), datetime(2026, 11, 6, 9, 0))
+    ]
+    sm.entry(7).events = [
+        Event(
+            "activity",
+            "诚信建设进社区",
+            datetime(2026, 11, 12, 17, 0),
+            datetime(2026, 11, 13, 9, 0),
+            fields={"materials": "活动方案、现场照片"},
+        )
+    ]
     doc = _export(catalog, cal, sm, tmp_path)
     tables = tables_in(attachment_elements(doc, 1))
-    assert tables[0][1] == ["1", "信用承诺宣传", "11月5日\n10:00", "11月7日\n10:00", "11月6日\n09:00", "按时完成"]
-    assert tables[1][1] == ["1", "诚信建设进社区\n活动材料：活动方案、现场照片", "11月12日\n17:00", "11月14日\n17:00",
-                            "11月13日\n09:00", "按时完成"]
-    assert indicator_paragraph(doc, "信用动态信息报送").endswith("信用动态1件，已按时完成。已达到要求。")
-    assert ("诚信宣传活动1件，已按时完成。全年要求至少2次，全年进度以各月合计为准。"
-            in indicator_paragraph(doc, "诚信宣传教育活动"))
+    assert tables[0][1] == [
+        "1",
+        "信用承诺宣传",
+        "11月5日\n10:00",
+        "11月7日\n10:00",
+        "11月6日\n09:00",
+        "按时完成",
+    ]
+    assert tables[1][1] == [
+        "1",
+        "诚信建设进社区\n活动材料：活动方案、现场照片",
+        "11月12日\n17:00",
+        "11月14日\n17:00",
+        "11月13日\n09:00",
+        "按时完成",
+    ]
+    assert indicator_paragraph(doc, "信用动态信息报送").endswith(
+        "信用动态1件，已按时完成。已达到要求。"
+    )
+    assert (
+        "诚信宣传活动1件，已按时完成。全年要求至少2次，全年进度以各月合计为准。"
+        in indicator_paragraph(doc, "诚信宣传教育活动")
+    )
 
 
 def test_yearly_quota_counts_the_whole_year(catalog, cal, tmp_path: Path) -> None:
@@ -265,7 +348,9 @@ def test_yearly_quota_counts_the_whole_year(catalog, cal, tmp_path: Path) -> Non
     assert "全年累计2次，已达到要求。" in indicator_paragraph(doc, "诚信宣传教育活动")
     sm.entry(7).events = []
     doc = _export(catalog, cal, sm, tmp_path, year_months=[may])
-    assert "本月无诚信宣传活动。全年累计1次，距每年至少2次的要求还差1次。" in indicator_paragraph(doc, "诚信宣传教育活动")
+    assert "本月无诚信宣传活动。全年累计1次，距每年至少2次的要求还差1次。" in indicator_paragraph(
+        doc, "诚信宣传教育活动"
+    )
 
 
 def test_counts_indicator_ratio(catalog, cal, tmp_path: Path) -> None:
@@ -274,8 +359,9 @@ def test_counts_indicator_ratio(catalog, cal, tmp_path: Path) -> None:
     para = indicator_paragraph(_export(catalog, cal, sm, tmp_path), "信用核查和联合奖惩应用")
     assert "信用核查120次，联合奖惩3次，市场主体450户，应用比例27.33%。" in para
     sm.entry(8).counts = {"credit_checks": 5, "joint_sanctions": 0, "market_entities": 0}
-    assert "市场主体数量为0，应用比例无法计算" in indicator_paragraph(_export(catalog, cal, sm, tmp_path),
-                                                         "信用核查和联合奖惩应用")
+    assert "市场主体数量为0，应用比例无法计算" in indicator_paragraph(
+        _export(catalog, cal, sm, tmp_path), "信用核查和联合奖惩应用"
+    )
     sm.entry(8).counts = {"credit_checks": 5}
     para = indicator_paragraph(_export(catalog, cal, sm, tmp_path), "信用核查和联合奖惩应用")
     assert "联合奖惩应用次数未填写" in para and "数据未填写完整，应用比例无法计算" in para
@@ -284,15 +370,28 @@ def test_counts_indicator_ratio(catalog, cal, tmp_path: Path) -> None:
 def test_licence_ledger_rates(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("commerce", MONTH, catalog.version)
     sm.ledgers["licence"] = dict(LICENCE_SUMMARY)
-    sm.entry(2).events = [Event("licence", "食品经营许可", datetime(2026, 11, 3, 9, 0), datetime(2026, 11, 10, 10, 0),
-                                fields={"subject": "某某餐饮店", "decision_no": "历城审批〔2026〕第1号"})]
+    sm.entry(2).events = [
+        Event(
+            "licence",
+            "食品经营许可",
+            datetime(2026, 11, 3, 9, 0),
+            datetime(2026, 11, 10, 10, 0),
+            fields={"subject": "某某餐饮店", "decision_no": "历城审批〔2026〕第1号"},
+        )
+    ]
     doc = _export(catalog, cal, sm, tmp_path)
     para = indicator_paragraph(doc, "双公示工作质量")
     assert "“双公示”台账许可决定50条，上报率96%，及时率93.75%，合规率97.92%。" in para
     # 许可决定 11月3日 + 15 个自然日 = 11月18日；只有日期（15个自然日不按时刻算）
     (events,) = tables_in(attachment_elements(doc, 1))
-    assert events[1] == ["1", "食品经营许可\n行政相对人：某某餐饮店\n许可决定书文号：历城审批〔2026〕第1号", "11月3日",
-                         "11月18日", "11月10日", "按时完成"]
+    assert events[1] == [
+        "1",
+        "食品经营许可\n行政相对人：某某餐饮店\n许可决定书文号：历城审批〔2026〕第1号",
+        "11月3日",
+        "11月18日",
+        "11月10日",
+        "按时完成",
+    ]
     (rates,) = tables_in(attachment_elements(doc, 2))
     assert rates[1:] == [
         ["上报率", "已上报数÷应上报（已作出许可决定，不含未到期）数", "48÷50", "96%"],
@@ -312,30 +411,52 @@ def test_licence_ledger_absent(catalog, cal, tmp_path: Path) -> None:
 
 def test_commitment_ledger_rows(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("commerce", MONTH, catalog.version)
-    sm.ledgers["commitment"] = {"file": "承诺台账.xlsx", "rows": 2,
-                                "counts": {"decided": 2, "uploaded": 2, "on_time": None, "compliant": 2},
-                                "rates": {"reported": 1.0, "timely": None, "compliant": 1.0}}
-    rows = [{"_row": 2, "承诺主体名称": "某某公司", "承诺类型": "告知承诺", "承诺日期": "2026-11-05"},
-            {"_row": 3, "承诺主体名称": "某某店", "承诺类型": "主动承诺", "承诺日期": "2025-12-30"}]
+    sm.ledgers["commitment"] = {
+        "file": "承诺台账.xlsx",
+        "rows": 2,
+        "counts": {"decided": 2, "uploaded": 2, "on_time": None, "compliant": 2},
+        "rates": {"reported": 1.0, "timely": None, "compliant": 1.0},
+    }
+    rows = [
+        {"_row": 2, "承诺主体名称": "某某公司", "承诺类型": "告知承诺", "承诺日期": "2026-11-05"},
+        {"_row": 3, "承诺主体名称": "某某店", "承诺类型": "主动承诺", "承诺日期": "2025-12-30"},
+    ]
     doc = _export(catalog, cal, sm, tmp_path, ledger_rows={"commitment": rows})
-    assert "“信用承诺和履约践诺”台账2条，归集率100%，合规率100%。" in indicator_paragraph(doc, "信用承诺和履约践诺信息归集")
+    assert "“信用承诺和履约践诺”台账2条，归集率100%，合规率100%。" in indicator_paragraph(
+        doc, "信用承诺和履约践诺信息归集"
+    )
     rates, detail = tables_in(attachment_elements(doc, 1))
     assert ["归集率", "已归集数÷台账记录数", "2÷2", "100%"] in rates
     assert ["及时率", "—", "—", "不适用，本台账没有逐条期限"] in rates
-    assert detail == [["序号", "承诺主体名称", "承诺类型", "承诺日期"],
-                      ["1", "某某公司", "告知承诺", "11月5日"], ["2", "某某店", "主动承诺", "2025年12月30日"]]
+    assert detail == [
+        ["序号", "承诺主体名称", "承诺类型", "承诺日期"],
+        ["1", "某某公司", "告知承诺", "11月5日"],
+        ["2", "某某店", "主动承诺", "2025年12月30日"],
+    ]
     assert "_row" not in all_text(doc)
 
 
 def test_long_ledger_names_the_workbook(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("commerce", MONTH, catalog.version)
     rows = [{"承诺主体名称": f"公司{i}", "承诺类型": "告知承诺"} for i in range(35)]
-    doc = _export(catalog, cal, sm, tmp_path, ledger_rows={"commitment": rows},
-                  ledger_file="工作台账-商事登记科-2026年11月.xlsx")
+    doc = _export(
+        catalog,
+        cal,
+        sm,
+        tmp_path,
+        ledger_rows={"commitment": rows},
+        ledger_file="工作台账-商事登记科-2026年11月.xlsx",
+    )
     body = _body(doc)
-    assert "附件：1.工作台账统计" in body and "2.工作台账电子表格《工作台账-商事登记科-2026年11月.xlsx》" in body
+    assert (
+        "附件：1.工作台账统计" in body
+        and "2.工作台账电子表格《工作台账-商事登记科-2026年11月.xlsx》" in body
+    )
     assert attachment_labels(doc) == ["附件1"]  # 电子表格另附，不占页
-    assert "注：台账共35条，以上列出前30条，完整台账见《工作台账-商事登记科-2026年11月.xlsx》。" in all_text(doc)
+    assert (
+        "注：台账共35条，以上列出前30条，完整台账见《工作台账-商事登记科-2026年11月.xlsx》。"
+        in all_text(doc)
+    )
 
 
 def test_incident_confirmation_and_event(catalog, cal, tmp_path: Path) -> None:
@@ -346,20 +467,38 @@ def test_incident_confirmation_and_event(catalog, cal, tmp_path: Path) -> None:
     sm.entry(9).status = Status.NOT_STARTED
     para = indicator_paragraph(_export(catalog, cal, sm, tmp_path), "严防严重失信事件")
     assert "尚未确认“零存量、零增量”" in para
-    sm.entry(9).events = [Event("incident", "网络曝光事件", datetime(2026, 11, 10, 9, 0), datetime(2026, 11, 10, 15, 0),
-                                fields={"handling": "已核实并公开说明"})]
+    sm.entry(9).events = [
+        Event(
+            "incident",
+            "网络曝光事件",
+            datetime(2026, 11, 10, 9, 0),
+            datetime(2026, 11, 10, 15, 0),
+            fields={"handling": "已核实并公开说明"},
+        )
+    ]
     doc = _export(catalog, cal, sm, tmp_path)
     assert "严重失信事件1件，已按时完成。" in indicator_paragraph(doc, "严防严重失信事件")
     (rows,) = tables_in(attachment_elements(doc, 1))
-    assert rows[1] == ["1", "网络曝光事件\n处置情况：已核实并公开说明", "11月10日", "11月10日", "11月10日", "按时完成"]
-    assert "表2　严重失信事件办理情况（期限：第一时间处置）" in paragraphs_with_style(doc, "GwCaption")
+    assert rows[1] == [
+        "1",
+        "网络曝光事件\n处置情况：已核实并公开说明",
+        "11月10日",
+        "11月10日",
+        "11月10日",
+        "按时完成",
+    ]
+    assert "表2　严重失信事件办理情况（期限：第一时间处置）" in paragraphs_with_style(
+        doc, "GwCaption"
+    )
 
 
 def test_not_applicable(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("commerce", MONTH, catalog.version)
     sm.entry(6).status, sm.entry(6).reason = Status.NOT_APPLICABLE, "本月无新增案例"
     doc = _export(catalog, cal, sm, tmp_path)
-    assert indicator_paragraph(doc, "“信易批”应用场景").startswith("（五）“信易批”应用场景。本月不适用，理由是本月无新增案例。")
+    assert indicator_paragraph(doc, "“信易批”应用场景").startswith(
+        "（五）“信易批”应用场景。本月不适用，理由是本月无新增案例。"
+    )
     row6 = [r for r in _table1(doc) if r[0] == "6"][0]
     assert row6[2] == "不适用" and row6[3] == "—"
 
@@ -372,12 +511,16 @@ def test_requirements_only_when_asked(catalog, cal, tmp_path: Path) -> None:
     body = _body(doc)
     i = body.index(indicator_paragraph(doc, "双公示工作质量"))
     assert body[i + 1].startswith("责任要求：" + requirement)
-    assert body[i + 2] == ("完成时限：自作出行政许可决定之日起上传至市信用平台，15个自然日内；问题数据完成修改，3个工作日内；"
-                           "报送“双公示”工作台账，每月26日前。")
+    assert body[i + 2] == (
+        "完成时限：自作出行政许可决定之日起上传至市信用平台，15个自然日内；问题数据完成修改，3个工作日内；"
+        "报送“双公示”工作台账，每月26日前。"
+    )
     # 设置里开启时同样附上；参数优先
     on = Settings(section_id="commerce", with_requirements=True)
     assert requirement in all_text(_export(catalog, cal, sm, tmp_path, settings=on))
-    assert requirement not in all_text(_export(catalog, cal, sm, tmp_path, settings=on, with_requirements=False))
+    assert requirement not in all_text(
+        _export(catalog, cal, sm, tmp_path, settings=on, with_requirements=False)
+    )
 
 
 def test_no_nested_brackets_internal_keys_or_english(catalog, cal, tmp_path: Path) -> None:
@@ -426,14 +569,22 @@ def test_obligation_state_words(catalog, cal) -> None:
         Event("objection", "丙", datetime(2026, 11, 13, 9, 0)),
         Event("objection", "丁", datetime(2026, 11, 27, 9, 0)),
     ]
-    obs = {o.what: obligation_state(o) for o in obligations_for(catalog, cal, sm, NOW) if o.event_id}
-    assert obs == {"异议协同处理函：甲": "按时完成", "异议协同处理函：乙": "逾期完成",
-                   "异议协同处理函：丙": "未完成（已逾期）", "异议协同处理函：丁": "未到期"}
+    obs = {
+        o.what: obligation_state(o) for o in obligations_for(catalog, cal, sm, NOW) if o.event_id
+    }
+    assert obs == {
+        "异议协同处理函：甲": "按时完成",
+        "异议协同处理函：乙": "逾期完成",
+        "异议协同处理函：丙": "未完成（已逾期）",
+        "异议协同处理函：丁": "未到期",
+    }
 
 
 def test_system_profile_and_every_kind_in_one_document(catalog, cal, tmp_path: Path) -> None:
     sm = rich_month(catalog, "system", tmp_path / "files")
-    path = export_submission(catalog, cal, sm, Settings(font_profile="system"), tmp_path / "体系.docx", now=NOW)
+    path = export_submission(
+        catalog, cal, sm, Settings(font_profile="system"), tmp_path / "体系.docx", now=NOW
+    )
     doc = open_docx(path)
     assert len(_table1(doc)) - 1 == len(catalog.assigned("system")) == 9
     styles = doc.styles.element.xml
@@ -441,8 +592,13 @@ def test_system_profile_and_every_kind_in_one_document(catalog, cal, tmp_path: P
 
 
 def test_default_filename(catalog) -> None:
-    assert default_filename(catalog, "commerce", MONTH) == "商事登记科-2026年11月信用监测报送材料.docx"
-    assert default_filename(catalog, "window", MONTH.shift(-10)) == "综合受理窗口-2026年1月信用监测报送材料.docx"
+    assert (
+        default_filename(catalog, "commerce", MONTH) == "商事登记科-2026年11月信用监测报送材料.docx"
+    )
+    assert (
+        default_filename(catalog, "window", MONTH.shift(-10))
+        == "综合受理窗口-2026年1月信用监测报送材料.docx"
+    )
 
 
 def test_evidence_date_column_never_narrower_than_a_date(catalog, cal, tmp_path: Path) -> None:
@@ -453,21 +609,34 @@ def test_evidence_date_column_never_narrower_than_a_date(catalog, cal, tmp_path:
     files = tmp_path / "files"
     for n in range(50):
         iid = catalog.assigned("commerce")[n % 8].id
-        sm.entry(iid).evidence.append(make_evidence(files, f"材料{n:02d}（第{n}份，名称较长的会议记录与台账）.pdf",
-                                                    f"{n}".encode(), when=date(2026, 11, 1 + n % 25)))
+        sm.entry(iid).evidence.append(
+            make_evidence(
+                files,
+                f"材料{n:02d}（第{n}份，名称较长的会议记录与台账）.pdf",
+                f"{n}".encode(),
+                when=date(2026, 11, 1 + n % 25),
+            )
+        )
     for n in range(30):
-        sm.entry(10).events.append(Event("objection", f"某某有限公司“双公示”信息异议{n}",
-                                         datetime(2026, 11, 1 + n % 25, 9, 0),
-                                         datetime(2026, 11, 2 + n % 25, 9, 0) if n % 3 else None,
-                                         fields={"letter_no": f"济信异〔2026〕{n}号"}))
+        sm.entry(10).events.append(
+            Event(
+                "objection",
+                f"某某有限公司“双公示”信息异议{n}",
+                datetime(2026, 11, 1 + n % 25, 9, 0),
+                datetime(2026, 11, 2 + n % 25, 9, 0) if n % 3 else None,
+                fields={"letter_no": f"济信异〔2026〕{n}号"},
+            )
+        )
     doc = _export(catalog, cal, sm, tmp_path)
     min_two = min_cell_width(SIZES["小四"], ["序号"])
     date_min = min_cell_width(SIZES["小四"], ["", "12月25日"])
     for tbl in doc.element.body.iter(qn("w:tbl")):
         widths = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
         assert min(widths) >= min_two, widths
-        rows = [["".join(t.text for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
-                for tr in tbl.findall(qn("w:tr"))]
+        rows = [
+            ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
+            for tr in tbl.findall(qn("w:tr"))
+        ]
         for col, w in enumerate(widths):
             if any(re.fullmatch(r"\d{1,2}月\d{1,2}日.*", r[col]) for r in rows[1:]):
                 assert w >= date_min, (rows[0][col], w)

@@ -31,8 +31,10 @@ class TestCreditCode:
     def test_wrong_check_character_says_code_is_wrong_not_fix_char_18(self) -> None:
         r = validate("91350100M000100Y44")
         assert not r.ok and r.suggestion is None
-        assert r.message == ("统一社会信用代码有误：校验位不符（如前17位无误，第18位应为 3，实际为 4），"
-                             "请对照证照核对整个代码")
+        assert r.message == (
+            "统一社会信用代码有误：校验位不符（如前17位无误，第18位应为 3，实际为 4），"
+            "请对照证照核对整个代码"
+        )
 
     def test_lower_case_reported_not_fixed(self) -> None:
         r = validate("91350100m000100y43")
@@ -42,15 +44,21 @@ class TestCreditCode:
         r = validate("９１350100M000100Y43")
         assert not r.ok and "全角" in r.message and r.suggestion == "91350100M000100Y43"
 
-    @pytest.mark.parametrize(("code", "msg"), [("", "为空"), ("913501", "应为18位"), ("91350100M000100I43", "不允许的字符：I")])
+    @pytest.mark.parametrize(
+        ("code", "msg"),
+        [("", "为空"), ("913501", "应为18位"), ("91350100M000100I43", "不允许的字符：I")],
+    )
     def test_bad_codes(self, code: str, msg: str) -> None:
         assert msg in validate(code).message
 
-    @given(st.sampled_from(sorted((d, c) for d, (_n, cats) in DEPARTMENTS.items() for c in cats)),
-           st.text(alphabet="0123456789", min_size=6, max_size=6),
-           st.text(alphabet=ALPHABET, min_size=9, max_size=9))
-    def test_any_well_formed_body_with_its_check_char_is_valid(self, dept: tuple[str, str], region: str,
-                                                               subject: str) -> None:
+    @given(
+        st.sampled_from(sorted((d, c) for d, (_n, cats) in DEPARTMENTS.items() for c in cats)),
+        st.text(alphabet="0123456789", min_size=6, max_size=6),
+        st.text(alphabet=ALPHABET, min_size=9, max_size=9),
+    )
+    def test_any_well_formed_body_with_its_check_char_is_valid(
+        self, dept: tuple[str, str], region: str, subject: str
+    ) -> None:
         body = dept[0] + dept[1] + region + subject
         assert is_valid(body + check_char(body))
 
@@ -66,19 +74,48 @@ class TestCreditCode:
 
 
 class TestDates:
-    @pytest.mark.parametrize("text", ["2026-11-28", "2026/11/28", "2026.11.28", "2026年11月28日", "11-28", "11月28日", "今天", " 2026-11-28 "])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2026-11-28",
+            "2026/11/28",
+            "2026.11.28",
+            "2026年11月28日",
+            "11-28",
+            "11月28日",
+            "今天",
+            " 2026-11-28 ",
+        ],
+    )
     def test_accepted_forms(self, text: str) -> None:
         assert parse_date(text, TODAY) == TODAY
 
     def test_yesterday(self) -> None:
         assert parse_date("昨天", TODAY) == date(2026, 11, 27)
 
-    @pytest.mark.parametrize(("text", "msg"), [("2026-02-30", "2026年2月没有30日"), ("2026-13-01", "没有13月"), ("明年", "无法识别"), ("", "请填写")])
+    @pytest.mark.parametrize(
+        ("text", "msg"),
+        [
+            ("2026-02-30", "2026年2月没有30日"),
+            ("2026-13-01", "没有13月"),
+            ("明年", "无法识别"),
+            ("", "请填写"),
+        ],
+    )
     def test_refused(self, text: str, msg: str) -> None:
         with pytest.raises(InputError, match=msg):
             parse_date(text, TODAY)
 
-    @pytest.mark.parametrize(("text", "t"), [("15:00", time(15)), ("下午3点", time(15)), ("下午3点半", time(15, 30)), ("上午9:30", time(9, 30)), ("9点", time(9))])
+    @pytest.mark.parametrize(
+        ("text", "t"),
+        [
+            ("15:00", time(15)),
+            ("下午3点", time(15)),
+            ("下午3点半", time(15, 30)),
+            ("上午9:30", time(9, 30)),
+            ("9点", time(9)),
+        ],
+    )
     def test_times(self, text: str, t: time) -> None:
         assert parse_time(text) == t
 

@@ -38,13 +38,16 @@ def _run(*args: str) -> tuple[int, str]:
 # ───────────── 规则与年份 ─────────────
 
 
-@pytest.mark.parametrize("text,limit", [
-    ("working-days:99999999", MAX_N["working-days"]),
-    ("natural-days:99999999999", MAX_N["natural-days"]),
-    ("hours:99999999999999", MAX_N["hours"]),
-    ("working-days:" + "9" * 5000, MAX_N["working-days"]),
-    ("quota:" + "9" * 5000 + "/year", MAX_N["quota"]),
-])
+@pytest.mark.parametrize(
+    "text,limit",
+    [
+        ("working-days:99999999", MAX_N["working-days"]),
+        ("natural-days:99999999999", MAX_N["natural-days"]),
+        ("hours:99999999999999", MAX_N["hours"]),
+        ("working-days:" + "9" * 5000, MAX_N["working-days"]),
+        ("quota:" + "9" * 5000 + "/year", MAX_N["quota"]),
+    ],
+)
 def test_rule_numbers_are_bounded_before_the_work(text: str, limit: int) -> None:
     with pytest.raises(InputError, match=f"数字过大，最多 {limit}"):
         DeadlineRule.parse(text)
@@ -81,10 +84,14 @@ def test_check_year_edges() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(kind=st.sampled_from(["working-days", "natural-days", "hours", "monthly", "quota"]),
-       digits=st.text(alphabet="0123456789", min_size=1, max_size=40),
-       start=st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31)))
-def test_any_rule_number_either_parses_and_computes_or_is_refused(cal, kind: str, digits: str, start: date) -> None:
+@given(
+    kind=st.sampled_from(["working-days", "natural-days", "hours", "monthly", "quota"]),
+    digits=st.text(alphabet="0123456789", min_size=1, max_size=40),
+    start=st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31)),
+)
+def test_any_rule_number_either_parses_and_computes_or_is_refused(
+    cal, kind: str, digits: str, start: date
+) -> None:
     text = f"{kind}:{digits}" + ("/year" if kind == "quota" else "")
     try:
         rule = DeadlineRule.parse(text)
@@ -133,15 +140,26 @@ def test_directory_and_size_limits(tmp_path: Path) -> None:
 # ───────────── 工作簿：先看清单再读 ─────────────
 
 
-def _workbook(path: Path, sheet_xml_chunks, *, dimension: str | None = None, shared: int = 0) -> Path:
+def _workbook(
+    path: Path, sheet_xml_chunks, *, dimension: str | None = None, shared: int = 0
+) -> Path:
     """最小的 .xlsx：一张工作表（XML 分块写入，省内存），可选很大的共享字符串表。"""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                    'package/2006/content-types"/>')
-        zf.writestr("xl/workbook.xml", '<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    'relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        zf.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Type="x/worksheet" '
-                    'Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"/>',
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships><Relationship Id="rId1" Type="x/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(b"<worksheet>")
             if dimension:
@@ -190,7 +208,9 @@ def test_huge_sheet_without_dimension_is_counted(tmp_path: Path) -> None:
 
 def test_formatted_but_empty_rows_are_not_counted(tmp_path: Path) -> None:
     empty = (b'<row r="%d" s="1" customFormat="1"/>' % i for i in range(20, 3000))
-    book = _workbook(tmp_path / "格式到底.xlsx", iter([*_rows(10), b"".join(empty)]), dimension="T1048575")
+    book = _workbook(
+        tmp_path / "格式到底.xlsx", iter([*_rows(10), b"".join(empty)]), dimension="T1048575"
+    )
     inspect_workbook(book, max_rows=100)  # 只有 10 行有值：照常读
     code, out = _run("ledger", "check", str(book))
     assert "上限" not in out

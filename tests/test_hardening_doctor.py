@@ -17,7 +17,9 @@ NOV = Month(2026, 11)
 
 def _doctor(data: Path, *extra: str) -> tuple[int, str]:
     r = CliRunner().invoke(main, ["doctor", "--data", str(data), *extra])
-    assert "Traceback" not in r.output and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
+    assert "Traceback" not in r.output and (
+        r.exception is None or isinstance(r.exception, SystemExit)
+    ), r.output
     return r.exit_code, r.output
 
 
@@ -74,9 +76,27 @@ def test_moved_aside_month_makes_doctor_and_export_speak(data_dir: Path, tmp_pat
     assert not path.exists() and damaged_aside(data_dir, "office", "2026-11")
     code, out = _doctor(data_dir)
     assert code == 3 and "2026-11.json 曾经损坏" in out and "creditcheck restore" in out
-    r = CliRunner().invoke(main, ["export", "submission", "--section", "office", "--month", "2026-11",
-                                  "--data", str(data_dir), "-o", str(tmp_path / "报送.docx")])
-    assert r.exit_code == 0 and "警告" in r.output and "曾损坏" in r.output and "各项均为“未开始”" not in r.output
+    r = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "submission",
+            "--section",
+            "office",
+            "--month",
+            "2026-11",
+            "--data",
+            str(data_dir),
+            "-o",
+            str(tmp_path / "报送.docx"),
+        ],
+    )
+    assert (
+        r.exit_code == 0
+        and "警告" in r.output
+        and "曾损坏" in r.output
+        and "各项均为“未开始”" not in r.output
+    )
 
 
 def test_leftovers_listed_and_cleaned_only_when_dead(data_dir: Path) -> None:
@@ -107,7 +127,9 @@ def test_leftovers_listed_and_cleaned_only_when_dead(data_dir: Path) -> None:
 def test_damaged_backup_manifest_listed(data_dir: Path) -> None:
     store = _seed(data_dir)
     bid = store.backups()[-1].id
-    (data_dir / "backups/office" / bid / "manifest.json").write_text('{"files": {"x": {}}}', encoding="utf-8")
+    (data_dir / "backups/office" / bid / "manifest.json").write_text(
+        '{"files": {"x": {}}}', encoding="utf-8"
+    )
     rep = diagnose(data_dir)
     assert any("清单已损坏" in f.text and f.level == WARN for f in rep.findings)
     assert not rep.errors

@@ -103,7 +103,9 @@ def test_never_onto_the_input_itself(seeded: Path, tmp_path: Path) -> None:
     code, _ = _run("ledger", "template", "-o", str(book))
     assert code == 0
     before = book.read_bytes()
-    code, out = _run("ledger", "check", str(book), "--annotate", str(book), "--force", "--data", str(seeded))
+    code, out = _run(
+        "ledger", "check", str(book), "--annotate", str(book), "--force", "--data", str(seeded)
+    )
     assert code == 2 and "不能覆盖原文件" in out
     assert book.read_bytes() == before
 
@@ -112,7 +114,9 @@ def _enospc(*_a, **_k):
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def test_disk_full_names_the_file_and_leaves_nothing(seeded: Path, tmp_path: Path, monkeypatch, capfd) -> None:
+def test_disk_full_names_the_file_and_leaves_nothing(
+    seeded: Path, tmp_path: Path, monkeypatch, capfd
+) -> None:
     import zipfile
 
     real_write = zipfile.ZipFile.writestr
@@ -153,15 +157,26 @@ def test_permission_error_names_the_file(seeded: Path, tmp_path: Path, monkeypat
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "x.ics"))
 
     monkeypatch.setattr(ics, "write_ics", denied)
-    code, out = _run("calendar", "ics", "--section", "commerce", "-o", str(tmp_path / "x.ics"),
-                     "--data", str(seeded))
+    code, out = _run(
+        "calendar",
+        "ics",
+        "--section",
+        "commerce",
+        "-o",
+        str(tmp_path / "x.ics"),
+        "--data",
+        str(seeded),
+    )
     assert code == 2 and "没有权限" in out and "x.ics" in out
 
 
 def test_data_folder_unchanged_by_any_refused_output(seeded: Path, tmp_path: Path) -> None:
     def digest() -> dict[str, str]:
-        return {str(p.relative_to(seeded)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(seeded.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(seeded)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(seeded.rglob("*"))
+            if p.is_file()
+        }
 
     before = digest()
     for args in _commands(seeded, str(seeded / "sections/commerce/ledger-licence-2026.json")):
@@ -172,6 +187,16 @@ def test_data_folder_unchanged_by_any_refused_output(seeded: Path, tmp_path: Pat
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX 路径")
 def test_relative_data_works_from_another_folder(seeded: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(seeded.parent)
-    code, out = _run("export", "package", "--section", "commerce", "--month", "2026-11", "--data", seeded.name,
-                     "-o", str(tmp_path / "p.ccpkg"))
+    code, out = _run(
+        "export",
+        "package",
+        "--section",
+        "commerce",
+        "--month",
+        "2026-11",
+        "--data",
+        seeded.name,
+        "-o",
+        str(tmp_path / "p.ccpkg"),
+    )
     assert code == 0, out

@@ -31,16 +31,32 @@ ROWS = [{"行政相对人名称": "济南某某商贸有限公司", "许可决�
 
 
 def _commerce(catalog):
-    return next(r for r in build_records(catalog) if r.section_id == "commerce" and r.month == MONTH)
+    return next(
+        r for r in build_records(catalog) if r.section_id == "commerce" and r.month == MONTH
+    )
 
 
-def _export(catalog, tmp_path: Path, name="pkg.ccpkg", created=T1, machine="PC-商事-01", sm=None, **kw):
-    return write_package(tmp_path / name, sm or _commerce(catalog), catalog, {"licence": ROWS}, created,
-                         created_by="王五", machine=machine, **kw).path
+def _export(
+    catalog, tmp_path: Path, name="pkg.ccpkg", created=T1, machine="PC-商事-01", sm=None, **kw
+):
+    return write_package(
+        tmp_path / name,
+        sm or _commerce(catalog),
+        catalog,
+        {"licence": ROWS},
+        created,
+        created_by="王五",
+        machine=machine,
+        **kw,
+    ).path
 
 
-def _tamper(src: Path, dst: Path, payload_fn: Callable[[dict], Any] | None = None,
-            manifest_fn: Callable[[dict], Any] | None = None) -> Path:
+def _tamper(
+    src: Path,
+    dst: Path,
+    payload_fn: Callable[[dict], Any] | None = None,
+    manifest_fn: Callable[[dict], Any] | None = None,
+) -> Path:
     """改写包的内容并重算清单里的 SHA-256（模拟有人有意改包：SHA-256 挡不住，要靠内容校验）。"""
     with zipfile.ZipFile(src) as zin:
         members = {n: zin.read(n) for n in zin.namelist()}
@@ -85,8 +101,9 @@ def coord(tmp_path: Path) -> Store:
 
 def test_bad_ledger_kind_refused_before_anything_is_written(catalog, tmp_path, coord) -> None:
     good = _export(catalog, tmp_path)
-    evil = _tamper(good, tmp_path / "evil.ccpkg",
-                   lambda p: p["ledgers"].update({"../../evil": [{"a": "b"}]}))
+    evil = _tamper(
+        good, tmp_path / "evil.ccpkg", lambda p: p["ledgers"].update({"../../evil": [{"a": "b"}]})
+    )
     before = _digest(coord.data_dir)
     with pytest.raises(PackageError, match="不认识的台账种类"):
         import_package(evil, coord, catalog, NOW)
@@ -95,13 +112,24 @@ def test_bad_ledger_kind_refused_before_anything_is_written(catalog, tmp_path, c
     assert not list(tmp_path.rglob("*evil*.json"))
 
 
-@pytest.mark.parametrize("mutate,fragment", [
-    (lambda p: p["section_month"].update(entries="x"), "内容格式不对"),
-    (lambda p: p["section_month"]["entries"].setdefault("1", {}).update(indicator_id=1, evidence=[{"path": 7}]),
-     "path 应为文字"),
-    (lambda p: p["ledgers"].update(licence=[{"a": "b"}] * 200_001), "上限|压缩比"),
-])
-def test_payload_that_parses_but_does_not_fit_is_refused(catalog, tmp_path, coord, mutate, fragment) -> None:
+@pytest.mark.parametrize(
+    "mutate,fragment",
+    [
+        (lambda p: p["section_month"].update(entries="x"), "内容格式不对"),
+        (
+            lambda p: (
+                p["section_month"]["entries"]
+                .setdefault("1", {})
+                .update(indicator_id=1, evidence=[{"path": 7}])
+            ),
+            "path 应为文字",
+        ),
+        (lambda p: p["ledgers"].update(licence=[{"a": "b"}] * 200_001), "上限|压缩比"),
+    ],
+)
+def test_payload_that_parses_but_does_not_fit_is_refused(
+    catalog, tmp_path, coord, mutate, fragment
+) -> None:
     bad = _tamper(_export(catalog, tmp_path), tmp_path / "bad.ccpkg", mutate)
     before = _digest(coord.data_dir)
     with pytest.raises(PackageError, match=fragment):
@@ -110,8 +138,9 @@ def test_payload_that_parses_but_does_not_fit_is_refused(catalog, tmp_path, coor
 
 
 @pytest.mark.parametrize("fail_on", ["month", "ledger", "registry", "evidence"])
-def test_disk_full_midway_leaves_the_data_folder_byte_identical(catalog, tmp_path, coord, monkeypatch,
-                                                                 fail_on) -> None:
+def test_disk_full_midway_leaves_the_data_folder_byte_identical(
+    catalog, tmp_path, coord, monkeypatch, fail_on
+) -> None:
     src = tmp_path / "section-pc" / "双公示台账.xlsx"
     src.parent.mkdir()
     src.write_bytes(b"PK fake xlsx" * 50)
@@ -119,8 +148,14 @@ def test_disk_full_midway_leaves_the_data_folder_byte_identical(catalog, tmp_pat
 
     sm = _commerce(catalog)
     sm.entry(2).evidence.append(attach(str(src), now=T1, kind="台账"))
-    first = _export(catalog, tmp_path, name="first.ccpkg", created=datetime(2026, 11, 24, 9, 0), sm=sm,
-                    with_evidence=True)
+    first = _export(
+        catalog,
+        tmp_path,
+        name="first.ccpkg",
+        created=datetime(2026, 11, 24, 9, 0),
+        sm=sm,
+        with_evidence=True,
+    )
     import_package(first, coord, catalog, NOW)  # 已有一份：替换时要连旧的一起保护
     sm.entry(1).note = "第二版"
     pkg = _export(catalog, tmp_path, sm=sm, with_evidence=True)
@@ -132,8 +167,11 @@ def test_disk_full_midway_leaves_the_data_folder_byte_identical(catalog, tmp_pat
 
     def full(path: Path, data: Any, **kw: Any) -> None:
         name = Path(path).name
-        if ((fail_on == "ledger" and name.startswith("ledger-")) or (fail_on == "registry" and name == "imports.json")
-                or (fail_on == "month" and name == "2026-11.json")):
+        if (
+            (fail_on == "ledger" and name.startswith("ledger-"))
+            or (fail_on == "registry" and name == "imports.json")
+            or (fail_on == "month" and name == "2026-11.json")
+        ):
             raise atomic.StorageError(f"写入失败：{path}（磁盘已满）")
         return real(path, data, **kw)
 
@@ -152,7 +190,9 @@ def test_disk_full_midway_leaves_the_data_folder_byte_identical(catalog, tmp_pat
         real_read = package_mod._read_member
 
         def no_space(zf: Any, info: Any, limit: int, sink: Any = None) -> Any:
-            if sink is not None and not isinstance(sink, package_mod._NullSink):  # 解出原件时磁盘满了
+            if sink is not None and not isinstance(
+                sink, package_mod._NullSink
+            ):  # 解出原件时磁盘满了
                 sink.write(b"partial")
                 raise OSError(errno.ENOSPC, "No space left on device")
             return real_read(zf, info, limit, sink)
@@ -168,7 +208,13 @@ def test_disk_full_midway_leaves_the_data_folder_byte_identical(catalog, tmp_pat
 
 
 def test_provenance_shown_and_asked_when_the_machine_changes(catalog, tmp_path, coord) -> None:
-    first = _export(catalog, tmp_path, name="a.ccpkg", created=datetime(2026, 11, 24, 9, 0), machine="PC-商事-01")
+    first = _export(
+        catalog,
+        tmp_path,
+        name="a.ccpkg",
+        created=datetime(2026, 11, 24, 9, 0),
+        machine="PC-商事-01",
+    )
     res = import_package(first, coord, catalog, NOW)
     assert (res.created_by, res.machine) == ("王五", "PC-商事-01")
     other = _export(catalog, tmp_path, name="b.ccpkg", machine="PC-别处-99")
@@ -191,8 +237,11 @@ def test_provenance_shown_and_asked_when_the_machine_changes(catalog, tmp_path, 
 
 
 def test_package_claiming_another_section_name_is_questioned(catalog, tmp_path, coord) -> None:
-    pkg = _tamper(_export(catalog, tmp_path), tmp_path / "claim.ccpkg",
-                  manifest_fn=lambda m: m.update(section_name="办公室"))
+    pkg = _tamper(
+        _export(catalog, tmp_path),
+        tmp_path / "claim.ccpkg",
+        manifest_fn=lambda m: m.update(section_name="办公室"),
+    )
     with pytest.raises(PackageError, match="科室名称.*办公室"):
         import_package(pkg, coord, catalog, NOW)
 
@@ -204,7 +253,12 @@ def test_cli_refuses_without_yes_and_accepts_with_it(catalog, tmp_path) -> None:
     assert r.exit_code == 0 and "来源：由 王五 在电脑 PC-商事-01 上生成" in r.output, r.output
     other = _export(catalog, tmp_path, name="b.ccpkg", machine="PC-别处-99")
     r = CliRunner().invoke(main, ["import", "package", str(other), "--data", str(data)])
-    assert r.exit_code == 2 and "请注意" in r.output and "--yes" in r.output and "Traceback" not in r.output
+    assert (
+        r.exit_code == 2
+        and "请注意" in r.output
+        and "--yes" in r.output
+        and "Traceback" not in r.output
+    )
     r = CliRunner().invoke(main, ["import", "package", str(other), "--data", str(data), "--yes"])
     assert r.exit_code == 0 and "电脑 PC-别处-99" in r.output, r.output
 
@@ -213,7 +267,9 @@ def test_cli_refuses_without_yes_and_accepts_with_it(catalog, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("hostile", ["/etc/shadow", "\\\\host\\share\\x.exe", "{secret}"])
-def test_package_evidence_paths_are_never_opened(catalog, tmp_path, coord, monkeypatch, hostile) -> None:
+def test_package_evidence_paths_are_never_opened(
+    catalog, tmp_path, coord, monkeypatch, hostile
+) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("机密", encoding="utf-8")
     hostile = hostile.replace("{secret}", str(secret))
@@ -241,16 +297,21 @@ def test_package_evidence_paths_are_never_opened(catalog, tmp_path, coord, monke
     assert not any(hostile in f.text and "已变更" in f.text for f in rep.findings)
 
 
-def test_doctor_does_not_open_old_imports_with_hostile_paths(catalog, tmp_path, monkeypatch) -> None:
+def test_doctor_does_not_open_old_imports_with_hostile_paths(
+    catalog, tmp_path, monkeypatch
+) -> None:
     """旧版本导入时存下了包里的路径（abs_path=/etc/shadow）：体检只核对随包解出的原件，不打开它。"""
     data = tmp_path / "old"
     store = Store(data)
     sm = _commerce(catalog)
-    sm.entry(3).evidence.append(Evidence(path="/etc/shadow", abs_path="/etc/shadow", sha256="0" * 64, size=1))
+    sm.entry(3).evidence.append(
+        Evidence(path="/etc/shadow", abs_path="/etc/shadow", sha256="0" * 64, size=1)
+    )
     store.save_month(sm, force=True)
     (data / "packages").mkdir()
-    (data / "packages/imports.json").write_text(json.dumps({"commerce/2026-11": {"created_at": "2026-11-25T10:00:00"}}),
-                                                encoding="utf-8")
+    (data / "packages/imports.json").write_text(
+        json.dumps({"commerce/2026-11": {"created_at": "2026-11-25T10:00:00"}}), encoding="utf-8"
+    )
     opened: list[str] = []
     import creditcheck.evidence as evidence_mod
 
@@ -275,8 +336,13 @@ def test_relative_data_folder_stores_absolute_paths(catalog, tmp_path, monkeypat
     r = CliRunner().invoke(main, ["import", "package", str(pkg), "--data", "rel-data"])
     assert r.exit_code == 0, r.output
     monkeypatch.chdir(tmp_path)  # 换一个文件夹再看
-    back = Store(work / "rel-data", read_only=True).load_month("commerce", MONTH).entry(2).evidence[-1]
-    assert Path(back.abs_path).is_absolute() and Path(back.abs_path).read_text(encoding="utf-8") == "材料"
+    back = (
+        Store(work / "rel-data", read_only=True).load_month("commerce", MONTH).entry(2).evidence[-1]
+    )
+    assert (
+        Path(back.abs_path).is_absolute()
+        and Path(back.abs_path).read_text(encoding="utf-8") == "材料"
+    )
 
 
 # ───────────── 导入中途被 kill -9 ─────────────
@@ -309,7 +375,9 @@ def test_import_killed_midway_is_undone(catalog, tmp_path, coord) -> None:
     sm.entry(1).note = "第二版"
     pkg = _export(catalog, tmp_path, sm=sm)
     before = _digest(coord.data_dir)
-    r = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, str(pkg), str(coord.data_dir)], timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", _KILLED_IMPORT, str(pkg), str(coord.data_dir)], timeout=120
+    )
     assert r.returncode != 0
     assert list(coord.data_dir.glob(".import-*"))  # 撤销点留下了
     after_kill = {k: v for k, v in _digest(coord.data_dir).items() if not k.startswith(".import-")}
@@ -328,7 +396,9 @@ def test_next_import_undoes_a_killed_one_first(catalog, tmp_path, coord) -> None
 
     sm = _commerce(catalog)
     pkg = _export(catalog, tmp_path, sm=sm)
-    subprocess.run([sys.executable, "-c", _KILLED_IMPORT, str(pkg), str(coord.data_dir)], timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", _KILLED_IMPORT, str(pkg), str(coord.data_dir)], timeout=120
+    )
     assert list(coord.data_dir.glob(".import-*"))
     out = import_package(pkg, coord, catalog, NOW)
     assert out.ledgers == ("licence",) and not list(coord.data_dir.glob(".import-*"))

@@ -26,26 +26,34 @@ def _hostile_template(path: Path) -> Path:
         parts = {n: zin.read(n) for n in zin.namelist()}
     parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 macro"
     rels = parts["word/_rels/document.xml.rels"].decode()
-    extra = (f'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-             f'Target="vbaProject.bin"/>'
-             f'<Relationship Id="rIdImg" Type="{_REL}/image" Target="file://///host/share/logo.png" '
-             f'TargetMode="External"/>'
-             f'<Relationship Id="rIdLink" Type="{_REL}/hyperlink" Target="http://evil.example/x" TargetMode="External"/>')
-    parts["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", extra + "</Relationships>").encode()
+    extra = (
+        f'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        f'Target="vbaProject.bin"/>'
+        f'<Relationship Id="rIdImg" Type="{_REL}/image" Target="file://///host/share/logo.png" '
+        f'TargetMode="External"/>'
+        f'<Relationship Id="rIdLink" Type="{_REL}/hyperlink" Target="http://evil.example/x" TargetMode="External"/>'
+    )
+    parts["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>", extra + "</Relationships>"
+    ).encode()
     body = parts["word/document.xml"].decode()
-    linked = ('<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
-              'wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-              '<a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-              f'<pic:blipFill><a:blip xmlns:r="{_REL}" r:link="rIdImg"/></pic:blipFill></pic:pic></a:graphicData>'
-              '</a:graphic></wp:inline></w:drawing></w:r>'
-              f'<w:hyperlink xmlns:r="{_REL}" r:id="rIdLink"><w:r><w:t>链接文字</w:t></w:r></w:hyperlink></w:p>')
+    linked = (
+        '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+        'wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:blipFill><a:blip xmlns:r="{_REL}" r:link="rIdImg"/></pic:blipFill></pic:pic></a:graphicData>'
+        "</a:graphic></wp:inline></w:drawing></w:r>"
+        f'<w:hyperlink xmlns:r="{_REL}" r:id="rIdLink"><w:r><w:t>链接文字</w:t></w:r></w:hyperlink></w:p>'
+    )
     parts["word/document.xml"] = body.replace("<w:sectPr", linked + "<w:sectPr", 1).encode()
     parts["word/settings.xml"] = parts["word/settings.xml"].replace(
-        b"<w:zoom", f'<w:attachedTemplate xmlns:r="{_REL}" r:id="rIdTpl"/><w:zoom'.encode(), 1)
+        b"<w:zoom", f'<w:attachedTemplate xmlns:r="{_REL}" r:id="rIdTpl"/><w:zoom'.encode(), 1
+    )
     parts["word/_rels/settings.xml.rels"] = (
         f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rIdTpl" Type="{_REL}/attachedTemplate" Target="file:///\\\\host\\share\\normal.dotm" '
-        f'TargetMode="External"/></Relationships>').encode()
+        f'TargetMode="External"/></Relationships>'
+    ).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for n, data in parts.items():
             zout.writestr(n, data)
@@ -60,7 +68,11 @@ def test_sanitised_template_keeps_layout_drops_the_rest(tmp_path: Path) -> None:
         everything = b"".join(zf.read(n) for n in names)
     assert "word/vbaProject.bin" not in names
     assert b"vbaProject" not in everything and b"attachedTemplate" not in everything
-    assert b"External" not in everything and b"host" not in everything and b"evil.example" not in everything
+    assert (
+        b"External" not in everything
+        and b"host" not in everything
+        and b"evil.example" not in everything
+    )
     assert b"r:link" not in everything
     assert {"word/document.xml", "word/styles.xml", "word/settings.xml"} <= names
     doc = Document(io.BytesIO(clean))

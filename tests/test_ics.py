@@ -19,8 +19,19 @@ NOW = datetime(2026, 11, 28, 10, 0)
 
 def _month(catalog, cal) -> SectionMonth:  # type: ignore[no-untyped-def]
     sm = SectionMonth("commerce", Month(2026, 11), catalog.version)
-    checklist.add_event(sm, catalog, cal, 4, "article", "我局推行信用承诺制；含分号，逗号", datetime(2026, 11, 26, 15, 0), NOW)
-    checklist.add_event(sm, catalog, cal, 10, "objection", "某公司异议", datetime(2026, 11, 27, 9, 0), NOW)
+    checklist.add_event(
+        sm,
+        catalog,
+        cal,
+        4,
+        "article",
+        "我局推行信用承诺制；含分号，逗号",
+        datetime(2026, 11, 26, 15, 0),
+        NOW,
+    )
+    checklist.add_event(
+        sm, catalog, cal, 10, "objection", "某公司异议", datetime(2026, 11, 27, 9, 0), NOW
+    )
     return sm
 
 
@@ -31,7 +42,9 @@ def _events(text: str) -> list[str]:
 
 def test_crlf_utf8_and_folding(catalog, cal) -> None:  # type: ignore[no-untyped-def]
     sm = _month(catalog, cal)
-    text = build_ics(obligations_for(catalog, cal, sm, NOW), catalog, now=NOW, name="信用自查期限（商事登记科）")
+    text = build_ics(
+        obligations_for(catalog, cal, sm, NOW), catalog, now=NOW, name="信用自查期限（商事登记科）"
+    )
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert text.endswith("END:VCALENDAR\r\n")
     assert "\n" not in text.replace("\r\n", "")
@@ -107,8 +120,21 @@ def test_cli_calendar_ics(tmp_path: Path, catalog, cal) -> None:  # type: ignore
     with Store(data) as store:
         store.save_month(_month(catalog, cal))
     out = tmp_path / "期限"
-    res = CliRunner().invoke(main, ["calendar", "ics", "--section", "商事登记科", "--month", "2026-11",
-                                    "-o", str(out), "--data", str(data)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "calendar",
+            "ics",
+            "--section",
+            "商事登记科",
+            "--month",
+            "2026-11",
+            "-o",
+            str(out),
+            "--data",
+            str(data),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "已写出 9 项未完成的期限" in res.output
     text = (tmp_path / "期限.ics").read_text(encoding="utf-8")
@@ -139,9 +165,15 @@ def test_app_startup_does_not_load_docx_or_openpyxl(tmp_path: Path) -> None:
         "run_app(None)\n"
         "print(json.dumps({m: m in sys.modules for m in ('docx', 'openpyxl', 'textual', 'screens.home')}))\n"
     )
-    env = dict(os.environ, CREDITCHECK_CONFIG=str(cfg), CREDITCHECK_DATA=str(tmp_path / "data"),
-               CREDITCHECK_EXIT_AFTER_PAINT="1")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    env = dict(
+        os.environ,
+        CREDITCHECK_CONFIG=str(cfg),
+        CREDITCHECK_DATA=str(tmp_path / "data"),
+        CREDITCHECK_EXIT_AFTER_PAINT="1",
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
     assert res.returncode == 0, res.stderr
     loaded = json.loads(res.stdout.strip().splitlines()[-1])
     assert loaded == {"docx": False, "openpyxl": False, "textual": True, "screens.home": True}

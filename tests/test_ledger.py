@@ -27,7 +27,10 @@ def run(rows: list[list[Any]], kind: str = "licence", header: list[str] | None =
     from creditcheck.workcal import load_calendar
 
     kw.setdefault("catalog", load_builtin())
-    table = [header if header is not None else {"licence": H, "commitment": CH, "code-errors": EH}[kind], *rows]
+    table = [
+        header if header is not None else {"licence": H, "commitment": CH, "code-errors": EH}[kind],
+        *rows,
+    ]
     return check_rows(rows_from_lists(table), kind, today=TODAY, cal=load_calendar(None), **kw)
 
 
@@ -41,7 +44,14 @@ def msgs(result) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
 def test_good_row_has_no_problem_and_full_rates() -> None:
     r = run([lic()])
     assert r.problems == []
-    assert r.counts == {"decided": 1, "not_due": 0, "due": 1, "uploaded": 1, "on_time": 1, "compliant": 1}
+    assert r.counts == {
+        "decided": 1,
+        "not_due": 0,
+        "due": 1,
+        "uploaded": 1,
+        "on_time": 1,
+        "compliant": 1,
+    }
     assert r.rates == {"reported": 1.0, "timely": 1.0, "compliant": 1.0}
 
 
@@ -61,7 +71,11 @@ def test_header_ignores_spaces_fullwidth_spaces_order_and_extra_columns() -> Non
 
 def test_header_notes_in_brackets_and_national_standard_names() -> None:
     header = [
-        "行政相对人代码_1（统一社会信用代码）" if h == "统一社会信用代码" else "许可决定日期(yyyy-mm-dd)" if h == "许可决定日期" else h
+        "行政相对人代码_1（统一社会信用代码）"
+        if h == "统一社会信用代码"
+        else "许可决定日期(yyyy-mm-dd)"
+        if h == "许可决定日期"
+        else h
         for h in H
     ]
     r = run([lic(统一社会信用代码=GOOD.lower())], header=header)
@@ -119,7 +133,10 @@ def test_unknown_kind() -> None:
 
 def test_lower_case_and_full_width_codes_are_reported_with_suggestion_not_fixed() -> None:
     full = "９１３５０１００Ｍ０００１００Ｙ４３"
-    r = run([lic(统一社会信用代码=GOOD.lower()), lic(统一社会信用代码=full, 行政许可决定文书号="2号")], keep_rows=True)
+    r = run(
+        [lic(统一社会信用代码=GOOD.lower()), lic(统一社会信用代码=full, 行政许可决定文书号="2号")],
+        keep_rows=True,
+    )
     m = msgs(r)
     assert m[0][:2] == (2, "统一社会信用代码") and "含小写字母" in m[0][2] and GOOD in m[0][2]
     assert m[1][:2] == (3, "统一社会信用代码") and "含全角字符" in m[1][2] and GOOD in m[1][2]
@@ -131,7 +148,10 @@ def test_every_code_column_is_checked() -> None:
     bad = GOOD[:17] + "0"
     r = run([lic(许可机关统一社会信用代码=bad, 数据来源单位统一社会信用代码="123")])
     cols = {p.column: p.message for p in r.problems}
-    assert "校验位不符" in cols["许可机关统一社会信用代码"] and "第18位应为 3" in cols["许可机关统一社会信用代码"]
+    assert (
+        "校验位不符" in cols["许可机关统一社会信用代码"]
+        and "第18位应为 3" in cols["许可机关统一社会信用代码"]
+    )
     assert "建议写作" not in cols["许可机关统一社会信用代码"]
     assert "应为18位" in cols["数据来源单位统一社会信用代码"]
 
@@ -142,14 +162,23 @@ def test_code_stored_as_number() -> None:
 
 
 def test_natural_person_does_not_need_a_code() -> None:
-    r = run([
-        lic(行政相对人类别="自然人", 统一社会信用代码=None, 证件类型="身份证", 证件号码="11010519491231002X"),
-        lic(行政相对人类别="个体工商户", 统一社会信用代码=None, 行政许可决定文书号="2号"),
-        lic(行政相对人类别="自然人", 统一社会信用代码=None, 行政许可决定文书号="3号"),
-    ])
+    r = run(
+        [
+            lic(
+                行政相对人类别="自然人",
+                统一社会信用代码=None,
+                证件类型="身份证",
+                证件号码="11010519491231002X",
+            ),
+            lic(行政相对人类别="个体工商户", 统一社会信用代码=None, 行政许可决定文书号="2号"),
+            lic(行政相对人类别="自然人", 统一社会信用代码=None, 行政许可决定文书号="3号"),
+        ]
+    )
     # 自然人不要代码，但表头有“证件号码”列时要填证件号码
-    assert msgs(r) == [(3, "统一社会信用代码", "必填项为空（行政相对人类别为自然人时才可不填）"),
-                       (4, "证件号码", "行政相对人类别为自然人时应填写证件号码")]
+    assert msgs(r) == [
+        (3, "统一社会信用代码", "必填项为空（行政相对人类别为自然人时才可不填）"),
+        (4, "证件号码", "行政相对人类别为自然人时应填写证件号码"),
+    ]
 
 
 def test_subject_type_must_be_one_of_three() -> None:
@@ -162,8 +191,18 @@ def test_subject_type_must_be_one_of_three() -> None:
 
 def test_dates_accept_excel_dates_and_text_formats() -> None:
     rows = [
-        lic(行政许可决定文书号="1", 许可决定日期="2026年11月2日", 有效期自="2026/11/2", 上报日期="2026.11.10"),
-        lic(行政许可决定文书号="2", 许可决定日期=20261102, 有效期自=date(2026, 11, 2), 上报日期="2026-11-10 15:30"),
+        lic(
+            行政许可决定文书号="1",
+            许可决定日期="2026年11月2日",
+            有效期自="2026/11/2",
+            上报日期="2026.11.10",
+        ),
+        lic(
+            行政许可决定文书号="2",
+            许可决定日期=20261102,
+            有效期自=date(2026, 11, 2),
+            上报日期="2026-11-10 15:30",
+        ),
         lic(行政许可决定文书号="3", 有效期至=None),
         lic(行政许可决定文书号="4", 有效期至=datetime(2031, 11, 1)),
         lic(行政许可决定文书号="5", 有效期至="长期有效"),
@@ -177,12 +216,14 @@ def test_dates_accept_excel_dates_and_text_formats() -> None:
 
 
 def test_bad_dates_are_explained() -> None:
-    r = run([
-        lic(许可决定日期="2026-02-30"),
-        lic(行政许可决定文书号="2", 有效期至="永久"),
-        lic(行政许可决定文书号="3", 有效期自=45000),
-        lic(行政许可决定文书号="4", 许可决定日期="下周"),
-    ])
+    r = run(
+        [
+            lic(许可决定日期="2026-02-30"),
+            lic(行政许可决定文书号="2", 有效期至="永久"),
+            lic(行政许可决定文书号="3", 有效期自=45000),
+            lic(行政许可决定文书号="4", 许可决定日期="下周"),
+        ]
+    )
     m = msgs(r)
     assert (2, "许可决定日期", "日期不存在：“2026-02-30”（2026年2月没有30日）") in m
     assert any(c == "有效期至" and "长期" in t and row == 3 for row, c, t in m)
@@ -191,12 +232,19 @@ def test_bad_dates_are_explained() -> None:
 
 
 def test_date_order_and_future_dates() -> None:
-    r = run([
-        lic(许可决定日期=datetime(2026, 11, 12), 上报日期=datetime(2026, 11, 10)),
-        lic(行政许可决定文书号="2", 有效期自="2026-11-05", 有效期至="2026-11-04"),
-        lic(行政许可决定文书号="3", 许可决定日期="2026-11-29", 有效期自="2026-11-29", 上报日期=None),
-        lic(行政许可决定文书号="4", 有效期至="2031-01-01"),  # 有效期至在将来是正常的
-    ])
+    r = run(
+        [
+            lic(许可决定日期=datetime(2026, 11, 12), 上报日期=datetime(2026, 11, 10)),
+            lic(行政许可决定文书号="2", 有效期自="2026-11-05", 有效期至="2026-11-04"),
+            lic(
+                行政许可决定文书号="3",
+                许可决定日期="2026-11-29",
+                有效期自="2026-11-29",
+                上报日期=None,
+            ),
+            lic(行政许可决定文书号="4", 有效期至="2031-01-01"),  # 有效期至在将来是正常的
+        ]
+    )
     m = msgs(r)
     assert (2, "上报日期", "上报日期早于许可决定日期（2026-11-12）") in m
     assert (3, "有效期至", "有效期至早于有效期自（2026-11-05）") in m
@@ -219,20 +267,32 @@ def test_duplicate_decision_numbers_name_the_first_row() -> None:
 
 
 def test_timeliness_natural_days_15_from_catalogue() -> None:
-    r = run([
-        lic(行政许可决定文书号="1", 许可决定日期="2026-11-01", 上报日期="2026-11-16"),
-        lic(行政许可决定文书号="2", 许可决定日期="2026-11-01", 上报日期="2026-11-17"),
-        lic(行政许可决定文书号="3", 许可决定日期="2026-11-01", 上报日期=None),
-        lic(行政许可决定文书号="4", 许可决定日期="2026-11-20", 上报日期=None),
-    ])
+    r = run(
+        [
+            lic(行政许可决定文书号="1", 许可决定日期="2026-11-01", 上报日期="2026-11-16"),
+            lic(行政许可决定文书号="2", 许可决定日期="2026-11-01", 上报日期="2026-11-17"),
+            lic(行政许可决定文书号="3", 许可决定日期="2026-11-01", 上报日期=None),
+            lic(行政许可决定文书号="4", 许可决定日期="2026-11-20", 上报日期=None),
+        ]
+    )
     assert r.rule == "natural-days:15"
     late = [(p.row, p.message) for p in r.problems if p.kind == "late"]
     assert late == [
-        (3, "迟报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16（含当日）前上报，实际 2026-11-17 上报"),
+        (
+            3,
+            "迟报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16（含当日）前上报，实际 2026-11-17 上报",
+        ),
         (4, "逾期未上报：许可决定日期 2026-11-01，应在15个自然日内即 2026-11-16（含当日）前上报"),
     ]
     # 第5行 11-20 决定、尚未上报，12-05 才到期：未到期，不计入上报率的分母
-    assert r.counts == {"decided": 4, "not_due": 1, "due": 3, "uploaded": 2, "on_time": 1, "compliant": 2}
+    assert r.counts == {
+        "decided": 4,
+        "not_due": 1,
+        "due": 3,
+        "uploaded": 2,
+        "on_time": 1,
+        "compliant": 2,
+    }
     assert r.rates == {"reported": 0.6667, "timely": 0.5, "compliant": 1.0}
 
 
@@ -255,29 +315,81 @@ def test_timeliness_follows_a_working_day_rule_in_the_catalogue() -> None:
 
 def test_rates_are_null_when_denominator_is_zero() -> None:
     r = run([])
-    assert r.counts == {"decided": 0, "not_due": 0, "due": 0, "uploaded": 0, "on_time": 0, "compliant": 0}
+    assert r.counts == {
+        "decided": 0,
+        "not_due": 0,
+        "due": 0,
+        "uploaded": 0,
+        "on_time": 0,
+        "compliant": 0,
+    }
     assert r.rates == {"reported": None, "timely": None, "compliant": None}
     r = run([lic(上报日期=None, 许可决定日期="2026-11-01", 有效期自="2026-11-01")])
     assert r.rates == {"reported": 0.0, "timely": None, "compliant": None}
-    r = run([lic(上报日期=None, 许可决定日期="2026-11-20", 有效期自="2026-11-20")])  # 未到期：没有应上报的
-    assert r.rates == {"reported": None, "timely": None, "compliant": None} and r.counts["not_due"] == 1
+    r = run(
+        [lic(上报日期=None, 许可决定日期="2026-11-20", 有效期自="2026-11-20")]
+    )  # 未到期：没有应上报的
+    assert (
+        r.rates == {"reported": None, "timely": None, "compliant": None}
+        and r.counts["not_due"] == 1
+    )
     assert "无（分母为0）" in rate_lines("licence", r.counts, r.rates)[1]
 
 
 def test_unparseable_report_date_counts_as_uploaded_but_not_compliant() -> None:
     r = run([lic(上报日期="上周")])
-    assert r.counts == {"decided": 1, "not_due": 0, "due": 1, "uploaded": 1, "on_time": 0, "compliant": 0}
+    assert r.counts == {
+        "decided": 1,
+        "not_due": 0,
+        "due": 1,
+        "uploaded": 1,
+        "on_time": 0,
+        "compliant": 0,
+    }
 
 
 def test_rate_lines_show_the_formula() -> None:
-    r = run([lic(), lic(行政许可决定文书号="2", 上报日期=None, 许可决定日期="2026-11-05", 有效期自="2026-11-05")])
-    assert r.rate_lines()[0] == "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 1 / 2 = 50.00%"
-    r = run([lic(), lic(行政许可决定文书号="2", 上报日期=None, 许可决定日期="2026-11-25", 有效期自="2026-11-25")])
-    assert r.rate_lines()[0] == "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 1 / 1 = 100.00%"
+    r = run(
+        [
+            lic(),
+            lic(
+                行政许可决定文书号="2",
+                上报日期=None,
+                许可决定日期="2026-11-05",
+                有效期自="2026-11-05",
+            ),
+        ]
+    )
+    assert (
+        r.rate_lines()[0]
+        == "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 1 / 2 = 50.00%"
+    )
+    r = run(
+        [
+            lic(),
+            lic(
+                行政许可决定文书号="2",
+                上报日期=None,
+                许可决定日期="2026-11-25",
+                有效期自="2026-11-25",
+            ),
+        ]
+    )
+    assert (
+        r.rate_lines()[0]
+        == "上报率 = 已上报 / 应上报（已作出许可决定，不含未到期） = 1 / 1 = 100.00%"
+    )
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers() -> None:
-    r = run([[None] * len(H), lic(), ["  ", None, "\u3000".strip()], lic(行政许可决定文书号="2", 许可类别=None)])
+    r = run(
+        [
+            [None] * len(H),
+            lic(),
+            ["  ", None, "\u3000".strip()],
+            lic(行政许可决定文书号="2", 许可类别=None),
+        ]
+    )
     assert r.row_count == 2
     assert msgs(r) == [(5, "许可类别", "必填项为空")]
 
@@ -342,7 +454,14 @@ def test_commitment_ledger() -> None:
     assert (6, "践诺核查日期", "践诺核查日期早于承诺日期（2026-11-10）") in m
     assert any(row == 6 and c == "统一社会信用代码" for row, c, _t in m)
     assert r.status == {"已履约": 2, "履约中": 1, "未履约": 1}
-    assert r.counts == {"decided": 5, "not_due": 0, "due": 5, "uploaded": 5, "on_time": None, "compliant": 2}
+    assert r.counts == {
+        "decided": 5,
+        "not_due": 0,
+        "due": 5,
+        "uploaded": 5,
+        "on_time": None,
+        "compliant": 2,
+    }
     assert r.rates == {"reported": 1.0, "timely": None, "compliant": 0.4}
     assert "不适用" in r.rate_lines()[1]
 
@@ -378,8 +497,16 @@ def test_code_errors_must_be_handled_within_the_month_found() -> None:
         kind="code-errors",
     )
     m = msgs(r)
-    assert m[0] == (3, "处理日期", "未按期清理：发现于 2026-10-20，应在当月内即 2026-10-31（含当日）前处理，实际 2026-11-02 处理")
-    assert (4, "处理日期", "逾期未清理：发现于 2026-10-25，应在当月内即 2026-10-31（含当日）前处理") in m
+    assert m[0] == (
+        3,
+        "处理日期",
+        "未按期清理：发现于 2026-10-20，应在当月内即 2026-10-31（含当日）前处理，实际 2026-11-02 处理",
+    )
+    assert (
+        4,
+        "处理日期",
+        "逾期未清理：发现于 2026-10-25，应在当月内即 2026-10-31（含当日）前处理",
+    ) in m
     assert not any(row == 5 for row, _c, _t in m)
     assert (6, "处理结果", "已填处理日期，但处理结果为空") in m
     assert (7, "问题类型", "应填写 重码、错码 之一") in m
@@ -387,7 +514,14 @@ def test_code_errors_must_be_handled_within_the_month_found() -> None:
     assert not any(c == "统一社会信用代码" for _r, c, _t in m)
     assert r.open == 2
     # 第5行本月发现、尚在期限内：未到期，不计入清理率的分母
-    assert r.counts == {"decided": 6, "not_due": 1, "due": 5, "uploaded": 4, "on_time": 3, "compliant": 2}
+    assert r.counts == {
+        "decided": 6,
+        "not_due": 1,
+        "due": 5,
+        "uploaded": 4,
+        "on_time": 3,
+        "compliant": 2,
+    }
     assert r.rates["reported"] == round(4 / 5, 4)
     assert r.summary("x.xlsx", "2026-11-28T10:00:00")["open"] == 2
 
@@ -395,7 +529,15 @@ def test_code_errors_must_be_handled_within_the_month_found() -> None:
 def test_result_json_has_exactly_the_documented_keys() -> None:
     r = run([lic(统一社会信用代码="x")])
     j = r.to_json()
-    assert set(j) == {"rows", "month", "rows_in_month", "rows_other_months", "problems", "counts", "rates"}
+    assert set(j) == {
+        "rows",
+        "month",
+        "rows_in_month",
+        "rows_other_months",
+        "problems",
+        "counts",
+        "rates",
+    }
     assert set(j["problems"][0]) == {"row", "column", "value", "message"}
     assert set(j["counts"]) == {"decided", "not_due", "due", "uploaded", "on_time", "compliant"}
     assert set(j["rates"]) == {"reported", "timely", "compliant"}

@@ -17,7 +17,11 @@ from exports import xlsx_annotate
 from exports.ledger_io import check_file
 from exports.xlsx_write import write_annotated, write_template
 
-ROWS = [lic(), lic(统一社会信用代码=GOOD.lower()), lic(行政许可决定文书号="2号", 上报日期="2026-11-20", 许可类别=None)]
+ROWS = [
+    lic(),
+    lic(统一社会信用代码=GOOD.lower()),
+    lic(行政许可决定文书号="2号", 上报日期="2026-11-20", 许可类别=None),
+]
 
 
 @pytest.fixture
@@ -54,7 +58,9 @@ def test_filled_template_keeps_its_header_notes_styles_and_sheets(
 ) -> None:
     src = _filled_template(tmp_path / "模板.xlsx")
     r = check_file(src, "licence", catalog, cal, TODAY)
-    out = write_annotated(src, r.problems, tmp_path / "标注", sheet=r.sheet, header_row=r.header_row)
+    out = write_annotated(
+        src, r.problems, tmp_path / "标注", sheet=r.sheet, header_row=r.header_row
+    )
     assert fast_calls == [True] and out.name == "标注.xlsx"
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["双公示（行政许可）", "填写说明", "问题汇总"]
@@ -67,20 +73,36 @@ def test_filled_template_keeps_its_header_notes_styles_and_sheets(
     # 新加的：涂色与批注（问题格原有的斜体保留）
     assert ws["C3"].fill.fgColor.rgb.endswith("FFC7CE") and "含小写字母" in ws["C3"].comment.text
     assert ws["R4"].fill.fgColor.rgb.endswith("FFEB9C") and "迟报" in ws["R4"].comment.text
-    assert ws["G4"].fill.fgColor.rgb.endswith("FFC7CE") and ws["G4"].comment.text == "许可类别：必填项为空"
-    assert [c.value for c in ws[4]][:6] == ROWS[2][:6] and ws["H4"].value == ROWS[2][7]  # 补上的空格没有挪动别的格
+    assert (
+        ws["G4"].fill.fgColor.rgb.endswith("FFC7CE")
+        and ws["G4"].comment.text == "许可类别：必填项为空"
+    )
+    assert [c.value for c in ws[4]][:6] == ROWS[2][:6] and ws["H4"].value == ROWS[2][
+        7
+    ]  # 补上的空格没有挪动别的格
     assert ws["A2"].comment is None and ws["A2"].fill.fgColor.rgb in ("00000000", None)
     summary = wb["问题汇总"]
     rows = [[c.value for c in row] for row in summary.iter_rows(min_row=2)]
-    assert [(x[0], x[1], x[2]) for x in rows] == [(p.row, p.column, f"{'CFGR'[('统一社会信用代码', '行政许可决定文书号', '许可类别', '上报日期').index(p.column)]}{p.row}") for p in r.problems]
+    assert [(x[0], x[1], x[2]) for x in rows] == [
+        (
+            p.row,
+            p.column,
+            f"{'CFGR'[('统一社会信用代码', '行政许可决定文书号', '许可类别', '上报日期').index(p.column)]}{p.row}",
+        )
+        for p in r.problems
+    ]
     assert summary["C2"].hyperlink.location == "'双公示（行政许可）'!C3"
     assert summary["A1"].font.b is True
     # 再检查一次：问题不变
     again = check_file(out, "licence", catalog, cal, TODAY)
-    assert [(p.row, p.column, p.message) for p in again.problems] == [(p.row, p.column, p.message) for p in r.problems]
+    assert [(p.row, p.column, p.message) for p in again.problems] == [
+        (p.row, p.column, p.message) for p in r.problems
+    ]
 
 
-def test_existing_note_on_a_problem_cell_is_kept_and_extended(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, fast_calls: list[bool]) -> None:
+def test_existing_note_on_a_problem_cell_is_kept_and_extended(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, fast_calls: list[bool]
+) -> None:
     src = tmp_path / "a.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -118,7 +140,9 @@ def test_annotating_an_annotated_copy_falls_back_and_keeps_one_summary(
     assert wb2["台账"]["C3"].comment.text.count("含小写字母") == 2
 
 
-def test_merged_problem_cell_is_marked_at_the_anchor(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, fast_calls: list[bool]) -> None:
+def test_merged_problem_cell_is_marked_at_the_anchor(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, fast_calls: list[bool]
+) -> None:
     src = tmp_path / "m.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -132,4 +156,6 @@ def test_merged_problem_cell_is_marked_at_the_anchor(tmp_path: Path, catalog: Ca
     out = write_annotated(src, r.problems, tmp_path / "o.xlsx")
     assert fast_calls == [True]
     ws = openpyxl.load_workbook(out).active
-    assert ws["N2"].comment.text.count("合并单元格") == 2 and ws["N2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["N2"].comment.text.count("合并单元格") == 2 and ws["N2"].fill.fgColor.rgb.endswith(
+        "FFC7CE"
+    )

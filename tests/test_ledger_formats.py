@@ -39,16 +39,37 @@ def _rows() -> list[list[Any]]:
     日期写错、有效期至“长期”、逾期未上报。日期大多是真正的日期单元格。"""
     return [
         lic(),
-        lic(行政许可决定文书号="2号", 许可决定日期="2026/11/3", 有效期自="2026年11月3日", 上报日期="2026-11-05"),
+        lic(
+            行政许可决定文书号="2号",
+            许可决定日期="2026/11/3",
+            有效期自="2026年11月3日",
+            上报日期="2026-11-05",
+        ),
         lic(行政许可决定文书号="3号", 统一社会信用代码=GOOD.lower()),
         lic(行政许可决定文书号="2号"),
-        lic(行政许可决定文书号="5号", 许可决定日期=D(2026, 10, 9), 有效期自=D(2026, 10, 9), 上报日期=D(2026, 11, 20)),
+        lic(
+            行政许可决定文书号="5号",
+            许可决定日期=D(2026, 10, 9),
+            有效期自=D(2026, 10, 9),
+            上报日期=D(2026, 11, 20),
+        ),
         lic(行政许可决定文书号="6号", 许可类别=None, 许可机关=None),
         lic(行政许可决定文书号="7号", 许可决定日期="2026-13-01", 有效期至=D(2031, 11, 1)),
-        lic(行政许可决定文书号="8号", 许可决定日期=D(2026, 9, 1), 有效期自=D(2026, 9, 1), 上报日期=None),
-        lic(行政许可决定文书号="9号", 行政相对人类别="自然人", 统一社会信用代码=None, 有效期至=None),
+        lic(
+            行政许可决定文书号="8号",
+            许可决定日期=D(2026, 9, 1),
+            有效期自=D(2026, 9, 1),
+            上报日期=None,
+        ),
+        lic(
+            行政许可决定文书号="9号", 行政相对人类别="自然人", 统一社会信用代码=None, 有效期至=None
+        ),
         [None] * len(H),  # 空行：不计数
-        lic(行政许可决定文书号="11号", 行政相对人名称="  某某  ", 许可机关统一社会信用代码=AGENCY[:-1] + "0"),
+        lic(
+            行政许可决定文书号="11号",
+            行政相对人名称="  某某  ",
+            许可机关统一社会信用代码=AGENCY[:-1] + "0",
+        ),
     ]
 
 
@@ -64,7 +85,9 @@ def _text(v: Any) -> str:
 # ───────────── 各种格式的写法 ─────────────
 
 
-def write_xlsx(path: Path, rows: list[list[Any]], *, epoch1904: bool = False, date_format: str = "yyyy-mm-dd") -> Path:
+def write_xlsx(
+    path: Path, rows: list[list[Any]], *, epoch1904: bool = False, date_format: str = "yyyy-mm-dd"
+) -> Path:
     wb = openpyxl.Workbook()
     if epoch1904:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -132,7 +155,9 @@ def write_ods(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-def write_csv(path: Path, rows: list[list[Any]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+def write_csv(
+    path: Path, rows: list[list[Any]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
     import csv
     import io
 
@@ -145,7 +170,9 @@ def write_csv(path: Path, rows: list[list[Any]], *, encoding: str = "utf-8", del
     return path
 
 
-def _et_from(writer: Callable[[Path, list[list[Any]]], Path]) -> Callable[[Path, list[list[Any]]], Path]:
+def _et_from(
+    writer: Callable[[Path, list[list[Any]]], Path],
+) -> Callable[[Path, list[list[Any]]], Path]:
     """WPS 的 .et：内容是 .xls 或 .xlsx（xlwt、openpyxl 不看扩展名）。"""
 
     def write(path: Path, rows: list[list[Any]]) -> Path:
@@ -168,7 +195,15 @@ FORMATS: dict[str, tuple[str, Callable[[Path, list[list[Any]]], Path]]] = {
     "csv-gbk": (".csv", lambda p, r: write_csv(p, r, encoding="gbk")),
     "csv-tab": (".csv", lambda p, r: write_csv(p, r, delimiter="\t")),
 }
-OPENPYXL_FORMATS = ("xlsx", "xlsx-1904", "xlsx-中文日期格式", "xlsm", "et-xlsx", "csv-utf8", "csv-gbk")
+OPENPYXL_FORMATS = (
+    "xlsx",
+    "xlsx-1904",
+    "xlsx-中文日期格式",
+    "xlsm",
+    "et-xlsx",
+    "csv-utf8",
+    "csv-gbk",
+)
 
 
 def _key(r: LedgerResult) -> tuple[Any, ...]:
@@ -176,7 +211,9 @@ def _key(r: LedgerResult) -> tuple[Any, ...]:
 
 
 @pytest.fixture(scope="module")
-def reference(catalog: Catalog, cal: WorkCalendar, tmp_path_factory: pytest.TempPathFactory) -> LedgerResult:
+def reference(
+    catalog: Catalog, cal: WorkCalendar, tmp_path_factory: pytest.TempPathFactory
+) -> LedgerResult:
     """.xlsx 用 openpyxl 读：改动之前的读法，作为标准。"""
     os.environ[READER_ENV] = "openpyxl"
     try:
@@ -198,12 +235,24 @@ def test_reference_has_the_expected_problems(reference: LedgerResult) -> None:
     assert "9 上报日期  逾期未上报" in msgs
     assert "12 许可机关统一社会信用代码" in msgs
     # 合规按 GB 32100 的结构与校验码（登记管理部门、机构类别、行政区划码）判断，见 creditcheck.creditcode
-    assert reference.counts == {"decided": 10, "uploaded": 9, "on_time": 7, "compliant": 3, "due": 10, "not_due": 0}
+    assert reference.counts == {
+        "decided": 10,
+        "uploaded": 9,
+        "on_time": 7,
+        "compliant": 3,
+        "due": 10,
+        "not_due": 0,
+    }
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_same_rows_same_result_with_calamine(
-    fmt: str, reference: LedgerResult, tmp_path: Path, catalog: Catalog, cal: WorkCalendar, monkeypatch: pytest.MonkeyPatch
+    fmt: str,
+    reference: LedgerResult,
+    tmp_path: Path,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(READER_ENV, "calamine")
     suffix, writer = FORMATS[fmt]
@@ -215,7 +264,12 @@ def test_same_rows_same_result_with_calamine(
 
 @pytest.mark.parametrize("fmt", OPENPYXL_FORMATS)
 def test_same_rows_same_result_with_openpyxl_fallback(
-    fmt: str, reference: LedgerResult, tmp_path: Path, catalog: Catalog, cal: WorkCalendar, monkeypatch: pytest.MonkeyPatch
+    fmt: str,
+    reference: LedgerResult,
+    tmp_path: Path,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(READER_ENV, "openpyxl")
     suffix, writer = FORMATS[fmt]
@@ -226,14 +280,19 @@ def test_same_rows_same_result_with_openpyxl_fallback(
     assert _key(check_file(p, "licence", catalog, cal, TODAY)) == _key(reference)
 
 
-def test_imported_rows_are_the_same_in_every_format(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_imported_rows_are_the_same_in_every_format(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     """导入时存下的各行（日期整理成 yyyy-mm-dd、文字去掉首尾空格）也一样。"""
     got = {}
     for fmt in ("xlsx", "xls", "ods", "csv-gbk"):
         suffix, writer = FORMATS[fmt]
         p = writer(tmp_path / f"{fmt}{suffix}", _rows())
         got[fmt] = import_ledger(p, "licence", catalog, cal, TODAY).rows
-    assert got["xlsx"][0]["许可决定日期"] == "2026-11-02" and got["xlsx"][-1]["行政相对人名称"] == "某某"
+    assert (
+        got["xlsx"][0]["许可决定日期"] == "2026-11-02"
+        and got["xlsx"][-1]["行政相对人名称"] == "某某"
+    )
     for fmt, rows in got.items():
         assert rows == got["xlsx"], fmt
 
@@ -241,7 +300,9 @@ def test_imported_rows_are_the_same_in_every_format(tmp_path: Path, catalog: Cat
 # ───────────── 读法的选择 ─────────────
 
 
-def test_calamine_is_the_default_and_the_fallback_can_be_forced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_calamine_is_the_default_and_the_fallback_can_be_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     p = write_xlsx(tmp_path / "a.xlsx", [lic()])
     monkeypatch.delenv(READER_ENV, raising=False)
     assert reader_engine() == "calamine"
@@ -257,16 +318,25 @@ def test_without_calamine_installed_xlsx_still_reads_and_xls_ods_say_how_to_save
 ) -> None:
     """装不上 python-calamine 的电脑（如龙芯）：导入它失败，自动改用 openpyxl。"""
     monkeypatch.delenv(READER_ENV, raising=False)
-    monkeypatch.setitem(sys.modules, "python_calamine", None)  # import python_calamine → ImportError
+    monkeypatch.setitem(
+        sys.modules, "python_calamine", None
+    )  # import python_calamine → ImportError
     assert reader_engine() == "openpyxl"
     r = check_file(write_xlsx(tmp_path / "a.xlsx", [lic()]), "licence", catalog, cal, TODAY)
     assert r.row_count == 1 and r.problems == []
     with pytest.raises(LedgerReadError) as e:
         check_file(write_xls(tmp_path / "b.xls", [lic()]), "licence", catalog, cal, TODAY)
-    assert "97-2003" in str(e.value) and "python-calamine" in str(e.value) and "Excel 工作簿(*.xlsx)" in str(e.value)
+    assert (
+        "97-2003" in str(e.value)
+        and "python-calamine" in str(e.value)
+        and "Excel 工作簿(*.xlsx)" in str(e.value)
+    )
     with pytest.raises(LedgerReadError, match=r"\.ods.*另存为 \.xlsx"):
         check_file(write_ods(tmp_path / "c.ods", [lic()]), "licence", catalog, cal, TODAY)
-    assert check_file(write_csv(tmp_path / "d.csv", [lic()]), "licence", catalog, cal, TODAY).row_count == 1
+    assert (
+        check_file(write_csv(tmp_path / "d.csv", [lic()]), "licence", catalog, cal, TODAY).row_count
+        == 1
+    )
 
 
 def test_importing_the_app_and_cli_does_not_import_calamine() -> None:
@@ -296,7 +366,9 @@ def test_1904_workbook_dates_read_the_same(tmp_path: Path, engine: str) -> None:
     assert got == date(2026, 11, 2) or got == datetime(2026, 11, 2)
 
 
-def test_excel_serial_number_in_a_general_cell_is_reported_the_same(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_excel_serial_number_in_a_general_cell_is_reported_the_same(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     """格式为“常规”的日期序号（46328）：两种读法、.xls 都报同一句“不是日期”。"""
     rows = [lic(许可决定日期=46328)]
     results = [
@@ -335,7 +407,9 @@ def test_data_not_starting_in_column_a(tmp_path: Path, catalog: Catalog, cal: Wo
     assert a.header_row == 3
 
 
-def test_xls_merged_cells_and_hidden_sheet(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_xls_merged_cells_and_hidden_sheet(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     import xlwt
 
     p = tmp_path / "m.xls"
@@ -368,16 +442,27 @@ def test_ods_picks_named_sheet(tmp_path: Path, catalog: Catalog, cal: WorkCalend
     assert check_file(p, "licence", catalog, cal, TODAY, sheet=" 台账 ").row_count == 1
 
 
-def test_csv_encodings_and_platform_text_cells(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_csv_encodings_and_platform_text_cells(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = write_csv(tmp_path / "gbk.csv", [lic()], encoding="gbk")
     with open_ledger(p) as book:
         assert book.notes == ["按 CSV 文本表格读取（GBK 编码）"]
         assert book.sheet == "gbk"
     # 平台为保留前导 0 写成 ="..." 的格；格里有换行的记录仍算一行
-    text = ",".join(H) + "\n" + ",".join(
-        f'="{v}"' if h == "统一社会信用代码" else ('"某某\n食品"' if h == "行政相对人名称" else _text(v))
-        for h, v in zip(H, lic(), strict=True)
-    ) + "\n" + ",".join(_text(v) for v in lic(行政许可决定文书号="2号")) + "\n"
+    text = (
+        ",".join(H)
+        + "\n"
+        + ",".join(
+            f'="{v}"'
+            if h == "统一社会信用代码"
+            else ('"某某\n食品"' if h == "行政相对人名称" else _text(v))
+            for h, v in zip(H, lic(), strict=True)
+        )
+        + "\n"
+        + ",".join(_text(v) for v in lic(行政许可决定文书号="2号"))
+        + "\n"
+    )
     q = tmp_path / "eq.csv"
     q.write_text(text, encoding="utf-8-sig")
     r = check_file(q, "licence", catalog, cal, TODAY, keep_rows=True)
@@ -386,7 +471,9 @@ def test_csv_encodings_and_platform_text_cells(tmp_path: Path, catalog: Catalog,
     assert r.rows[0]["统一社会信用代码"] == GOOD and r.rows[0]["行政相对人名称"] == "某某\n食品"
 
 
-def test_csv_undecodable_and_sheet_option(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_csv_undecodable_and_sheet_option(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = tmp_path / "bad.csv"
     p.write_bytes(b"a,b\n" * 1100 + b"\xff\xff\n")  # 开头像文字，后面既不是 UTF-8 也不是 GBK
     with pytest.raises(LedgerReadError, match="编码无法识别.*Excel 工作簿"):
@@ -407,7 +494,9 @@ def test_oversized_csv_is_refused_before_reading(
         check_file(p, "licence", catalog, cal, TODAY)
 
 
-def test_text_file_with_xlsx_name_is_still_refused(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_text_file_with_xlsx_name_is_still_refused(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = tmp_path / "a.xlsx"
     p.write_text("行政相对人名称\n某公司\n", encoding="utf-8")
     with pytest.raises(LedgerReadError, match="文本文件"):
@@ -424,7 +513,12 @@ def test_text_file_with_xlsx_name_is_still_refused(tmp_path: Path, catalog: Cata
     ],
 )
 def test_other_formats_are_refused_with_how_to_save_as_xlsx(
-    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, name: str, content: bytes | None, expected: str
+    tmp_path: Path,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    name: str,
+    content: bytes | None,
+    expected: str,
 ) -> None:
     p = tmp_path / name
     if content is not None:
@@ -445,7 +539,12 @@ def test_other_formats_are_refused_with_how_to_save_as_xlsx(
 
 def test_password_protected_xls(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
     p = tmp_path / "secret.xls"
-    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
+    p.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 504
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 512
+    )
     with pytest.raises(LedgerReadError, match="密码"):
         check_file(p, "licence", catalog, cal, TODAY)
 
@@ -454,11 +553,15 @@ def test_password_protected_xls(tmp_path: Path, catalog: Catalog, cal: WorkCalen
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods", "csv-gbk", "et-xlsx"])
-def test_annotated_copy_of_other_formats_is_an_xlsx(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, fmt: str) -> None:
+def test_annotated_copy_of_other_formats_is_an_xlsx(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, fmt: str
+) -> None:
     suffix, writer = FORMATS[fmt]
     src = writer(tmp_path / f"台账{suffix}", _rows())
     r = check_file(src, "licence", catalog, cal, TODAY)
-    out = write_annotated(src, r.problems, tmp_path / "out.xlsx", sheet=r.sheet, header_row=r.header_row)
+    out = write_annotated(
+        src, r.problems, tmp_path / "out.xlsx", sheet=r.sheet, header_row=r.header_row
+    )
     assert out.suffix == ".xlsx"
     wb = openpyxl.load_workbook(out)
     ws = wb.worksheets[0]
@@ -468,15 +571,21 @@ def test_annotated_copy_of_other_formats_is_an_xlsx(tmp_path: Path, catalog: Cat
     assert wb.sheetnames[-1] == "问题汇总"
     # 标注副本再检查一次：结果不变
     again = check_file(out, "licence", catalog, cal, TODAY)
-    assert [(p.row, p.column, p.message) for p in again.problems] == [(p.row, p.column, p.message) for p in r.problems]
+    assert [(p.row, p.column, p.message) for p in again.problems] == [
+        (p.row, p.column, p.message) for p in r.problems
+    ]
 
 
 # ───────────── 不可信的输入 ─────────────
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=400), st.sampled_from([".csv", ".et", ".xls", ".ods", ".xlsx"]))
-def test_hostile_bytes_never_crash(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, data: bytes, suffix: str) -> None:
+def test_hostile_bytes_never_crash(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, data: bytes, suffix: str
+) -> None:
     """任意字节、任意扩展名：要么检查出结果，要么一句中文说明，绝不抛出别的异常。"""
     p = tmp_path / f"x{suffix}"
     p.write_bytes(data)
@@ -488,9 +597,16 @@ def test_hostile_bytes_never_crash(tmp_path: Path, catalog: Catalog, cal: WorkCa
         assert r.row_count >= 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.text(max_size=12), max_size=len(H) + 2), max_size=6), st.sampled_from(["utf-8", "gbk", "utf-8-sig"]))
-def test_hostile_csv_text_never_crashes(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, rows: list[list[str]], enc: str) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.lists(st.text(max_size=12), max_size=len(H) + 2), max_size=6),
+    st.sampled_from(["utf-8", "gbk", "utf-8-sig"]),
+)
+def test_hostile_csv_text_never_crashes(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, rows: list[list[str]], enc: str
+) -> None:
     import csv
     import io
 

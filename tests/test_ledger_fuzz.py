@@ -37,8 +37,25 @@ CAL = load_calendar(None)
 PLAIN = st.one_of(
     st.none(),
     st.text(max_size=24),
-    st.sampled_from([GOOD, GOOD.lower(), "长期", "自然人", "个体工商户", "已履约", "重码", "2026-11-02",
-                     "2026年2月30日", "11-28", "今天", "20261102", "  ", "\u3000", "９１３５"]),
+    st.sampled_from(
+        [
+            GOOD,
+            GOOD.lower(),
+            "长期",
+            "自然人",
+            "个体工商户",
+            "已履约",
+            "重码",
+            "2026-11-02",
+            "2026年2月30日",
+            "11-28",
+            "今天",
+            "20261102",
+            "  ",
+            "\u3000",
+            "９１３５",
+        ]
+    ),
     st.integers(min_value=-(10**20), max_value=10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
@@ -68,13 +85,27 @@ def _invariants(r: LedgerResult) -> None:
 @settings(max_examples=300 * SCALE, deadline=None)
 @given(
     kind=st.sampled_from(sorted(SPECS)),
-    header=st.one_of(st.none(), st.lists(st.one_of(st.sampled_from(H + ["承诺主体名称", "发现日期", "序号"]), PLAIN), max_size=22)),
+    header=st.one_of(
+        st.none(),
+        st.lists(
+            st.one_of(st.sampled_from(H + ["承诺主体名称", "发现日期", "序号"]), PLAIN), max_size=22
+        ),
+    ),
     rows=st.lists(st.lists(CELL, max_size=22), max_size=12),
 )
-def test_generated_rows_never_crash(kind: str, header: list[Any] | None, rows: list[list[Any]]) -> None:
+def test_generated_rows_never_crash(
+    kind: str, header: list[Any] | None, rows: list[list[Any]]
+) -> None:
     head = [c.name for c in SPECS[kind].columns] if header is None else header
     try:
-        r = check_rows(rows_from_lists([head, *rows]), kind, today=TODAY, cal=CAL, catalog=CATALOG, keep_rows=True)
+        r = check_rows(
+            rows_from_lists([head, *rows]),
+            kind,
+            today=TODAY,
+            cal=CAL,
+            catalog=CATALOG,
+            keep_rows=True,
+        )
     except LedgerReadError as e:
         assert str(e)
         return
@@ -87,12 +118,16 @@ XLSX_CELL = st.one_of(
     st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False),
     st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 12, 31)),
-    st.sampled_from([GOOD, "长期", "自然人", "2026-11-02", "=1/0", "=A2", "=CONCAT(\"a\",\"b\")"]),
+    st.sampled_from([GOOD, "长期", "自然人", "2026-11-02", "=1/0", "=A2", '=CONCAT("a","b")']),
 )
 
 
 @settings(max_examples=25 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.lists(XLSX_CELL, max_size=20), max_size=8), merge=st.booleans(), hide=st.booleans())
+@given(
+    rows=st.lists(st.lists(XLSX_CELL, max_size=20), max_size=8),
+    merge=st.booleans(),
+    hide=st.booleans(),
+)
 def test_generated_workbooks_never_crash(rows: list[list[Any]], merge: bool, hide: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.xlsx"
@@ -133,7 +168,10 @@ VALID = _valid_bytes()
 
 @settings(max_examples=60 * SCALE, deadline=None)
 @given(
-    edits=st.lists(st.tuples(st.integers(min_value=0, max_value=len(VALID) - 1), st.integers(0, 255)), max_size=8),
+    edits=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=len(VALID) - 1), st.integers(0, 255)),
+        max_size=8,
+    ),
     cut=st.one_of(st.none(), st.integers(min_value=0, max_value=len(VALID))),
 )
 def test_damaged_files_never_crash(edits: list[tuple[int, int]], cut: int | None) -> None:

@@ -32,8 +32,14 @@ def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return str(request.param)
 
 
-
-def make_xlsx(path: Path, rows: list[list[Any]], *, title: str = "台账", before: list[str] = (), hidden: list[str] = ()) -> Path:  # type: ignore[assignment]
+def make_xlsx(
+    path: Path,
+    rows: list[list[Any]],
+    *,
+    title: str = "台账",
+    before: list[str] = (),
+    hidden: list[str] = (),
+) -> Path:  # type: ignore[assignment]
     wb = openpyxl.Workbook()
     first = wb.active
     assert first is not None
@@ -70,15 +76,30 @@ def check(path: Path, catalog: Catalog, cal: WorkCalendar, **kw: Any):  # type: 
 
 
 def test_real_file_round_trip(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
-    p = make_xlsx(tmp_path / "a.xlsx", [lic(), lic(统一社会信用代码=GOOD.lower()), [None] * 3, lic(行政许可决定文书号="2号")])
+    p = make_xlsx(
+        tmp_path / "a.xlsx",
+        [lic(), lic(统一社会信用代码=GOOD.lower()), [None] * 3, lic(行政许可决定文书号="2号")],
+    )
     r = check(p, catalog, cal)
     assert r.sheet == "台账" and r.header_row == 1 and r.file == "a.xlsx"
     assert r.row_count == 3
-    assert [(p.row, p.column) for p in r.problems] == [(3, "统一社会信用代码"), (3, "行政许可决定文书号")]
-    assert r.counts == {"decided": 3, "not_due": 0, "due": 3, "uploaded": 3, "on_time": 3, "compliant": 2}
+    assert [(p.row, p.column) for p in r.problems] == [
+        (3, "统一社会信用代码"),
+        (3, "行政许可决定文书号"),
+    ]
+    assert r.counts == {
+        "decided": 3,
+        "not_due": 0,
+        "due": 3,
+        "uploaded": 3,
+        "on_time": 3,
+        "compliant": 2,
+    }
 
 
-def test_first_visible_sheet_or_named_sheet(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_first_visible_sheet_or_named_sheet(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = make_xlsx(tmp_path / "h.xlsx", [lic()], before=["旧数据"], hidden=["旧数据"])
     r = check(p, catalog, cal)
     assert r.sheet == "台账"
@@ -89,6 +110,7 @@ def test_first_visible_sheet_or_named_sheet(tmp_path: Path, catalog: Catalog, ca
     with pytest.raises(LedgerReadError, match="工作表“旧数据”：工作表是空的"):
         check(p, catalog, cal, sheet="旧数据")  # 指定了就读它（即使隐藏），但它是空的
 
+
 def test_all_sheets_hidden(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
     p = make_xlsx(tmp_path / "h.xlsx", [lic()], before=["封面"])
     rewrite_member(p, "xl/workbook.xml", lambda d: d.replace(b'state="visible"', b'state="hidden"'))
@@ -96,7 +118,9 @@ def test_all_sheets_hidden(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) 
         check(p, catalog, cal)
 
 
-def test_merged_cells_are_read_and_reported(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_merged_cells_are_read_and_reported(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = tmp_path / "m.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -114,12 +138,20 @@ def test_merged_cells_are_read_and_reported(tmp_path: Path, catalog: Catalog, ca
     assert any("合并单元格" in n for n in r.notes)
 
 
-def test_formulas_read_as_cached_values_and_uncached_is_a_problem(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
-    p = make_xlsx(tmp_path / "f.xlsx", [lic(行政许可决定文书号="1号"), lic(行政许可决定文书号="2号")])
+def test_formulas_read_as_cached_values_and_uncached_is_a_problem(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
+    p = make_xlsx(
+        tmp_path / "f.xlsx", [lic(行政许可决定文书号="1号"), lic(行政许可决定文书号="2号")]
+    )
 
     def fix(data: bytes) -> bytes:
         # 第2行的许可类别：公式且有缓存值；第3行：公式没有缓存值
-        data = re.sub(rb'<c r="G2"[^>]*>.*?</c>', b'<c r="G2" t="str"><f>"\xe6\x99\xae"&amp;"\xe9\x80\x9a"</f><v>\xe6\x99\xae\xe9\x80\x9a</v></c>', data)
+        data = re.sub(
+            rb'<c r="G2"[^>]*>.*?</c>',
+            b'<c r="G2" t="str"><f>"\xe6\x99\xae"&amp;"\xe9\x80\x9a"</f><v>\xe6\x99\xae\xe9\x80\x9a</v></c>',
+            data,
+        )
         data = re.sub(rb'<c r="G3"[^>]*>.*?</c>', b'<c r="G3"><f>CONCAT("a","b")</f></c>', data)
         return data
 
@@ -131,28 +163,46 @@ def test_formulas_read_as_cached_values_and_uncached_is_a_problem(tmp_path: Path
     assert r.problems[0].value == "（公式）"
 
 
-def test_wrong_dimension_does_not_hide_rows(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_wrong_dimension_does_not_hide_rows(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = make_xlsx(tmp_path / "d.xlsx", [lic(行政许可决定文书号=f"{i}") for i in range(5)])
-    rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', d))
+    rewrite_member(
+        p,
+        "xl/worksheets/sheet1.xml",
+        lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', d),
+    )
     assert check(p, catalog, cal).row_count == 5
 
 
-def test_a_million_trailing_empty_rows_are_not_read(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_a_million_trailing_empty_rows_are_not_read(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = make_xlsx(tmp_path / "t.xlsx", [lic()])
-    filler = "".join(f'<row r="{i}"><c r="A{i}" s="0"/></row>' for i in range(3, 1_000_003)).encode()
-    rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", filler + b"</sheetData>"))
+    filler = "".join(
+        f'<row r="{i}"><c r="A{i}" s="0"/></row>' for i in range(3, 1_000_003)
+    ).encode()
+    rewrite_member(
+        p,
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b"</sheetData>", filler + b"</sheetData>"),
+    )
     rows_seen = []
     with LedgerWorkbook(p) as book:
         for row_no, _row in book.rows():
             rows_seen.append(row_no)
         notes = book.notes
     assert rows_seen == [1, 2]  # 空行不交给检查；连续 1000 行空行后停止
-    assert notes == ["第3行起连续1000行都是空行，其后的行没有读取（若后面还有数据，请删去中间的空行）"]
+    assert notes == [
+        "第3行起连续1000行都是空行，其后的行没有读取（若后面还有数据，请删去中间的空行）"
+    ]
     r = check(p, catalog, cal)
     assert r.row_count == 1 and r.problems == []
 
 
-def test_header_in_later_row_with_title_merged(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_header_in_later_row_with_title_merged(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = tmp_path / "t.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -173,7 +223,11 @@ def test_header_in_later_row_with_title_merged(tmp_path: Path, catalog: Catalog,
     ("name", "content", "expected"),
     [
         # CSV 现在可以读（GBK 编码认得出，列名读对了），只是缺列
-        ("a.csv", "行政相对人名称,统一社会信用代码\n某公司,91350100M000100Y43\n".encode("gb18030"), "缺少必填列：行政许可决定文书号"),
+        (
+            "a.csv",
+            "行政相对人名称,统一社会信用代码\n某公司,91350100M000100Y43\n".encode("gb18030"),
+            "缺少必填列：行政许可决定文书号",
+        ),
         ("a.xlsx", b"\x00\x01\x02\x03garbage" * 100, "不是 Excel 工作簿"),
         ("a.xlsx", b"", "空文件"),
         ("a.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页"),
@@ -181,7 +235,9 @@ def test_header_in_later_row_with_title_merged(tmp_path: Path, catalog: Catalog,
         ("a.xlsx", b"PK\x03\x04 truncated", "已损坏"),
     ],
 )
-def test_not_a_workbook(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, name: str, content: bytes, expected: str) -> None:
+def test_not_a_workbook(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, name: str, content: bytes, expected: str
+) -> None:
     p = tmp_path / name
     p.write_bytes(content)
     with pytest.raises(LedgerReadError, match=expected):
@@ -192,14 +248,22 @@ def _ole(extra: bytes) -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + extra + b"\x00" * 1024
 
 
-def test_old_xls_and_password_protected(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, reader: str) -> None:
+def test_old_xls_and_password_protected(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, reader: str
+) -> None:
     xls = tmp_path / "old.xls"
     xls.write_bytes(_ole("Workbook".encode("utf-16-le")))
     # 像 .xls，但读不了（真正的 .xls 见 test_ledger_formats）；没有 calamine 时说明要另存为 .xlsx
     with pytest.raises(LedgerReadError, match="已损坏" if reader == "calamine" else "97-2003"):
         check(xls, catalog, cal)
     enc = tmp_path / "secret.xlsx"
-    enc.write_bytes(_ole("EncryptionInfo".encode("utf-16-le") + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le")))
+    enc.write_bytes(
+        _ole(
+            "EncryptionInfo".encode("utf-16-le")
+            + b"\x00" * 64
+            + "EncryptedPackage".encode("utf-16-le")
+        )
+    )
     with pytest.raises(LedgerReadError, match="密码"):
         check(enc, catalog, cal)
 
@@ -217,7 +281,9 @@ def test_docx_folder_and_missing_file(tmp_path: Path, catalog: Catalog, cal: Wor
         check(tmp_path / "nope.xlsx", catalog, cal)
 
 
-def test_corrupt_sheet_member_is_a_clear_error(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_corrupt_sheet_member_is_a_clear_error(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = make_xlsx(tmp_path / "c.xlsx", [lic()])
     rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: d[: len(d) // 2])
     with pytest.raises(LedgerReadError, match="已损坏"):
@@ -237,7 +303,9 @@ def _laughs(data: bytes, root: bytes, padding: int = 0) -> bytes:
     """在部件开头加上“十亿笑声”实体声明，并在根元素里引用它；padding 把声明推到 8 KB 预检查之外。"""
     body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
     pad = b"<!--" + b" " * padding + b"-->" if padding else b""
-    return BILLION_LAUGHS.replace(b"<!DOCTYPE", pad + b"<!DOCTYPE") + body.replace(root, root + b"&lol4;", 1)
+    return BILLION_LAUGHS.replace(b"<!DOCTYPE", pad + b"<!DOCTYPE") + body.replace(
+        root, root + b"&lol4;", 1
+    )
 
 
 def test_defusedxml_is_used_by_openpyxl() -> None:
@@ -247,8 +315,9 @@ def test_defusedxml_is_used_by_openpyxl() -> None:
 
     assert DEFUSEDXML is True
     # 工作表逐行读取用的 iterparse 来自 defusedxml
-    assert sheet_reader.iterparse.__module__ == defusedxml.ElementTree.__name__ or "defused" in repr(
-        sheet_reader.iterparse.__code__.co_filename
+    assert (
+        sheet_reader.iterparse.__module__ == defusedxml.ElementTree.__name__
+        or "defused" in repr(sheet_reader.iterparse.__code__.co_filename)
     )
 
 
@@ -261,7 +330,9 @@ def test_entity_expansion_is_refused(tmp_path: Path, catalog: Catalog, cal: Work
         check(p, catalog, cal)
     # 把实体声明藏到 8 KB 之后绕过预检查：工作表扫描仍然拒绝
     q = make_xlsx(tmp_path / "e2.xlsx", [lic()])
-    rewrite_member(q, "xl/worksheets/sheet1.xml", lambda d: _laughs(d, b"<sheetData>", padding=9000))
+    rewrite_member(
+        q, "xl/worksheets/sheet1.xml", lambda d: _laughs(d, b"<sheetData>", padding=9000)
+    )
     with pytest.raises(LedgerReadError, match="DOCTYPE"):
         check(q, catalog, cal)
     # 不经本程序、直接用 openpyxl 读取：defusedxml 拒绝实体（openpyxl 把它包成 ValueError）
@@ -275,7 +346,9 @@ def test_entity_expansion_is_refused(tmp_path: Path, catalog: Catalog, cal: Work
         check(w, catalog, cal)
 
 
-def test_zip_bomb_is_refused_before_reading(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_bomb_is_refused_before_reading(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
     p = make_xlsx(tmp_path / "z.xlsx", [lic()])
     with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/media/image1.png", b"\x00" * (10 * 1024 * 1024))  # 10 MiB 零：压缩比约 1000
@@ -312,8 +385,12 @@ def test_template(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
     assert r.row_count == 0 and r.problems == []
 
 
-@pytest.mark.parametrize(("kind", "col", "choices"), [("commitment", "F", "已履约"), ("code-errors", "C", "重码")])
-def test_other_templates(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, kind: str, col: str, choices: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "col", "choices"), [("commitment", "F", "已履约"), ("code-errors", "C", "重码")]
+)
+def test_other_templates(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar, kind: str, col: str, choices: str
+) -> None:
     p = write_template(kind, tmp_path / f"{kind}.xlsx")
     ws = openpyxl.load_workbook(p).worksheets[0]
     dv = {str(d.sqref): d.formula1 for d in ws.data_validations.dataValidation}
@@ -322,7 +399,14 @@ def test_other_templates(tmp_path: Path, catalog: Catalog, cal: WorkCalendar, ki
 
 
 def test_annotated_copy(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
-    src = make_xlsx(tmp_path / "a.xlsx", [lic(), lic(统一社会信用代码=GOOD.lower()), lic(行政许可决定文书号="2号", 上报日期="2026-11-20")])
+    src = make_xlsx(
+        tmp_path / "a.xlsx",
+        [
+            lic(),
+            lic(统一社会信用代码=GOOD.lower()),
+            lic(行政许可决定文书号="2号", 上报日期="2026-11-20"),
+        ],
+    )
     r = check(src, catalog, cal)
     out = write_annotated(src, r.problems, tmp_path / "out.xlsx", sheet=r.sheet)
     wb = openpyxl.load_workbook(out)
@@ -334,8 +418,15 @@ def test_annotated_copy(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> 
     assert ws["A2"].comment is None
     summary = wb["问题汇总"]
     rows = [[c.value for c in row] for row in summary.iter_rows(min_row=2)]
-    assert [(row[0], row[1], row[2]) for row in rows] == [(3, "统一社会信用代码", "C3"), (3, "行政许可决定文书号", "F3"), (4, "上报日期", "R4")]
-    assert summary["C2"].hyperlink.location == "'台账'!C3" or summary["C2"].hyperlink.target == "#'台账'!C3"
+    assert [(row[0], row[1], row[2]) for row in rows] == [
+        (3, "统一社会信用代码", "C3"),
+        (3, "行政许可决定文书号", "F3"),
+        (4, "上报日期", "R4"),
+    ]
+    assert (
+        summary["C2"].hyperlink.location == "'台账'!C3"
+        or summary["C2"].hyperlink.target == "#'台账'!C3"
+    )
     # 标注副本再检查一次：数据页仍是第一个可见页，结果不变
     again = check(out, catalog, cal)
     assert [(p.row, p.column) for p in again.problems] == [(p.row, p.column) for p in r.problems]
@@ -387,7 +478,9 @@ def test_export_section_month(tmp_path: Path, catalog: Catalog, cal: WorkCalenda
     assert back.row_count == 2 and back.extra_columns == ["检查结果"]
 
 
-def test_rows_keep_title_of_extra_and_sheet_is_closed(tmp_path: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_rows_keep_title_of_extra_and_sheet_is_closed(
+    tmp_path: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     p = make_xlsx(tmp_path / "a.xlsx", [lic()])
     r = import_ledger(p, "licence", catalog, cal, TODAY)
     assert r.rows[0]["_row"] == 2

@@ -48,7 +48,9 @@ def test_monthly_obligations_and_levels(catalog: Catalog, cal: WorkCalendar) -> 
 
 def test_event_obligation_and_completion(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
-    ev = checklist.add_event(sm, catalog, cal, 10, "objection", "某公司异议", datetime(2026, 11, 27, 16, 0), NOW)
+    ev = checklist.add_event(
+        sm, catalog, cal, 10, "objection", "某公司异议", datetime(2026, 11, 27, 16, 0), NOW
+    )
     assert ev.due_at == date(2026, 11, 30)  # 周五收到，下一个工作日是周一
     [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.event_id == ev.id]
     assert o.level is Level.DUE_SOON and o.due_label == "11月30日"
@@ -59,19 +61,38 @@ def test_event_obligation_and_completion(catalog: Catalog, cal: WorkCalendar) ->
 
 def test_hours_rule_event_late(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
-    checklist.add_event(sm, catalog, cal, 4, "article", "稿件", datetime(2026, 11, 20, 10, 0), NOW,
-                        done_at=datetime(2026, 11, 22, 11, 0))
-    [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 4 and o.kind == "event"]
+    checklist.add_event(
+        sm,
+        catalog,
+        cal,
+        4,
+        "article",
+        "稿件",
+        datetime(2026, 11, 20, 10, 0),
+        NOW,
+        done_at=datetime(2026, 11, 22, 11, 0),
+    )
+    [o] = [
+        o
+        for o in obligations_for(catalog, cal, sm, NOW)
+        if o.indicator_id == 4 and o.kind == "event"
+    ]
     assert o.done and o.on_time is False  # 48 小时到 11-22 10:00
     assert o.state is ObligationState.LATE and o.state_label == "逾期完成"
     # 同一篇稿件也满足“每月26日前上报1篇”的配额：11-22 上报，早于 11-26
-    [q] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 4 and o.kind == "quota"]
+    [q] = [
+        o
+        for o in obligations_for(catalog, cal, sm, NOW)
+        if o.indicator_id == 4 and o.kind == "quota"
+    ]
     assert q.state is ObligationState.ON_TIME and q.done_at == datetime(2026, 11, 22, 11, 0)
 
 
 def test_open_obligations_sorted_by_urgency(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
-    checklist.add_event(sm, catalog, cal, 10, "objection", "来函", datetime(2026, 11, 27, 16, 0), NOW)
+    checklist.add_event(
+        sm, catalog, cal, 10, "objection", "来函", datetime(2026, 11, 27, 16, 0), NOW
+    )
     items = open_obligations(obligations_for(catalog, cal, sm, NOW))
     assert items[0].level is Level.OVERDUE
     # 来函（11-30 到期）即将到期；按年配额（信易批案例，年底）最不急，排在最后
@@ -81,7 +102,9 @@ def test_open_obligations_sorted_by_urgency(catalog: Catalog, cal: WorkCalendar)
 
 def test_quota_pacing(catalog: Catalog, cal: WorkCalendar) -> None:
     sep = month(catalog, "office", Month(2026, 9))
-    checklist.add_event(sep, catalog, cal, 7, "activity", "诚信进社区", datetime(2026, 9, 10, 16, 0), NOW)
+    checklist.add_event(
+        sep, catalog, cal, 7, "activity", "诚信进社区", datetime(2026, 9, 10, 16, 0), NOW
+    )
     nov = month(catalog, "office")
     lines = {q.indicator_id: q for q in quota_lines(catalog, "office", [sep, nov], NOV)}
     assert lines[7].text == "诚信宣传活动 1/2，距年底还有 1 个月，请抓紧安排"
@@ -90,7 +113,9 @@ def test_quota_pacing(catalog: Catalog, cal: WorkCalendar) -> None:
 
 def test_score_weighted(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog, "office")  # 1, 4, 7, 9
-    checklist.add_evidence(sm, catalog, 1, _material(date(2026, 11, 20), datetime(2026, 11, 20, 9)), NOW)
+    checklist.add_evidence(
+        sm, catalog, 1, _material(date(2026, 11, 20), datetime(2026, 11, 20, 9)), NOW
+    )
     checklist.set_status(sm, catalog, 1, Status.DONE, NOW)
     checklist.set_status(sm, catalog, 7, Status.NOT_APPLICABLE, NOW, reason="本年度活动已完成")
     checklist.set_status(sm, catalog, 9, Status.IN_PROGRESS, NOW)
@@ -119,8 +144,17 @@ def test_event_input_checks(catalog: Catalog, cal: WorkCalendar) -> None:
     with pytest.raises(InputError, match="晚于今天"):
         checklist.add_event(sm, catalog, cal, 10, "objection", "x", datetime(2026, 11, 29, 9), NOW)
     with pytest.raises(InputError, match="早于事件发生"):
-        checklist.add_event(sm, catalog, cal, 10, "objection", "x", datetime(2026, 11, 20, 9), NOW,
-                            done_at=datetime(2026, 11, 19, 9))
+        checklist.add_event(
+            sm,
+            catalog,
+            cal,
+            10,
+            "objection",
+            "x",
+            datetime(2026, 11, 20, 9),
+            NOW,
+            done_at=datetime(2026, 11, 19, 9),
+        )
     with pytest.raises(InputError, match="不记录“信用动态”"):
         checklist.add_event(sm, catalog, cal, 10, "article", "x", datetime(2026, 11, 20, 9), NOW)
     with pytest.raises(InputError, match="不由商事登记科负责"):
@@ -129,8 +163,28 @@ def test_event_input_checks(catalog: Catalog, cal: WorkCalendar) -> None:
 
 def test_timeliness(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
-    checklist.add_event(sm, catalog, cal, 10, "objection", "按时", datetime(2026, 11, 2, 9), NOW, done_at=datetime(2026, 11, 3, 9))
-    checklist.add_event(sm, catalog, cal, 10, "objection", "超时", datetime(2026, 11, 2, 9), NOW, done_at=datetime(2026, 11, 5, 9))
+    checklist.add_event(
+        sm,
+        catalog,
+        cal,
+        10,
+        "objection",
+        "按时",
+        datetime(2026, 11, 2, 9),
+        NOW,
+        done_at=datetime(2026, 11, 3, 9),
+    )
+    checklist.add_event(
+        sm,
+        catalog,
+        cal,
+        10,
+        "objection",
+        "超时",
+        datetime(2026, 11, 2, 9),
+        NOW,
+        done_at=datetime(2026, 11, 5, 9),
+    )
     obs = obligations_for(catalog, cal, sm, NOW)
     met, due = timeliness(obs, NOW.date())
     # 两件来函（一件按时）+ 4 项按月报送（2、3、6、8）与每月1篇信用动态已过期未完成；
@@ -158,7 +212,7 @@ def test_copy_from_previous(catalog: Catalog, tmp_path: Path) -> None:
 def test_evidence_states(tmp_path: Path) -> None:
     f = tmp_path / "佐证 材料 1.txt"
     f.write_text("第一版", encoding="utf-8")
-    ev = attach(f"  \"{f}\" ", now=NOW, note="学习记录")
+    ev = attach(f'  "{f}" ', now=NOW, note="学习记录")
     assert ev.sha256 and ev.size == len("第一版".encode()) and evidence_state(ev) == OK
     f.write_text("第二版！", encoding="utf-8")
     assert evidence_state(ev) == CHANGED
@@ -188,23 +242,49 @@ def test_review_state_machine(catalog: Catalog) -> None:
         review.reopen(sm, "体系科", NOW, "")
     review.reopen(sm, "体系科", NOW, "区信用办要求补报")
     assert sm.review is ReviewState.RETURNED and sm.history[-1].comment == "区信用办要求补报"
-    assert [r.action for r in SectionMonth.from_dict(sm.to_dict()).history] == ["submit", "return", "submit", "approve", "reopen"]
+    assert [r.action for r in SectionMonth.from_dict(sm.to_dict()).history] == [
+        "submit",
+        "return",
+        "submit",
+        "approve",
+        "reopen",
+    ]
 
 
 def test_quota_counts_reported_articles_only(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog, "office")
-    checklist.add_event(sm, catalog, cal, 4, "article", "未上报的稿件", datetime(2026, 11, 27, 9, 0), NOW)
+    checklist.add_event(
+        sm, catalog, cal, 4, "article", "未上报的稿件", datetime(2026, 11, 27, 9, 0), NOW
+    )
     [line] = [q for q in quota_lines(catalog, "office", [sm], NOV) if q.indicator_id == 4]
     assert (line.done, line.met) == (0, False)  # “每月上报1篇”：还没上报的不算
-    checklist.add_event(sm, catalog, cal, 4, "article", "已上报", datetime(2026, 11, 20, 9, 0), NOW,
-                        done_at=datetime(2026, 11, 21, 9, 0))
+    checklist.add_event(
+        sm,
+        catalog,
+        cal,
+        4,
+        "article",
+        "已上报",
+        datetime(2026, 11, 20, 9, 0),
+        NOW,
+        done_at=datetime(2026, 11, 21, 9, 0),
+    )
     [line] = [q for q in quota_lines(catalog, "office", [sm], NOV) if q.indicator_id == 4]
     assert line.text == "信用动态 1/1（本月），已达到要求"
 
 
 def test_xinyi_case_is_due_by_year_end(catalog: Catalog, cal: WorkCalendar) -> None:
     sm = month(catalog)
-    ev = checklist.add_event(sm, catalog, cal, 6, "case", "容缺受理：信用良好企业先批后补", datetime(2026, 11, 10, 9), NOW)
+    ev = checklist.add_event(
+        sm,
+        catalog,
+        cal,
+        6,
+        "case",
+        "容缺受理：信用良好企业先批后补",
+        datetime(2026, 11, 10, 9),
+        NOW,
+    )
     assert ev.due_at == date(2026, 12, 31)  # 年底前完成应用案例并报体系科审核
     [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.event_id == ev.id]
     assert o.rule == "year-end" and o.level is Level.OK and not o.done

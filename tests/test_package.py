@@ -30,12 +30,16 @@ T1 = datetime(2026, 11, 25, 10, 0)
 T0 = datetime(2026, 11, 25, 9, 0)
 T2 = datetime(2026, 11, 27, 10, 0)
 
-LICENCE_ROWS = [{"行政相对人名称": "济南某某商贸有限公司", "许可决定日期": "2026-11-03"},
-                {"行政相对人名称": "济南某某餐饮店", "许可决定日期": "2026-11-05"}]
+LICENCE_ROWS = [
+    {"行政相对人名称": "济南某某商贸有限公司", "许可决定日期": "2026-11-03"},
+    {"行政相对人名称": "济南某某餐饮店", "许可决定日期": "2026-11-05"},
+]
 
 
 def _commerce(catalog) -> SectionMonth:
-    return next(r for r in build_records(catalog) if r.section_id == "commerce" and r.month == MONTH)
+    return next(
+        r for r in build_records(catalog) if r.section_id == "commerce" and r.month == MONTH
+    )
 
 
 @pytest.fixture
@@ -48,8 +52,13 @@ def _export(catalog, tmp_path, sm=None, created=T1, name="pkg.ccpkg", **kw):
     return write_package(tmp_path / name, sm, catalog, {"licence": LICENCE_ROWS}, created, **kw)
 
 
-def _rezip(src: Path, dst: Path, replace: dict[str, bytes] | None = None, extra: dict[str, bytes] | None = None,
-           compression=zipfile.ZIP_DEFLATED) -> Path:
+def _rezip(
+    src: Path,
+    dst: Path,
+    replace: dict[str, bytes] | None = None,
+    extra: dict[str, bytes] | None = None,
+    compression=zipfile.ZIP_DEFLATED,
+) -> Path:
     replace = replace or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
         for info in zin.infolist():
@@ -76,10 +85,20 @@ def test_round_trip_without_evidence(catalog, tmp_path, coord):
     assert m["month"] == "2026-11" and m["catalog_version"] == catalog.version
     assert m["created_at"] == "2026-11-25T10:00:00"
     import hashlib
-    assert m["payload_sha256"] == hashlib.sha256(_members(res.path)[PAYLOAD]).hexdigest() == res.payload_sha256
+
+    assert (
+        m["payload_sha256"]
+        == hashlib.sha256(_members(res.path)[PAYLOAD]).hexdigest()
+        == res.payload_sha256
+    )
 
     out = import_package(res.path, coord, catalog, NOW)
-    assert (out.section_id, out.month, out.replaced, out.ledgers) == ("commerce", MONTH, False, ("licence",))
+    assert (out.section_id, out.month, out.replaced, out.ledgers) == (
+        "commerce",
+        MONTH,
+        False,
+        ("licence",),
+    )
     back = coord.load_month("commerce", MONTH)
     # 包里写的佐证路径（/nonexistent/台账.xlsx）只留给人看；abs_path 指向数据包文件夹内（没有附原件：不存在）
     where = evidence_folder(Path(coord.data_dir).absolute(), "commerce", MONTH)
@@ -89,7 +108,9 @@ def test_round_trip_without_evidence(catalog, tmp_path, coord):
         for i, ev_back in enumerate(entry.evidence):
             found += 1
             assert ev_back.path == sm.entries[iid].evidence[i].path
-            assert Path(ev_back.abs_path).is_absolute() and Path(ev_back.abs_path).is_relative_to(where)
+            assert Path(ev_back.abs_path).is_absolute() and Path(ev_back.abs_path).is_relative_to(
+                where
+            )
             assert not Path(ev_back.abs_path).exists()
             expected["entries"][str(iid)]["evidence"][i]["abs_path"] = ev_back.abs_path
     assert found and back.to_dict() == expected
@@ -134,13 +155,21 @@ def test_changed_evidence_is_packed_with_warning(catalog, tmp_path):
 
 
 def _refused(path, catalog, coord, *fragments, **kw):
-    before = sorted(p.relative_to(coord.data_dir) for p in coord.data_dir.rglob("*")) if coord.data_dir.exists() else []
+    before = (
+        sorted(p.relative_to(coord.data_dir) for p in coord.data_dir.rglob("*"))
+        if coord.data_dir.exists()
+        else []
+    )
     with pytest.raises(PackageError) as ei:
         import_package(path, coord, catalog, NOW, **kw)
     msg = str(ei.value)
     for f in fragments:
         assert f in msg, msg
-    after = sorted(p.relative_to(coord.data_dir) for p in coord.data_dir.rglob("*")) if coord.data_dir.exists() else []
+    after = (
+        sorted(p.relative_to(coord.data_dir) for p in coord.data_dir.rglob("*"))
+        if coord.data_dir.exists()
+        else []
+    )
     assert after == before  # 本机数据不变
     return msg
 
@@ -162,8 +191,11 @@ def test_payload_rewritten_with_old_manifest_is_refused(catalog, tmp_path, coord
     payload = json.loads(_members(res.path)[PAYLOAD])
     payload["section_month"]["entries"]["6"]["status"] = "已完成"
     payload["section_month"]["entries"]["5"]["status"] = "已完成"
-    bad = _rezip(res.path, tmp_path / "edited.ccpkg",
-                 {PAYLOAD: json.dumps(payload, ensure_ascii=False).encode()})
+    bad = _rezip(
+        res.path,
+        tmp_path / "edited.ccpkg",
+        {PAYLOAD: json.dumps(payload, ensure_ascii=False).encode()},
+    )
     _refused(bad, catalog, coord, "SHA-256 不符")
 
 
@@ -201,7 +233,9 @@ def test_tampered_evidence_file_is_refused(catalog, tmp_path, coord):
     sm = _commerce(catalog)
     sm.entry(2).evidence.append(attach(str(src), now=T0))
     res = _export(catalog, tmp_path, sm, with_evidence=True)
-    member = next(n for n in _members(res.path) if n.startswith("evidence/") and n.endswith("photo.jpg"))
+    member = next(
+        n for n in _members(res.path) if n.startswith("evidence/") and n.endswith("photo.jpg")
+    )
     bad = _rezip(res.path, tmp_path / "ev.ccpkg", {member: b"\xff\xd8" + b"y" * 5000})
     _refused(bad, catalog, coord, "photo.jpg", "SHA-256 不符")
     assert not evidence_folder(coord.data_dir, "commerce", MONTH).exists()
@@ -210,27 +244,82 @@ def test_tampered_evidence_file_is_refused(catalog, tmp_path, coord):
 def test_unknown_section_month_and_catalog_version(catalog, tmp_path, coord):
     res = _export(catalog, tmp_path)
     m = json.loads(_members(res.path)[MANIFEST])
-    _refused(_rezip(res.path, tmp_path / "s.ccpkg", {MANIFEST: json.dumps({**m, "section_id": "nosuch"}).encode()}),
-             catalog, coord, "科室编号“nosuch”不在本机的指标目录中")
-    _refused(_rezip(res.path, tmp_path / "f.ccpkg", {MANIFEST: json.dumps({**m, "month": "2027-01"}).encode()}),
-             catalog, coord, "晚于本月")
-    _refused(_rezip(res.path, tmp_path / "bad.ccpkg", {MANIFEST: json.dumps({**m, "month": "明年"}).encode()}),
-             catalog, coord, "月份“明年”无法识别")
-    _refused(_rezip(res.path, tmp_path / "o.ccpkg", {MANIFEST: json.dumps({**m, "month": "2026-10"}).encode()}),
-             catalog, coord, "清单与内容不一致")
-    _refused(_rezip(res.path, tmp_path / "fmt.ccpkg", {MANIFEST: json.dumps({**m, "format": 9}).encode()}),
-             catalog, coord, "请先升级")
-    _refused(_rezip(res.path, tmp_path / "nofield.ccpkg",
-                    {MANIFEST: json.dumps({k: v for k, v in m.items() if k != "created_at"}).encode()}),
-             catalog, coord, "缺少字段“created_at”")
-    cv = _rezip(res.path, tmp_path / "cv.ccpkg", {MANIFEST: json.dumps({**m, "catalog_version": "2019.9"}).encode()})
+    _refused(
+        _rezip(
+            res.path,
+            tmp_path / "s.ccpkg",
+            {MANIFEST: json.dumps({**m, "section_id": "nosuch"}).encode()},
+        ),
+        catalog,
+        coord,
+        "科室编号“nosuch”不在本机的指标目录中",
+    )
+    _refused(
+        _rezip(
+            res.path,
+            tmp_path / "f.ccpkg",
+            {MANIFEST: json.dumps({**m, "month": "2027-01"}).encode()},
+        ),
+        catalog,
+        coord,
+        "晚于本月",
+    )
+    _refused(
+        _rezip(
+            res.path,
+            tmp_path / "bad.ccpkg",
+            {MANIFEST: json.dumps({**m, "month": "明年"}).encode()},
+        ),
+        catalog,
+        coord,
+        "月份“明年”无法识别",
+    )
+    _refused(
+        _rezip(
+            res.path,
+            tmp_path / "o.ccpkg",
+            {MANIFEST: json.dumps({**m, "month": "2026-10"}).encode()},
+        ),
+        catalog,
+        coord,
+        "清单与内容不一致",
+    )
+    _refused(
+        _rezip(
+            res.path, tmp_path / "fmt.ccpkg", {MANIFEST: json.dumps({**m, "format": 9}).encode()}
+        ),
+        catalog,
+        coord,
+        "请先升级",
+    )
+    _refused(
+        _rezip(
+            res.path,
+            tmp_path / "nofield.ccpkg",
+            {MANIFEST: json.dumps({k: v for k, v in m.items() if k != "created_at"}).encode()},
+        ),
+        catalog,
+        coord,
+        "缺少字段“created_at”",
+    )
+    cv = _rezip(
+        res.path,
+        tmp_path / "cv.ccpkg",
+        {MANIFEST: json.dumps({**m, "catalog_version": "2019.9"}).encode()},
+    )
     _refused(cv, catalog, coord, "目录版本不一致：数据包为 2019.9", "--force")
     assert import_package(cv, coord, catalog, NOW, force=True).section_id == "commerce"
 
 
 def test_zip_slip_member_is_refused(catalog, tmp_path, coord):
     res = _export(catalog, tmp_path)
-    for name in ("../evil.txt", "/etc/evil", "evidence/../../evil.txt", "C:/evil.txt", "evidence\\..\\evil"):
+    for name in (
+        "../evil.txt",
+        "/etc/evil",
+        "evidence/../../evil.txt",
+        "C:/evil.txt",
+        "evidence\\..\\evil",
+    ):
         bad = _rezip(res.path, tmp_path / "slip.ccpkg", extra={name: b"boom"})
         _refused(bad, catalog, coord, "不安全的文件名")
     assert not (tmp_path / "evil.txt").exists()
@@ -243,15 +332,20 @@ def test_zip_slip_in_payload_listing_is_refused(catalog, tmp_path, coord):
     payload["evidence"][0].update(member="evidence/../../../evil.txt", member_sha256="0" * 64)
     data = json.dumps(payload).encode()
     import hashlib
+
     m = json.loads(_members(res.path)[MANIFEST])
     m["payload_sha256"] = hashlib.sha256(data).hexdigest()
-    bad = _rezip(res.path, tmp_path / "slip2.ccpkg", {PAYLOAD: data, MANIFEST: json.dumps(m).encode()})
+    bad = _rezip(
+        res.path, tmp_path / "slip2.ccpkg", {PAYLOAD: data, MANIFEST: json.dumps(m).encode()}
+    )
     _refused(bad, catalog, coord, "不安全的文件名")
 
 
 def test_zip_bomb_and_extra_files_are_refused(catalog, tmp_path, coord):
     res = _export(catalog, tmp_path)
-    bomb = _rezip(res.path, tmp_path / "bomb.ccpkg", extra={"evidence/x/zeros.bin": b"\0" * (8 * 1024 * 1024)})
+    bomb = _rezip(
+        res.path, tmp_path / "bomb.ccpkg", extra={"evidence/x/zeros.bin": b"\0" * (8 * 1024 * 1024)}
+    )
     _refused(bomb, catalog, coord, "压缩比异常")
     extra = _rezip(res.path, tmp_path / "extra.ccpkg", extra={"evidence/x/note.txt": b"hello"})
     _refused(extra, catalog, coord, "清单之外的文件")
@@ -285,19 +379,33 @@ def test_local_record_newer_than_package_is_kept(catalog, tmp_path, coord):
     local.entry(9).updated_at = datetime(2026, 11, 28, 8, 0)
     coord.save_month(local)
     pkg = _export(catalog, tmp_path, sm, created=datetime(2026, 11, 27, 16, 0))
-    _refused(pkg.path, catalog, coord, "最后修改于 2026-11-28 08:00", "比这个数据包（生成于 2026-11-27 16:00）新")
+    _refused(
+        pkg.path,
+        catalog,
+        coord,
+        "最后修改于 2026-11-28 08:00",
+        "比这个数据包（生成于 2026-11-27 16:00）新",
+    )
     assert import_package(pkg.path, coord, catalog, NOW, force=True).replaced
 
 
 def test_coordinator_return_survives_a_newer_package(catalog, tmp_path, coord):
     sm = _commerce(catalog)  # 已提交（11-25 09:30）
-    import_package(_export(catalog, tmp_path, sm, created=T1, name="a.ccpkg").path, coord, catalog, NOW)
-    coord.record_decision("commerce", MONTH, "return", "体系科李玲", datetime(2026, 11, 25, 15, 0), "请补充第6项材料")
+    import_package(
+        _export(catalog, tmp_path, sm, created=T1, name="a.ccpkg").path, coord, catalog, NOW
+    )
+    coord.record_decision(
+        "commerce", MONTH, "return", "体系科李玲", datetime(2026, 11, 25, 15, 0), "请补充第6项材料"
+    )
 
     # 科室改了但没有重新提交就又导出：退回状态与意见保留
     sm.entry(6).note = "已补充"
-    out = import_package(_export(catalog, tmp_path, sm, created=datetime(2026, 11, 26, 9, 0), name="b.ccpkg").path,
-                         coord, catalog, NOW)
+    out = import_package(
+        _export(catalog, tmp_path, sm, created=datetime(2026, 11, 26, 9, 0), name="b.ccpkg").path,
+        coord,
+        catalog,
+        NOW,
+    )
     back = coord.load_month("commerce", MONTH)
     assert out.review is ReviewState.RETURNED and back.review is ReviewState.RETURNED
     assert back.last_return_comment == "请补充第6项材料"
@@ -306,17 +414,26 @@ def test_coordinator_return_survives_a_newer_package(catalog, tmp_path, coord):
     # 科室重新提交后导出：状态回到已提交，记录依时间排列
     sm.review = ReviewState.RETURNED  # 科室那边得知退回后重新提交
     review.submit(sm, "刘琛", datetime(2026, 11, 26, 10, 0))
-    import_package(_export(catalog, tmp_path, sm, created=datetime(2026, 11, 26, 10, 5), name="c.ccpkg").path,
-                   coord, catalog, NOW)
+    import_package(
+        _export(catalog, tmp_path, sm, created=datetime(2026, 11, 26, 10, 5), name="c.ccpkg").path,
+        coord,
+        catalog,
+        NOW,
+    )
     back = coord.load_month("commerce", MONTH)
     assert back.review is ReviewState.SUBMITTED
     assert [(r.action, r.at.day, r.at.hour) for r in back.history] == [
-        ("submit", 25, 9), ("return", 25, 15), ("submit", 26, 10)]
+        ("submit", 25, 9),
+        ("return", 25, 15),
+        ("submit", 26, 10),
+    ]
 
 
 def test_approved_month_is_not_replaced_without_force(catalog, tmp_path, coord):
     sm = _commerce(catalog)
-    import_package(_export(catalog, tmp_path, sm, created=T1, name="a.ccpkg").path, coord, catalog, NOW)
+    import_package(
+        _export(catalog, tmp_path, sm, created=T1, name="a.ccpkg").path, coord, catalog, NOW
+    )
     coord.record_decision("commerce", MONTH, "approve", "体系科李玲", datetime(2026, 11, 25, 16, 0))
     newer = _export(catalog, tmp_path, sm, created=T2, name="b.ccpkg")
     _refused(newer.path, catalog, coord, "已审核通过并锁定", "重新打开")
@@ -330,7 +447,9 @@ def test_read_package_returns_validated_content(catalog, tmp_path):
     assert pkg.section_id == "commerce" and pkg.month == Month(2026, 11)
     assert pkg.ledgers == {"licence": LICENCE_ROWS}
     # 商事登记科各项“完成”都带一份本月材料（见 coordination_data），第4项另有 evi1
-    assert sorted(e.evidence_id for e in pkg.evidence) == sorted(["evi1", "m2", "m3", "m4", "m6", "m8", "m9", "m10"])
+    assert sorted(e.evidence_id for e in pkg.evidence) == sorted(
+        ["evi1", "m2", "m3", "m4", "m6", "m8", "m9", "m10"]
+    )
     assert all(e.state == "not-included" for e in pkg.evidence)
 
 

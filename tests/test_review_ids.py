@@ -63,9 +63,16 @@ def test_withdraw_submit_withdraw_in_one_minute_ends_withdrawn(catalog, data_dir
     assert [h["action"] for h in hist] == ["submit", "withdraw", "submit", "withdraw"]
     assert len({h["at"] for h in hist}) == 1  # 同一分钟
     assert len({h["id"] for h in hist}) == 4 and all(len(h["id"]) == 32 for h in hist)
-    show = _run("review", "show", "--section", "office", "--month", "2026-11", "--data", str(data_dir)).output
-    assert show.splitlines() == ["办公室2026年11月：未提交", "  2026-11-28 10:00  提交", "  2026-11-28 10:00  撤回",
-                                 "  2026-11-28 10:00  提交", "  2026-11-28 10:00  撤回"]
+    show = _run(
+        "review", "show", "--section", "office", "--month", "2026-11", "--data", str(data_dir)
+    ).output
+    assert show.splitlines() == [
+        "办公室2026年11月：未提交",
+        "  2026-11-28 10:00  提交",
+        "  2026-11-28 10:00  撤回",
+        "  2026-11-28 10:00  提交",
+        "  2026-11-28 10:00  撤回",
+    ]
 
 
 def test_submit_withdraw_submit_in_one_minute_keeps_the_second_submit(catalog, data_dir):
@@ -87,19 +94,41 @@ def test_repeated_decisions_in_one_minute_are_all_kept(catalog, data_dir, tmp_pa
 
     save_records(catalog, data_dir)  # 商事登记科：已提交
     save_settings(Settings(section_id="system", person="李玲"), settings_path())
-    r = _run("review", "return", "--section", "commerce", "--month", "2026-11", "--comment", "补材料",
-             "--data", str(data_dir))
+    r = _run(
+        "review",
+        "return",
+        "--section",
+        "commerce",
+        "--month",
+        "2026-11",
+        "--comment",
+        "补材料",
+        "--data",
+        str(data_dir),
+    )
     assert r.exit_code == 0, r.output
     save_settings(Settings(section_id="commerce", person="刘琛"), settings_path())
     _review(data_dir, "submit", "commerce")
     save_settings(Settings(section_id="system", person="李玲"), settings_path())
-    r = _run("review", "return", "--section", "commerce", "--month", "2026-11", "--comment", "补材料",
-             "--data", str(data_dir))
+    r = _run(
+        "review",
+        "return",
+        "--section",
+        "commerce",
+        "--month",
+        "2026-11",
+        "--comment",
+        "补材料",
+        "--data",
+        str(data_dir),
+    )
     assert r.exit_code == 0, r.output
     sm = Store(data_dir, read_only=True).load_month("commerce", MONTH)
     assert [h.action for h in sm.history][-3:] == ["return", "submit", "return"]
     assert sm.review is ReviewState.RETURNED
-    decisions = json.loads((data_dir / "reviews" / "commerce-2026-11.json").read_text("utf-8"))["decisions"]
+    decisions = json.loads((data_dir / "reviews" / "commerce-2026-11.json").read_text("utf-8"))[
+        "decisions"
+    ]
     returns = [d for d in decisions if d["action"] == "return"]
     assert len(returns) == 2 and returns[0]["id"] != returns[1]["id"]
 
@@ -110,18 +139,36 @@ def test_repeated_decisions_in_one_minute_are_all_kept(catalog, data_dir, tmp_pa
 def _legacy_month_file(data_dir: Path, history: list[dict]) -> Path:
     path = data_dir / "sections" / "office" / "2026-11.json"
     path.parent.mkdir(parents=True)
-    doc = {"schema": 1, "section_id": "office", "month": "2026-11", "catalog_version": "2022.1", "person": "王芳",
-           "phone": "", "review": "未提交", "history": history, "entries": {}, "ledgers": {}, "rev": 3,
-           "saved_at": "2026-11-20T09:00:00", "saved_by": "王芳"}
+    doc = {
+        "schema": 1,
+        "section_id": "office",
+        "month": "2026-11",
+        "catalog_version": "2022.1",
+        "person": "王芳",
+        "phone": "",
+        "review": "未提交",
+        "history": history,
+        "entries": {},
+        "ledgers": {},
+        "rev": 3,
+        "saved_at": "2026-11-20T09:00:00",
+        "saved_by": "王芳",
+    }
     meta = {"schema": 2, "kind": "months", "section_id": "office", "year": 2026, "month": "2026-11"}
-    path.write_text(json.dumps({"_meta": {"1": meta}, "months": {"1": doc}}, ensure_ascii=False), "utf-8")
+    path.write_text(
+        json.dumps({"_meta": {"1": meta}, "months": {"1": doc}}, ensure_ascii=False), "utf-8"
+    )
     return path
 
 
 def test_old_records_without_ids_keep_every_step_and_get_stable_ids(catalog, data_dir):
     same = {"action": "withdraw", "at": "2026-11-20T09:00", "by": "王芳", "comment": ""}
-    history = [{"action": "submit", "at": "2026-11-20T09:00", "by": "王芳", "comment": ""}, same,
-               {"action": "submit", "at": "2026-11-20T09:00", "by": "王芳", "comment": ""}, dict(same)]
+    history = [
+        {"action": "submit", "at": "2026-11-20T09:00", "by": "王芳", "comment": ""},
+        same,
+        {"action": "submit", "at": "2026-11-20T09:00", "by": "王芳", "comment": ""},
+        dict(same),
+    ]
     path = _legacy_month_file(data_dir, history)
     before = path.read_bytes()
     first = Store(data_dir, read_only=True).load_month("office", MONTH)
@@ -139,7 +186,9 @@ def test_old_records_without_ids_keep_every_step_and_get_stable_ids(catalog, dat
     stored = json.loads(path.read_text("utf-8"))["months"]["1"]["history"]
     assert [h["action"] for h in stored] == ["submit", "withdraw", "submit", "withdraw", "submit"]
     assert [h["id"] for h in stored[:4]] == ids
-    assert Store(data_dir, read_only=True).load_month("office", MONTH).review is ReviewState.SUBMITTED
+    assert (
+        Store(data_dir, read_only=True).load_month("office", MONTH).review is ReviewState.SUBMITTED
+    )
 
 
 def test_history_from_dicts_numbers_identical_old_records_by_occurrence():
@@ -170,10 +219,14 @@ def test_v1_fixture_still_loads(data_dir):
 
 # ───────────── 随机的一串操作，经真实的文件 ─────────────
 
-_STEPS = st.lists(st.sampled_from(["submit", "withdraw", "approve", "return", "reopen"]), min_size=1, max_size=8)
+_STEPS = st.lists(
+    st.sampled_from(["submit", "withdraw", "approve", "return", "reopen"]), min_size=1, max_size=8
+)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=_STEPS)
 def test_random_steps_in_one_minute_are_all_stored(tmp_path_factory, steps: list[str]) -> None:
     """同一分钟里随机的提交、撤回、审核：每一步要么被拒绝（什么也不写），要么写下并且读回来就是那个状态。"""

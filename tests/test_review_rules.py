@@ -58,10 +58,13 @@ def test_every_cell_of_the_table(state: ReviewState, action: str) -> None:
         assert apply(state, action, "意见", "2026年11月") is expected
 
 
-@pytest.mark.parametrize(("state", "action", "message"), [
-    (S, "return", "退回修改时必须填写意见"),
-    (A, "reopen", "重新打开已审核通过的月份必须填写理由"),
-])
+@pytest.mark.parametrize(
+    ("state", "action", "message"),
+    [
+        (S, "return", "退回修改时必须填写意见"),
+        (A, "reopen", "重新打开已审核通过的月份必须填写理由"),
+    ],
+)
 def test_return_and_reopen_need_a_reason(state: ReviewState, action: str, message: str) -> None:
     for blank in ("", "   "):
         with pytest.raises(ReviewError, match=message):
@@ -83,11 +86,17 @@ def _model(history: list[str]) -> ReviewState:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(["", "请补充材料"])), max_size=25))
+@given(
+    st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(["", "请补充材料"])), max_size=25)
+)
 def test_random_sequences_follow_the_rules(steps: list[tuple[str, str]]) -> None:
     sm = SectionMonth("office", Month(2026, 11), "2022.1")
-    do = {"submit": review.submit, "approve": review.approve, "return": review.return_for_changes,
-          "reopen": review.reopen}
+    do = {
+        "submit": review.submit,
+        "approve": review.approve,
+        "return": review.return_for_changes,
+        "reopen": review.reopen,
+    }
     for i, (action, comment) in enumerate(steps):
         now = T + timedelta(seconds=i // 3)  # 好几步落在同一时刻
         before_state, before_len = sm.review, len(sm.history)
@@ -114,8 +123,11 @@ def test_random_sequences_follow_the_rules(steps: list[tuple[str, str]]) -> None
 def test_replay_of_any_record_never_crashes_and_matches_the_model(actions: list[str]) -> None:
     history = [ReviewRecord(a, T) for a in actions]  # 同一时刻、同一个人：照样是不同的几步
     assert effective_state(history) is _model(actions)
-    merged = review.merge_histories([r for r in history if not review.is_decision(r)],
-                                    [r for r in history if review.is_decision(r)], history)
+    merged = review.merge_histories(
+        [r for r in history if not review.is_decision(r)],
+        [r for r in history if review.is_decision(r)],
+        history,
+    )
     assert sorted(r.id for r in merged) == sorted(r.id for r in history)
 
 
@@ -126,17 +138,26 @@ def _rec(action: str, hour: int = 9, by: str = "") -> ReviewRecord:
     return ReviewRecord(action, T.replace(hour=hour), by)
 
 
-@pytest.mark.parametrize(("current", "new", "touched", "result"), [
-    ([], [], True, D),
-    ([], ["submit"], False, S),
-    (["submit"], ["withdraw"], True, D),
-    (["submit"], ["withdraw", "submit", "withdraw"], False, D),
-    (["submit", "return"], ["submit"], True, S),
-    (["submit", "approve", "reopen"], [], True, R),
-])
-def test_admitted_saves(current: list[str], new: list[str], touched: bool, result: ReviewState) -> None:
-    assert admit_section_save("2026年11月", [_rec(a) for a in current], [_rec(a) for a in new],
-                              touched=touched) is result
+@pytest.mark.parametrize(
+    ("current", "new", "touched", "result"),
+    [
+        ([], [], True, D),
+        ([], ["submit"], False, S),
+        (["submit"], ["withdraw"], True, D),
+        (["submit"], ["withdraw", "submit", "withdraw"], False, D),
+        (["submit", "return"], ["submit"], True, S),
+        (["submit", "approve", "reopen"], [], True, R),
+    ],
+)
+def test_admitted_saves(
+    current: list[str], new: list[str], touched: bool, result: ReviewState
+) -> None:
+    assert (
+        admit_section_save(
+            "2026年11月", [_rec(a) for a in current], [_rec(a) for a in new], touched=touched
+        )
+        is result
+    )
 
 
 def test_locked_month_refuses_changes_and_steps_but_not_a_plain_resave() -> None:
@@ -155,8 +176,10 @@ def test_a_step_the_latest_state_does_not_allow_is_refused_with_the_reason() -> 
     current[1].comment = "补材料"
     with pytest.raises(ReviewConflictError) as e:
         admit_section_save("2026年11月", current, [_rec("withdraw", 11)], touched=False)
-    assert str(e.value) == ("体系科（李玲）于 2026-11-28 10:00 退回修改，意见：补材料。"
-                            "2026年11月现为“退回修改”，刚才的撤回未保存")
+    assert str(e.value) == (
+        "体系科（李玲）于 2026-11-28 10:00 退回修改，意见：补材料。"
+        "2026年11月现为“退回修改”，刚才的撤回未保存"
+    )
 
 
 def test_unknown_decisions_and_initial_state() -> None:

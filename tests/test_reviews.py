@@ -51,14 +51,20 @@ def test_merge_orders_by_what_each_side_had_seen_not_by_clock():
     assert [r.action for r in merged] == ["submit", "approve"]
     assert effective_state(merged) is ReviewState.APPROVED
     # 旧数据没有 seen：按时间
-    old = [ReviewRecord("submit", datetime(2026, 11, 20, 9)), ReviewRecord("approve", datetime(2026, 11, 21, 9))]
+    old = [
+        ReviewRecord("submit", datetime(2026, 11, 20, 9)),
+        ReviewRecord("approve", datetime(2026, 11, 21, 9)),
+    ]
     assert effective_state(merge_histories(old)) is ReviewState.APPROVED
 
 
 def test_replay_skips_steps_the_state_machine_does_not_allow():
     # 科室不知道已审核通过又“撤回”（互不知道，时间在后）：撤回跳过，仍是审核通过（锁定）
-    h = [ReviewRecord("submit", T, seen=0), ReviewRecord("approve", T.replace(hour=10), seen=1),
-         ReviewRecord("withdraw", T.replace(hour=11), seen=0)]
+    h = [
+        ReviewRecord("submit", T, seen=0),
+        ReviewRecord("approve", T.replace(hour=10), seen=1),
+        ReviewRecord("withdraw", T.replace(hour=11), seen=0),
+    ]
     merged = merge_histories(h)
     assert [r.action for r in merged] == ["submit", "approve", "withdraw"]
     assert effective_state(merged) is ReviewState.APPROVED
@@ -90,9 +96,14 @@ def test_approve_while_section_holds_its_lock_then_stale_copy_is_refused(catalog
     d = _decisions(data_dir)
     assert d["schema"] == 1 and d["section_id"] == "commerce" and d["month"] == "2026-11"
     assert [(x["action"], x["by"], x["at"], x["seen"]) for x in d["decisions"]] == [
-        ("approve", "李玲", "2026-11-28T09:00", 1)]
+        ("approve", "李玲", "2026-11-28T09:00", 1)
+    ]
     audit = coord.review_audit(2026)
-    assert (audit[-1]["section"], audit[-1]["action"], audit[-1]["who"]) == ("commerce", "approve", "李玲")
+    assert (audit[-1]["section"], audit[-1]["action"], audit[-1]["who"]) == (
+        "commerce",
+        "approve",
+        "李玲",
+    )
     assert audit[-1]["changes"] == [{"path": "review", "old": "已提交", "new": "审核通过"}]
 
     # 科室窗口里的旧副本改了内容再保存：拒绝，说明原因，什么也没写
@@ -116,14 +127,21 @@ def test_return_comment_reaches_the_open_section(catalog, data_dir):
     section = _section_session(data_dir)
     sm = section.load_month("commerce", MONTH)
     assert section.refresh_review(sm) is None  # 还没有新决定
-    Store(data_dir).record_decision("commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料")
+    Store(data_dir).record_decision(
+        "commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料"
+    )
 
     # 下一次读取就看到
     assert section.load_month("commerce", MONTH).last_return_comment == "请补充第6项推进情况的材料"
     # 定时检查：只看修改时间，变了才重读，并给出一句说明
     news = section.refresh_review(sm)
-    assert news == "体系科（李玲）于 2026-11-28 09:00 退回修改，意见：请补充第6项推进情况的材料。请按意见修改后重新提交。"
-    assert sm.review is ReviewState.RETURNED and sm.last_return_comment == "请补充第6项推进情况的材料"
+    assert (
+        news
+        == "体系科（李玲）于 2026-11-28 09:00 退回修改，意见：请补充第6项推进情况的材料。请按意见修改后重新提交。"
+    )
+    assert (
+        sm.review is ReviewState.RETURNED and sm.last_return_comment == "请补充第6项推进情况的材料"
+    )
     assert section.refresh_review(sm) is None
 
     # 旧副本保存（不是锁定，照常保存）：保存结果里有说明，副本换上最新状态；再提交
@@ -159,7 +177,9 @@ def test_withdraw_or_submit_refused_after_a_newer_decision(catalog, data_dir):
     coord = Store(data_dir)
     coord.record_decision("commerce", MONTH, "reopen", "李玲", T.replace(hour=10), "台账有误需更正")
     reopened = section.load_month("commerce", MONTH)
-    assert reopened.review is ReviewState.RETURNED and reopened.last_return_comment == "台账有误需更正"
+    assert (
+        reopened.review is ReviewState.RETURNED and reopened.last_return_comment == "台账有误需更正"
+    )
     # 另一份旧副本（重新打开之前读的）在此之后提交：按最新状态核对
     old_copy = Store(data_dir, read_only=True).load_month("commerce", MONTH)
     review.submit(reopened, "刘琛", T.replace(hour=11))
@@ -203,15 +223,30 @@ def _old_format_month(data_dir: Path) -> Path:
     path = _month_file(data_dir)
     path.parent.mkdir(parents=True)
     doc = {
-        "schema": 1, "section_id": "commerce", "month": "2026-11", "catalog_version": "2022.1",
-        "person": "刘琛", "phone": "", "review": "审核通过",
-        "history": [{"action": "submit", "at": "2026-11-25T09:30", "by": "刘琛", "comment": ""},
-                    {"action": "approve", "at": "2026-11-26T10:00", "by": "体系科李玲", "comment": ""}],
+        "schema": 1,
+        "section_id": "commerce",
+        "month": "2026-11",
+        "catalog_version": "2022.1",
+        "person": "刘琛",
+        "phone": "",
+        "review": "审核通过",
+        "history": [
+            {"action": "submit", "at": "2026-11-25T09:30", "by": "刘琛", "comment": ""},
+            {"action": "approve", "at": "2026-11-26T10:00", "by": "体系科李玲", "comment": ""},
+        ],
         "entries": {"2": {"indicator_id": 2, "status": "已完成", "note": "原有说明"}},
-        "ledgers": {}, "rev": 2, "saved_at": "2026-11-26T10:00:00", "saved_by": "体系科李玲",
+        "ledgers": {},
+        "rev": 2,
+        "saved_at": "2026-11-26T10:00:00",
+        "saved_by": "体系科李玲",
     }
-    path.write_text(json.dumps({"months": {"1": doc}, "_meta": {"1": {"kind": "months", "schema": 2}}},
-                               ensure_ascii=False), "utf-8")
+    path.write_text(
+        json.dumps(
+            {"months": {"1": doc}, "_meta": {"1": {"kind": "months", "schema": 2}}},
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
     return path
 
 
@@ -224,7 +259,9 @@ def test_old_format_month_with_approve_inside_loads_as_approved(data_dir):
     assert [m.review for m in store.months("commerce")] == [ReviewState.APPROVED]
     # 锁定照样生效
     sm.entry(2).note = "想改"
-    with pytest.raises(ReviewConflictError, match="已由体系科李玲于 2026-11-26 10:00 审核通过并锁定"):
+    with pytest.raises(
+        ReviewConflictError, match="已由体系科李玲于 2026-11-26 10:00 审核通过并锁定"
+    ):
         store.save_month(sm)
     # 体系科重新打开（写进审核文件），科室修改后保存：旧的“审核通过”原样留在月度文件里
     store.record_decision("commerce", MONTH, "reopen", "李玲", T, "台账有误需更正")
@@ -264,17 +301,36 @@ SECTION_PROCESS = textwrap.dedent("""
 def test_section_process_and_coordinator_decision_at_the_same_time(catalog, data_dir):
     save_records(catalog, data_dir)
     root = Path(__file__).resolve().parents[1]
-    proc = subprocess.Popen([sys.executable, "-c", SECTION_PROCESS, str(data_dir)], cwd=root, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SECTION_PROCESS, str(data_dir)],
+        cwd=root,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+    )
     try:
         assert proc.stdout is not None and proc.stdin is not None
         assert proc.stdout.readline().split() == ["ready", "已提交"]
         # 科室的锁被另一个进程占着：以前这里会“正在使用”而失败
-        r = CliRunner().invoke(main, ["review", "withdraw", "--section", "commerce", "--month", "2026-11",
-                                      "--data", str(data_dir)])
+        r = CliRunner().invoke(
+            main,
+            [
+                "review",
+                "withdraw",
+                "--section",
+                "commerce",
+                "--month",
+                "2026-11",
+                "--data",
+                str(data_dir),
+            ],
+        )
         assert r.exit_code != 0 and "现在不能写入" in r.output  # 科室自己的操作仍要科室的锁
-        Store(data_dir, actor="李玲", lock_wait=0.2).record_decision("commerce", MONTH, "approve", "李玲", T)
+        Store(data_dir, actor="李玲", lock_wait=0.2).record_decision(
+            "commerce", MONTH, "approve", "李玲", T
+        )
         out, err = proc.communicate("go\n", timeout=60)
     finally:
         if proc.poll() is None:
@@ -303,8 +359,20 @@ def test_cli_review_commands_while_the_section_app_is_open(catalog, data_dir, co
     section = _section_session(data_dir)
     d = ["--data", str(data_dir)]
     run = CliRunner().invoke
-    r = run(main, ["review", "return", "--section", "商事登记科", "--month", "2026-11",
-                   "--comment", "请补充第6项材料", *d])
+    r = run(
+        main,
+        [
+            "review",
+            "return",
+            "--section",
+            "商事登记科",
+            "--month",
+            "2026-11",
+            "--comment",
+            "请补充第6项材料",
+            *d,
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "商事登记科2026年11月：已退回修改。当前状态：退回修改" in r.output
     r = run(main, ["review", "approve", "--section", "commerce", "--month", "2026-11", *d])
@@ -312,15 +380,45 @@ def test_cli_review_commands_while_the_section_app_is_open(catalog, data_dir, co
     sm = section.load_month("commerce", MONTH)
     review.submit(sm, "刘琛", T)
     section.save_month(sm)
-    r = run(main, ["review", "approve", "--section", "commerce", "--month", "2026-11", "--comment", "材料齐全", *d])
+    r = run(
+        main,
+        [
+            "review",
+            "approve",
+            "--section",
+            "commerce",
+            "--month",
+            "2026-11",
+            "--comment",
+            "材料齐全",
+            *d,
+        ],
+    )
     assert r.exit_code == 0, r.output
-    r = run(main, ["review", "reopen", "--section", "commerce", "--month", "2026-11", "--comment", "区信用办要求补报", *d])
+    r = run(
+        main,
+        [
+            "review",
+            "reopen",
+            "--section",
+            "commerce",
+            "--month",
+            "2026-11",
+            "--comment",
+            "区信用办要求补报",
+            *d,
+        ],
+    )
     assert r.exit_code == 0, r.output
     r = run(main, ["review", "show", "--section", "commerce", "--month", "2026-11", *d])
     assert r.output.splitlines()[0] == "商事登记科2026年11月：退回修改"
     assert "2026-11-28 10:00  审核通过  李玲  意见：材料齐全" in r.output
     assert "2026-11-28 10:00  重新打开  李玲  理由：区信用办要求补报" in r.output
-    assert [x["action"] for x in _decisions(data_dir)["decisions"]] == ["return", "approve", "reopen"]
+    assert [x["action"] for x in _decisions(data_dir)["decisions"]] == [
+        "return",
+        "approve",
+        "reopen",
+    ]
     section.close()
 
 
@@ -337,7 +435,9 @@ def test_package_import_after_a_decision_keeps_it(catalog, data_dir, tmp_path):
     sm = Store(data_dir, read_only=True).load_month("social", MONTH)  # 本机看到的是“审核通过”
     assert sm.review is ReviewState.APPROVED
     pkg = write_package(tmp_path / "a.ccpkg", sm, catalog, {}, datetime(2026, 11, 27, 9, 0))
-    assert [r.action for r in read_package(pkg.path, catalog, T).record.history] == ["submit"]  # 包里只有科室的操作
+    assert [r.action for r in read_package(pkg.path, catalog, T).record.history] == [
+        "submit"
+    ]  # 包里只有科室的操作
     out = import_package(pkg.path, coord, catalog, T)
     assert out.review is ReviewState.SUBMITTED
     coord.record_decision("social", MONTH, "return", "李玲", T, "请补充第10项")
@@ -348,7 +448,13 @@ def test_package_import_after_a_decision_keeps_it(catalog, data_dir, tmp_path):
     assert out.review is ReviewState.RETURNED
     back = coord.load_month("social", MONTH)
     assert back.last_return_comment == "请补充第10项" and back.entry(10).note == "补了说明"
-    doc = next(iter(json.loads((coord_dir / "sections/social/2026-11.json").read_text("utf-8"))["months"].values()))
+    doc = next(
+        iter(
+            json.loads((coord_dir / "sections/social/2026-11.json").read_text("utf-8"))[
+                "months"
+            ].values()
+        )
+    )
     assert [h["action"] for h in doc["history"]] == ["submit"]
 
 
@@ -366,16 +472,24 @@ def test_doctor_checks_review_files_and_backups_include_them(catalog, data_dir):
     # （其余三个科室的审核文件在上面记录决定前已备份过，没有改动不再复制）
     assert result.files["reviews"] == ["audit-2026.jsonl", "commerce-2026-11.json"]
     # 每个窗口第一次记录决定前，先备份有改动的审核文件
-    Store(data_dir, actor="李玲").record_decision("system", MONTH, "return", "李玲", T, "第7项资料未报")
+    Store(data_dir, actor="李玲").record_decision(
+        "system", MONTH, "return", "李玲", T, "第7项资料未报"
+    )
     store.record_decision("commerce", MONTH, "reopen", "李玲", T.replace(hour=10), "补报")
     last = store.backups()[-1]
-    assert last.reason == "review" and last.sections == {"reviews": ["audit-2026.jsonl", "system-2026-11.json"]}
+    assert last.reason == "review" and last.sections == {
+        "reviews": ["audit-2026.jsonl", "system-2026-11.json"]
+    }
     path = data_dir / "reviews" / "commerce-2026-11.json"
     good = path.read_bytes()
-    path.write_bytes(b"{\"decisions\": [")  # 写坏
+    path.write_bytes(b'{"decisions": [')  # 写坏
     rep = diagnose(data_dir, catalog)
     errors = [f for f in rep.errors if f.topic == "审核记录"]
-    assert len(errors) == 1 and "commerce-2026-11.json 已损坏" in errors[0].text and "creditcheck restore" in errors[0].text
+    assert (
+        len(errors) == 1
+        and "commerce-2026-11.json 已损坏" in errors[0].text
+        and "creditcheck restore" in errors[0].text
+    )
     # 读取时不崩溃：按科室自己的记录显示并提示；这时不能记录新的决定
     reader = Store(data_dir, read_only=True)
     assert reader.load_month("commerce", MONTH).review is ReviewState.SUBMITTED
@@ -385,7 +499,9 @@ def test_doctor_checks_review_files_and_backups_include_them(catalog, data_dir):
     # 从备份恢复（全部恢复时包括审核文件夹）：回到重新打开之前（审核通过）
     restored = store.restore(result.id)
     assert path in restored.restored
-    assert Store(data_dir, read_only=True).load_month("commerce", MONTH).review is ReviewState.APPROVED
+    assert (
+        Store(data_dir, read_only=True).load_month("commerce", MONTH).review is ReviewState.APPROVED
+    )
     assert store.review_audit(2026)[-1]["action"] == "restore"
     assert good != path.read_bytes()  # 恢复的是备份时（只有审核通过）的内容
 
@@ -417,18 +533,26 @@ async def test_open_section_app_sees_decisions_and_refuses_edits_after_approval(
         assert app.session is not None and app.ctx.store.holds_lock
         assert app.session.sm.review is ReviewState.SUBMITTED
         # 体系科在自己的电脑上退回（科室的程序一直开着、占用着本科室）
-        Store(data_dir).record_decision("commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料")
+        Store(data_dir).record_decision(
+            "commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料"
+        )
         app._heartbeat()  # 每两分钟一次的检查（在后台线程里）
         await settle(pilot)
         assert app.session.sm.review is ReviewState.RETURNED
-        assert any("退回修改，意见：请补充第6项推进情况的材料" in str(n.message) for n in app._notifications)
+        assert any(
+            "退回修改，意见：请补充第6项推进情况的材料" in str(n.message)
+            for n in app._notifications
+        )
         assert "请补充第6项推进情况的材料" in str(app.screen.query_one("#notices", Static).render())
         # 重新提交，体系科审核通过；科室窗口还没等到下一次检查就改了一项
         app.session.change(lambda sm: review.submit(sm, "刘琛", T.replace(hour=10)))
         Store(data_dir).record_decision("commerce", MONTH, "approve", "李玲", T.replace(hour=11))
         with pytest.raises(SaveError) as e:
             app.session.change(lambda sm: setattr(sm.entry(5), "note", "批准之后的改动"))
-        assert str(e.value) == "2026年11月已由体系科（李玲）于 2026-11-28 11:00 审核通过并锁定，刚才的修改未保存；如需修改请联系体系科重新打开。"
+        assert (
+            str(e.value)
+            == "2026年11月已由体系科（李玲）于 2026-11-28 11:00 审核通过并锁定，刚才的修改未保存；如需修改请联系体系科重新打开。"
+        )
         assert app.session.sm.locked  # 拒绝之后换上了最新状态，界面随即显示“已锁定”
     sm = Store(data_dir, read_only=True).load_month("commerce", MONTH)
     assert sm.review is ReviewState.APPROVED and sm.entry(5).note != "批准之后的改动"

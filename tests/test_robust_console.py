@@ -36,7 +36,9 @@ def test_gbk_stream_replaces_unencodable() -> None:
     assert raw.getvalue().decode("gbk") == "意见：? 已核实?? — 第1项\n"
 
 
-@pytest.mark.parametrize("encoding,errors", [("utf-8", "strict"), ("gb18030", "strict"), ("cp936", "backslashreplace")])
+@pytest.mark.parametrize(
+    "encoding,errors", [("utf-8", "strict"), ("gb18030", "strict"), ("cp936", "backslashreplace")]
+)
 def test_streams_that_can_cope_are_left_alone(encoding: str, errors: str) -> None:
     s = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors=errors)
     assert make_safe(s) is False
@@ -60,14 +62,32 @@ def gbk_setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     config = base / "config"
     config.mkdir()
     (config / "settings.json").write_text(
-        '{"section_id": "system", "person": "张三", "coordinator": true}', encoding="utf-8")
-    env = {"CREDITCHECK_CONFIG": str(config), "CREDITCHECK_DATA": str(data),
-           "CREDITCHECK_TODAY": "2026-11-28T10:00"}
+        '{"section_id": "system", "person": "张三", "coordinator": true}', encoding="utf-8"
+    )
+    env = {
+        "CREDITCHECK_CONFIG": str(config),
+        "CREDITCHECK_DATA": str(data),
+        "CREDITCHECK_TODAY": "2026-11-28T10:00",
+    }
     runner = CliRunner()
     r = runner.invoke(main, ["demo", "--no-tui", "--data", str(data)], env=env)
     assert r.exit_code == 0, r.output
-    r = runner.invoke(main, ["review", "return", "--section", "商事登记科", "--month", "2026-11",
-                             "--data", str(data), "--comment", "请补充第6项 • 材料✓😀"], env=env)
+    r = runner.invoke(
+        main,
+        [
+            "review",
+            "return",
+            "--section",
+            "商事登记科",
+            "--month",
+            "2026-11",
+            "--data",
+            str(data),
+            "--comment",
+            "请补充第6项 • 材料✓😀",
+        ],
+        env=env,
+    )
     assert r.exit_code == 0, r.output
     return env
 
@@ -78,12 +98,26 @@ COMMANDS = [
     (["review", "show", "--section", "商事登记科", "--month", "2026-11"], 0),
     (["backup"], 0),
     (["ledger", "template", "-o", "{data}/双公示✓.xlsx"], 0),
-    (["export", "submission", "--section", "商事登记科", "--month", "2026-11", "-o", "{data}/报送✓.docx"], 0),
+    (
+        [
+            "export",
+            "submission",
+            "--section",
+            "商事登记科",
+            "--month",
+            "2026-11",
+            "-o",
+            "{data}/报送✓.docx",
+        ],
+        0,
+    ),
     (["due", "2026-02-30✓", "--rule", "working-days:3"], 2),
 ]
 
 
-def _run(entry: list[str], args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+def _run(
+    entry: list[str], args: list[str], env_extra: dict[str, str]
+) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ)
     env.update(env_extra)
     env["PYTHONIOENCODING"] = "gbk:strict"
@@ -94,7 +128,9 @@ def _run(entry: list[str], args: list[str], env_extra: dict[str, str]) -> subpro
     return subprocess.run([*entry, *argv], capture_output=True, env=env, timeout=120)
 
 
-@pytest.mark.parametrize("args,code", COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, list) else str(v))
+@pytest.mark.parametrize(
+    "args,code", COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, list) else str(v)
+)
 def test_commands_under_gbk_console(gbk_setup: dict[str, str], args: list[str], code: int) -> None:
     r = _run(WRAPPED, args, gbk_setup)
     out, err = r.stdout.decode("gbk"), r.stderr.decode("gbk", errors="replace")

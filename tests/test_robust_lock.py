@@ -17,7 +17,9 @@ NOW = datetime(2026, 11, 28, 10, 0)
 
 @pytest.fixture(scope="module")
 def dead_pid() -> int:
-    r = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     return int(r.stdout)
 
 

@@ -22,18 +22,21 @@ from exports.submission import default_filename
 # ───────────────────────── 文件名 ─────────────────────────
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("商事登记科", "商事登记科"),
-    ('办公室/综合:科*?"<>|\\', "办公室_综合_科_______"),
-    ("  局名. . ", "局名"),
-    ("第一行\n第二行\t", "第一行_第二行_"),
-    ("CON", "_CON"),
-    ("nul.docx", "_nul.docx"),
-    ("Com1", "_Com1"),
-    ("CONTROL", "CONTROL"),
-    ("...", "未命名"),
-    ("", "未命名"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("商事登记科", "商事登记科"),
+        ('办公室/综合:科*?"<>|\\', "办公室_综合_科_______"),
+        ("  局名. . ", "局名"),
+        ("第一行\n第二行\t", "第一行_第二行_"),
+        ("CON", "_CON"),
+        ("nul.docx", "_nul.docx"),
+        ("Com1", "_Com1"),
+        ("CONTROL", "CONTROL"),
+        ("...", "未命名"),
+        ("", "未命名"),
+    ],
+)
 def test_safe_file_name(text: str, expected: str) -> None:
     assert safe_file_name(text) == expected
 
@@ -47,8 +50,14 @@ def test_safe_file_name_is_bounded_and_never_ends_in_dot() -> None:
 def test_submission_default_filename_from_user_catalog() -> None:
     text = builtin_text().replace('short = "办公室"', 'short = "办公室/综合:科"', 1)
     cat = parse_catalog(text, "catalog.toml")
-    assert default_filename(cat, "office", Month(2026, 11)) == "办公室_综合_科-2026年11月信用监测报送材料.docx"
-    assert default_filename(load_catalog(None), "commerce", Month(2026, 11)) == "商事登记科-2026年11月信用监测报送材料.docx"
+    assert (
+        default_filename(cat, "office", Month(2026, 11))
+        == "办公室_综合_科-2026年11月信用监测报送材料.docx"
+    )
+    assert (
+        default_filename(load_catalog(None), "commerce", Month(2026, 11))
+        == "商事登记科-2026年11月信用监测报送材料.docx"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +66,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data, config = base / "数据", base / "config"
     config.mkdir()
     (config / "settings.json").write_text(
-        '{"section_id": "system", "person": "张三", "bureau": "历城区/行政审批:服务局"}', encoding="utf-8")
-    env = {"CREDITCHECK_CONFIG": str(config), "CREDITCHECK_DATA": str(data), "CREDITCHECK_TODAY": "2026-11-28T10:00"}
+        '{"section_id": "system", "person": "张三", "bureau": "历城区/行政审批:服务局"}',
+        encoding="utf-8",
+    )
+    env = {
+        "CREDITCHECK_CONFIG": str(config),
+        "CREDITCHECK_DATA": str(data),
+        "CREDITCHECK_TODAY": "2026-11-28T10:00",
+    }
     r = CliRunner().invoke(main, ["demo", "--no-tui", "--data", str(data)], env=env)
     assert r.exit_code == 0, r.output
     user = builtin_text().replace('short = "商事登记科"', 'short = "商事/登记:科"', 1)
@@ -66,13 +81,29 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["export", "ledgers", "--section", "commerce", "--month", "2026-11"], "工作台账-商事_登记_科-2026年11月.xlsx"),
-    (["export", "submission", "--section", "commerce", "--month", "2026-11"], "商事_登记_科-2026年11月信用监测报送材料.docx"),
-    (["export", "summary", "--month", "2026-11"], "历城区_行政审批_服务局关于2026年11月信用状况监测工作情况的报告.docx"),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (
+            ["export", "ledgers", "--section", "commerce", "--month", "2026-11"],
+            "工作台账-商事_登记_科-2026年11月.xlsx",
+        ),
+        (
+            ["export", "submission", "--section", "commerce", "--month", "2026-11"],
+            "商事_登记_科-2026年11月信用监测报送材料.docx",
+        ),
+        (
+            ["export", "summary", "--month", "2026-11"],
+            "历城区_行政审批_服务局关于2026年11月信用状况监测工作情况的报告.docx",
+        ),
+    ],
+)
 def test_default_export_names_are_legal_windows_names(
-    demo: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str,
+    demo: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    expected: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, [*args, "--data", demo["CREDITCHECK_DATA"]], env=demo)
@@ -85,38 +116,47 @@ def test_default_export_names_are_legal_windows_names(
 # ───────────────────────── 路径 ─────────────────────────
 
 
-@pytest.mark.parametrize("stored,name", [
-    (r"C:\Users\张三\Desktop\学习记录.docx", "学习记录.docx"),
-    (r"\\server\共享\信用自查\佐证\会议 纪要.pdf", "会议 纪要.pdf"),
-    ("C:/Users/张三/Desktop/制度清单.xlsx", "制度清单.xlsx"),
-    (r"Z:\信用自查/混合\分隔符.docx", "分隔符.docx"),
-    ("/home/user/文档/台账.xlsx", "台账.xlsx"),
-    ("只有文件名.docx", "只有文件名.docx"),
-])
+@pytest.mark.parametrize(
+    "stored,name",
+    [
+        (r"C:\Users\张三\Desktop\学习记录.docx", "学习记录.docx"),
+        (r"\\server\共享\信用自查\佐证\会议 纪要.pdf", "会议 纪要.pdf"),
+        ("C:/Users/张三/Desktop/制度清单.xlsx", "制度清单.xlsx"),
+        (r"Z:\信用自查/混合\分隔符.docx", "分隔符.docx"),
+        ("/home/user/文档/台账.xlsx", "台账.xlsx"),
+        ("只有文件名.docx", "只有文件名.docx"),
+    ],
+)
 def test_evidence_file_name_handles_both_separators(stored: str, name: str) -> None:
     assert Evidence(path=stored, abs_path=stored).file_name == name
     assert Evidence(path=stored, abs_path="").file_name == name
 
 
-@pytest.mark.parametrize("typed", [
-    '"{p}"',            # 资源管理器“复制为路径”
-    "  {p}   ",         # 首尾空格
-    "'{p}' ",           # Linux 终端里拖入文件
-    '"{p}"\t',
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"{p}"',  # 资源管理器“复制为路径”
+        "  {p}   ",  # 首尾空格
+        "'{p}' ",  # Linux 终端里拖入文件
+        '"{p}"\t',
+    ],
+)
 def test_resolve_strips_quotes_and_spaces(tmp_path: Path, typed: str) -> None:
     target = tmp_path / "张三 的材料" / "学习 记录.docx"
     assert resolve(typed.format(p=target)) == target
 
 
-@pytest.mark.parametrize("typed,clean", [
-    ('"C:\\Users\\张三\\Desktop\\学习记录.docx"', "C:\\Users\\张三\\Desktop\\学习记录.docx"),
-    ('Z:\\信用自查"', "Z:\\信用自查"),  # cmd：--data "Z:\信用自查\" 实际收到的参数
-    ("  \\\\server\\共享\\信用自查  ", "\\\\server\\共享\\信用自查"),
-    ("'/media/共享/信用自查' ", "/media/共享/信用自查"),
-    ("C:/Users/张三/文档", "C:/Users/张三/文档"),
-    ('""', ""),
-])
+@pytest.mark.parametrize(
+    "typed,clean",
+    [
+        ('"C:\\Users\\张三\\Desktop\\学习记录.docx"', "C:\\Users\\张三\\Desktop\\学习记录.docx"),
+        ('Z:\\信用自查"', "Z:\\信用自查"),  # cmd：--data "Z:\信用自查\" 实际收到的参数
+        ("  \\\\server\\共享\\信用自查  ", "\\\\server\\共享\\信用自查"),
+        ("'/media/共享/信用自查' ", "/media/共享/信用自查"),
+        ("C:/Users/张三/文档", "C:/Users/张三/文档"),
+        ('""', ""),
+    ],
+)
 def test_clean_path_text(typed: str, clean: str) -> None:
     assert clean_path_text(typed) == clean
 
@@ -133,7 +173,9 @@ def test_resolve_relative_and_home(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_user_catalog_saved_with_bom(tmp_path: Path) -> None:
     """Windows 记事本“UTF-8 带 BOM”另存的 catalog.toml 照样能读（tomllib 本身不认 BOM）。"""
     text = builtin_text().replace('short = "办公室"', 'short = "办公室（BOM）"', 1)
-    (tmp_path / "catalog.toml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    (tmp_path / "catalog.toml").write_bytes(
+        b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+    )
     cat = load_catalog(tmp_path)
     assert cat.section_by_id("office").short == "办公室（BOM）"
 
@@ -160,7 +202,9 @@ def _wait_for(log: Path) -> list[str]:
 
 
 @linux_only
-def test_open_without_display_explains_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_without_display_explains_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from screens.system import open_path
 
     doc = tmp_path / "报送材料.docx"
@@ -208,7 +252,9 @@ def test_open_without_any_opener_or_file(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 @linux_only
-def test_export_folder_is_the_localized_documents_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_folder_is_the_localized_documents_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """统信 UOS、麒麟的中文桌面上“文档”文件夹是 ~/文档，不是 ~/Documents。"""
     from screens.context import _home_documents
 
@@ -216,7 +262,9 @@ def test_export_folder_is_the_localized_documents_folder(tmp_path: Path, monkeyp
     for var in ("XDG_CONFIG_HOME", "XDG_DOCUMENTS_DIR"):
         monkeypatch.delenv(var, raising=False)
     (tmp_path / ".config").mkdir()
-    (tmp_path / ".config" / "user-dirs.dirs").write_text('XDG_DOCUMENTS_DIR="$HOME/文档"\n', encoding="utf-8")
+    (tmp_path / ".config" / "user-dirs.dirs").write_text(
+        'XDG_DOCUMENTS_DIR="$HOME/文档"\n', encoding="utf-8"
+    )
     assert _home_documents() == tmp_path  # 还没有这个文件夹
     (tmp_path / "文档").mkdir()
     assert _home_documents() == tmp_path / "文档"

@@ -26,7 +26,17 @@ def due(cal: WorkCalendar, start: str, rule: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "text",
-    ["natural-days:15", "working-days:3", "hours:48", "month-end", "monthly:26", "quota:1/month", "quota:2/year", "year-end", "immediate"],
+    [
+        "natural-days:15",
+        "working-days:3",
+        "hours:48",
+        "month-end",
+        "monthly:26",
+        "quota:1/month",
+        "quota:2/year",
+        "year-end",
+        "immediate",
+    ],
 )
 def test_rule_spellings_round_trip(text: str) -> None:
     assert str(DeadlineRule.parse(text)) == text

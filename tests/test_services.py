@@ -49,8 +49,16 @@ def _ledger_file(path: Path, n: int = 3) -> Path:
     ws = wb.active
     assert ws is not None
     ws.append(H)
-    rows = [lic(), lic(统一社会信用代码=GOOD.lower(), 行政许可决定文书号="3号"),
-            lic(行政许可决定文书号="2号", 上报日期=None, 许可决定日期="2026-11-01", 有效期自="2026-11-01")]
+    rows = [
+        lic(),
+        lic(统一社会信用代码=GOOD.lower(), 行政许可决定文书号="3号"),
+        lic(
+            行政许可决定文书号="2号",
+            上报日期=None,
+            许可决定日期="2026-11-01",
+            有效期自="2026-11-01",
+        ),
+    ]
     for r in rows[:n]:
         ws.append(r)
     wb.save(path)
@@ -61,7 +69,8 @@ def _ledger_file(path: Path, n: int = 3) -> Path:
 
 
 def test_overview_reads_each_section_once_and_again_only_when_its_files_change(
-        records: Path, store: Store, catalog: Catalog, cal: WorkCalendar) -> None:
+    records: Path, store: Store, catalog: Catalog, cal: WorkCalendar
+) -> None:
     service = OverviewService(store, catalog, cal, records)
     first = service.overview(MONTH, NOW)
     assert service.reads == len(catalog.sections) == 10
@@ -80,13 +89,17 @@ def test_overview_reads_each_section_once_and_again_only_when_its_files_change(
     assert service.reads == 11  # 只重读了建设项目科
     assert not service.changed()
 
-    reviews.decide(store, catalog, "commerce", MONTH, "approve", "李玲", NOW)  # 审核文件也算该科室的文件
+    reviews.decide(
+        store, catalog, "commerce", MONTH, "approve", "李玲", NOW
+    )  # 审核文件也算该科室的文件
     after = service.overview(MONTH, NOW)
     assert service.reads == 12
     assert next(r for r in after.rows if r.section_id == "commerce").review is ReviewState.APPROVED
 
 
-def test_overview_reader_is_injectable(records: Path, store: Store, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_overview_reader_is_injectable(
+    records: Path, store: Store, catalog: Catalog, cal: WorkCalendar
+) -> None:
     asked: list[str] = []
 
     def reader(section_id: str) -> list[SectionMonth]:
@@ -109,15 +122,27 @@ def test_section_stamp_ignores_ledgers_audit_and_lock_files(records: Path, store
 # ── 本月：全部月份只在文件变了时重读 ──
 
 
-def _workspace(store: Store, catalog: Catalog, cal: WorkCalendar, data_dir: Path,
-               settings: Settings | None = None) -> Workspace:
-    return Workspace(store=store, catalog=catalog, calendar=cal,
-                     settings=settings or Settings(section_id="commerce", person="张三"),
-                     save_settings=lambda s: None, now=lambda: NOW, data_dir=data_dir)
+def _workspace(
+    store: Store,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    data_dir: Path,
+    settings: Settings | None = None,
+) -> Workspace:
+    return Workspace(
+        store=store,
+        catalog=catalog,
+        calendar=cal,
+        settings=settings or Settings(section_id="commerce", person="张三"),
+        save_settings=lambda s: None,
+        now=lambda: NOW,
+        data_dir=data_dir,
+    )
 
 
 def test_month_session_reads_all_months_once_until_a_file_changes(
-        records: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+    records: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     with Store(records, section_id="commerce", actor="张三", backup_on_open=False) as own:
         from creditcheck import review
 
@@ -135,7 +160,9 @@ def test_month_session_reads_all_months_once_until_a_file_changes(
         assert session.reads == 2  # 自己保存也改了文件
 
 
-def test_month_session_refuses_when_read_only(records: Path, catalog: Catalog, cal: WorkCalendar) -> None:
+def test_month_session_refuses_when_read_only(
+    records: Path, catalog: Catalog, cal: WorkCalendar
+) -> None:
     from creditcheck.services.months import SaveError
 
     with Store(records, read_only=True) as ro:
@@ -148,30 +175,53 @@ def test_month_session_refuses_when_read_only(records: Path, catalog: Catalog, c
 
 
 def test_import_ledger_stores_one_shape_and_needs_force_to_replace(
-        tmp_path: Path, store: Store, catalog: Catalog, cal: WorkCalendar) -> None:
+    tmp_path: Path, store: Store, catalog: Catalog, cal: WorkCalendar
+) -> None:
     path = _ledger_file(tmp_path / "双公示.xlsx")
-    done = ledgers.import_ledger(store, catalog, cal, "commerce", MONTH, "licence", path, NOW, actor="张三")
+    done = ledgers.import_ledger(
+        store, catalog, cal, "commerce", MONTH, "licence", path, NOW, actor="张三"
+    )
     assert done.replaced is None and done.responsible
     record = store.load_ledger_record("commerce", MONTH, "licence")
     assert record is not None
-    assert set(record["meta"]) == {"file", "sheet", "imported_at", "header_row", "rule", "problems", "notes"}
+    assert set(record["meta"]) == {
+        "file",
+        "sheet",
+        "imported_at",
+        "header_row",
+        "rule",
+        "problems",
+        "notes",
+    }
     assert record["meta"]["problems"] == 2 and record["saved_by"] == "张三"
     assert store.load_month("commerce", MONTH).ledgers["licence"] == done.summary
     with pytest.raises(InputError, match="--force"):
         ledgers.import_ledger(store, catalog, cal, "commerce", MONTH, "licence", path, NOW)
-    again = ledgers.import_ledger(store, catalog, cal, "commerce", MONTH, "licence",
-                                  _ledger_file(tmp_path / "新.xlsx", 1), NOW, force=True)
+    again = ledgers.import_ledger(
+        store,
+        catalog,
+        cal,
+        "commerce",
+        MONTH,
+        "licence",
+        _ledger_file(tmp_path / "新.xlsx", 1),
+        NOW,
+        force=True,
+    )
     assert again.replaced is not None and again.replaced["rows"] == 3
     assert store.load_month("commerce", MONTH).ledgers["licence"]["rows"] == 1
 
 
-def test_import_ledger_refuses_a_locked_month(tmp_path: Path, store: Store, catalog: Catalog,
-                                              cal: WorkCalendar) -> None:
+def test_import_ledger_refuses_a_locked_month(
+    tmp_path: Path, store: Store, catalog: Catalog, cal: WorkCalendar
+) -> None:
     sm = store.load_month("social", MONTH)
     sm.review = ReviewState.APPROVED
     store.save_month(sm)
     with pytest.raises(LockedMonthError, match="锁定"):
-        ledgers.import_ledger(store, catalog, cal, "social", MONTH, "licence", _ledger_file(tmp_path / "a.xlsx"), NOW)
+        ledgers.import_ledger(
+            store, catalog, cal, "social", MONTH, "licence", _ledger_file(tmp_path / "a.xlsx"), NOW
+        )
     assert store.load_ledger("social", MONTH, "licence") is None
 
 
@@ -179,15 +229,27 @@ def test_import_ledger_refuses_a_locked_month(tmp_path: Path, store: Store, cata
 
 
 def test_submission_lists_the_same_ledgers_whatever_the_session_holds(
-        tmp_path: Path, store: Store, catalog: Catalog, cal: WorkCalendar) -> None:
+    tmp_path: Path, store: Store, catalog: Catalog, cal: WorkCalendar
+) -> None:
     store.save_ledger("commerce", MONTH, "licence", [{"_row": 2, "名称": "双公示甲"}])
     store.save_ledger("commerce", MONTH, "commitment", [{"_row": 2, "名称": "承诺乙"}])
     sm = store.load_month("commerce", MONTH)
     checklist.set_status(sm, catalog, 3, Status.DONE, NOW)
     store.save_month(sm)
-    assert documents.submission_ledgers(store, "commerce", MONTH) == {"commitment": [{"_row": 2, "名称": "承诺乙"}]}
-    out = documents.export_submission(store, catalog, store.data_dir, cal, Settings(section_id="commerce"),
-                                      "commerce", MONTH, tmp_path / "材料.docx", NOW)
+    assert documents.submission_ledgers(store, "commerce", MONTH) == {
+        "commitment": [{"_row": 2, "名称": "承诺乙"}]
+    }
+    out = documents.export_submission(
+        store,
+        catalog,
+        store.data_dir,
+        cal,
+        Settings(section_id="commerce"),
+        "commerce",
+        MONTH,
+        tmp_path / "材料.docx",
+        NOW,
+    )
     assert out.path.is_file() and out.catalog is catalog and out.backup_error is None
     assert out.sm.entry(3).status is Status.DONE
     assert "export" in [b.reason for b in store.backups()]
@@ -204,7 +266,9 @@ def test_catalog_of_month_prefers_the_stored_version(catalog: Catalog, data_dir:
 def test_review_action_submits_and_decides(records: Path, store: Store, catalog: Catalog) -> None:
     sm = reviews.review_action(store, catalog, "commerce", MONTH, "return", "李玲", NOW, "请补充")
     assert sm.review is ReviewState.RETURNED
-    sm = reviews.review_action(store, catalog, "commerce", MONTH, "submit", "刘琛", datetime(2026, 11, 28, 11, 0))
+    sm = reviews.review_action(
+        store, catalog, "commerce", MONTH, "submit", "刘琛", datetime(2026, 11, 28, 11, 0)
+    )
     assert sm.review is ReviewState.SUBMITTED
     assert store.load_month("commerce", MONTH).review is ReviewState.SUBMITTED
     with pytest.raises(InputError, match="没有"):

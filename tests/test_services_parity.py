@@ -43,8 +43,16 @@ def licence_ledger(path: Path) -> Path:
     ws = wb.active
     assert ws is not None
     ws.append(H)
-    for row in (lic(), lic(统一社会信用代码=GOOD.lower(), 行政许可决定文书号="3号"),
-                lic(行政许可决定文书号="2号", 上报日期=None, 许可决定日期="2026-11-01", 有效期自="2026-11-01")):
+    for row in (
+        lic(),
+        lic(统一社会信用代码=GOOD.lower(), 行政许可决定文书号="3号"),
+        lic(
+            行政许可决定文书号="2号",
+            上报日期=None,
+            许可决定日期="2026-11-01",
+            有效期自="2026-11-01",
+        ),
+    ):
         ws.append(row)
     wb.save(path)
     return path
@@ -65,14 +73,20 @@ def month_with_ledgers(catalog, tmp_path: Path, same_settings: None) -> Iterator
     store = Store(data)
     try:
         store.save_month(sm)
-        store.save_ledger("commerce", NOV, "licence", [{"_row": 2, "行政相对人名称": "双公示甲公司"}])
-        store.save_ledger("commerce", NOV, "commitment", [{"_row": 2, "承诺主体名称": "承诺乙公司"}])
+        store.save_ledger(
+            "commerce", NOV, "licence", [{"_row": 2, "行政相对人名称": "双公示甲公司"}]
+        )
+        store.save_ledger(
+            "commerce", NOV, "commitment", [{"_row": 2, "承诺主体名称": "承诺乙公司"}]
+        )
     finally:
         store.close()
     yield data
 
 
-async def test_word_submission_is_the_same_from_app_and_cli(month_with_ledgers: Path, tmp_path: Path) -> None:
+async def test_word_submission_is_the_same_from_app_and_cli(
+    month_with_ledgers: Path, tmp_path: Path
+) -> None:
     from_app = tmp_path / "界面导出.docx"
     app = make_app(tmp_path, settings=configured())
     try:
@@ -85,8 +99,18 @@ async def test_word_submission_is_the_same_from_app_and_cli(month_with_ledgers: 
     finally:
         app.ctx.store.close()
     from_cli = tmp_path / "命令行导出.docx"
-    r = cli("export", "submission", "--section", "商事登记科", "--month", "2026-11", "--data",
-            str(month_with_ledgers), "-o", str(from_cli))
+    r = cli(
+        "export",
+        "submission",
+        "--section",
+        "商事登记科",
+        "--month",
+        "2026-11",
+        "--data",
+        str(month_with_ledgers),
+        "-o",
+        str(from_cli),
+    )
     assert r.exit_code == 0, r.output
 
     app_text, cli_text = document_text(from_app), document_text(from_cli)
@@ -97,7 +121,9 @@ async def test_word_submission_is_the_same_from_app_and_cli(month_with_ledgers: 
     assert "双公示甲公司" not in joined
 
 
-async def test_ledger_import_stores_the_same_record_from_app_and_cli(tmp_path: Path, same_settings: None) -> None:
+async def test_ledger_import_stores_the_same_record_from_app_and_cli(
+    tmp_path: Path, same_settings: None
+) -> None:
     xlsx = licence_ledger(tmp_path / "双公示台账.xlsx")
     # 界面：第2项的逐项自查页按 L 导入
     (tmp_path / "app").mkdir()
@@ -110,7 +136,17 @@ async def test_ledger_import_stores_the_same_record_from_app_and_cli(tmp_path: P
         app.ctx.store.close()
     # 命令行：另一个数据文件夹
     cli_data = tmp_path / "cli-data"
-    r = cli("ledger", "import", str(xlsx), "--section", "商事登记科", "--month", "2026-11", "--data", str(cli_data))
+    r = cli(
+        "ledger",
+        "import",
+        str(xlsx),
+        "--section",
+        "商事登记科",
+        "--month",
+        "2026-11",
+        "--data",
+        str(cli_data),
+    )
     assert r.exit_code == 0, r.output
 
     def stored(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -125,7 +161,11 @@ async def test_ledger_import_stores_the_same_record_from_app_and_cli(tmp_path: P
     assert app_record == cli_record
     assert app_summary == cli_summary
     meta = app_record["meta"]
-    assert meta["problems"] == 2 and meta["rule"] == "natural-days:15" and meta["file"] == "双公示台账.xlsx"
+    assert (
+        meta["problems"] == 2
+        and meta["rule"] == "natural-days:15"
+        and meta["file"] == "双公示台账.xlsx"
+    )
     assert isinstance(meta["notes"], list) and meta["imported_at"] == "2026-11-28T10:00:00"
     assert app_record["saved_by"] == cli_record["saved_by"] == "张三"
     assert [row["_row"] for row in app_record["rows"]] == [2, 3, 4]

@@ -24,9 +24,23 @@ from storage.store import Store
 
 NOV = Month(2026, 11)
 
-_PROBE = ("click", "creditcheck.cli.group", "creditcheck.cli.core", "creditcheck.cli.ledger", "creditcheck.ledger",
-          "docx", "openpyxl", "filelock", "storage.backups", "screens.checklist", "screens.setup", "textual",
-          "screens.home", "python_calamine", "pypinyin")  # 读台账、拼音查找：用到时才加载
+_PROBE = (
+    "click",
+    "creditcheck.cli.group",
+    "creditcheck.cli.core",
+    "creditcheck.cli.ledger",
+    "creditcheck.ledger",
+    "docx",
+    "openpyxl",
+    "filelock",
+    "storage.backups",
+    "screens.checklist",
+    "screens.setup",
+    "textual",
+    "screens.home",
+    "python_calamine",
+    "pypinyin",
+)  # 读台账、拼音查找：用到时才加载
 
 
 def _launch(tmp_path: Path, args: list[str]) -> dict[str, bool]:
@@ -43,9 +57,15 @@ def _launch(tmp_path: Path, args: list[str]) -> dict[str, bool]:
         "run()\n"
         f"print(json.dumps({{m: m in sys.modules for m in {_PROBE!r}}}))\n"
     )
-    env = dict(os.environ, CREDITCHECK_CONFIG=str(cfg), CREDITCHECK_DATA=str(tmp_path / "data"),
-               CREDITCHECK_EXIT_AFTER_PAINT="1")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    env = dict(
+        os.environ,
+        CREDITCHECK_CONFIG=str(cfg),
+        CREDITCHECK_DATA=str(tmp_path / "data"),
+        CREDITCHECK_EXIT_AFTER_PAINT="1",
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -62,21 +82,24 @@ def test_plain_launch_with_data_folder_does_not_load_click(tmp_path: Path) -> No
     assert loaded["screens.home"] and not loaded["click"] and not loaded["creditcheck.cli.group"]
 
 
-@pytest.mark.parametrize("args,plain", [
-    ([], True),
-    (["--data", "共享/数据"], True),
-    (["--data=共享/数据"], True),
-    (["-h"], False),
-    (["--help"], False),
-    (["-V"], False),
-    (["due", "2026-11-28"], False),
-    (["--data"], False),
-    (["--data", ""], False),
-    (["--data", "-V"], False),
-    (["--data", "a", "due"], False),
-    (["--dat", "a"], False),
-    (["--data", "数据*"], False),
-])
+@pytest.mark.parametrize(
+    "args,plain",
+    [
+        ([], True),
+        (["--data", "共享/数据"], True),
+        (["--data=共享/数据"], True),
+        (["-h"], False),
+        (["--help"], False),
+        (["-V"], False),
+        (["due", "2026-11-28"], False),
+        (["--data"], False),
+        (["--data", ""], False),
+        (["--data", "-V"], False),
+        (["--data", "a", "due"], False),
+        (["--dat", "a"], False),
+        (["--data", "数据*"], False),
+    ],
+)
 def test_plain_launch_args(args: list[str], plain: bool) -> None:
     assert plain_launch_args(args)[0] is plain
 
@@ -95,7 +118,9 @@ def test_data_option_pointing_at_a_file_goes_through_click(tmp_path: Path) -> No
 
 def test_console_script_help_and_version_unchanged() -> None:
     for args, expect in ((["-V"], "creditcheck "), (["-h"], "用法：")):
-        res = subprocess.run([sys.executable, "-m", "creditcheck", *args], capture_output=True, text=True, timeout=60)
+        res = subprocess.run(
+            [sys.executable, "-m", "creditcheck", *args], capture_output=True, text=True, timeout=60
+        )
         assert res.returncode == 0, res.stderr
         assert expect in res.stdout
 
@@ -176,8 +201,10 @@ async def test_app_opens_the_deferred_session_after_home_is_painted(tmp_path: Pa
     data = tmp_path / "data"
     store = Store(data, section_id="commerce", actor="张三", defer_lock=True)
     calls: list[str] = []
-    app = CreditCheckApp(make_ctx(tmp_path, settings=configured(), store=store),
-                         on_first_paint=lambda: calls.append("painted"))
+    app = CreditCheckApp(
+        make_ctx(tmp_path, settings=configured(), store=store),
+        on_first_paint=lambda: calls.append("painted"),
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert calls == ["painted"]

@@ -33,6 +33,7 @@ def _month(sid: str = "office", month: Month = NOV, note: str = "") -> SectionMo
 
 # ── 原子写入 ──
 
+
 def test_write_is_utf8_and_leaves_no_temp(tmp_path: Path) -> None:
     p = tmp_path / "a.json"
     write_json_atomic(p, {"科室": "办公室"})
@@ -40,7 +41,9 @@ def test_write_is_utf8_and_leaves_no_temp(tmp_path: Path) -> None:
     assert [x.name for x in tmp_path.iterdir()] == ["a.json"]
 
 
-def test_replace_retried_on_windows_then_succeeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replace_retried_on_windows_then_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = os.replace
     calls = {"n": 0}
 
@@ -58,7 +61,8 @@ def test_replace_retried_on_windows_then_succeeds(tmp_path: Path, monkeypatch: p
 
 
 def test_replace_that_keeps_failing_removes_the_temp_and_keeps_the_old_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # 行为有意改变（issue 10/13）：以前把临时文件留下“未丢失”，日积月累成了没人清理的 .tmp；
     # 现在任何失败都删掉临时文件，原文件保持原样，调用方（界面）手里的内容仍在，可以重试。
     target = tmp_path / "2026.json"
@@ -72,12 +76,16 @@ def test_replace_that_keeps_failing_removes_the_temp_and_keeps_the_old_file(
     with pytest.raises(StorageError) as ei:
         write_json_atomic(target, {"new": True}, retries=3, delay=0.001)
     msg = str(ei.value)
-    assert msg == f"无法替换数据文件 {target}：文件被其他程序占用，原文件保持不变；请关闭占用它的程序后重试"
+    assert (
+        msg
+        == f"无法替换数据文件 {target}：文件被其他程序占用，原文件保持不变；请关闭占用它的程序后重试"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["2026.json"]
     assert json.loads(target.read_text("utf-8")) == {"old": True}
 
 
 # ── 保存与读取 ──
+
 
 def test_save_and_load_round_trip_in_tinydb_layout(data_dir: Path) -> None:
     store = Store(data_dir)
@@ -88,8 +96,13 @@ def test_save_and_load_round_trip_in_tinydb_layout(data_dir: Path) -> None:
     assert back.entry(1).note == "已整理制度文件清单"
     path = data_dir / "sections" / "office" / "2026-11.json"
     raw = json.loads(path.read_text("utf-8"))
-    assert raw["_meta"]["1"] == {"schema": CURRENT, "kind": "months", "section_id": "office", "year": 2026,
-                                 "month": "2026-11"}
+    assert raw["_meta"]["1"] == {
+        "schema": CURRENT,
+        "kind": "months",
+        "section_id": "office",
+        "year": 2026,
+        "month": "2026-11",
+    }
     # TinyDB 用我们的存储类可以直接读
     db = TinyDB(path, storage=AtomicJSONStorage, read_only=True)
     rows = db.table("months").all()
@@ -108,14 +121,21 @@ def test_one_save_rewrites_only_its_own_file(data_dir: Path) -> None:
     store.save_month(_month("personnel", NOV))
     store.save_ledger("office", NOV, "licence", [{"a": 1}])
     store.save_month(_month("office", Month(2026, 10)))
-    others = [data_dir / "sections/office/2025-12.json", data_dir / "sections/personnel/2026-11.json",
-              data_dir / "sections/office/2026-10.json",
-              data_dir / "sections/office/ledger-licence-2026.json"]
+    others = [
+        data_dir / "sections/office/2025-12.json",
+        data_dir / "sections/personnel/2026-11.json",
+        data_dir / "sections/office/2026-10.json",
+        data_dir / "sections/office/ledger-licence-2026.json",
+    ]
     before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in others}
     store.save_month(_month("office", NOV, note="x"))
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in others} == before
     assert sorted(p.name for p in (data_dir / "sections/office").glob("*.json")) == [
-        "2025-12.json", "2026-10.json", "2026-11.json", "ledger-licence-2026.json"]
+        "2025-12.json",
+        "2026-10.json",
+        "2026-11.json",
+        "ledger-licence-2026.json",
+    ]
 
 
 def test_months_sections_and_iteration(data_dir: Path) -> None:
@@ -126,7 +146,11 @@ def test_months_sections_and_iteration(data_dir: Path) -> None:
     assert [str(m.month) for m in store.months("office")] == ["2025-12", "2026-01", "2026-11"]
     assert store.section_ids() == ["office", "window"]
     assert sorted((m.section_id, str(m.month)) for m in store.iter_all_months()) == [
-        ("office", "2025-12"), ("office", "2026-01"), ("office", "2026-11"), ("window", "2026-11")]
+        ("office", "2025-12"),
+        ("office", "2026-01"),
+        ("office", "2026-11"),
+        ("window", "2026-11"),
+    ]
 
 
 def test_section_ids_never_become_path_tricks(data_dir: Path) -> None:
@@ -149,6 +173,7 @@ def test_ledger_round_trip(data_dir: Path) -> None:
 
 # ── 审计日志 ──
 
+
 def test_audit_records_who_when_what_old_and_new(data_dir: Path) -> None:
     store = Store(data_dir, actor="王芳")
     sm = _month()
@@ -161,7 +186,11 @@ def test_audit_records_who_when_what_old_and_new(data_dir: Path) -> None:
     assert len(records) == 2
     first, second = records
     assert first["who"] == "王芳" and first["created"] is True and first["month"] == "2026-11"
-    assert {"path": "entries.1", "old": None, "new": sm.to_dict()["entries"]["1"] | {"note": ""}} in first["changes"]
+    assert {
+        "path": "entries.1",
+        "old": None,
+        "new": sm.to_dict()["entries"]["1"] | {"note": ""},
+    } in first["changes"]
     assert second["who"] == "李强" and second["rev"] == 2 and second["at"]
     assert second["changes"] == [
         {"path": "entries.1.note", "old": "", "new": "补充学习记录"},
@@ -183,7 +212,8 @@ def test_audit_diffs_events_by_id(data_dir: Path) -> None:
     store.save_month(sm)
     last = store.audit("office", 2026)[-1]
     assert last["changes"] == [
-        {"path": "entries.4.events[ev0000000001].done_at", "old": None, "new": "2026-11-21T10:00"}]
+        {"path": "entries.4.events[ev0000000001].done_at", "old": None, "new": "2026-11-21T10:00"}
+    ]
 
 
 def test_unchanged_save_writes_nothing(data_dir: Path) -> None:
@@ -213,6 +243,7 @@ def test_audit_skips_a_torn_last_line_and_appends_on_a_new_line(data_dir: Path) 
 
 # ── 格式版本与升级 ──
 
+
 def _copy_fixture(tmp_path: Path) -> Path:
     dst = tmp_path / "v1data"
     shutil.copytree(FIXTURES / "storage_v1", dst)
@@ -225,11 +256,15 @@ def test_v1_fixture_is_migrated_with_a_backup_first(tmp_path: Path) -> None:
     original = (office / "2025.json").read_bytes()
     store = Store(d, section_id="office", actor="王芳")
     sm = store.load_month("office", Month(2025, 3))
-    assert sm.entry(7).status is Status.NOT_APPLICABLE and sm.entry(7).reason == "本月未开展宣传活动"
+    assert (
+        sm.entry(7).status is Status.NOT_APPLICABLE and sm.entry(7).reason == "本月未开展宣传活动"
+    )
     assert sm.entry(4).events[0].title == "开展诚信建设进机关活动"
     assert any(n.kind == MIGRATED and "拆成每月一个文件" in n.message for n in store.notices)
     # 年度文件拆成每月一个第2版文件，原文件改名保留
-    assert (office / "2025.json.v1").read_bytes() == original and not (office / "2025.json").exists()
+    assert (office / "2025.json.v1").read_bytes() == original and not (
+        office / "2025.json"
+    ).exists()
     for m in ("2025-02", "2025-03"):
         raw = json.loads((office / f"{m}.json").read_text("utf-8"))
         assert file_schema(raw) == CURRENT == 2
@@ -241,7 +276,9 @@ def test_v1_fixture_is_migrated_with_a_backup_first(tmp_path: Path) -> None:
     # 第1版审计日志转写进 .jsonl，旧文件改名保留
     records = store.audit("office", 2025)
     assert [(r["who"], r["changes"][0]["path"]) for r in records] == [
-        ("王芳", "entries.1.status"), ("王芳", "entries.7.reason")]
+        ("王芳", "entries.1.status"),
+        ("王芳", "entries.7.reason"),
+    ]
     assert (office / "audit-2025.json.v1").exists()
     assert not (office / "audit-2025.json").exists()
     # 升级前的第1版文件在备份里
@@ -290,7 +327,11 @@ def test_future_schema_file_is_read_only_and_never_overwritten(data_dir: Path) -
     sm = store.load_month("office", NOV)
     assert sm.entry(1).status is Status.IN_PROGRESS
     notice = next(n for n in store.notices if n.kind == FUTURE_SCHEMA)
-    assert "更新版本的程序" in notice.message and "第99版" in notice.message and "升级" in notice.message
+    assert (
+        "更新版本的程序" in notice.message
+        and "第99版" in notice.message
+        and "升级" in notice.message
+    )
     assert store.read_only
     sm.entry(1).note = "改一下"
     with pytest.raises(ReadOnlyError, match="更新版本"):
@@ -300,6 +341,7 @@ def test_future_schema_file_is_read_only_and_never_overwritten(data_dir: Path) -
 
 
 # ── 时钟与身份由外面传入；审计记录只在一处起头 ──
+
 
 def test_clock_and_identity_are_injected_everywhere(data_dir: Path) -> None:
     from datetime import datetime
@@ -319,17 +361,33 @@ def test_clock_and_identity_are_injected_everywhere(data_dir: Path) -> None:
         review.submit(sm, "王芳", fixed)
         store.save_month(sm)
         store.record_decision("office", NOV, "return", "李玲", comment="补材料")
-    header = {"at": "2026-11-28T09:30:15", "user": "wangf", "host": "PC-办公室-01", "section": "office"}
+    header = {
+        "at": "2026-11-28T09:30:15",
+        "user": "wangf",
+        "host": "PC-办公室-01",
+        "section": "office",
+    }
     records = Store(data_dir, read_only=True).audit("office", 2026)
     assert len(records) == 3
     for rec in records:
-        assert {k: rec[k] for k in header} == header and list(rec)[:5] == ["at", "who", "user", "host", "section"]
+        assert {k: rec[k] for k in header} == header and list(rec)[:5] == [
+            "at",
+            "who",
+            "user",
+            "host",
+            "section",
+        ]
     assert records[0]["who"] == "王芳"
     decision = Store(data_dir, read_only=True).review_audit(2026)[-1]
-    assert {k: decision[k] for k in header} == {**header, "section": "office"} and decision["who"] == "李玲"
+    assert {k: decision[k] for k in header} == {**header, "section": "office"} and decision[
+        "who"
+    ] == "李玲"
     doc = json.loads((data_dir / "sections/office/2026-11.json").read_text("utf-8"))["months"]["1"]
     assert (doc["saved_at"], doc["saved_by"]) == ("2026-11-28T09:30:15", "王芳")
     reviews = json.loads((data_dir / "reviews/office-2026-11.json").read_text("utf-8"))
     assert reviews["decisions"][-1]["recorded_at"] == "2026-11-28T09:30:15"
-    assert (reviews["decisions"][-1]["user"], reviews["decisions"][-1]["host"]) == ("wangf", "PC-办公室-01")
+    assert (reviews["decisions"][-1]["user"], reviews["decisions"][-1]["host"]) == (
+        "wangf",
+        "PC-办公室-01",
+    )
     assert reviews["decisions"][-1]["at"] == "2026-11-28T09:30:15"

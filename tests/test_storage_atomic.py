@@ -22,7 +22,9 @@ def _names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def test_fsync_of_file_and_folder_before_and_after_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fsync_of_file_and_folder_before_and_after_replace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     events: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
 
@@ -42,7 +44,9 @@ def test_fsync_of_file_and_folder_before_and_after_replace(tmp_path: Path, monke
     assert (tmp_path / "a.json").read_bytes() == b"{}"
 
 
-def test_write_failure_leaves_no_temp_and_old_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failure_leaves_no_temp_and_old_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "2026-11.json"
     target.write_bytes(b'{"old":1}')
 
@@ -57,7 +61,9 @@ def test_write_failure_leaves_no_temp_and_old_content(tmp_path: Path, monkeypatc
     assert target.read_bytes() == b'{"old":1}'
 
 
-def test_interrupt_during_write_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_during_write_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "a.json"
     target.write_bytes(b"old")
 
@@ -70,7 +76,9 @@ def test_interrupt_during_write_leaves_no_temp(tmp_path: Path, monkeypatch: pyte
     assert _names(tmp_path) == ["a.json"] and target.read_bytes() == b"old"
 
 
-def test_replace_failing_for_other_reasons_removes_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replace_failing_for_other_reasons_removes_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "a.json"
     target.write_bytes(b"old")
 
@@ -83,7 +91,9 @@ def test_replace_failing_for_other_reasons_removes_temp(tmp_path: Path, monkeypa
     assert _names(tmp_path) == ["a.json"] and target.read_bytes() == b"old"
 
 
-def test_permission_error_is_retried_on_windows_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_permission_error_is_retried_on_windows_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = os.replace
     calls = {"n": 0}
 
@@ -103,7 +113,9 @@ def test_permission_error_is_retried_on_windows_only(tmp_path: Path, monkeypatch
     assert calls["n"] == 3 and _names(tmp_path) == ["a.json"]  # 第2次仍被占用，第3次成功
 
 
-def test_temp_names_are_unique_and_in_the_same_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_temp_names_are_unique_and_in_the_same_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[tuple[str, str]] = []
     real = os.replace
 
@@ -115,7 +127,9 @@ def test_temp_names_are_unique_and_in_the_same_folder(tmp_path: Path, monkeypatc
     for i in range(5):
         write_text_atomic(tmp_path / "a.csv", f"第{i}行\n")
     temps = [Path(s) for s, _ in seen]
-    assert len(set(temps)) == 5 and all(t.parent == tmp_path and t.name.startswith(".a.csv.") for t in temps)
+    assert len(set(temps)) == 5 and all(
+        t.parent == tmp_path and t.name.startswith(".a.csv.") for t in temps
+    )
     assert (tmp_path / "a.csv").read_text("utf-8") == "第4行\n" and _names(tmp_path) == ["a.csv"]
 
 
@@ -130,12 +144,22 @@ def test_new_file_permissions_follow_umask_not_mkstemp(tmp_path: Path) -> None:
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-@given(payload=st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                            lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=5), kids, max_size=4),
-                            max_leaves=20),
-       fail_at=st.sampled_from(["none", "write", "fsync", "replace"]))
-def test_any_payload_either_lands_whole_or_not_at_all(tmp_path: Path, payload: object, fail_at: str) -> None:
+@settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(
+    payload=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda kids: (
+            st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=5), kids, max_size=4)
+        ),
+        max_leaves=20,
+    ),
+    fail_at=st.sampled_from(["none", "write", "fsync", "replace"]),
+)
+def test_any_payload_either_lands_whole_or_not_at_all(
+    tmp_path: Path, payload: object, fail_at: str
+) -> None:
     folder = tmp_path / fail_at / str(abs(hash(json.dumps(payload, sort_keys=True))))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "x.json"
@@ -151,7 +175,11 @@ def test_any_payload_either_lands_whole_or_not_at_all(tmp_path: Path, payload: o
         elif fail_at == "fsync":
             mp.setattr(atomic_mod.os, "fsync", boom)
         elif fail_at == "write":
-            mp.setattr(atomic_mod.os, "fdopen", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "No space")))
+            mp.setattr(
+                atomic_mod.os,
+                "fdopen",
+                lambda *a, **k: (_ for _ in ()).throw(OSError(28, "No space")),
+            )
         try:
             write_json_atomic(target, payload)
             ok = True

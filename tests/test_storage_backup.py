@@ -33,10 +33,14 @@ def test_session_start_backs_up_only_changed_files(data_dir: Path) -> None:
     s = Store(data_dir, section_id="office")
     first = s.backups()
     assert len(first) == 1 and first[0].reason == "session"
-    assert first[0].sections == {"office": ["2025-12.json", "2026-11.json", "audit-2025.jsonl", "audit-2026.jsonl"]}
+    assert first[0].sections == {
+        "office": ["2025-12.json", "2026-11.json", "audit-2025.jsonl", "audit-2026.jsonl"]
+    }
     _save(s, "office", "第二版")
     r = s.backup("export")
-    assert r.files == {"office": ["2026-11.json", "audit-2026.jsonl"]}  # 2025 年的文件没改，不再复制
+    assert r.files == {
+        "office": ["2026-11.json", "audit-2026.jsonl"]
+    }  # 2025 年的文件没改，不再复制
     assert s.backup("export").id is None  # 没有改动就不备份
     s.close()
 
@@ -45,9 +49,13 @@ def test_backup_copies_are_verified_and_restorable_by_prefix(data_dir: Path) -> 
     store = Store(data_dir)
     bk = Backups(data_dir)
     _save(store, "office", "九点的版本")
-    b1 = bk.backup({"office": store.section_dir("office")}, "manual", now=datetime(2026, 11, 28, 9, 0, 0)).id
+    b1 = bk.backup(
+        {"office": store.section_dir("office")}, "manual", now=datetime(2026, 11, 28, 9, 0, 0)
+    ).id
     _save(store, "office", "十点的版本")
-    bk.backup({"office": store.section_dir("office")}, "manual", now=datetime(2026, 11, 28, 10, 0, 0))
+    bk.backup(
+        {"office": store.section_dir("office")}, "manual", now=datetime(2026, 11, 28, 10, 0, 0)
+    )
     _save(store, "office", "当前版本")
     assert store.find_backup("2026-11-28 09") == b1 == "20261128-090000"
     assert store.find_backup("2026-11-28") == "20261128-100000"  # 多次匹配取最后一次
@@ -70,7 +78,9 @@ def test_restore_unknown_time_says_how_to_list(data_dir: Path) -> None:
         Store(data_dir).restore("2020-01-01")
 
 
-def test_rotation_keeps_last_20_and_one_per_month_and_every_kept_point_restores(data_dir: Path) -> None:
+def test_rotation_keeps_last_20_and_one_per_month_and_every_kept_point_restores(
+    data_dir: Path,
+) -> None:
     store = Store(data_dir)
     bk = Backups(data_dir)
     t = datetime(2026, 1, 5, 9, 0)
@@ -117,7 +127,9 @@ def test_cli_backup_and_restore(data_dir: Path) -> None:
     assert f"已恢复到备份 {bid}" in r.output and "如需撤销：creditcheck restore" in r.output
     assert store.load_month("office", NOV).entry(1).note == "备份时的"
     r = runner.invoke(main, ["restore", "1999", "--data", str(data_dir)])
-    assert r.exit_code != 0 and "找不到与“1999”对应的备份" in r.output and "Traceback" not in r.output
+    assert (
+        r.exit_code != 0 and "找不到与“1999”对应的备份" in r.output and "Traceback" not in r.output
+    )
 
 
 def test_cli_restore_refused_while_section_is_in_use(data_dir: Path) -> None:
@@ -141,7 +153,11 @@ def test_cli_doctor_exit_codes(data_dir: Path) -> None:
     (data_dir / "sections/office/2026-11.json").write_bytes(b"\x00" * 10)
     r = runner.invoke(main, ["doctor", "--data", str(data_dir)])
     assert r.exit_code == 1
-    assert "2026-11.json 已损坏" in r.output and "creditcheck restore" in r.output and "需要从备份恢复" in r.output
+    assert (
+        "2026-11.json 已损坏" in r.output
+        and "creditcheck restore" in r.output
+        and "需要从备份恢复" in r.output
+    )
     # 体检不改动任何文件
     assert (data_dir / "sections/office/2026-11.json").read_bytes() == b"\x00" * 10
 
@@ -177,15 +193,25 @@ def test_cli_demo_no_tui(tmp_path: Path) -> None:
 
     cal = load_calendar(None)
     now = datetime(2026, 11, 28, 10, 0)
-    levels = {warning_level(ev.due_at, now, cal)[0] for m in months if m.month == NOV
-              for _, ev in m.all_events() if ev.due_at and ev.done_at is None}
+    levels = {
+        warning_level(ev.due_at, now, cal)[0]
+        for m in months
+        if m.month == NOV
+        for _, ev in m.all_events()
+        if ev.due_at and ev.done_at is None
+    }
     assert Level.OVERDUE in levels and (Level.DUE_SOON in levels or Level.DUE_TODAY in levels)
     # 不往已有内容的文件夹里写
     r = CliRunner().invoke(main, ["demo", "--no-tui", "--data", str(target)])
     assert r.exit_code != 0 and "已有内容" in r.output
     # 演示数据体检：数据文件完好；佐证的缺失与变更是需要处理的提醒（退出码 3）
     r = CliRunner().invoke(main, ["doctor", "--data", str(target)])
-    assert r.exit_code == 3 and "文件缺失" in r.output and "已变更" in r.output and "[损坏]" not in r.output
+    assert (
+        r.exit_code == 3
+        and "文件缺失" in r.output
+        and "已变更" in r.output
+        and "[损坏]" not in r.output
+    )
 
 
 def test_cli_settings_damage_is_told(tmp_path: Path) -> None:

@@ -51,7 +51,11 @@ def test_stale_copy_is_refused_and_nothing_is_written(data_dir: Path) -> None:
     fresh.entry(1).note = "甲重新载入后改的"
     assert a.save_month(fresh).rev == 3
     final = Store(data_dir, read_only=True).load_month("office", NOV)
-    assert (final.entry(1).note, final.entry(2).note, final.rev) == ("甲重新载入后改的", "乙先保存", 3)
+    assert (final.entry(1).note, final.entry(2).note, final.rev) == (
+        "甲重新载入后改的",
+        "乙先保存",
+        3,
+    )
 
 
 def test_a_new_record_for_a_month_that_now_exists_is_refused(data_dir: Path) -> None:
@@ -100,7 +104,9 @@ def test_copy_read_before_a_restore_is_refused_even_if_the_number_repeats(data_d
 
 def test_force_replaces_on_purpose(data_dir: Path) -> None:
     _first(data_dir)
-    package = SectionMonth("office", NOV, "2022.1", person="数据包")  # 从别处来的记录，没有本机的版本
+    package = SectionMonth(
+        "office", NOV, "2022.1", person="数据包"
+    )  # 从别处来的记录，没有本机的版本
     package.entry(1).note = "数据包里的"
     r = Store(data_dir).save_month(package, force=True)
     assert r.rev == 2 and package.rev == 2
@@ -148,7 +154,10 @@ def test_two_processes_lose_no_acknowledged_save(data_dir: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     rounds = 60
-    procs = [ctx.Process(target=_editor, args=(str(data_dir), name, rounds, out)) for name in ("甲", "乙")]
+    procs = [
+        ctx.Process(target=_editor, args=(str(data_dir), name, rounds, out))
+        for name in ("甲", "乙")
+    ]
     for p in procs:
         p.start()
     results = [out.get(timeout=600) for _ in procs]
@@ -162,8 +171,14 @@ def test_two_processes_lose_no_acknowledged_save(data_dir: Path) -> None:
     # 每一次确认过的保存都在最后的记录里；被拒绝的一次也没有写进去
     assert set(final.entry(1).counts) == set(acked)
     assert final.rev == 1 + len(acked)
-    audit = [r for r in Store(data_dir, read_only=True).audit("office", 2026) if r.get("month") == "2026-11"]
-    assert len(audit) == 1 + len(acked) and [r["rev"] for r in audit] == list(range(1, len(acked) + 2))
+    audit = [
+        r
+        for r in Store(data_dir, read_only=True).audit("office", 2026)
+        if r.get("month") == "2026-11"
+    ]
+    assert len(audit) == 1 + len(acked) and [r["rev"] for r in audit] == list(
+        range(1, len(acked) + 2)
+    )
     raw = json.loads(_file(data_dir).read_text("utf-8"))
     assert raw["months"]["1"]["rev"] == final.rev
 
@@ -187,8 +202,13 @@ def test_app_session_reloads_after_a_stale_save(tmp_path: Path) -> None:
         other.save_month(theirs)
     with pytest.raises(SaveError) as e:
         session.change(lambda m: setattr(m.entry(1), "note", "本窗口的"))
-    assert str(e.value) == "该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。"
-    assert (session.sm.entry(1).note, session.sm.entry(2).note) == ("原来的", "别处的")  # 已重新载入
+    assert (
+        str(e.value) == "该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。"
+    )
+    assert (session.sm.entry(1).note, session.sm.entry(2).note) == (
+        "原来的",
+        "别处的",
+    )  # 已重新载入
     session.change(lambda m: setattr(m.entry(1), "note", "本窗口的"))  # 再改一次：成功，两处的都在
     final = Store(data, read_only=True).load_month("commerce", NOV)
     assert (final.entry(1).note, final.entry(2).note) == ("本窗口的", "别处的")

@@ -42,10 +42,12 @@ def _value(store: Store, sid: str, month: Month) -> int | None:
     return store.load_month(sid, month).entry(8).counts.get("credit_checks")
 
 
-def _wait_for(fd: int, buf: bytearray, marker: bytes, after: bytes = b"", limit: float = 120.0) -> None:
+def _wait_for(
+    fd: int, buf: bytearray, marker: bytes, after: bytes = b"", limit: float = 120.0
+) -> None:
     """读管道直到 ``buf`` 中 ``after`` 之后出现 ``marker``（子进程被杀或超过 ``limit`` 秒也返回）。"""
     deadline = time.monotonic() + limit
-    while marker not in bytes(buf)[len(after):] and time.monotonic() < deadline:
+    while marker not in bytes(buf)[len(after) :] and time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 1.0)
         if ready:
             chunk = os.read(fd, 65536)
@@ -70,6 +72,7 @@ def _read_acks(fd: int, acks: list[tuple[str, int]], buf: bytearray) -> None:
 
 
 # ── kill -9 ──
+
 
 @posix_only
 def test_kill_minus_9_at_random_moments_loses_nothing_acknowledged(data_dir: Path) -> None:
@@ -127,7 +130,9 @@ def test_kill_minus_9_at_random_moments_loses_nothing_acknowledged(data_dir: Pat
                 continue
             v = _value(check, "window", month)
             assert v is not None
-            assert v == last_ack[str(month)] or (v == in_flight and MONTHS[in_flight % 3] == month), (round_no, month, v)
+            assert v == last_ack[str(month)] or (
+                v == in_flight and MONTHS[in_flight % 3] == month
+            ), (round_no, month, v)
             last_ack[str(month)] = v  # 没来得及确认但已落盘的那次写入成为下一轮的基准
         assert not check.notices
     assert kills >= 100
@@ -148,6 +153,7 @@ def test_kill_minus_9_at_random_moments_loses_nothing_acknowledged(data_dir: Pat
 
 
 # ── 两个进程同时写 ──
+
 
 def _writer(data_dir: Path, sid: str, n: int) -> None:
     store = Store(data_dir, section_id=sid, actor=sid)
@@ -177,13 +183,17 @@ def test_two_processes_writing_different_sections_lose_nothing(data_dir: Path) -
     for sid in ("commerce", "social"):
         # 每个月最后一次写入的值
         assert {str(m): _value(store, sid, m) for m in MONTHS} == {
-            str(MONTHS[i % 3]): i for i in range(n - 2, n + 1)}
+            str(MONTHS[i % 3]): i for i in range(n - 2, n + 1)
+        }
         revs = [rec["rev"] for rec in store.audit(sid, 2026)]
         assert len(revs) == n
-        assert {"path": "entries.8.counts.credit_checks", "old": n - 3, "new": n} in store.audit(sid, 2026)[-1]["changes"]
+        assert {"path": "entries.8.counts.credit_checks", "old": n - 3, "new": n} in store.audit(
+            sid, 2026
+        )[-1]["changes"]
 
 
 # ── 损坏的文件 ──
+
 
 def _prepare(data_dir: Path) -> tuple[Store, Path, bytes]:
     store = Store(data_dir, section_id="office", actor="王芳")
@@ -206,7 +216,9 @@ def _prepare(data_dir: Path) -> tuple[Store, Path, bytes]:
     ],
     ids=["truncated", "zeros", "invalid-utf8", "blank"],
 )
-def test_damaged_file_is_moved_aside_told_and_restorable(data_dir: Path, damage, detail: str) -> None:
+def test_damaged_file_is_moved_aside_told_and_restorable(
+    data_dir: Path, damage, detail: str
+) -> None:
     store, path, good = _prepare(data_dir)
     bad = damage(good)
     path.write_bytes(bad)
@@ -214,7 +226,11 @@ def test_damaged_file_is_moved_aside_told_and_restorable(data_dir: Path, damage,
         store.load_month("office", NOV)
     notice = ei.value.notice
     assert notice.kind == DAMAGED and detail in notice.message
-    assert "已把它改名为" in notice.message and "没有覆盖" in notice.message and "完好备份" in notice.message
+    assert (
+        "已把它改名为" in notice.message
+        and "没有覆盖" in notice.message
+        and "完好备份" in notice.message
+    )
     # 原文件一字节不差地保留在旁边
     assert notice.moved_to is not None and notice.moved_to.name.startswith("2026-11.json.damaged-")
     assert notice.moved_to.read_bytes() == bad
@@ -240,14 +256,22 @@ def test_damage_stays_in_one_month_and_saving_over_it_keeps_both(data_dir: Path)
     sm.entry(1).note = "损坏之后新写的"
     result = store.save_month(sm)
     assert result.notices and result.notices[0].kind == DAMAGED
-    assert result.notices[0].moved_to is not None and result.notices[0].moved_to.read_bytes() == good[:10]
+    assert (
+        result.notices[0].moved_to is not None
+        and result.notices[0].moved_to.read_bytes() == good[:10]
+    )
     assert store.load_month("office", NOV).entry(1).note == "损坏之后新写的"
     # 从备份恢复：恢复前把新写的也备份了，两份都找得到
     store.restore_file(path)
     assert store.load_month("office", NOV).entry(1).note == "2026年11月的说明"
     copies = [store._backups.read_copy(s, path.name) for s in store._backups.snapshots("office")]
     assert any(c and "损坏之后新写的".encode() in c for c in copies)
-    assert {str(m.month) for m in store.months("office")} == {"2026-09", "2026-10", "2026-11", "2026-12"}
+    assert {str(m.month) for m in store.months("office")} == {
+        "2026-09",
+        "2026-10",
+        "2026-11",
+        "2026-12",
+    }
     store.close()
 
 
@@ -263,11 +287,14 @@ def test_read_only_viewer_never_moves_a_damaged_file(data_dir: Path) -> None:
     assert [str(m.month) for m in viewer.months("office")] == ["2026-09", "2026-10"]
     assert any(n.kind == DAMAGED for n in viewer.take_notices())
     rep = diagnose(data_dir)
-    assert not rep.sound and any("2026-11.json 已损坏" in f.text and "creditcheck restore" in f.text for f in rep.errors)
+    assert not rep.sound and any(
+        "2026-11.json 已损坏" in f.text and "creditcheck restore" in f.text for f in rep.errors
+    )
     store.close()
 
 
 # ── 写不进去的文件夹 ──
+
 
 @posix_only
 def test_read_only_folder_gives_a_message_and_keeps_data() -> None:
@@ -315,8 +342,12 @@ def _read_only_folder(data_dir: Path) -> None:
     assert "无法在数据文件夹中建立占用锁" in lines[0] and "没有权限" in lines[0]
     assert "只读方式打开" in lines[0]
     assert lines[1] == "原来的"
-    assert lines[2].startswith("error=") and ("不可写" in lines[2] or "没有权限" in lines[2] or "Permission" in lines[2])
-    assert {p: p.read_bytes() for p in (data_dir / "sections/office").iterdir() if p.is_file()} == before
+    assert lines[2].startswith("error=") and (
+        "不可写" in lines[2] or "没有权限" in lines[2] or "Permission" in lines[2]
+    )
+    assert {
+        p: p.read_bytes() for p in (data_dir / "sections/office").iterdir() if p.is_file()
+    } == before
 
 
 @posix_only
@@ -352,6 +383,7 @@ def test_disk_full_during_write_keeps_the_old_file(data_dir: Path) -> None:
 
 # ── 佐证材料的路径 ──
 
+
 def test_evidence_with_spaces_and_chinese_then_vanished(data_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "信用 材料" / "2026年 第11月"
     folder.mkdir(parents=True)
@@ -374,7 +406,9 @@ def test_evidence_with_spaces_and_chinese_then_vanished(data_dir: Path, tmp_path
     assert warn.level == WARN and "文件缺失" in warn.text and str(f) in warn.text
     assert not any(x.level == ERROR for x in rep.findings)
     # 记录本身毫发无损
-    assert Store(data_dir, read_only=True).load_month("office", NOV).entry(7).evidence[0].abs_path == str(f)
+    assert Store(data_dir, read_only=True).load_month("office", NOV).entry(7).evidence[
+        0
+    ].abs_path == str(f)
 
 
 def test_settings_file_damage_is_reported_and_kept(tmp_path: Path) -> None:

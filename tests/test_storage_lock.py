@@ -106,11 +106,17 @@ def test_stale_lock_by_old_heartbeat_can_be_taken_over(data_dir: Path) -> None:
     ghost.save_month(_sm(note="张三写的"))
     h = _holder(data_dir)
     h["heartbeat"] = (datetime.now() - timedelta(hours=13)).isoformat(timespec="seconds")
-    (data_dir / "sections/office/lock-holder.json").write_text(json.dumps(h, ensure_ascii=False), "utf-8")
+    (data_dir / "sections/office/lock-holder.json").write_text(
+        json.dumps(h, ensure_ascii=False), "utf-8"
+    )
     newcomer = Store(data_dir, section_id="office", actor="李四")
     assert newcomer.read_only and newcomer.lock_stale
     notice = next(n for n in newcomer.notices if n.kind == STALE_LOCK)
-    assert "已失效" in notice.message and "13 小时没有活动" in notice.message and "接管" in notice.message
+    assert (
+        "已失效" in notice.message
+        and "13 小时没有活动" in notice.message
+        and "接管" in notice.message
+    )
     newcomer.take_over()
     assert not newcomer.read_only and newcomer.holds_lock
     assert _holder(data_dir)["actor"] == "李四" and _holder(data_dir)["lock"] == ".lock.2"
@@ -119,7 +125,9 @@ def test_stale_lock_by_old_heartbeat_can_be_taken_over(data_dir: Path) -> None:
     with pytest.raises(ReadOnlyError, match="已被接管.*李四"):
         ghost.save_month(_sm(note="张三的迟到写入"))
     assert ghost.read_only and any(n.kind == TAKEN_OVER for n in ghost.notices)
-    assert Store(data_dir, read_only=True).load_month("office", NOV).entry(1).note == "李四接管后写的"
+    assert (
+        Store(data_dir, read_only=True).load_month("office", NOV).entry(1).note == "李四接管后写的"
+    )
     newcomer.close()
     # 之后的打开沿用新一代锁文件
     again = Store(data_dir, section_id="office")
@@ -130,10 +138,14 @@ def test_stale_lock_by_old_heartbeat_can_be_taken_over(data_dir: Path) -> None:
 
 def test_stale_lock_by_dead_pid_on_this_host(data_dir: Path) -> None:
     holder = Store(data_dir, section_id="office", actor="张三")
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     h = _holder(data_dir)
     h["pid"] = int(dead.stdout)
-    (data_dir / "sections/office/lock-holder.json").write_text(json.dumps(h, ensure_ascii=False), "utf-8")
+    (data_dir / "sections/office/lock-holder.json").write_text(
+        json.dumps(h, ensure_ascii=False), "utf-8"
+    )
     other = Store(data_dir, section_id="office")
     assert other.read_only and other.lock_stale_reason and "进程" in other.lock_stale_reason
     holder.close()
@@ -182,7 +194,11 @@ def test_second_process_is_refused_cleanly(data_dir: Path) -> None:
     assert os.read(r, 100) == b"ready\n"
     other = Store(data_dir, section_id="office", actor="李四")
     assert other.read_only
-    assert other.lock_holder and "张三" in other.lock_holder and socket.gethostname() in other.lock_holder
+    assert (
+        other.lock_holder
+        and "张三" in other.lock_holder
+        and socket.gethostname() in other.lock_holder
+    )
     assert not other.lock_stale  # 对方进程活着
     assert other.load_month("office", NOV).entry(1).note == "子进程写的"
     with pytest.raises(ReadOnlyError):

@@ -18,9 +18,12 @@ BUREAU = "济南市历城区行政审批服务局"
 TITLE = "济南市历城区行政审批服务局关于2026年11月信用状况监测工作情况的报告"
 NOTICE_TITLE = "政务服务体系建设指导科关于2026年11月信用状况监测工作情况的通报"
 
-LICENCE = {"file": "双公示.xlsx", "rows": 10,
-           "counts": {"decided": 10, "uploaded": 9, "on_time": 8, "compliant": 9},
-           "rates": {"reported": 0.9, "timely": 8 / 9, "compliant": 1.0}}
+LICENCE = {
+    "file": "双公示.xlsx",
+    "rows": 10,
+    "counts": {"decided": 10, "uploaded": 9, "on_time": 8, "compliant": 9},
+    "rates": {"reported": 0.9, "timely": 8 / 9, "compliant": 1.0},
+}
 
 # 手算（见 coordination_data 的说明与 test_coordination）：按名次排列
 OVERVIEW_ROWS = [
@@ -108,30 +111,55 @@ def test_report_to_the_district_office_reads_back(overview, tmp_path):
     content = summary_content(overview, BUREAU, date(2026, 11, 28))
     path = write_summary_docx(content, tmp_path / "汇总.docx")
     doc = Document(str(path))
-    assert doc.paragraphs[0].text == "济南市历城区行政审批服务局关于\n2026年11月信用状况监测工作情况的报告"
+    assert (
+        doc.paragraphs[0].text
+        == "济南市历城区行政审批服务局关于\n2026年11月信用状况监测工作情况的报告"
+    )
     assert doc.core_properties.title == TITLE
     texts = _texts(doc)
     assert texts[1:4] == ["", "区信用办：", "现将我局2026年11月信用状况监测工作情况报告如下。"]
     headings = [t for t in texts if t[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
-    assert headings == ["一、总体情况", "二、各科室完成情况", "三、各指标完成情况", "四、“双公示”数据质量",
-                        "五、逾期事项", "六、未报送科室"]
+    assert headings == [
+        "一、总体情况",
+        "二、各科室完成情况",
+        "三、各指标完成情况",
+        "四、“双公示”数据质量",
+        "五、逾期事项",
+        "六、未报送科室",
+    ]
     overall = texts[texts.index("一、总体情况") + 1]
     assert overall.startswith("2026年11月，我局10个科室中4个已报送信用状况监测材料")
     assert "到期的应办事项34项，按时完成24项，按时完成率70.6%" in overall
     assert "局内排名前三的是办公室100.0分、社会事务科100.0分、商事登记科100.0分。" in overall
     assert "及时率" not in overall.replace("按时完成率", "")
     captions = [t for t in texts if t.startswith("表")]
-    assert captions == ["表1　各科室完成情况及局内排名", "表2　各指标完成情况", "表3　“双公示”数据质量",
-                        "表4　逾期事项", "表5　未报送科室"]
+    assert captions == [
+        "表1　各科室完成情况及局内排名",
+        "表2　各指标完成情况",
+        "表3　“双公示”数据质量",
+        "表4　逾期事项",
+        "表5　未报送科室",
+    ]
     tables = [_table(t) for t in doc.tables]
     assert tables == [OVERVIEW_ROWS, INDICATOR_ROWS, LICENCE_ROWS, OVERDUE_ROWS, NOT_SUBMITTED_ROWS]
     # 注：排名是局内排名及其规则；两种“及时率”各指什么；哪些期限遇节假日移动
     i1 = texts.index("表1　各科室完成情况及局内排名")
-    assert texts[i1 + 1].startswith("注：1.应完成为本科室负责的指标数") and texts[i1 + 2].startswith("2.按时完成率")
+    assert texts[i1 + 1].startswith("注：1.应完成为本科室负责的指标数") and texts[
+        i1 + 2
+    ].startswith("2.按时完成率")
     notes = "\n".join(t for t in texts if t.startswith(("注：", "2.", "3.")))
-    assert "局内排名是本局各科室之间的排名，不是区信用办对全区各部门的排名。规则：得分高者在前；" in notes
-    assert "按时完成率 = 按时完成的应办事项数 ÷ 到期的应办事项数" in notes and "它不是“双公示”的及时率" in notes
-    assert "这里的及时率是“双公示”及时率 = 按时上报 ÷ 已上报，自作出许可决定之日起15个自然日内上传为按时" in notes
+    assert (
+        "局内排名是本局各科室之间的排名，不是区信用办对全区各部门的排名。规则：得分高者在前；"
+        in notes
+    )
+    assert (
+        "按时完成率 = 按时完成的应办事项数 ÷ 到期的应办事项数" in notes
+        and "它不是“双公示”的及时率" in notes
+    )
+    assert (
+        "这里的及时率是“双公示”及时率 = 按时上报 ÷ 已上报，自作出许可决定之日起15个自然日内上传为按时"
+        in notes
+    )
     assert "只有按月报送的“每月26日前”遇法定节假日或休息日时提前到此前最后一个工作日" in notes
     assert "按自然日、小时计的期限不因节假日调整" in notes
     # 以局的名义落款，不补零的日期
@@ -148,7 +176,10 @@ def test_notice_to_the_sections_is_signed_by_the_coordinator(overview, tmp_path)
     doc = Document(str(write_summary_docx(content, tmp_path / "通报.docx")))
     texts = _texts(doc)
     assert texts[0] == "政务服务体系建设指导科关于\n2026年11月信用状况监测工作情况的通报"
-    assert texts[2:4] == ["局（中心）各科室：", "现将2026年11月全局各科室信用状况监测工作完成情况通报如下。"]
+    assert texts[2:4] == [
+        "局（中心）各科室：",
+        "现将2026年11月全局各科室信用状况监测工作完成情况通报如下。",
+    ]
     assert texts[-2:] == ["政务服务体系建设指导科", "2026年11月28日"]
     assert "请相关科室抓紧整改。" in texts[texts.index("一、总体情况") + 1]
     assert "局内排名是局内各科室之间的排名" in "\n".join(texts)
@@ -169,15 +200,23 @@ def test_empty_tables_become_a_sentence_and_numbers_stay_in_order(catalog, cal, 
         review.submit(sm, "x", NOW.replace(day=21))
         records.append(sm)
     ov = build_overview(catalog, cal, MONTH, records, NOW)
-    path = write_summary_docx(summary_content(ov, "某某区行政审批服务局", date(2026, 11, 28)), tmp_path / "a.docx")
+    path = write_summary_docx(
+        summary_content(ov, "某某区行政审批服务局", date(2026, 11, 28)), tmp_path / "a.docx"
+    )
     doc = Document(str(path))
     texts = _texts(doc)
-    assert doc.paragraphs[0].text.replace("\n", "") == "某某区行政审批服务局关于2026年11月信用状况监测工作情况的报告"
+    assert (
+        doc.paragraphs[0].text.replace("\n", "")
+        == "某某区行政审批服务局关于2026年11月信用状况监测工作情况的报告"
+    )
     assert "本月各科室均无逾期事项。" in texts and "本月各科室均已报送。" in texts
     assert len(doc.tables) == 3
     # 没有逾期事项时不跳号：表1、表2、表3
-    assert [t for t in texts if t.startswith("表")] == ["表1　各科室完成情况及局内排名", "表2　各指标完成情况",
-                                                       "表3　“双公示”数据质量"]
+    assert [t for t in texts if t.startswith("表")] == [
+        "表1　各科室完成情况及局内排名",
+        "表2　各指标完成情况",
+        "表3　“双公示”数据质量",
+    ]
 
 
 def test_xlsx_summary(overview, tmp_path):
@@ -186,7 +225,14 @@ def test_xlsx_summary(overview, tmp_path):
     content = summary_content(overview, BUREAU, date(2026, 11, 28))
     path = write_summary_xlsx(content, tmp_path / "汇总.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["通报", "各科室完成情况", "各指标完成情况", "双公示数据质量", "逾期事项", "未报送科室"]
+    assert wb.sheetnames == [
+        "通报",
+        "各科室完成情况",
+        "各指标完成情况",
+        "双公示数据质量",
+        "逾期事项",
+        "未报送科室",
+    ]
     assert wb["通报"]["A1"].value == TITLE
     assert wb["通报"]["A3"].value == content.bulletin
     ws = wb["各科室完成情况"]
@@ -194,15 +240,34 @@ def test_xlsx_summary(overview, tmp_path):
     assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=11)]
     expected = [OVERVIEW_ROWS[0]] + [
-        [r[0], int(r[1]), int(r[2]), int(r[3]), float(r[4]), r[5].replace("\n", " "), int(r[6]), r[7]]
-        for r in OVERVIEW_ROWS[1:]]
+        [
+            r[0],
+            int(r[1]),
+            int(r[2]),
+            int(r[3]),
+            float(r[4]),
+            r[5].replace("\n", " "),
+            int(r[6]),
+            r[7],
+        ]
+        for r in OVERVIEW_ROWS[1:]
+    ]
     assert values == expected
     assert wb["通报"]["A2"].value.startswith("本报告数据统计截至2026年11月28日 10:00")
     assert ws.column_dimensions["A"].width >= 16  # 最长的科室简称（公共资源交易中心）放得下
     ws = wb["双公示数据质量"]
-    assert [c.value for c in ws[2]] == ["商事登记科", 10, 9, "9/10 90.0%", "8/9 88.9%", "9/9 100.0%"]
+    assert [c.value for c in ws[2]] == [
+        "商事登记科",
+        10,
+        9,
+        "9/10 90.0%",
+        "8/9 88.9%",
+        "9/9 100.0%",
+    ]
     assert [c.value for c in wb["逾期事项"][5]][3] == "11月25日"
-    assert wb["各科室完成情况"]["A6"].fill.fgColor.rgb.endswith("FFEB9C")  # 建设项目科有逾期，加底色
+    assert wb["各科室完成情况"]["A6"].fill.fgColor.rgb.endswith(
+        "FFEB9C"
+    )  # 建设项目科有逾期，加底色
 
 
 # ───────────── 命令行 ─────────────
@@ -227,7 +292,17 @@ def test_cli_export_summary(catalog, data_dir, tmp_path, monkeypatch):
     assert r.exit_code != 0 and "文件已存在" in r.output and "--force" in r.output
     r = _run("export", "summary", "--month", "2026-11", "--data", str(data_dir), "--force")
     assert r.exit_code == 0
-    r = _run("export", "summary", "--month", "2026-11", "--data", str(data_dir), "--xlsx", "-o", "out/汇总.xlsx")
+    r = _run(
+        "export",
+        "summary",
+        "--month",
+        "2026-11",
+        "--data",
+        str(data_dir),
+        "--xlsx",
+        "-o",
+        "out/汇总.xlsx",
+    )
     assert r.exit_code == 0 and (tmp_path / "out" / "汇总.xlsx").is_file()
     r = _run("export", "summary", "--month", "2026-11", "--data", str(data_dir), "--to", "各科室")
     assert r.exit_code == 0, r.output
@@ -247,8 +322,13 @@ def test_cli_summary_uses_bureau_from_settings(catalog, data_dir, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     r = _run("export", "summary", "--month", "2026-11", "--data", str(data_dir))
     assert r.exit_code == 0, r.output
-    doc = Document(str(tmp_path / "某市某区行政审批服务局关于2026年11月信用状况监测工作情况的报告.docx"))
-    assert doc.paragraphs[0].text.replace("\n", "") == "某市某区行政审批服务局关于2026年11月信用状况监测工作情况的报告"
+    doc = Document(
+        str(tmp_path / "某市某区行政审批服务局关于2026年11月信用状况监测工作情况的报告.docx")
+    )
+    assert (
+        doc.paragraphs[0].text.replace("\n", "")
+        == "某市某区行政审批服务局关于2026年11月信用状况监测工作情况的报告"
+    )
     assert [p.text for p in doc.paragraphs][-2] == "某市某区行政审批服务局"
 
 

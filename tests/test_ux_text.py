@@ -29,13 +29,19 @@ def test_wrap_keeps_punctuation_with_its_neighbour() -> None:
 
 def test_wrap_keeps_latin_words_and_paths_whole() -> None:
     lines = wrap("请运行 creditcheck ledger check 台账.xlsx 查看问题", 20)
-    assert "creditcheck" in "".join(lines) and all("creditchec" not in ln or "creditcheck" in ln for ln in lines)
+    assert "creditcheck" in "".join(lines) and all(
+        "creditchec" not in ln or "creditcheck" in ln for ln in lines
+    )
     assert wrap("短", 10) == ["短"]
     assert break_offsets("很长的一行" * 3, 0) == []
 
 
 _CJK = st.sampled_from("信用状况监测自查台账问题数据报送科室专人材料")
-_word = st.tuples(st.sampled_from(["", "（", "「", "“"]), _CJK, st.sampled_from(["", "，", "。", "」", "）", "、", "”"]))
+_word = st.tuples(
+    st.sampled_from(["", "（", "「", "“"]),
+    _CJK,
+    st.sampled_from(["", "，", "。", "」", "）", "、", "”"]),
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -66,16 +72,28 @@ def test_textual_uses_the_chinese_line_breaking() -> None:
 # ── 拼音 ──
 
 
-@pytest.mark.parametrize(("query", "text"), [
-    ("dc", "导出 Word 报送材料"), ("daochu", "导出 Word 报送材料"), ("shenhe", "体系科：审核"),
-    ("tj", "提交本月"), ("cailiao", "添加佐证材料"), ("ss", "商事登记科"), ("shang", "商事登记科"),
-    ("word", "导出 Word 报送材料"), ("材料", "添加佐证材料"), ("chongxin", "重新打开"),
-])
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("dc", "导出 Word 报送材料"),
+        ("daochu", "导出 Word 报送材料"),
+        ("shenhe", "体系科：审核"),
+        ("tj", "提交本月"),
+        ("cailiao", "添加佐证材料"),
+        ("ss", "商事登记科"),
+        ("shang", "商事登记科"),
+        ("word", "导出 Word 报送材料"),
+        ("材料", "添加佐证材料"),
+        ("chongxin", "重新打开"),
+    ],
+)
 def test_pinyin_finds(query: str, text: str) -> None:
     assert matches(query, text)
 
 
-@pytest.mark.parametrize(("query", "text"), [("xyz", "导出"), ("dcx", "导出"), ("审", "导出"), ("", "导出")])
+@pytest.mark.parametrize(
+    ("query", "text"), [("xyz", "导出"), ("dcx", "导出"), ("审", "导出"), ("", "导出")]
+)
 def test_pinyin_does_not_find(query: str, text: str) -> None:
     assert not matches(query, text)
 
@@ -94,11 +112,22 @@ def test_pinyin_never_raises(query: str, text: str) -> None:
 # ── 科室：前缀与别名 ──
 
 
-@pytest.mark.parametrize(("text", "sid"), [
-    ("商事登记科", "commerce"), ("商事", "commerce"), ("商事登记项目审批服务科", "commerce"), ("comm", "commerce"),
-    ("体系科", "system"), ("体系", "system"), ("政务服务", "system"), ("窗口", "window"), ("交易中心", "trading"),
-    (" 社会 ", "social"), ("COMMERCE", "commerce"),
-])
+@pytest.mark.parametrize(
+    ("text", "sid"),
+    [
+        ("商事登记科", "commerce"),
+        ("商事", "commerce"),
+        ("商事登记项目审批服务科", "commerce"),
+        ("comm", "commerce"),
+        ("体系科", "system"),
+        ("体系", "system"),
+        ("政务服务", "system"),
+        ("窗口", "window"),
+        ("交易中心", "trading"),
+        (" 社会 ", "social"),
+        ("COMMERCE", "commerce"),
+    ],
+)
 def test_section_prefix_and_alias(text: str, sid: str) -> None:
     assert load_builtin().section(text).id == sid
 
@@ -117,11 +146,15 @@ def test_section_ambiguous_and_unknown() -> None:
 def test_overview_without_month_is_this_month(tmp_path) -> None:  # type: ignore[no-untyped-def]
     r = CliRunner().invoke(main, ["overview", "--data", str(tmp_path / "d")])
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("2026年11月 各科室完成情况"), r.output  # CREDITCHECK_TODAY 为 2026-11-28
+    assert r.output.startswith("2026年11月 各科室完成情况"), (
+        r.output
+    )  # CREDITCHECK_TODAY 为 2026-11-28
 
 
 def test_section_prefix_on_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    r = CliRunner().invoke(main, ["review", "show", "--section", "商事", "--data", str(tmp_path / "d")])
+    r = CliRunner().invoke(
+        main, ["review", "show", "--section", "商事", "--data", str(tmp_path / "d")]
+    )
     assert "未知科室" not in r.output, r.output
     assert "商事登记科" in r.output
 

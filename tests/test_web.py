@@ -88,8 +88,22 @@ class Served:
 def served(demo_data: Path, tmp_path: Path) -> Iterator[Served]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "CREDITCHECK_CONFIG": str(tmp_path / "config")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "creditcheck", "web", "--no-browser", "--linger", "0.3", "--data", str(demo_data)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=env,
+        [
+            sys.executable,
+            "-m",
+            "creditcheck",
+            "web",
+            "--no-browser",
+            "--linger",
+            "0.3",
+            "--data",
+            str(demo_data),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        env=env,
     )
     try:
         url = ""
@@ -127,14 +141,24 @@ LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
 def outside_urls(text: str) -> list[str]:
     """文本里指向本机以外的 http(s)/ws(s) 地址。"""
     found = re.findall(r"""(?:https?|wss?)://[^\s"'<>)`]+""", text, flags=re.IGNORECASE)
-    return [u for u in found if (urlsplit(u).hostname or "") not in {"127.0.0.1", "localhost", "::1"}]
+    return [
+        u for u in found if (urlsplit(u).hostname or "") not in {"127.0.0.1", "localhost", "::1"}
+    ]
 
 
 # ── 不需要浏览器的部分 ──
 def test_web_command_quotes_paths_with_spaces_and_chinese(tmp_path: Path) -> None:
     folder = tmp_path / "数据 文件夹"
     cmd = web_command(folder)
-    assert shlex.split(cmd) == [sys.executable, "-X", "utf8", "-m", "creditcheck", "--data", str(folder.resolve())]
+    assert shlex.split(cmd) == [
+        sys.executable,
+        "-X",
+        "utf8",
+        "-m",
+        "creditcheck",
+        "--data",
+        str(folder.resolve()),
+    ]
 
 
 def test_served_script_uses_local_cjk_fonts() -> None:
@@ -183,8 +207,11 @@ def test_only_this_pc_can_connect(served: Served) -> None:
     proc_tcp = Path("/proc/net/tcp")
     if proc_tcp.exists():  # Linux：监听套接字的本地地址就是 127.0.0.1
         port_hex = f"{served.port:04X}"
-        listening = [line.split()[1] for line in proc_tcp.read_text().splitlines()[1:]
-                     if line.split()[1].endswith(":" + port_hex) and line.split()[3] == "0A"]
+        listening = [
+            line.split()[1]
+            for line in proc_tcp.read_text().splitlines()[1:]
+            if line.split()[1].endswith(":" + port_hex) and line.split()[3] == "0A"
+        ]
         assert listening == [f"0100007F:{port_hex}"]
 
 
@@ -193,19 +220,29 @@ def test_wrong_address_token_host_or_origin_is_refused(served: Served) -> None:
     assert fetch(f"{served.origin}/wrong-token/")[0] == 404
     status, _ = fetch(served.url, headers={"Host": f"evil.example:{served.port}"})
     assert status == 403  # DNS 重绑定
-    status, text = fetch(served.url.rstrip("/") + "/ws", headers={
-        "Origin": "http://evil.example", "Connection": "Upgrade", "Upgrade": "websocket",
-        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    status, text = fetch(
+        served.url.rstrip("/") + "/ws",
+        headers={
+            "Origin": "http://evil.example",
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        },
+    )
     assert status == 403
     assert "本页面" in text
 
 
-def test_closing_the_tab_ends_the_app_and_releases_the_lock(served: Served, demo_data: Path) -> None:
+def test_closing_the_tab_ends_the_app_and_releases_the_lock(
+    served: Served, demo_data: Path
+) -> None:
     async def session() -> bytes:
         received = b""
-        async with aiohttp.ClientSession() as client, client.ws_connect(
-            served.ws_url + "?width=120&height=36", origin=served.origin
-        ) as ws:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.ws_connect(served.ws_url + "?width=120&height=36", origin=served.origin) as ws,
+        ):
             end = time.monotonic() + DEADLINE
             # 首页画好之后，程序才取得本科室的占用锁（Store 的 defer_lock）
             while not (lock_in_use(demo_data) and "信用状况监测自查".encode() in received):
@@ -227,13 +264,16 @@ def test_closing_the_tab_ends_the_app_and_releases_the_lock(served: Served, demo
     assert served.proc.wait(timeout=DEADLINE) == 0
 
 
-def test_quitting_in_the_app_closes_the_page_and_the_server(served: Served, demo_data: Path) -> None:
+def test_quitting_in_the_app_closes_the_page_and_the_server(
+    served: Served, demo_data: Path
+) -> None:
     """在程序里按 Q：程序退出、网页显示“已退出”（WebSocket 被服务端关闭）、服务随之结束。"""
 
     async def session() -> str:
-        async with aiohttp.ClientSession() as client, client.ws_connect(
-            served.ws_url + "?width=120&height=36", origin=served.origin
-        ) as ws:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.ws_connect(served.ws_url + "?width=120&height=36", origin=served.origin) as ws,
+        ):
             end = time.monotonic() + DEADLINE
             sent = False
             while True:
@@ -259,25 +299,40 @@ CHROMEDRIVER = shutil.which("chromedriver")
 
 
 def terminal_text(driver) -> str:  # type: ignore[no-untyped-def]
-    return str(driver.execute_script(
-        "const el = document.getElementById('terminal');"
-        "if (!el || !el.textualTerminal) return '';"
-        "const b = el.textualTerminal.terminal.buffer.active; const rows = [];"
-        "for (let i = 0; i < b.length; i++) { const l = b.getLine(i); if (l) rows.push(l.translateToString(true)); }"
-        "return rows.join('\\n');"))
+    return str(
+        driver.execute_script(
+            "const el = document.getElementById('terminal');"
+            "if (!el || !el.textualTerminal) return '';"
+            "const b = el.textualTerminal.terminal.buffer.active; const rows = [];"
+            "for (let i = 0; i < b.length; i++) { const l = b.getLine(i); if (l) rows.push(l.translateToString(true)); }"
+            "return rows.join('\\n');"
+        )
+    )
 
 
-@pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                    reason="没有 chromium 与 chromedriver（Debian：apt-get install chromium chromium-driver；.ci/run 会安装）")
+@pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="没有 chromium 与 chromedriver（Debian：apt-get install chromium chromium-driver；.ci/run 会安装）",
+)
 def test_in_headless_chromium(served: Served, demo_data: Path, tmp_path: Path) -> None:
     webdriver = pytest.importorskip("selenium.webdriver", reason="需要 selenium（测试依赖）")
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,800", f"--user-data-dir={tmp_path / 'chromium'}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,800",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     try:
@@ -292,7 +347,9 @@ def test_in_headless_chromium(served: Served, demo_data: Path, tmp_path: Path) -
         from selenium.webdriver.common.keys import Keys
 
         driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea").send_keys(Keys.F1)
-        wait_for(lambda: "按键" in terminal_text(driver) and terminal_text(driver) != home, "打开帮助")
+        wait_for(
+            lambda: "按键" in terminal_text(driver) and terminal_text(driver) != home, "打开帮助"
+        )
         driver.save_screenshot(str(shots / "web-help.png"))
     finally:
         driver.quit()  # 关掉浏览器：标签页随之关闭

@@ -52,7 +52,9 @@ def test_user_file_overrides_package(tmp_path: Path) -> None:
     folder = tmp_path / "calendar"
     folder.mkdir()
     # 假设某地 2026-10-09（周五）另行放假，2026-10-10 的调休上班取消
-    (folder / "local.csv").write_text("日期,类型\n2026-10-09,放假,地方安排\n2026-10-10,放假\n", encoding="utf-8")
+    (folder / "local.csv").write_text(
+        "日期,类型\n2026-10-09,放假,地方安排\n2026-10-10,放假\n", encoding="utf-8"
+    )
     cal = load_calendar(tmp_path)
     assert not cal.is_workday(date(2026, 10, 9))
     assert cal.info(date(2026, 10, 9)).source == "用户导入（local.csv）"
@@ -85,7 +87,10 @@ def test_notice_parser_matches_official_2026() -> None:
     rules = parse_notice(NOTICE)
     off = {r.day for r in rules if not r.workday}
     on = {r.day for r in rules if r.workday}
-    assert on == {date.fromisoformat(f"2026-{x}") for x in ["01-04", "02-14", "02-28", "05-09", "09-20", "10-10"]}
+    assert on == {
+        date.fromisoformat(f"2026-{x}")
+        for x in ["01-04", "02-14", "02-28", "05-09", "09-20", "10-10"]
+    }
     assert {date(2026, 10, d) for d in range(1, 8)} <= off
     assert {date(2026, 2, 15) + timedelta(days=i) for i in range(9)} <= off
     assert len(off) == 3 + 9 + 3 + 5 + 3 + 3 + 7

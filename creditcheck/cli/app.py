@@ -19,14 +19,27 @@ __all__ = ["BENCH_EXIT_ENV", "open_store", "run_app", "calendar_ics", "register"
 
 
 @click.command(name="ics")
-@click.option("--section", "section_text", default=None, help="科室（全称、简称或开头几个字，如 商事）；默认为本机设置的科室。")
+@click.option(
+    "--section",
+    "section_text",
+    default=None,
+    help="科室（全称、简称或开头几个字，如 商事）；默认为本机设置的科室。",
+)
 @click.option("--month", "month_text", default=None, help="统计月份，如 2026-11；默认为本月。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出文件（.ics）。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出文件（.ics）。",
+)
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @data_option
 @friendly_errors
-def calendar_ics(section_text: str | None, month_text: str | None, out: Path, force: bool, data: Path | None) -> None:
+def calendar_ics(
+    section_text: str | None, month_text: str | None, out: Path, force: bool, data: Path | None
+) -> None:
     """把某科室某月尚未完成的期限写成日历文件（.ics），可导入 Outlook、WPS 日历和手机日历，每项提前一天提醒。
 
     例：creditcheck calendar ics -o 期限提醒.ics
@@ -43,15 +56,25 @@ def calendar_ics(section_text: str | None, month_text: str | None, out: Path, fo
     else:
         raise InputError("本机还没有设置科室；请用 --section 指定，如 --section 商事登记科")
     month = Month.parse(month_text) if month_text else Month.of(env.today)
-    out = check_output(out, force=True, data_dir=env.data_dir)  # 给出的路径本身：设备、FIFO、数据文件夹
+    out = check_output(
+        out, force=True, data_dir=env.data_dir
+    )  # 给出的路径本身：设备、FIFO、数据文件夹
     if out.suffix.lower() != ".ics":
         out = out.with_name(out.name + ".ics")
     out = check_output(out, force=force, data_dir=env.data_dir, parent_must_exist=True)
-    items = documents.open_deadlines(reading_store(env.data_dir), env.catalog, env.calendar, section.id, month,
-                                     env.now, env.settings.horizon_days)
+    items = documents.open_deadlines(
+        reading_store(env.data_dir),
+        env.catalog,
+        env.calendar,
+        section.id,
+        month,
+        env.now,
+        env.settings.horizon_days,
+    )
     with writing_output(out):
-        path = documents.export_calendar(out.expanduser(), items, env.catalog, env.now,
-                                         name=f"信用自查期限（{section.short}）")
+        path = documents.export_calendar(
+            out.expanduser(), items, env.catalog, env.now, name=f"信用自查期限（{section.short}）"
+        )
     if items:
         click.echo(f"已写出 {len(items)} 项未完成的期限：{path}")
         click.echo("用 Outlook、WPS 日历或手机日历“导入”这个文件即可，每项会在前一天提醒。")

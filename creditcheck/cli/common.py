@@ -22,8 +22,16 @@ from . import i18n
 from .env import Env, load_env, now, read_settings, resolve_data_dir
 
 __all__ = [
-    "Env", "load_env", "now", "read_settings", "resolve_data_dir",
-    "fail", "friendly_errors", "data_option", "echo_json", "current_month",
+    "Env",
+    "load_env",
+    "now",
+    "read_settings",
+    "resolve_data_dir",
+    "fail",
+    "friendly_errors",
+    "data_option",
+    "echo_json",
+    "current_month",
 ]
 
 i18n.install()  # click 自带的英文提示换成中文；各子命令模块都经由本模块导入 click 的用法
@@ -49,14 +57,21 @@ def friendly_errors(func: F) -> F:
         except BrokenPipeError:
             raise
         except PermissionError as e:
-            fail(f"没有权限访问：{e.filename or e}（文件可能正在 Word/WPS/Excel 中打开，请关闭后重试）")
+            fail(
+                f"没有权限访问：{e.filename or e}（文件可能正在 Word/WPS/Excel 中打开，请关闭后重试）"
+            )
         except FileNotFoundError as e:
             name = str(e.filename or "")
             if sys.platform == "win32" and len(name) >= 260:
-                fail(f"路径太长（超过 260 个字符），Windows 无法处理：{name}。请换一个短一些的文件夹。")
+                fail(
+                    f"路径太长（超过 260 个字符），Windows 无法处理：{name}。请换一个短一些的文件夹。"
+                )
             fail(f"找不到文件：{e.filename or e}")
         except OSError as e:
-            fail(f"文件操作失败：{os_reason(e)}" + (f"（{e.filename}）" if e.filename else "（写入或读取时）"))
+            fail(
+                f"文件操作失败：{os_reason(e)}"
+                + (f"（{e.filename}）" if e.filename else "（写入或读取时）")
+            )
         except ValueError as e:
             if "null" not in str(e):  # 只处理路径里的空字符；其他 ValueError 是程序错误，不掩盖
                 raise

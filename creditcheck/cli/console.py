@@ -15,7 +15,17 @@ import codecs
 import sys
 from typing import Any
 
-_FULL_UNICODE = {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gb18030"}
+_FULL_UNICODE = {
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+    "gb18030",
+}
 
 
 def _covers_unicode(encoding: str) -> bool:

@@ -16,7 +16,6 @@ from .common import Env, current_month, data_option, echo_json, friendly_errors,
 from .outputs import check_output, writing_output
 
 if TYPE_CHECKING:
-
     from ..coordination import Overview
 
 
@@ -71,8 +70,16 @@ def _pad(text: str, width: int) -> str:
 
 
 @click.command(name="overview")
-@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（矩阵、得分、及时率、排名、趋势、通报）。")
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="以 JSON 输出（矩阵、得分、及时率、排名、趋势、通报）。"
+)
 @data_option
 @friendly_errors
 def overview_cmd(month_text: str, as_json: bool, data: Path | None) -> None:
@@ -92,14 +99,19 @@ def overview_cmd(month_text: str, as_json: bool, data: Path | None) -> None:
         return
     name_w = max(_width(r.name) for r in ov.rows) + 2
     ids = [i.id for i in env.catalog.indicators]
-    click.echo(f"{ov.month.label} 各科室完成情况（统计截至 {env.now:%Y-%m-%d %H:%M}，目录 {env.catalog.version}）")
+    click.echo(
+        f"{ov.month.label} 各科室完成情况（统计截至 {env.now:%Y-%m-%d %H:%M}，目录 {env.catalog.version}）"
+    )
     click.echo("")
-    head = _pad("科室", name_w) + " ".join(f"{i:>2}" for i in ids) + "   完成   得分  排名  审核状态"
+    head = (
+        _pad("科室", name_w) + " ".join(f"{i:>2}" for i in ids) + "   完成   得分  排名  审核状态"
+    )
     click.echo(head)
     for r in ov.rows:
         cells = " ".join(_pad(r.cells[i].state.symbol, 2) for i in ids)
         click.echo(
-            _pad(r.name, name_w) + cells
+            _pad(r.name, name_w)
+            + cells
             + f"  {r.completion_label:>5}  {r.score.weighted:5.1f}  {r.rank:>4}  {r.review.value}"
         )
     click.echo("")
@@ -108,7 +120,9 @@ def overview_cmd(month_text: str, as_json: bool, data: Path | None) -> None:
     click.echo("")
     click.echo("排名（得分高者在前，得分相同看按时完成率，两者都相同的并列）：")
     for r in ov.ranking:
-        click.echo(f"  {r.rank:>2}  {_pad(r.name, name_w)}{r.score.weighted:5.1f}分  按时完成 {r.timeliness_label}")
+        click.echo(
+            f"  {r.rank:>2}  {_pad(r.name, name_w)}{r.score.weighted:5.1f}分  按时完成 {r.timeliness_label}"
+        )
     click.echo("")
     click.echo("通报：" + ov.bulletin)
 
@@ -133,11 +147,24 @@ def review_group() -> None:
     """
 
 
-_section_opt = click.option("--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事登记科、商事）。")
-_month_opt = click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
+_section_opt = click.option(
+    "--section",
+    "section_text",
+    required=True,
+    help="科室（全称、简称或开头几个字，如 商事登记科、商事）。",
+)
+_month_opt = click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
 
 
-def _review_action(action: str, section_text: str, month_text: str, comment: str, data: Path | None) -> None:
+def _review_action(
+    action: str, section_text: str, month_text: str, comment: str, data: Path | None
+) -> None:
     """submit / withdraw 写科室的月度文件（写入时短暂取得该科室的锁）；approve / return / reopen 是体系科的
     决定，只写体系科的审核文件（reviews/），不需要科室的锁：科室正开着程序时也能审核。"""
     from .. import review
@@ -148,15 +175,27 @@ def _review_action(action: str, section_text: str, month_text: str, comment: str
     section = env.catalog.section(section_text)
     month = _month(month_text)
     if action in review.DECISION_ACTIONS and not _is_coordinator(env):
-        raise InputError("只有体系科（汇总审核）可以审核、退回或重新打开；本机未设为体系科"
-                         "（在界面按 S 打开设置，把本机科室选为体系建设科）")
+        raise InputError(
+            "只有体系科（汇总审核）可以审核、退回或重新打开；本机未设为体系科"
+            "（在界面按 S 打开设置，把本机科室选为体系建设科）"
+        )
     actor = _actor(env)
-    sm = review_action(writing_store(env.data_dir, actor), env.catalog, section.id, month, action, actor, env.now,
-                       comment)
+    sm = review_action(
+        writing_store(env.data_dir, actor),
+        env.catalog,
+        section.id,
+        month,
+        action,
+        actor,
+        env.now,
+        comment,
+    )
     click.echo(f"{section.short}{month.label}：{DONE_TEXT[action]}。当前状态：{sm.review.value}")
 
 
-def _review_command(name: str, comment_help: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
+def _review_command(
+    name: str, comment_help: str | None = None
+) -> Callable[[Callable[..., None]], click.Command]:
     """review 子命令共同的选项：--section、--month、（可选的）--comment、--data，出错时一行中文。"""
 
     def deco(func: Callable[..., None]) -> click.Command:
@@ -231,17 +270,36 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
 
 
 @click.command(name="summary")
-@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
 @data_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。",
+)
 @click.option("--xlsx", is_flag=True, help="导出为 Excel 工作簿（同样的表格），而不是 Word。")
-@click.option("--to", "to", type=click.Choice(["区信用办", "各科室"]), default="区信用办", show_default=True,
-              help="区信用办：以局的名义报区信用办的报告；各科室：体系科发各科室的通报。")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["区信用办", "各科室"]),
+    default="区信用办",
+    show_default=True,
+    help="区信用办：以局的名义报区信用办的报告；各科室：体系科发各科室的通报。",
+)
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @friendly_errors
-def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xlsx: bool, to: str,
-                       force: bool) -> None:
+def export_summary_cmd(
+    month_text: str, data: Path | None, out: Path | None, xlsx: bool, to: str, force: bool
+) -> None:
     """导出月度汇总材料（公文版式 Word，或 --xlsx 的 Excel）。
 
     --to 区信用办（默认）：“{局名}关于{年月}信用状况监测工作情况的报告”，以局的名义落款；
@@ -264,27 +322,57 @@ def export_summary_cmd(month_text: str, data: Path | None, out: Path | None, xls
     template = Path(env.settings.template) if (env.settings.template and not xlsx) else None
     path = check_output(path, force=force, data_dir=env.data_dir, inputs=[template])
     with writing_output(path):
-        written = export_summary(ov, path, bureau=bureau, day=env.now, xlsx=xlsx,
-                                 font_profile=env.settings.font_profile, template=template, to=to)
+        written = export_summary(
+            ov,
+            path,
+            bureau=bureau,
+            day=env.now,
+            xlsx=xlsx,
+            font_profile=env.settings.font_profile,
+            template=template,
+            to=to,
+        )
     click.echo(f"已导出：{written}")
-    click.echo(f"{len(ov.submitted)}/{len(ov.rows)} 个科室已报送，平均得分 {ov.average_score:.1f}，"
-               f"逾期事项 {sum(len(r.overdue) for r in ov.rows)} 项。")
+    click.echo(
+        f"{len(ov.submitted)}/{len(ov.rows)} 个科室已报送，平均得分 {ov.average_score:.1f}，"
+        f"逾期事项 {sum(len(r.overdue) for r in ov.rows)} 项。"
+    )
 
 
 # ───────────────────────── packages ─────────────────────────
 
 
 @click.command(name="package")
-@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
 @click.option("--section", "section_text", default=None, help="科室（默认为本机设置的科室）。")
 @data_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="输出文件；默认为当前文件夹下的 creditcheck-<科室编号>-<年-月>.ccpkg。")
-@click.option("--with-evidence", is_flag=True, help="把佐证材料原件一并放入数据包（文件可能较大）。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="输出文件；默认为当前文件夹下的 creditcheck-<科室编号>-<年-月>.ccpkg。",
+)
+@click.option(
+    "--with-evidence", is_flag=True, help="把佐证材料原件一并放入数据包（文件可能较大）。"
+)
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @friendly_errors
-def export_package_cmd(month_text: str, section_text: str | None, data: Path | None, out: Path | None,
-                       with_evidence: bool, force: bool) -> None:
+def export_package_cmd(
+    month_text: str,
+    section_text: str | None,
+    data: Path | None,
+    out: Path | None,
+    with_evidence: bool,
+    force: bool,
+) -> None:
     """把本科室一个月的自查记录打成一个数据包，交给体系科导入（没有共享文件夹时用）。
 
     数据包含本月记录、台账、佐证材料清单（含 SHA-256 指纹），以及整个内容的 SHA-256；
@@ -308,7 +396,9 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
     store = Store(env.data_dir, read_only=True)
     stored = [m for m in store.months(section.id) if m.month == month]
     if not stored:
-        raise InputError(f"没有{section.short}{month.label}的自查记录，无法导出数据包（数据文件夹：{env.data_dir}）")
+        raise InputError(
+            f"没有{section.short}{month.label}的自查记录，无法导出数据包（数据文件夹：{env.data_dir}）"
+        )
     sm = stored[0]
     ledgers = {}
     for kind in ledger_kinds(env.catalog, sm):
@@ -318,24 +408,45 @@ def export_package_cmd(month_text: str, section_text: str | None, data: Path | N
     path = out if out is not None else Path(default_file_name(section.id, month))
     path = check_output(path, force=force, data_dir=env.data_dir)
     with writing_output(path):
-        res = write_package(path, sm, env.catalog, ledgers, env.now, with_evidence=with_evidence,
-                            created_by=env.settings.person)
+        res = write_package(
+            path,
+            sm,
+            env.catalog,
+            ledgers,
+            env.now,
+            with_evidence=with_evidence,
+            created_by=env.settings.person,
+        )
     for w in res.warnings:
         click.echo(f"注意：{w}", err=True)
     click.echo(f"已导出数据包：{res.path}")
-    click.echo(f"科室：{section.name}  月份：{month.label}  审核状态：{sm.review.value}  "
-               f"台账：{len(ledgers)} 种  佐证原件：{res.evidence_included} 份")
+    click.echo(
+        f"科室：{section.name}  月份：{month.label}  审核状态：{sm.review.value}  "
+        f"台账：{len(ledgers)} 种  佐证原件：{res.evidence_included} 份"
+    )
     click.echo(f"SHA-256：{res.payload_sha256}")
     if sm.review.value == "未提交":
-        click.echo("提示：本月尚未提交。如已完成自查，请先 creditcheck review submit 再导出，"
-                   "体系科导入后才会显示“已提交”。", err=True)
+        click.echo(
+            "提示：本月尚未提交。如已完成自查，请先 creditcheck review submit 再导出，"
+            "体系科导入后才会显示“已提交”。",
+            err=True,
+        )
 
 
 @click.command(name="package")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
-@click.option("--force", is_flag=True, help="即使不比已导入的新、本机记录更新、已审核通过或目录版本不同，也导入并替换。")
-@click.option("--yes", "-y", is_flag=True, help="数据包来源与上次不同（换了电脑、科室名称不符）时不再询问，照常导入。")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="即使不比已导入的新、本机记录更新、已审核通过或目录版本不同，也导入并替换。",
+)
+@click.option(
+    "--yes",
+    "-y",
+    is_flag=True,
+    help="数据包来源与上次不同（换了电脑、科室名称不符）时不再询问，照常导入。",
+)
 @friendly_errors
 def import_package_cmd(file: Path, data: Path | None, force: bool, yes: bool) -> None:
     """导入科室交来的数据包 FILE：校验完整性（SHA-256）、科室、月份、目录版本后保存。
@@ -368,15 +479,28 @@ def import_package_cmd(file: Path, data: Path | None, force: bool, yes: bool) ->
             return False
         return click.confirm("确认这个数据包来源无误、要导入吗", default=False)
 
-    res = import_package(file, store, env.catalog, env.now, force=force, confirm=confirm,
-                         actor=f"{actor} 导入数据包 {file.name}".strip())
+    res = import_package(
+        file,
+        store,
+        env.catalog,
+        env.now,
+        force=force,
+        confirm=confirm,
+        actor=f"{actor} 导入数据包 {file.name}".strip(),
+    )
     section = env.catalog.section_by_id(res.section_id)
     verb = "已替换" if res.replaced else "已导入"
-    click.echo(f"{verb}：{section.name} {res.month.label}（数据包生成于 {res.created_at:%Y-%m-%d %H:%M}）")
-    click.echo(f"  来源：由 {res.created_by or '（未注明姓名）'} 在电脑 {res.machine or '（未注明）'} 上生成")
+    click.echo(
+        f"{verb}：{section.name} {res.month.label}（数据包生成于 {res.created_at:%Y-%m-%d %H:%M}）"
+    )
+    click.echo(
+        f"  来源：由 {res.created_by or '（未注明姓名）'} 在电脑 {res.machine or '（未注明）'} 上生成"
+    )
     if res.previous_created_at is not None:
         click.echo(f"  替换了 {res.previous_created_at:%Y-%m-%d %H:%M} 生成的数据包")
-    click.echo(f"  审核状态：{res.review.value}  台账：{len(res.ledgers)} 种  佐证原件：{res.evidence_files} 份")
+    click.echo(
+        f"  审核状态：{res.review.value}  台账：{len(res.ledgers)} 种  佐证原件：{res.evidence_files} 份"
+    )
     for note in res.notes:
         click.echo(f"注意：{note}")
 

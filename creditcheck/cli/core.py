@@ -36,15 +36,19 @@ def catalog(as_json: bool, data: Path | None) -> None:
     if as_json:
         echo_json(cat.to_json())
         return
-    click.echo(f"指标目录 {cat.version}（{cat.effective.label}起施行，依据 {cat.source}；{cat.path}）")
+    click.echo(
+        f"指标目录 {cat.version}（{cat.effective.label}起施行，依据 {cat.source}；{cat.path}）"
+    )
     group = None
     for ind in cat.indicators:
         if ind.group != group:
             group = ind.group
             click.echo(f"\n【{group}】")
         names = "、".join(cat.section_by_id(s).short for s in ind.sections)
-        rules = "，".join(f"{r.rule.label}（{r.rule}）" + ("［本软件提醒，非实施方案期限］" if r.reminder else "")
-                         for r in ind.rules)
+        rules = "，".join(
+            f"{r.rule.label}（{r.rule}）" + ("［本软件提醒，非实施方案期限］" if r.reminder else "")
+            for r in ind.rules
+        )
         click.echo(f"{ind.id:>2}. {ind.title}")
         click.echo(f"    责任科室：{names}")
         click.echo(f"    期限：{rules}")
@@ -53,7 +57,9 @@ def catalog(as_json: bool, data: Path | None) -> None:
 
 @click.command()
 @click.argument("start", metavar="FROM")
-@click.option("--rule", "rule_text", required=True, help="期限规则，如 working-days:3、monthly:26、hours:48。")
+@click.option(
+    "--rule", "rule_text", required=True, help="期限规则，如 working-days:3、monthly:26、hours:48。"
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @data_option
 @friendly_errors
@@ -70,7 +76,9 @@ def due(start: str, rule_text: str, as_json: bool, data: Path | None) -> None:
     click.echo(f"起算：{j['from']}  规则：{rule.label}（{rule}）")
     click.echo(f"到期：{j['due']}")
     if j["effective_due"] != j["due"]:
-        click.echo(f"实际截止：{j['effective_due']}（{j['due'][8:10].lstrip('0')}日不是工作日，提前到此前最后一个工作日）")
+        click.echo(
+            f"实际截止：{j['effective_due']}（{j['due'][8:10].lstrip('0')}日不是工作日，提前到此前最后一个工作日）"
+        )
     if result.calendar == FALLBACK:
         years = sorted({int(j["from"][:4]), int(j["due"][:4])})
         missing = [y for y in years if not cal.covers(y)]
@@ -86,7 +94,9 @@ def calendar_group() -> None:
 @calendar_group.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=int, default=None, help="年份（通知标题中没有年份时必填）。")
-@click.option("--replace", is_flag=True, help="整年替换：该年不再看内置安排和以前导入的安排（默认逐日合并）。")
+@click.option(
+    "--replace", is_flag=True, help="整年替换：该年不再看内置安排和以前导入的安排（默认逐日合并）。"
+)
 @data_option
 @friendly_errors
 def calendar_import(file: Path, year: int | None, replace: bool, data: Path | None) -> None:
@@ -98,7 +108,9 @@ def calendar_import(file: Path, year: int | None, replace: bool, data: Path | No
     """
     from exports.input_safety import MAX_HOLIDAY_FILE, read_limited
 
-    raw = read_limited(file, MAX_HOLIDAY_FILE, "节假日文件")  # 只读普通文件，有大小上限（FIFO、/dev/zero 当场拒绝）
+    raw = read_limited(
+        file, MAX_HOLIDAY_FILE, "节假日文件"
+    )  # 只读普通文件，有大小上限（FIFO、/dev/zero 当场拒绝）
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -106,7 +118,9 @@ def calendar_import(file: Path, year: int | None, replace: bool, data: Path | No
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise InputError(f"文件 {file} 既不是 UTF-8 也不是 GBK 编码的文本") from None
-    is_csv = file.suffix.lower() == ".csv" or ("," in text.splitlines()[0] if text.strip() else False)
+    is_csv = file.suffix.lower() == ".csv" or (
+        "," in text.splitlines()[0] if text.strip() else False
+    )
     if is_csv:
         rules = parse_csv(text, source=f"用户导入（{file.name}）")
     else:
@@ -133,7 +147,9 @@ def calendar_import(file: Path, year: int | None, replace: bool, data: Path | No
     off = sum(not r.workday for r in rules)
     on = sum(r.workday for r in rules)
     how = "整年替换内置安排" if replace else "逐日合并到内置安排上，未列出的日子照旧"
-    click.echo(f"已导入{target_year}年节假日安排（{how}）：放假 {off} 天，调休上班 {on} 天，保存在 {out}")
+    click.echo(
+        f"已导入{target_year}年节假日安排（{how}）：放假 {off} 天，调休上班 {on} 天，保存在 {out}"
+    )
 
 
 @calendar_group.command(name="show")
@@ -151,7 +167,9 @@ def calendar_show(year: int, data: Path | None) -> None:
     week = "一二三四五六日"
     for info in cal.year_schedule(year):
         kind = "上班" if info.workday else "放假"
-        click.echo(f"{info.day.isoformat()}  周{week[info.day.weekday()]}  {kind}  {info.name or '':<6}  来源：{info.source}")
+        click.echo(
+            f"{info.day.isoformat()}  周{week[info.day.weekday()]}  {kind}  {info.name or '':<6}  来源：{info.source}"
+        )
 
 
 def register(main: click.Group) -> None:

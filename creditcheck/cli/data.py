@@ -83,7 +83,9 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
     else:
         target = target.expanduser()
         if target.exists() and any(target.iterdir()):
-            fail(f"文件夹 {target} 里已有内容；演示数据只放到空文件夹或新文件夹，以免和真实数据混在一起")
+            fail(
+                f"文件夹 {target} 里已有内容；演示数据只放到空文件夹或新文件夹，以免和真实数据混在一起"
+            )
         target.mkdir(parents=True, exist_ok=True)
     catalog, cal, moment = load_builtin(), load_calendar(target), now()
     from .launch import DEMO_MARKER
@@ -97,10 +99,14 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
     from ..services.ledgers import import_demo_ledgers
     from ..services.stores import writing_store
 
-    import_demo_ledgers(target, writing_store(target, "演示数据", backup_on_open=False), catalog, cal, moment)
+    import_demo_ledgers(
+        target, writing_store(target, "演示数据", backup_on_open=False), catalog, cal, moment
+    )
     click.echo(f"演示数据已生成：{target}")
     if no_tui:
-        click.echo(f"查看：creditcheck --data \"{target}\"    体检：creditcheck doctor --data \"{target}\"")
+        click.echo(
+            f'查看：creditcheck --data "{target}"    体检：creditcheck doctor --data "{target}"'
+        )
         return
     from .app import run_app
 
@@ -109,7 +115,13 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
 
 @click.command()
 @data_option
-@click.option("--section", "sections", multiple=True, metavar="科室", help="只备份这个科室（可写多次；默认全部科室）。")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="科室",
+    help="只备份这个科室（可写多次；默认全部科室）。",
+)
 @click.pass_context
 @friendly_errors
 def backup(ctx: click.Context, data: Path | None, sections: tuple[str, ...]) -> None:
@@ -139,10 +151,18 @@ def backup(ctx: click.Context, data: Path | None, sections: tuple[str, ...]) -> 
 @click.command()
 @click.argument("when", required=False, metavar="[时间或编号]")
 @data_option
-@click.option("--section", "sections", multiple=True, metavar="科室", help="只恢复这个科室（可写多次；默认全部科室）。")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="科室",
+    help="只恢复这个科室（可写多次；默认全部科室）。",
+)
 @click.pass_context
 @friendly_errors
-def restore(ctx: click.Context, when: str | None, data: Path | None, sections: tuple[str, ...]) -> None:
+def restore(
+    ctx: click.Context, when: str | None, data: Path | None, sections: tuple[str, ...]
+) -> None:
     """从备份恢复。不带参数时列出全部备份；带备份编号或日期时间时恢复到那次备份时的样子。
 
     时间可写 2026-11-28、"2026-11-28 09:30" 或备份编号 20261128-093000；匹配多次时用最后一次。
@@ -163,14 +183,18 @@ def restore(ctx: click.Context, when: str | None, data: Path | None, sections: t
         click.echo(f"共 {len(items)} 次备份（从旧到新）：")
         click.echo("  编号                  时间                 原因              科室与文件数")
         for b in items:
-            secs = "，".join(f"{_folder_label(data_dir, s)} {len(f)}个" for s, f in sorted(b.sections.items()))
+            secs = "，".join(
+                f"{_folder_label(data_dir, s)} {len(f)}个" for s, f in sorted(b.sections.items())
+            )
             click.echo(f"  {b.id:<20}  {b.label:<19}  {backups.reason_label(b.reason):<10}  {secs}")
         click.echo("恢复：creditcheck restore 编号（或日期时间）")
         return
     result = backups.restore(data_dir, settings.person, when, ids)
     click.echo(f"已恢复到备份 {result.target}（{backups.id_label(result.target)}）。")
     if result.pre_backup:
-        click.echo(f"恢复前的数据已备份为 {result.pre_backup}；如需撤销：creditcheck restore {result.pre_backup}")
+        click.echo(
+            f"恢复前的数据已备份为 {result.pre_backup}；如需撤销：creditcheck restore {result.pre_backup}"
+        )
     for p in result.restored:
         click.echo(f"  已恢复：{p}")
     if not result.restored and result.unchanged:

@@ -87,8 +87,12 @@ def make_linux_shortcut(exe: Path, home: Path | None = None) -> list[Path]:
         written.append(path)
     gio = shutil.which("gio")
     if gio:  # GNOME/UOS 桌面：标记为可信，双击直接运行而不是先问
-        subprocess.run([gio, "set", str(targets[0]), "metadata::trusted", "true"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [gio, "set", str(targets[0]), "metadata::trusted", "true"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
     return written
 
 
@@ -120,13 +124,19 @@ def windows_shortcut_spec(venv: Path, wt: str | None) -> dict[str, str]:
     if wt:
         target = wt
         args = subprocess.list2cmdline(
-            ["--title", SHORTCUT_NAME, "-d", str(venv), "cmd.exe", "/c", str(launcher)])
+            ["--title", SHORTCUT_NAME, "-d", str(venv), "cmd.exe", "/c", str(launcher)]
+        )
     else:
         target = str(launcher)
         args = ""
     python = venv / "Scripts" / "python.exe"
-    return {"CC_LNK_NAME": SHORTCUT_NAME, "CC_LNK_TARGET": target, "CC_LNK_ARGS": args,
-            "CC_LNK_DIR": str(venv), "CC_LNK_ICON": f"{python},0"}
+    return {
+        "CC_LNK_NAME": SHORTCUT_NAME,
+        "CC_LNK_TARGET": target,
+        "CC_LNK_ARGS": args,
+        "CC_LNK_DIR": str(venv),
+        "CC_LNK_ICON": f"{python},0",
+    }
 
 
 def make_windows_shortcut() -> str:  # pragma: no cover - Windows only
@@ -135,11 +145,18 @@ def make_windows_shortcut() -> str:  # pragma: no cover - Windows only
     spec = windows_shortcut_spec(venv, shutil.which("wt.exe") or shutil.which("wt"))
     result = subprocess.run(
         ["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", POWERSHELL_LNK],
-        env={**os.environ, **spec}, capture_output=True, text=True, check=False,
+        env={**os.environ, **spec},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise InputError(f"无法在桌面放置图标（PowerShell 报告：{result.stderr.strip()[:200]}）")
-    where = "Windows Terminal" if spec["CC_LNK_TARGET"] != str(venv / WINDOWS_LAUNCHER) else "命令行窗口"
+    where = (
+        "Windows Terminal"
+        if spec["CC_LNK_TARGET"] != str(venv / WINDOWS_LAUNCHER)
+        else "命令行窗口"
+    )
     return f"已在桌面放置图标“{SHORTCUT_NAME}”（在{where}中打开）：{result.stdout.strip()}"
 
 

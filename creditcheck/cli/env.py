@@ -81,7 +81,9 @@ class Env:
 
     def catalog_for(self, month: Month, stored_version: str = "") -> Catalog:
         """某月应使用的目录版本（该月记下的版本，或当时施行的版本）。"""
-        if stored_version == self.catalog.version or (not stored_version and self.catalog.effective <= month):
+        if stored_version == self.catalog.version or (
+            not stored_version and self.catalog.effective <= month
+        ):
             return self.catalog
         return catalog_for_month(self.data_dir, month, stored_version)
 

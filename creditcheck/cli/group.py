@@ -91,14 +91,25 @@ def _register() -> None:
 
 
 _METAVARS = {"section_text": "科室", "sections": "科室", "month_text": "月份", "comment": "意见"}
-_TYPE_METAVARS = {"text": "文字", "integer": "数字", "path": "路径", "file": "文件", "directory": "文件夹"}
+_TYPE_METAVARS = {
+    "text": "文字",
+    "integer": "数字",
+    "path": "路径",
+    "file": "文件",
+    "directory": "文件夹",
+}
 
 
 def _localize(cmd: click.Command) -> None:
     """子命令用法行里的 [OPTIONS] 与选项的占位词（TEXT、PATH）也写成中文。"""
     cmd.options_metavar = "[选项]"
     for p in cmd.params:
-        if isinstance(p, click.Option) and p.metavar is None and not p.is_flag and not isinstance(p.type, click.Choice):
+        if (
+            isinstance(p, click.Option)
+            and p.metavar is None
+            and not p.is_flag
+            and not isinstance(p.type, click.Choice)
+        ):
             word = _METAVARS.get(p.name or "") or _TYPE_METAVARS.get(getattr(p.type, "name", ""))
             if word:
                 p.metavar = word

@@ -68,7 +68,15 @@ def install() -> None:
     import click.termui
     import click.types
 
-    for mod in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types):
+    for mod in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.termui,
+        click.types,
+    ):
         if hasattr(mod, "_"):
             mod._ = _gettext  # type: ignore[attr-defined]
         if hasattr(mod, "ngettext"):
@@ -108,7 +116,10 @@ def wrap_text_zh(text: str, width: int, indent: int = 0) -> str:
             continue
         first = para[0]
         extra = " " * (len(first) - len(first.lstrip()))
-        out += [pad + extra + line for line in wrap(_join_lines(para), max(width - indent - len(extra), 10))]
+        out += [
+            pad + extra + line
+            for line in wrap(_join_lines(para), max(width - indent - len(extra), 10))
+        ]
     return "\n".join(out)
 
 
@@ -143,7 +154,10 @@ class ZhFormatter(click.HelpFormatter):
                 self.write(" " * (first_col - used))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
-            lines = wrap(_join_lines(second.splitlines()), max(self.width - first_col - 2 - self.current_indent, 10))
+            lines = wrap(
+                _join_lines(second.splitlines()),
+                max(self.width - first_col - 2 - self.current_indent, 10),
+            )
             self.write((lines[0] if lines else "") + "\n")
             for line in lines[1:]:
                 self.write(" " * (first_col + self.current_indent) + line + "\n")

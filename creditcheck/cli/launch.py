@@ -62,11 +62,20 @@ def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], Non
     persist = _persist
     notice = ""
     if demo is None:
-        demo = data is not None and (data.name.startswith("creditcheck-demo-") or (data / DEMO_MARKER).is_file())
+        demo = data is not None and (
+            data.name.startswith("creditcheck-demo-") or (data / DEMO_MARKER).is_file()
+        )
     if demo:
-        settings = Settings(section_id="commerce", person="演示用户", phone="0531-00000000", data_dir=str(env.data_dir))
+        settings = Settings(
+            section_id="commerce",
+            person="演示用户",
+            phone="0531-00000000",
+            data_dir=str(env.data_dir),
+        )
         persist = _discard
-        notice = f"演示数据（{env.data_dir}）：可以随意试用，不影响您的真实数据；本机设置也不会被修改。"
+        notice = (
+            f"演示数据（{env.data_dir}）：可以随意试用，不影响您的真实数据；本机设置也不会被修改。"
+        )
     store = open_store(env.data_dir, settings.section_id, settings.person, defer_lock=True)
 
     from screens.app import CreditCheckApp
@@ -116,7 +125,7 @@ def plain_launch_args(args: list[str]) -> tuple[bool, Path | None]:
     if len(args) == 2 and args[0] == "--data":
         value = args[1]
     elif len(args) == 1 and args[0].startswith("--data="):
-        value = args[0][len("--data="):]
+        value = args[0][len("--data=") :]
     else:
         return False, None
     if not value or value.startswith("-") or any(c in value for c in "*?["):

@@ -51,7 +51,9 @@ def _kind_hint(func):  # type: ignore[no-untyped-def]
             return func(*args, **kwargs)
         except LedgerReadError as e:
             if e.suggested_kind and e.suggested_kind != kwargs.get("kind"):
-                raise LedgerReadError(f"{e}：请改用 --kind {e.suggested_kind}", e.suggested_kind) from None
+                raise LedgerReadError(
+                    f"{e}：请改用 --kind {e.suggested_kind}", e.suggested_kind
+                ) from None
             raise
 
     return wrapper
@@ -61,11 +63,15 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
     from ..ledger import COUNT_LABELS
 
     spec = result.spec
-    click.echo(f"文件：{file_label}（工作表“{result.sheet}”，表头在第{result.header_row}行）  台账：{spec.title}")
+    click.echo(
+        f"文件：{file_label}（工作表“{result.sheet}”，表头在第{result.header_row}行）  台账：{spec.title}"
+    )
     if result.rule:
         from ..rules import DeadlineRule
 
-        click.echo(f"期限规则：{DeadlineRule.parse(result.rule).label}（{result.rule}，取自指标目录第{spec.indicator_id}项）")
+        click.echo(
+            f"期限规则：{DeadlineRule.parse(result.rule).label}（{result.rule}，取自指标目录第{spec.indicator_id}项）"
+        )
     for note in result.notes:
         click.echo(f"注意：{note}")
     if result.problems:
@@ -77,7 +83,9 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
     click.echo("")
     n = len(result.problems)
     if n:
-        click.echo(f"共 {result.row_count} 行数据，发现 {n} 个问题，涉及 {result.problem_rows} 行。")
+        click.echo(
+            f"共 {result.row_count} 行数据，发现 {n} 个问题，涉及 {result.problem_rows} 行。"
+        )
     else:
         click.echo(f"共 {result.row_count} 行数据，没有发现问题。")
     labels = COUNT_LABELS[result.kind]
@@ -95,7 +103,9 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：rows、problems、counts、rates。")
+@click.option(
+    "--json", "as_json", is_flag=True, help="以 JSON 输出：rows、problems、counts、rates。"
+)
 @click.option(
     "--annotate",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -106,8 +116,15 @@ def _print_result(result: LedgerResult, file_label: str) -> None:
 @data_option
 @friendly_errors
 @_kind_hint
-def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate: Path | None, force: bool,
-              data: Path | None) -> None:
+def check_cmd(
+    file: Path,
+    kind: str,
+    sheet: str | None,
+    as_json: bool,
+    annotate: Path | None,
+    force: bool,
+    data: Path | None,
+) -> None:
     """检查一份台账 FILE（.xlsx、.xls、.et、.ods 或 .csv）：逐行列出问题（行号、列、内容、说明），并计算上报率、及时率、合规率。
 
     文件读得了就以 0 退出（不论有无问题）；读不了时给出原因并以非 0 退出。
@@ -116,8 +133,12 @@ def check_cmd(file: Path, kind: str, sheet: str | None, as_json: bool, annotate:
 
     env = load_env(data)
     if annotate is not None:
-        annotate = check_output(annotate, force=force, data_dir=env.data_dir, inputs=[file], what="标注副本")
-    result = check_ledger(file, kind, env.catalog, env.calendar, env.today, sheet, data_dir=env.data_dir)
+        annotate = check_output(
+            annotate, force=force, data_dir=env.data_dir, inputs=[file], what="标注副本"
+        )
+    result = check_ledger(
+        file, kind, env.catalog, env.calendar, env.today, sheet, data_dir=env.data_dir
+    )
     if as_json:
         echo_json(result.to_json())
         for note in result.notes:
@@ -146,17 +167,39 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
 
 @ledger_group.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事登记科、商事）。")
-@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
+@click.option(
+    "--section",
+    "section_text",
+    required=True,
+    help="科室（全称、简称或开头几个字，如 商事登记科、商事）。",
+)
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
 @click.option("--force", is_flag=True, help="该月已导入过同种台账时，用这次的替换。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：rows_in_month、rows_other_months、counts、rates、problems。")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="以 JSON 输出：rows_in_month、rows_other_months、counts、rates、problems。",
+)
 @data_option
 @friendly_errors
 @_kind_hint
 def import_cmd(
-    file: Path, section_text: str, month_text: str, kind: str, sheet: str | None, force: bool, as_json: bool,
+    file: Path,
+    section_text: str,
+    month_text: str,
+    kind: str,
+    sheet: str | None,
+    force: bool,
+    as_json: bool,
     data: Path | None,
 ) -> None:
     """导入本科室某月的台账 FILE：只收该月的行（按许可决定日期、承诺日期或发现日期），其他月份的行
@@ -167,11 +210,25 @@ def import_cmd(
     env = load_env(data)
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
-    done = import_ledger(writing_store(env.data_dir), env.catalog, env.calendar, section.id, month, kind, file,
-                         env.now, sheet=sheet, force=force, actor=env.settings.person)
+    done = import_ledger(
+        writing_store(env.data_dir),
+        env.catalog,
+        env.calendar,
+        section.id,
+        month,
+        kind,
+        file,
+        env.now,
+        sheet=sheet,
+        force=force,
+        actor=env.settings.person,
+    )
     if not done.responsible:
         spec = done.result.spec
-        click.echo(f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。", err=True)
+        click.echo(
+            f"注意：按指标目录，第{spec.indicator_id}项指标不由{section.short}负责；仍照常导入。",
+            err=True,
+        )
     result = done.result
     if as_json:
         echo_json(result.to_json())
@@ -180,13 +237,26 @@ def import_cmd(
         return
     _print_result(result, str(file))
     verb = "替换" if done.replaced else "导入"
-    other = f"；另有 {result.rows_other_months} 行属于其他月份，已放在一边" if result.rows_other_months else ""
-    click.echo(f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.row_count} 行{other}。")
+    other = (
+        f"；另有 {result.rows_other_months} 行属于其他月份，已放在一边"
+        if result.rows_other_months
+        else ""
+    )
+    click.echo(
+        f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.row_count} 行{other}。"
+    )
 
 
 @ledger_group.command(name="template")
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.xlsx）。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出文件（.xlsx）。",
+)
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @data_option
 @friendly_errors
@@ -210,13 +280,30 @@ def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
 
 
 @click.command(name="ledgers")
-@click.option("--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事）。")
-@click.option("--month", "month_text", default=None, callback=current_month, help="统计月份，如 2026-11；默认为本月。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件（.xlsx），默认在当前文件夹。")
+@click.option(
+    "--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事）。"
+)
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="输出文件（.xlsx），默认在当前文件夹。",
+)
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @data_option
 @friendly_errors
-def export_ledgers(section_text: str, month_text: str, out: Path | None, force: bool, data: Path | None) -> None:
+def export_ledgers(
+    section_text: str, month_text: str, out: Path | None, force: bool, data: Path | None
+) -> None:
     """导出科室某月的工作台账（.xlsx）：首页“概况”为计数与比率，之后每种台账一页。"""
     from ..services.ledgers import export_ledgers as write_ledgers
     from ..services.stores import writing_store
@@ -225,12 +312,15 @@ def export_ledgers(section_text: str, month_text: str, out: Path | None, force: 
     section = env.catalog.section(section_text)
     month = Month.parse(month_text)
     if out is None:
-        out = Path(safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx")
+        out = Path(
+            safe_file_name(f"工作台账-{section.short}-{month.label}", fallback="工作台账") + ".xlsx"
+        )
     out = check_output(out, force=force, data_dir=env.data_dir)
     with writing_output(out):
         # 可写地打开（不长期占用）：损坏的数据文件随之改名保留，体检能指出它（与主线此前的做法相同）
-        path, kinds, n = write_ledgers(writing_store(env.data_dir, backup_on_open=False), env.catalog, section.id,
-                                       month, out)
+        path, kinds, n = write_ledgers(
+            writing_store(env.data_dir, backup_on_open=False), env.catalog, section.id, month, out
+        )
     click.echo(f"已导出：{path}（{kinds} 种台账，共 {n} 行）")
 
 

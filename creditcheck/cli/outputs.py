@@ -76,9 +76,16 @@ def check_output(
         if stat.S_ISDIR(st.st_mode):
             raise InputError(f"“{out}”是一个文件夹；请在 -o 后写文件名，如 {out / '报送材料.docx'}")
         if not stat.S_ISREG(st.st_mode):
-            kind = "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else "设备" if (
-                stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "特殊文件"
-            raise InputError(f"“{out}”是一个{kind}，不是普通文件，不能作为{what}（加 --force 也不行）")
+            kind = (
+                "命名管道（FIFO）"
+                if stat.S_ISFIFO(st.st_mode)
+                else "设备"
+                if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode))
+                else "特殊文件"
+            )
+            raise InputError(
+                f"“{out}”是一个{kind}，不是普通文件，不能作为{what}（加 --force 也不行）"
+            )
     target = _resolved(out)
     for src in inputs:
         if src is None or is_empty_path(src):
@@ -96,10 +103,14 @@ def check_output(
         if _inside(target, root) and target != root:
             rel = target.relative_to(root)
             if rel.parts and rel.parts[0] in MANAGED and len(rel.parts) > 1:
-                raise InputError(f"{what}不能放在数据文件夹的 {rel.parts[0]} 里（{out}）：那里是自查记录，"
-                                 "请换一个文件夹")
+                raise InputError(
+                    f"{what}不能放在数据文件夹的 {rel.parts[0]} 里（{out}）：那里是自查记录，"
+                    "请换一个文件夹"
+                )
             if st is not None:
-                raise InputError(f"“{out}”是数据文件夹里已有的文件，不能覆盖（加 --force 也不行），请换一个文件名")
+                raise InputError(
+                    f"“{out}”是数据文件夹里已有的文件，不能覆盖（加 --force 也不行），请换一个文件名"
+                )
     if st is not None and not force:
         raise InputError(f"文件已存在：{out}。如需覆盖，请加 --force；或用 -o 指定另一个文件名")
     parent = out.parent if str(out.parent) else Path(".")
@@ -135,7 +146,9 @@ class OutputError(CreditCheckError):
 
 def _temp_files(folder: Path) -> set[str]:
     try:
-        return {p.name for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")}
+        return {
+            p.name for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")
+        }
     except OSError:
         return set()
 

@@ -44,7 +44,9 @@ _JS_FONT = "fontFamily:\"'Roboto Mono', Monaco, 'Courier New', monospace\""
 _JS_INSTANCE = "const t=new w(e,{ping:r});"
 """textual-serve 1.1.3 的 textual.js 里要替换的两处：终端字体；把终端对象挂到页面元素上（测试读屏幕文字用）。"""
 
-NO_WEB_EXTRA = '浏览器模式需要 web 扩展，请先安装：pip install "creditcheck[web]"（离线安装包已包含）'
+NO_WEB_EXTRA = (
+    '浏览器模式需要 web 扩展，请先安装：pip install "creditcheck[web]"（离线安装包已包含）'
+)
 
 
 def web_command(data: Path | None) -> str:
@@ -59,14 +61,23 @@ def web_command(data: Path | None) -> str:
 
 def patched_textual_js() -> bytes:
     """textual-serve 的前端脚本，换上本机中文等宽字体（改不到时原样返回，测试会发现）。"""
-    text = resources.files("textual_serve").joinpath("static/js/textual.js").read_text(encoding="utf-8")
+    text = (
+        resources.files("textual_serve")
+        .joinpath("static/js/textual.js")
+        .read_text(encoding="utf-8")
+    )
     text = text.replace(_JS_FONT, f'fontFamily:"{FONT_STACK}"')
     text = text.replace(_JS_INSTANCE, _JS_INSTANCE[:-1] + ";e.textualTerminal=t;")
     return text.encode("utf-8")
 
 
 def _page_file(name: str) -> str:
-    return resources.files("creditcheck.cli").joinpath("web_page").joinpath(name).read_text(encoding="utf-8")
+    return (
+        resources.files("creditcheck.cli")
+        .joinpath("web_page")
+        .joinpath(name)
+        .read_text(encoding="utf-8")
+    )
 
 
 def bind_loopback(port: int = 0) -> socket.socket:
@@ -97,7 +108,9 @@ async def stop_app(service: Any) -> None:
 class WebServer:
     """一个本机网页服务：每个标签页一个程序进程（textual-serve 的 AppService）。"""
 
-    def __init__(self, command: str, *, linger: float = 5.0, echo: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, command: str, *, linger: float = 5.0, echo: Callable[[str], None] = print
+    ) -> None:
         self.command = command
         self.linger = linger
         """最后一个标签页关闭后再等多少秒（刷新页面会立刻重连）才结束服务。"""
@@ -123,12 +136,14 @@ class WebServer:
 
         self.downloads = DownloadManager()
         app = web.Application(middlewares=[self._only_this_page])
-        app.add_routes([
-            web.get("/{token}/", self.handle_index),
-            web.get("/{token}/ws", self.handle_websocket),
-            web.get("/static/{name}", self.handle_static),
-            web.get("/download/{key}", self.handle_download),
-        ])
+        app.add_routes(
+            [
+                web.get("/{token}/", self.handle_index),
+                web.get("/{token}/ws", self.handle_websocket),
+                web.get("/static/{name}", self.handle_static),
+                web.get("/download/{key}", self.handle_download),
+            ]
+        )
         return app
 
     @property
@@ -156,8 +171,12 @@ class WebServer:
             websocket=f"ws://{HOST}:{self.port}/{self.token}/ws",
             font_size=int(font_size) if font_size.isdigit() and 8 <= int(font_size) <= 40 else 16,
         )
-        return web.Response(text=page, content_type="text/html", charset="utf-8",
-                            headers={"Cache-Control": "no-store"})
+        return web.Response(
+            text=page,
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": "no-store"},
+        )
 
     async def handle_static(self, request: web.Request) -> web.Response:
         from aiohttp import web
@@ -166,14 +185,24 @@ class WebServer:
         if name == "textual.js":
             if self._js is None:
                 self._js = patched_textual_js()
-            return web.Response(body=self._js, content_type="application/javascript", charset="utf-8")
+            return web.Response(
+                body=self._js, content_type="application/javascript", charset="utf-8"
+            )
         if name == "xterm.css":
-            css = resources.files("textual_serve").joinpath("static/css/xterm.css").read_text(encoding="utf-8")
+            css = (
+                resources.files("textual_serve")
+                .joinpath("static/css/xterm.css")
+                .read_text(encoding="utf-8")
+            )
             # 注释里有项目主页的地址：不是请求，但页面里不留任何指向本机以外的地址（版权说明见 textual-serve 包）
-            css = "/* xterm.css from textual-serve (MIT) */\n" + re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+            css = "/* xterm.css from textual-serve (MIT) */\n" + re.sub(
+                r"/\*.*?\*/", "", css, flags=re.DOTALL
+            )
             return web.Response(text=css, content_type="text/css", charset="utf-8")
         if name == "page.css":
-            return web.Response(text=_page_file("page.css"), content_type="text/css", charset="utf-8")
+            return web.Response(
+                text=_page_file("page.css"), content_type="text/css", charset="utf-8"
+            )
         raise web.HTTPNotFound()
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
@@ -205,11 +234,17 @@ class WebServer:
             return max(10, min(int(value), 1000)) if value.isdigit() else default
 
         await websocket.prepare(request)
+
         async def close() -> None:
             await websocket.close()
 
-        service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                             close=close, download_manager=self.downloads)
+        service = AppService(
+            self.command,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=close,
+            download_manager=self.downloads,
+        )
         self._session_started(service)
         try:
             await service.start(size("width", 120), size("height", 36))
@@ -224,7 +259,9 @@ class WebServer:
                     await service.send_bytes(payload.encode("utf-8"))
                 elif kind == "resize" and isinstance(payload, dict):
                     with contextlib.suppress(KeyError, TypeError, ValueError):
-                        await service.set_terminal_size(int(payload["width"]), int(payload["height"]))
+                        await service.set_terminal_size(
+                            int(payload["width"]), int(payload["height"])
+                        )
                 elif kind == "ping":
                     await websocket.send_json(["pong", payload])
                 elif kind == "blur":
@@ -259,7 +296,9 @@ class WebServer:
         """结束服务（Ctrl+C）：各标签页的程序先正常退出。"""
         self._done.set()
 
-    async def serve(self, sock: socket.socket, on_ready: Callable[[str], None] | None = None) -> None:
+    async def serve(
+        self, sock: socket.socket, on_ready: Callable[[str], None] | None = None
+    ) -> None:
         from aiohttp import web
 
         self.port = sock.getsockname()[1]
@@ -294,7 +333,9 @@ def serve_in_browser(data: Path | None, *, open_browser: bool = True, linger: fl
     def ready(url: str) -> None:
         click.echo("信用状况监测自查（浏览器模式）")
         click.echo(f"地址：{url}")
-        click.echo("只有本机能打开这个地址。关闭浏览器标签页（或在程序里按 Q 退出）即可结束，本窗口随后自动关闭。")
+        click.echo(
+            "只有本机能打开这个地址。关闭浏览器标签页（或在程序里按 Q 退出）即可结束，本窗口随后自动关闭。"
+        )
         if open_browser:
             import webbrowser
 

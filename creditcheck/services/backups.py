@@ -24,7 +24,9 @@ def list_backups(data_dir: Path, sections: list[str] | None = None) -> list[Back
     return items
 
 
-def restore(data_dir: Path, actor: str, when: str, sections: list[str] | None = None) -> RestoreResult:
+def restore(
+    data_dir: Path, actor: str, when: str, sections: list[str] | None = None
+) -> RestoreResult:
     """恢复到某次备份（恢复前先把当前数据再备份一次）。"""
     return writing_store(data_dir, actor).restore(when, sections)
 

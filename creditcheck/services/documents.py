@@ -62,10 +62,22 @@ class SubmissionExport:
     """一并导出的工作台账（.xlsx，与 ``creditcheck export ledgers`` 相同）；没有要求或本月没有台账时为 None。"""
 
 
-def export_submission(store: Store, base_catalog: Catalog, data_dir: Path, cal: WorkCalendar, settings: Settings,
-                      section_id: str, month: Month, out: Path, now: datetime, *,
-                      template: Path | None = None, backup: bool = True, with_requirements: bool | None = None,
-                      ledger_workbook: Path | None = None) -> SubmissionExport:
+def export_submission(
+    store: Store,
+    base_catalog: Catalog,
+    data_dir: Path,
+    cal: WorkCalendar,
+    settings: Settings,
+    section_id: str,
+    month: Month,
+    out: Path,
+    now: datetime,
+    *,
+    template: Path | None = None,
+    backup: bool = True,
+    with_requirements: bool | None = None,
+    ledger_workbook: Path | None = None,
+) -> SubmissionExport:
     """生成某科室某月的 Word 报送材料（界面与命令行共用的唯一实现）。
 
     ``template`` 为空时取设置里的模板（没有时用内置公文版式）。``backup`` 时导出前先备份本科室有改动的文件。
@@ -83,13 +95,25 @@ def export_submission(store: Store, base_catalog: Catalog, data_dir: Path, cal: 
     workbook: Path | None = None
     if ledger_workbook is not None:
         workbook = month_ledger_workbook(store, catalog, sm, ledger_workbook)
-    path = write_submission(catalog, cal, sm, settings, out, now=now, template=template,
-                            ledger_rows=rows, year_months=year, with_requirements=with_requirements,
-                            ledger_file=workbook.name if workbook is not None else None)
+    path = write_submission(
+        catalog,
+        cal,
+        sm,
+        settings,
+        out,
+        now=now,
+        template=template,
+        ledger_rows=rows,
+        year_months=year,
+        with_requirements=with_requirements,
+        ledger_file=workbook.name if workbook is not None else None,
+    )
     return SubmissionExport(Path(path), sm, catalog, backup_error, workbook)
 
 
-def month_ledger_workbook(store: Store, catalog: Catalog, sm: SectionMonth, path: Path) -> Path | None:
+def month_ledger_workbook(
+    store: Store, catalog: Catalog, sm: SectionMonth, path: Path
+) -> Path | None:
     """与 ``creditcheck export ledgers`` 相同的工作台账；本月没有导入任何台账时不生成，返回 None。"""
     from creditcheck.ledger import KINDS
     from exports.xlsx_write import export_section_month_xlsx
@@ -105,7 +129,9 @@ def month_ledger_workbook(store: Store, catalog: Catalog, sm: SectionMonth, path
     return Path(export_section_month_xlsx(catalog, sm, ledgers, path))
 
 
-def submission_ledgers(store: Store, section_id: str, month: Month) -> dict[str, list[dict[str, Any]]]:
+def submission_ledgers(
+    store: Store, section_id: str, month: Month
+) -> dict[str, list[dict[str, Any]]]:
     """报送材料里逐条列出的台账各行。"""
     out: dict[str, list[dict[str, Any]]] = {}
     for kind in LEDGER_KINDS_LISTED:
@@ -126,8 +152,13 @@ def calendar_file_name(section_short: str, month: Month) -> str:
     return safe_file_name(f"信用自查期限提醒-{section_short}-{month}") + ".ics"
 
 
-def export_calendar(out: Path, obligations: Sequence[Obligation], catalog: Catalog, now: datetime,
-                    name: str | None = None) -> Path:
+def export_calendar(
+    out: Path,
+    obligations: Sequence[Obligation],
+    catalog: Catalog,
+    now: datetime,
+    name: str | None = None,
+) -> Path:
     """把期限写成日历文件（.ics）。"""
     from exports.ics import write_ics
 
@@ -136,11 +167,20 @@ def export_calendar(out: Path, obligations: Sequence[Obligation], catalog: Catal
     return Path(write_ics(out, list(obligations), catalog, now=now, name=name))
 
 
-def open_deadlines(store: Store, catalog: Catalog, cal: WorkCalendar, section_id: str, month: Month, now: datetime,
-                   horizon_days: int) -> list[Obligation]:
+def open_deadlines(
+    store: Store,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    section_id: str,
+    month: Month,
+    now: datetime,
+    horizon_days: int,
+) -> list[Obligation]:
     """某科室某月尚未完成的期限（命令行写日历文件用；界面用 ``MonthSession.obligations``）。"""
     from creditcheck.obligations import obligations_for, open_obligations
 
     sm = store.load_month(section_id, month, catalog.version)
-    records = [m for m in store.months(section_id) if m.month != month] + [sm]  # 年度配额按全年的记录算
+    records = [m for m in store.months(section_id) if m.month != month] + [
+        sm
+    ]  # 年度配额按全年的记录算
     return open_obligations(obligations_for(catalog, cal, sm, now, horizon_days, records=records))

@@ -27,36 +27,56 @@ if TYPE_CHECKING:
     from storage.store import Store
 
 
-def check_ledger(path: Path | str, kind: str, catalog: Catalog | None, cal: WorkCalendar,
-                 today: date | datetime, sheet: str | None = None, *, data_dir: Path | None = None,
-                 month: Month | None = None) -> LedgerResult:
+def check_ledger(
+    path: Path | str,
+    kind: str,
+    catalog: Catalog | None,
+    cal: WorkCalendar,
+    today: date | datetime,
+    sheet: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    month: Month | None = None,
+) -> LedgerResult:
     """读取并检查一份台账（不存）。读不了时抛出 LedgerReadError（一行中文）。
 
     列定义取数据文件夹 ``data_dir`` 的 ``ledger_columns.toml``（没有时按内置）。"""
     from exports.ledger_io import check_file
 
-    return check_file(path, kind, catalog, cal, today, sheet, month=month,
-                      spec=load_ledger_specs(data_dir)[kind])
+    return check_file(
+        path, kind, catalog, cal, today, sheet, month=month, spec=load_ledger_specs(data_dir)[kind]
+    )
 
 
-def read_ledger(path: Path | str, kind: str, catalog: Catalog | None, cal: WorkCalendar,
-                today: date | datetime, sheet: str | None = None, *, data_dir: Path | None = None,
-                month: Month | None = None) -> LedgerResult:
+def read_ledger(
+    path: Path | str,
+    kind: str,
+    catalog: Catalog | None,
+    cal: WorkCalendar,
+    today: date | datetime,
+    sheet: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    month: Month | None = None,
+) -> LedgerResult:
     """读取并检查一份台账，保留整理后的各行（``result.rows``）供存入数据文件夹。
 
     给了 ``month`` 时只收该月的行（按许可决定日期、承诺日期或发现日期），其他月份的行放在一边并计数
     （``result.rows_other_months``）。列定义取数据文件夹的（见 ``check_ledger``）。"""
     from exports.ledger_io import import_ledger
 
-    return import_ledger(path, kind, catalog, cal, today, sheet, month=month,
-                         spec=load_ledger_specs(data_dir)[kind])
+    return import_ledger(
+        path, kind, catalog, cal, today, sheet, month=month, spec=load_ledger_specs(data_dir)[kind]
+    )
 
 
 def ledger_meta(result: LedgerResult, path: Path | str, now: datetime) -> dict[str, Any]:
     """台账文件里该月记录的 ``meta``（唯一的形状，见模块说明）。"""
     return {
         "file": Path(path).name,
-        "path": str(Path(path).resolve()),  # 界面“另存标注副本”在原文件旁边写（screens/ledger_problems.py）
+        "path": str(
+            Path(path).resolve()
+        ),  # 界面“另存标注副本”在原文件旁边写（screens/ledger_problems.py）
         "sheet": result.sheet,
         "imported_at": now.isoformat(timespec="seconds"),
         "header_row": result.header_row,
@@ -66,8 +86,16 @@ def ledger_meta(result: LedgerResult, path: Path | str, now: datetime) -> dict[s
     }
 
 
-def record_import(store: Store, sm: SectionMonth, result: LedgerResult, path: Path | str, now: datetime,
-                  actor: str = "", *, check_editable: bool = True) -> dict[str, Any]:
+def record_import(
+    store: Store,
+    sm: SectionMonth,
+    result: LedgerResult,
+    path: Path | str,
+    now: datetime,
+    actor: str = "",
+    *,
+    check_editable: bool = True,
+) -> dict[str, Any]:
     """把一次导入的各行存进台账文件，并把摘要放进 ``sm.ledgers``（由调用方随后保存 ``sm``）。
 
     已提交或锁定的月份不存（抛出 LockedMonthError）。返回摘要。"""
@@ -94,7 +122,9 @@ class LedgerImport:
     """按指标目录，这种台账的指标是否由该科室负责（不负责时仍照常导入，只提醒）。"""
 
 
-def previous_import(sm: SectionMonth, kind: str, section_short: str, force: bool) -> dict[str, Any] | None:
+def previous_import(
+    sm: SectionMonth, kind: str, section_short: str, force: bool
+) -> dict[str, Any] | None:
     """该月已导入过同种台账时：``force`` 为真返回它（将被替换），否则抛出说明如何替换的中文错误。"""
     old = sm.ledgers.get(kind)
     if old and not force:
@@ -106,24 +136,41 @@ def previous_import(sm: SectionMonth, kind: str, section_short: str, force: bool
     return dict(old) if old else None
 
 
-def import_ledger(store: Store, catalog: Catalog, cal: WorkCalendar, section_id: str, month: Month, kind: str,
-                  path: Path | str, now: datetime, *, sheet: str | None = None, force: bool = False,
-                  actor: str = "") -> LedgerImport:
+def import_ledger(
+    store: Store,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    section_id: str,
+    month: Month,
+    kind: str,
+    path: Path | str,
+    now: datetime,
+    *,
+    sheet: str | None = None,
+    force: bool = False,
+    actor: str = "",
+) -> LedgerImport:
     """导入某科室某月的台账：检查、存各行、更新并保存该月的记录（命令行用；界面经由 ``MonthSession``）。"""
     spec = spec_for(kind)
     section = catalog.section_by_id(section_id)
     sm = store.load_month(section_id, month, catalog.version)
     ensure_editable(sm)  # 已提交（待审核）或审核通过的月份不能再导入：先撤回提交
     old = previous_import(sm, kind, section.short, force)
-    result = read_ledger(path, kind, catalog, cal, now.date(), sheet, data_dir=store.data_dir, month=month)
+    result = read_ledger(
+        path, kind, catalog, cal, now.date(), sheet, data_dir=store.data_dir, month=month
+    )
     summary = record_import(store, sm, result, path, now, actor)
     store.save_month(sm, actor=actor)
     responsible = section_id in catalog.indicator(spec.indicator_id).sections
     return LedgerImport(result, summary, sm, old, responsible)
 
 
-def load_ledgers(store: Store, section_id: str, month: Month, kinds: tuple[str, ...] = KINDS,
-                 ) -> dict[str, list[dict[str, Any]]]:
+def load_ledgers(
+    store: Store,
+    section_id: str,
+    month: Month,
+    kinds: tuple[str, ...] = KINDS,
+) -> dict[str, list[dict[str, Any]]]:
     """某科室某月已导入的台账各行（没有导入的种类不在结果里）。"""
     out: dict[str, list[dict[str, Any]]] = {}
     for kind in kinds:
@@ -133,7 +180,9 @@ def load_ledgers(store: Store, section_id: str, month: Month, kinds: tuple[str, 
     return out
 
 
-def export_ledgers(store: Store, catalog: Catalog, section_id: str, month: Month, out: Path) -> tuple[Path, int, int]:
+def export_ledgers(
+    store: Store, catalog: Catalog, section_id: str, month: Month, out: Path
+) -> tuple[Path, int, int]:
     """导出科室某月的工作台账（.xlsx）。返回（路径, 台账种数, 总行数）；一种也没导入时抛出中文错误。"""
     from exports.xlsx_write import export_section_month_xlsx
 
@@ -145,13 +194,21 @@ def export_ledgers(store: Store, catalog: Catalog, section_id: str, month: Month
         if rows is not None:
             ledgers[kind] = rows
     if not ledgers and not sm.ledgers:
-        raise InputError(f"{section.short}{month.label}还没有导入任何台账（先用 creditcheck ledger import 导入）")
+        raise InputError(
+            f"{section.short}{month.label}还没有导入任何台账（先用 creditcheck ledger import 导入）"
+        )
     path = export_section_month_xlsx(catalog, sm, ledgers, out)
     return Path(path), len(ledgers), sum(len(r) for r in ledgers.values())
 
 
-def import_demo_ledgers(data_dir: Path, store: Store, catalog: Catalog, cal: WorkCalendar, now: datetime,
-                        sections: tuple[str, ...] = ("commerce", "social", "construction")) -> list[Path]:
+def import_demo_ledgers(
+    data_dir: Path,
+    store: Store,
+    catalog: Catalog,
+    cal: WorkCalendar,
+    now: datetime,
+    sections: tuple[str, ...] = ("commerce", "social", "construction"),
+) -> list[Path]:
     """为几个业务科室本月写演示台账文件并导入（走与界面、命令行相同的导入路径）。返回写出的文件。"""
     from exports.demo_ledgers import write_demo_commitment_ledger, write_demo_licence_ledger
 
@@ -160,10 +217,15 @@ def import_demo_ledgers(data_dir: Path, store: Store, catalog: Catalog, cal: Wor
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for n, sid in enumerate(sections):
-        for kind, writer in (("licence", write_demo_licence_ledger), ("commitment", write_demo_commitment_ledger)):
+        for kind, writer in (
+            ("licence", write_demo_licence_ledger),
+            ("commitment", write_demo_commitment_ledger),
+        ):
             # 用户看得见的文件名用中文：商事登记科-双公示（行政许可）台账-2026年12月.xlsx
             short = catalog.section_by_id(sid).short
-            path = folder / (safe_file_name(f"{short}-{spec_for(kind).title}-{month.label}") + ".xlsx")
+            path = folder / (
+                safe_file_name(f"{short}-{spec_for(kind).title}-{month.label}") + ".xlsx"
+            )
             writer(path, month, now.date(), seed=7 + n)
             result = read_ledger(path, kind, catalog, cal, now)
             sm = store.load_month(sid, month)
@@ -181,11 +243,21 @@ def write_annotated_copy(src: Path, result: LedgerResult, out: Path) -> Path:
 
     if out.resolve() == Path(src).resolve():
         raise InputError("标注副本不能覆盖原文件，请换一个文件名")
-    return Path(write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row))
+    return Path(
+        write_annotated(src, result.problems, out, sheet=result.sheet, header_row=result.header_row)
+    )
 
 
-def annotate_ledger(src: Path, kind: str, catalog: Catalog | None, cal: WorkCalendar, today: date | datetime,
-                    out: Path, *, data_dir: Path | None = None) -> Path:
+def annotate_ledger(
+    src: Path,
+    kind: str,
+    catalog: Catalog | None,
+    cal: WorkCalendar,
+    today: date | datetime,
+    out: Path,
+    *,
+    data_dir: Path | None = None,
+) -> Path:
     """重新检查 ``src`` 并在 ``out`` 写出标注副本（与 ``ledger check --annotate`` 相同的两步）。"""
     if out.resolve() == Path(src).resolve():
         raise InputError("标注副本不能覆盖原文件，请换一个文件名")

@@ -40,8 +40,14 @@ class MonthSession:
     ``all_months()`` 读科室的全部月份；科室文件夹里的文件没有变化（文件戳相同）时用上次读到的，
     ``reads`` 数着真正读盘的次数（首页一次刷新只读一次，没有改动时不读）。"""
 
-    def __init__(self, ws: Workspace, month: Month, on_notice: Callable[[str], None] | None = None, *,
-                 activate: bool = True) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        month: Month,
+        on_notice: Callable[[str], None] | None = None,
+        *,
+        activate: bool = True,
+    ) -> None:
         self.ws = ws
         self.month = month
         self.activate = activate
@@ -112,16 +118,26 @@ class MonthSession:
 
     def obligations(self) -> list[Obligation]:
         ws = self.ws
-        return obligations_for(ws.catalog, ws.calendar, self.sm, ws.now(), ws.settings.horizon_days,
-                               records=self.all_months())
+        return obligations_for(
+            ws.catalog,
+            ws.calendar,
+            self.sm,
+            ws.now(),
+            ws.settings.horizon_days,
+            records=self.all_months(),
+        )
 
     def standing(self) -> MonthStanding:
         """本月的事实：义务、各指标完成情况、得分（与总览、文档同一计算）。"""
         ws = self.ws
-        return assess(ws.catalog, ws.calendar, self.sm, ws.now(), self.all_months(), ws.settings.horizon_days)
+        return assess(
+            ws.catalog, ws.calendar, self.sm, ws.now(), self.all_months(), ws.settings.horizon_days
+        )
 
     def quota_lines(self) -> list[QuotaLine]:
-        return quota_lines(self.ws.catalog, self.ws.settings.section_id, self.all_months(), self.month)
+        return quota_lines(
+            self.ws.catalog, self.ws.settings.section_id, self.all_months(), self.month
+        )
 
     def refresh_review(self) -> str | None:
         """体系科在此期间作了新决定时换上新的审核状态，返回给用户看的一句话；没变化时不读文件。"""
@@ -134,9 +150,19 @@ class MonthSession:
 
         ws = self.ws
         now = ws.now()
-        result = read_ledger(path, kind, ws.catalog, ws.calendar, now.date(), sheet, data_dir=ws.data_dir,
-                             month=self.month)
-        self.change(lambda draft: record_import(ws.store, draft, result, path, now, ws.settings.person))
+        result = read_ledger(
+            path,
+            kind,
+            ws.catalog,
+            ws.calendar,
+            now.date(),
+            sheet,
+            data_dir=ws.data_dir,
+            month=self.month,
+        )
+        self.change(
+            lambda draft: record_import(ws.store, draft, result, path, now, ws.settings.person)
+        )
         return result
 
     def change(self, mutate: Callable[[SectionMonth], R]) -> R:
@@ -160,7 +186,9 @@ class MonthSession:
                 self.sm = self._load(self.month)
             except (CreditCheckError, OSError):
                 pass
-            raise SaveError("该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。") from e
+            raise SaveError(
+                "该月数据已在别处更改，已重新载入最新内容；刚才的修改未保存，请再改一次。"
+            ) from e
         except CreditCheckError as e:
             self.deliver_notices()
             from creditcheck.review import ReviewConflictError

@@ -28,8 +28,14 @@ if TYPE_CHECKING:
 class OverviewService:
     """读各科室的记录并算出总览；文件没变的科室用上次读到的。可在后台线程里调用（同一时刻一个线程）。"""
 
-    def __init__(self, store: Store, catalog: Catalog, calendar: WorkCalendar, data_dir: Path,
-                 reader: Callable[[str], list[SectionMonth]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        calendar: WorkCalendar,
+        data_dir: Path,
+        reader: Callable[[str], list[SectionMonth]] | None = None,
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.calendar = calendar
@@ -72,5 +78,11 @@ class OverviewService:
 
     def overview(self, month: Month, now: datetime) -> Overview:
         """本月总览（矩阵、排名、趋势）。"""
-        return build_overview(self.catalog, self.calendar, month, self.records(month), now,
-                              catalog_for=self.catalog_for)
+        return build_overview(
+            self.catalog,
+            self.calendar,
+            month,
+            self.records(month),
+            now,
+            catalog_for=self.catalog_for,
+        )

@@ -70,8 +70,10 @@ def load_registry(data_dir: Path) -> dict[str, Any]:
         data = read_json(path)
         check_registry(path, data)
     except CorruptFileError as e:
-        raise PackageError(f"数据包导入记录已损坏：{path}（{e.detail}）。请把它改名保留后重新导入"
-                           "（之后导入时不再比较新旧）") from None
+        raise PackageError(
+            f"数据包导入记录已损坏：{path}（{e.detail}）。请把它改名保留后重新导入"
+            "（之后导入时不再比较新旧）"
+        ) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -79,11 +81,15 @@ def provenance(pkg: Package, catalog: Catalog, registry: dict[str, Any]) -> Prov
     """包的来源，以及与上次收到的该科室数据包相比需要确认的地方。"""
     m = pkg.manifest
     section = catalog.section_by_id(pkg.section_id)
-    claimed, person, machine = (str(m.get(k)) if isinstance(m.get(k), str) else ""
-                                for k in ("section_name", "created_by", "machine"))
+    claimed, person, machine = (
+        str(m.get(k)) if isinstance(m.get(k), str) else ""
+        for k in ("section_name", "created_by", "machine")
+    )
     questions: list[str] = []
     if claimed and claimed not in (section.name, section.short):
-        questions.append(f"包里写的科室名称是“{claimed[:40]}”，与科室编号 {pkg.section_id} 对应的“{section.name}”不符")
+        questions.append(
+            f"包里写的科室名称是“{claimed[:40]}”，与科室编号 {pkg.section_id} 对应的“{section.name}”不符"
+        )
     last = _last_from_section(registry, pkg.section_id)
     if last is not None:
         prev_machine = str(last.get("machine") or "")
@@ -92,12 +98,19 @@ def provenance(pkg: Package, catalog: Catalog, registry: dict[str, Any]) -> Prov
             questions.append(
                 f"上次收到的{section.short}数据包来自电脑 {prev_machine}"
                 f"{f'（{prev_person}）' if prev_person else ''}，这次来自 {machine or '未注明的电脑'}"
-                f"{f'（{person}）' if person else ''}")
-    return Provenance(pkg.section_id, section.name, person, machine, pkg.created_at, tuple(questions))
+                f"{f'（{person}）' if person else ''}"
+            )
+    return Provenance(
+        pkg.section_id, section.name, person, machine, pkg.created_at, tuple(questions)
+    )
 
 
 def _last_from_section(registry: dict[str, Any], section_id: str) -> dict[str, Any] | None:
-    entries = [v for k, v in registry.items() if isinstance(v, dict) and str(k).startswith(f"{section_id}/")]
+    entries = [
+        v
+        for k, v in registry.items()
+        if isinstance(v, dict) and str(k).startswith(f"{section_id}/")
+    ]
     if not entries:
         return None
     return max(entries, key=lambda v: str(v.get("imported_at") or ""))
@@ -137,8 +150,11 @@ def import_package(
     prov = provenance(pkg, catalog, registry)
     if prov.questions:
         if confirm is None or not confirm(prov):
-            raise PackageError("数据包来源需要确认，未导入：" + "；".join(prov.questions)
-                               + "。确认无误后可加 --yes 导入")
+            raise PackageError(
+                "数据包来源需要确认，未导入："
+                + "；".join(prov.questions)
+                + "。确认无误后可加 --yes 导入"
+            )
     prev = registry.get(key) if isinstance(registry.get(key), dict) else None
     prev_created: datetime | None = None
     if prev:
@@ -172,15 +188,20 @@ def import_package(
     own = [r for r in record.history if not is_decision(r)]
     record.history = own
     record.review = effective_state(own, package_state if not own else ReviewState.DRAFT)
-    roots = [data_dir / "sections" / pkg.section_id, data_dir / "packages",
-             data_dir / "backups" / pkg.section_id]
+    roots = [
+        data_dir / "sections" / pkg.section_id,
+        data_dir / "packages",
+        data_dir / "backups" / pkg.section_id,
+    ]
     with FolderGuard(data_dir, roots):
         n_files = _extract_evidence(pkg, data_dir, record)
         _neutralise_paths(pkg, data_dir, record)
         # 是否锁定上面已经查过（--force 时有意替换）；科室的操作按包原样并入，状态由合并后的记录重放得出
         store.save_month(record, actor=actor or f"导入数据包 {pkg.path.name}", force=True)
         for kind, rows in pkg.ledgers.items():
-            store.save_ledger(pkg.section_id, pkg.month, kind, rows, {"source": f"数据包 {pkg.path.name}"})
+            store.save_ledger(
+                pkg.section_id, pkg.month, kind, rows, {"source": f"数据包 {pkg.path.name}"}
+            )
         registry[key] = {
             "created_at": pkg.created_at.isoformat(timespec="seconds"),
             "payload_sha256": pkg.payload_sha256,
@@ -195,9 +216,19 @@ def import_package(
         notes.append("部分佐证材料在导出电脑上已找不到，包里没有这些原件")
     if record.review is not package_state:
         notes.append(f"按审核记录合并后，本月状态为“{record.review.value}”")
-    return ImportResult(pkg.section_id, pkg.month, pkg.created_at, existing is not None or prev is not None,
-                        prev_created, n_files, tuple(pkg.ledgers), record.review, tuple(notes),
-                        created_by=prov.person, machine=prov.machine)
+    return ImportResult(
+        pkg.section_id,
+        pkg.month,
+        pkg.created_at,
+        existing is not None or prev is not None,
+        prev_created,
+        n_files,
+        tuple(pkg.ledgers),
+        record.review,
+        tuple(notes),
+        created_by=prov.person,
+        machine=prov.machine,
+    )
 
 
 def _check_record(pkg: Package) -> None:
@@ -225,4 +256,9 @@ def _neutralise_paths(pkg: Package, data_dir: Path, record: SectionMonth) -> Non
                 rel = PurePosixPath(found.member).relative_to(EVIDENCE_DIR)
                 ev.abs_path = str(target.joinpath(*rel.parts))
             else:
-                ev.abs_path = str(target / "未随包附原件" / _safe_part(ev.id, "x") / _safe_part(ev.file_name, "file"))
+                ev.abs_path = str(
+                    target
+                    / "未随包附原件"
+                    / _safe_part(ev.id, "x")
+                    / _safe_part(ev.file_name, "file")
+                )

@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from storage.store import Store
 
 
-def open_store(data_dir: Path, section_id: str = "", actor: str = "", *, defer_lock: bool = False) -> Store:
+def open_store(
+    data_dir: Path, section_id: str = "", actor: str = "", *, defer_lock: bool = False
+) -> Store:
     """本科室的仓库：有科室时取得占用锁（另一处正在用时只读）；首次设置前不加锁。
 
     ``defer_lock``：先只读地打开，占用锁与打开时的备份留到 ``store.open_session()``（或第一次写入）时再做。

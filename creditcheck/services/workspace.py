@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from storage.store import Store
 
 
-def catalog_of_month(base: Catalog, data_dir: Path, month: Month, stored_version: str = "") -> Catalog:
+def catalog_of_month(
+    base: Catalog, data_dir: Path, month: Month, stored_version: str = ""
+) -> Catalog:
     """某月应使用的目录版本：该月记下的版本；没有记下时为当时施行的版本。
 
     界面、命令行、总览和报送材料都按这一条选目录（权重、分工调整后，旧月份不受影响）。"""

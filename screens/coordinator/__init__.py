@@ -18,7 +18,19 @@ SCREENS: dict[str, type[CoordinatorScreen]] = {
 """O / R / K 与命令面板用的名字 → 屏幕。"""
 
 __all__ = [
-    "SCREENS", "CoordinatorScreen", "HistoryModal", "IndicatorDetailModal", "OverviewScreen", "RankingScreen",
-    "ReviewScreen", "cell", "detail_lines", "first", "last_comment", "reviewer", "sparkline_data", "symbol",
+    "SCREENS",
+    "CoordinatorScreen",
+    "HistoryModal",
+    "IndicatorDetailModal",
+    "OverviewScreen",
+    "RankingScreen",
+    "ReviewScreen",
+    "cell",
+    "detail_lines",
+    "first",
+    "last_comment",
+    "reviewer",
+    "sparkline_data",
+    "symbol",
     "trend_text",
 ]

@@ -45,6 +45,7 @@ REVIEW_VAR = {
     ReviewState.RETURNED: "error",
 }
 
+
 def cell(text: str, style: str = "", justify: Any = "left") -> Text:
     """表格单元格里的一段文字（不换行、不带行尾换行符，宽度有歧义的符号已替换）。"""
     return Text(cell_safe(text), style=style, justify=justify, end="", no_wrap=True)
@@ -55,9 +56,7 @@ def symbol(state: CellState) -> str:
     return "－" if state is CellState.NOT_ASSIGNED else state.symbol
 
 
-LEGEND = "  ".join(
-    f"[${STATE_VAR[s]}]{symbol(s)}[/]={s.value}" for s in CellState
-)
+LEGEND = "  ".join(f"[${STATE_VAR[s]}]{symbol(s)}[/]={s.value}" for s in CellState)
 """图例（Content 标记）。"""
 
 
@@ -79,9 +78,15 @@ class CoordinatorScreen(Screen[None]):
         Binding("escape", "back", "返回"),
         Binding("left_square_bracket", "month(-1)", "上月", key_display="[", group=_MONTH_GROUP),
         Binding("right_square_bracket", "month(1)", "下月", key_display="]", group=_MONTH_GROUP),
-        Binding("o", "switch('OverviewScreen')", "总览", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
-        Binding("r", "switch('ReviewScreen')", "审核", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
-        Binding("k", "switch('RankingScreen')", "排名", show=False),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding(
+            "o", "switch('OverviewScreen')", "总览", show=False
+        ),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding(
+            "r", "switch('ReviewScreen')", "审核", show=False
+        ),  # 顶栏已写明 O 总览 R 审核 K 排名
+        Binding(
+            "k", "switch('RankingScreen')", "排名", show=False
+        ),  # 顶栏已写明 O 总览 R 审核 K 排名
     ]
     DEFAULT_CSS = """
     CoordinatorScreen #coord-status { height: auto; margin: 0 1; color: $text-muted; }
@@ -91,13 +96,21 @@ class CoordinatorScreen(Screen[None]):
     KIND = ""
     """顶栏上的屏幕名。"""
 
-    def __init__(self, ctx: AppContext, month: Month | None = None, *, overview: OverviewService | None = None,
-                 on_decided: Callable[[str, Month], None] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        month: Month | None = None,
+        *,
+        overview: OverviewService | None = None,
+        on_decided: Callable[[str, Month], None] | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.month = month or Month.of(ctx.today)
         """正在看的统计月份。"""
-        self.service = overview or OverviewService(ctx.store, ctx.catalog, ctx.calendar, ctx.data_dir)
+        self.service = overview or OverviewService(
+            ctx.store, ctx.catalog, ctx.calendar, ctx.data_dir
+        )
         """读各科室记录的应用层服务（比较文件戳，没变的科室不重读）；三个屏幕之间共用一个。"""
         self.on_decided = on_decided
         """记下一个审核决定后调用（科室 id, 月份）：本机科室自己的这个月时，App 据此重读本月。"""
@@ -137,7 +150,12 @@ class CoordinatorScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def _read(self, month: Month, announce: bool, before: Overview | None) -> None:
         try:
-            if announce and before is not None and before.month == month and not self.service.changed():
+            if (
+                announce
+                and before is not None
+                and before.month == month
+                and not self.service.changed()
+            ):
                 ov = before  # 没有文件变化：一个文件也不读
             else:
                 ov = self.service.overview(month, self.ctx.now())
@@ -164,11 +182,19 @@ class CoordinatorScreen(Screen[None]):
         if before is None:
             return
         was = {r.section_id: r.review for r in before.rows}
-        new = [r.name for r in ov.rows
-               if r.review is ReviewState.SUBMITTED and was.get(r.section_id) is not ReviewState.SUBMITTED]
+        new = [
+            r.name
+            for r in ov.rows
+            if r.review is ReviewState.SUBMITTED
+            and was.get(r.section_id) is not ReviewState.SUBMITTED
+        ]
         if new:
             where = "" if self.KIND == "审核" else "，按 R 审核"
-            self.notify(f"{'、'.join(new)}刚刚提交了{self.month.label}的材料{where}。", title="新的提交", timeout=15)
+            self.notify(
+                f"{'、'.join(new)}刚刚提交了{self.month.label}的材料{where}。",
+                title="新的提交",
+                timeout=15,
+            )
 
     def _topbar(self) -> None:
         this = "（本月）" if self.month == Month.of(self.ctx.today) else ""
@@ -193,7 +219,9 @@ class CoordinatorScreen(Screen[None]):
         cls = SCREENS[name]
         if isinstance(self, cls):
             return
-        self.app.switch_screen(cls(self.ctx, self.month, overview=self.service, on_decided=self.on_decided))
+        self.app.switch_screen(
+            cls(self.ctx, self.month, overview=self.service, on_decided=self.on_decided)
+        )
 
     def _theme(self, var: str) -> str:
         return self.app.theme_variables.get(var, "")
@@ -201,5 +229,3 @@ class CoordinatorScreen(Screen[None]):
     def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
         style = self._theme(var)
         return cell(text, f"bold {style}" if bold else style, justify)
-
-

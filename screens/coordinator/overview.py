@@ -45,7 +45,12 @@ class OverviewScreen(CoordinatorScreen):
         table.add_column("科室", key="section", width=16)
         for ind in self.ctx.catalog.indicators:
             table.add_column(f"{ind.id:<2}", key=str(ind.id), width=2)
-        for label, key, width in (("完成", "done", 5), ("得分", "score", 5), ("排名", "rank", 4), ("审核", "review", 8)):
+        for label, key, width in (
+            ("完成", "done", 5),
+            ("得分", "score", 5),
+            ("排名", "rank", 4),
+            ("审核", "review", 8),
+        ):
             table.add_column(label, key=key, width=width)
         for r in ov.rows:
             cells: list[Any] = [cell_safe(r.name)]
@@ -90,8 +95,10 @@ class OverviewScreen(CoordinatorScreen):
             return
         row, ind = found
         if ind is None:
-            box.update(f"{row.section.name}：应完成 {row.score.total} 项，已完成 {row.score.done} 项，"
-                       f"得分 {row.score.weighted:.1f}，第 {row.rank} 名，按时完成 {row.timeliness_label}")
+            box.update(
+                f"{row.section.name}：应完成 {row.score.total} 项，已完成 {row.score.done} 项，"
+                f"得分 {row.score.weighted:.1f}，第 {row.rank} 名，按时完成 {row.timeliness_label}"
+            )
             return
         cell = row.cells[ind.id]
         text = f"{row.name}  第{ind.id}项 {ind.short}：{cell.state.value}"
@@ -131,7 +138,10 @@ class IndicatorDetailModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         row, ind = self.row, self.indicator
         with Vertical(classes="dialog wide"):
-            yield Plain(f"{row.section.name}  {row.record.month.label}  第{ind.id}项", classes="dialog-title")
+            yield Plain(
+                f"{row.section.name}  {row.record.month.label}  第{ind.id}项",
+                classes="dialog-title",
+            )
             with VerticalScroll(classes="dialog-body"):
                 yield Plain("\n".join(detail_lines(row, ind, self.ctx.calendar)), id="detail")
             yield Static("只读：科室的记录只能由该科室修改。Esc 或回车关闭。", classes="hint")
@@ -146,7 +156,11 @@ def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = Non
     cell = row.cells[ind.id]
     lines = [f"{ind.title}（{ind.group}）", ""]
     status = entry.status if entry else Status.NOT_STARTED
-    when = f"，{short_dt(entry.completed_at)} 完成" if entry and entry.completed_at and status is Status.DONE else ""
+    when = (
+        f"，{short_dt(entry.completed_at)} 完成"
+        if entry and entry.completed_at and status is Status.DONE
+        else ""
+    )
     lines.append(f"状态：{status.value}{when}    总览：{cell.state.value}")
     if entry and entry.reason:
         lines.append(f"不适用理由：{entry.reason}")
@@ -158,7 +172,11 @@ def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = Non
         lines.append("计数：" + "，".join(f"{labels[k]} {counts.get(k, '未填')}" for k in labels))
     ledger = row.record.ledgers.get(ind.ledger or "") if ind.ledger else None
     if ind.ledger:
-        lines.append(f"台账：{ledger.get('file', '已导入')}，{ledger.get('rows', '?')} 行" if ledger else "台账：本月未导入")
+        lines.append(
+            f"台账：{ledger.get('file', '已导入')}，{ledger.get('rows', '?')} 行"
+            if ledger
+            else "台账：本月未导入"
+        )
     evidence = entry.evidence if entry else []
     lines += ["", f"佐证材料（{len(evidence)} 份）："]
     for item in evidence:
@@ -178,9 +196,15 @@ def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = Non
             if due_at is None and cal is not None:
                 computed = event_due(ind, ev, cal)
                 due_at = computed[0] if computed else None
-            rows.append([cell_safe(EVENT_KINDS.get(ev.kind, ev.kind)), clip(ev.title, 36),
-                         f"发生 {short_dt(ev.occurred_at)}", f"期限 {short_dt(due_at)}" if due_at else "",
-                         f"完成 {short_dt(ev.done_at)}" if ev.done_at else "未完成"])
+            rows.append(
+                [
+                    cell_safe(EVENT_KINDS.get(ev.kind, ev.kind)),
+                    clip(ev.title, 36),
+                    f"发生 {short_dt(ev.occurred_at)}",
+                    f"期限 {short_dt(due_at)}" if due_at else "",
+                    f"完成 {short_dt(ev.done_at)}" if ev.done_at else "未完成",
+                ]
+            )
         # 各列按显示宽度补齐（汉字占两格），几件事上下对齐
         widths = [max(cell_len(r[i]) for r in rows) for i in range(4)] if rows else []
         for r in rows:
@@ -193,5 +217,3 @@ def detail_lines(row: SectionRow, ind: Indicator, cal: WorkCalendar | None = Non
         lines += ["", "逾期事项："]
         lines += [f"  {o.what}  期限 {o.due_label}" for o in overdue]
     return lines
-
-

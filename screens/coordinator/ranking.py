@@ -45,19 +45,32 @@ class RankingScreen(CoordinatorScreen):
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#ranking", DataTable)
         table.clear(columns=True)
-        for label, key, width in (("名次", "rank", 4), ("科室", "section", 18), ("得分", "score", 5),
-                                  ("完成", "done", 5), ("按时完成", "timely", 16), ("逾期", "late", 4),
-                                  ("审核状态", "state", 8)):
+        for label, key, width in (
+            ("名次", "rank", 4),
+            ("科室", "section", 18),
+            ("得分", "score", 5),
+            ("完成", "done", 5),
+            ("按时完成", "timely", 16),
+            ("逾期", "late", 4),
+            ("审核状态", "state", 8),
+        ):
             table.add_column(label, key=key, width=width)
         for r in ov.ranking:
             table.add_row(
                 cell(str(r.rank), justify="right"),
                 cell_safe(r.name),
-                self._styled(f"{r.score.weighted:.1f}", "success" if r.score.weighted >= 100 else "foreground",
-                             justify="right"),
+                self._styled(
+                    f"{r.score.weighted:.1f}",
+                    "success" if r.score.weighted >= 100 else "foreground",
+                    justify="right",
+                ),
                 cell(r.completion_label, justify="right"),
                 cell_safe(r.timeliness_label),
-                self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted", justify="right"),
+                self._styled(
+                    str(len(r.overdue)),
+                    "error" if r.overdue else "foreground-muted",
+                    justify="right",
+                ),
                 self._styled(r.review.value, REVIEW_VAR[r.review]),
                 key=r.section_id,
             )
@@ -103,4 +116,3 @@ def trend_text(trend: tuple[float | None, ...]) -> str:
         return "近12个月没有记录"
     last = "本月无记录" if trend[-1] is None else f"本月 {trend[-1]:.1f}"
     return f"{len(values)}个月有记录，最低 {min(values):.1f}，最高 {max(values):.1f}，{last}"
-

@@ -44,18 +44,30 @@ class ReviewScreen(CoordinatorScreen):
         keep = table.cursor_row
         first = table.row_count == 0
         table.clear(columns=True)
-        for label, key, width in (("科室", "section", 18), ("审核状态", "state", 8), ("提交时间", "at", 11),
-                                  ("完成", "done", 5), ("得分", "score", 5), ("逾期", "late", 4),
-                                  ("最近意见或理由", "comment", 40)):
+        for label, key, width in (
+            ("科室", "section", 18),
+            ("审核状态", "state", 8),
+            ("提交时间", "at", 11),
+            ("完成", "done", 5),
+            ("得分", "score", 5),
+            ("逾期", "late", 4),
+            ("最近意见或理由", "comment", 40),
+        ):
             table.add_column(label, key=key, width=width)
         for r in ov.rows:
             table.add_row(
                 cell_safe(r.name),
-                self._styled(r.review.value, REVIEW_VAR[r.review], bold=r.review is ReviewState.SUBMITTED),
+                self._styled(
+                    r.review.value, REVIEW_VAR[r.review], bold=r.review is ReviewState.SUBMITTED
+                ),
                 short_dt(r.submitted_at) if r.submitted_at else "",
                 cell(r.completion_label, justify="right"),
                 cell(f"{r.score.weighted:.1f}", justify="right"),
-                self._styled(str(len(r.overdue)), "error" if r.overdue else "foreground-muted", justify="right"),
+                self._styled(
+                    str(len(r.overdue)),
+                    "error" if r.overdue else "foreground-muted",
+                    justify="right",
+                ),
                 cell_safe(last_comment(r.record)),
                 key=r.section_id,
             )
@@ -102,7 +114,11 @@ class ReviewScreen(CoordinatorScreen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        need = {"approve": ReviewState.SUBMITTED, "return_month": ReviewState.SUBMITTED, "reopen": ReviewState.APPROVED}
+        need = {
+            "approve": ReviewState.SUBMITTED,
+            "return_month": ReviewState.SUBMITTED,
+            "reopen": ReviewState.APPROVED,
+        }
         if action in need:
             r = self._current() if self.is_mounted else None
             return None if r is None or r.review is not need[action] else True
@@ -115,10 +131,20 @@ class ReviewScreen(CoordinatorScreen):
         决定只写体系科自己的审核文件（应用层 ``services.reviews.decide``），不写、也不需要占用该科室的文件：
         科室正开着程序时照样可以审核，科室那边下一次读取（换月、保存、每两分钟的检查）时就会看到。
         """
-        decide(self.ctx.store, self.ctx.catalog, section_id, self.month, action, reviewer(self.ctx), self.ctx.now(),
-               comment)
+        decide(
+            self.ctx.store,
+            self.ctx.catalog,
+            section_id,
+            self.month,
+            action,
+            reviewer(self.ctx),
+            self.ctx.now(),
+            comment,
+        )
         if self.on_decided is not None:
-            self.on_decided(section_id, self.month)  # 本机科室自己的这个月：首页立即用上新的审核状态
+            self.on_decided(
+                section_id, self.month
+            )  # 本机科室自己的这个月：首页立即用上新的审核状态
         self.refresh_view()
         self.notify(done)
 
@@ -137,8 +163,11 @@ class ReviewScreen(CoordinatorScreen):
                 self.notify(str(e), severity="error", timeout=8)
 
         self.app.push_screen(
-            ConfirmModal("审核通过", f"确认{r.section.name}{self.month.label}的材料审核通过？\n"
-                         "通过后本月对该科室锁定；如需修改，须重新打开并填写理由。"),
+            ConfirmModal(
+                "审核通过",
+                f"确认{r.section.name}{self.month.label}的材料审核通过？\n"
+                "通过后本月对该科室锁定；如需修改，须重新打开并填写理由。",
+            ),
             answered,
         )
 
@@ -146,25 +175,47 @@ class ReviewScreen(CoordinatorScreen):
         r = self._current()
         if r is not None:
             self._decide_with_comment(
-                r, "return", f"退回修改：{r.section.name}{self.month.label}", "退回意见（必填，会显示在该科室的首页）",
-                "如：请补充第6项推进情况的材料", "退回", f"已退回{r.name}{self.month.label}的材料")
+                r,
+                "return",
+                f"退回修改：{r.section.name}{self.month.label}",
+                "退回意见（必填，会显示在该科室的首页）",
+                "如：请补充第6项推进情况的材料",
+                "退回",
+                f"已退回{r.name}{self.month.label}的材料",
+            )
 
     def action_reopen(self) -> None:
         r = self._current()
         if r is not None:
             self._decide_with_comment(
-                r, "reopen", f"重新打开：{r.section.name}{self.month.label}", "理由（必填，记入审核记录与审计日志）",
-                "如：台账数据有误，需要更正", "重新打开", f"已重新打开{r.name}{self.month.label}")
+                r,
+                "reopen",
+                f"重新打开：{r.section.name}{self.month.label}",
+                "理由（必填，记入审核记录与审计日志）",
+                "如：台账数据有误，需要更正",
+                "重新打开",
+                f"已重新打开{r.name}{self.month.label}",
+            )
 
-    def _decide_with_comment(self, r: SectionRow, action: str, title: str, label: str, placeholder: str, ok: str,
-                             done: str) -> None:
+    def _decide_with_comment(
+        self,
+        r: SectionRow,
+        action: str,
+        title: str,
+        label: str,
+        placeholder: str,
+        ok: str,
+        done: str,
+    ) -> None:
         """先问意见或理由（必填），再记录决定（退回修改 / 重新打开）。"""
         from ..prompt import PromptModal
 
         def commit(text: str) -> None:
             self.apply(r.section_id, action, text, done)
 
-        self.app.push_screen(PromptModal(title, label, placeholder=placeholder, commit=commit, ok=ok))
+        self.app.push_screen(
+            PromptModal(title, label, placeholder=placeholder, commit=commit, ok=ok)
+        )
 
     @on(DataTable.RowSelected, "#review")
     def action_history(self) -> None:
@@ -195,17 +246,21 @@ class HistoryModal(ModalScreen[None]):
         lines = [f"当前状态：{r.review.value}", ""]
         for h in r.record.history:
             who = f"  {h.by}" if h.by else ""
-            what = f"  {'理由' if h.action == 'reopen' else '意见'}：{h.comment}" if h.comment else ""
-            lines.append(f"{h.at:%Y-%m-%d %H:%M}  {ACTION_LABELS.get(h.action, h.action)}{who}{what}")
+            what = (
+                f"  {'理由' if h.action == 'reopen' else '意见'}：{h.comment}" if h.comment else ""
+            )
+            lines.append(
+                f"{h.at:%Y-%m-%d %H:%M}  {ACTION_LABELS.get(h.action, h.action)}{who}{what}"
+            )
         if not r.record.history:
             lines.append("还没有审核记录。")
         with Vertical(classes="dialog wide"):
-            yield Plain(f"审核记录：{r.section.name}  {r.record.month.label}", classes="dialog-title")
+            yield Plain(
+                f"审核记录：{r.section.name}  {r.record.month.label}", classes="dialog-title"
+            )
             with VerticalScroll(classes="dialog-body"):
                 yield Plain("\n".join(lines), id="history")
             yield Static("Esc 或回车关闭。", classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-

@@ -61,7 +61,10 @@ _GLIBC_MINORS = range(28, 16, -1)
 
 def _manylinux(arch: str) -> list[str]:
     return [f"manylinux_2_{m}_{arch}" for m in _GLIBC_MINORS] + [
-        f"manylinux2014_{arch}", f"manylinux2010_{arch}", f"manylinux1_{arch}"]
+        f"manylinux2014_{arch}",
+        f"manylinux2010_{arch}",
+        f"manylinux1_{arch}",
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,14 @@ class Target:
     markers: dict[str, str] = field(hash=False)
 
     def environment(self, python: str) -> dict[str, str]:
-        return {**self.markers, "python_version": python, "python_full_version": f"{python}.0",
-                "implementation_name": "cpython", "platform_python_implementation": "CPython",
-                "implementation_version": f"{python}.0"}
+        return {
+            **self.markers,
+            "python_version": python,
+            "python_full_version": f"{python}.0",
+            "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
+            "implementation_version": f"{python}.0",
+        }
 
     def tags(self, python: str) -> set[Tag]:
         major, minor = (int(x) for x in python.split("."))
@@ -89,13 +97,29 @@ class Target:
 
 _LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}
 TARGETS = {
-    "win_amd64": Target("win_amd64", "Windows x86-64", ("win_amd64",),
-                        {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-                         "platform_machine": "AMD64"}),
-    "linux_x86_64": Target("linux_x86_64", "Linux x86-64", tuple(_manylinux("x86_64")),
-                           {**_LINUX, "platform_machine": "x86_64"}),
-    "linux_aarch64": Target("linux_aarch64", "Linux aarch64", tuple(_manylinux("aarch64")),
-                            {**_LINUX, "platform_machine": "aarch64"}),
+    "win_amd64": Target(
+        "win_amd64",
+        "Windows x86-64",
+        ("win_amd64",),
+        {
+            "sys_platform": "win32",
+            "platform_system": "Windows",
+            "os_name": "nt",
+            "platform_machine": "AMD64",
+        },
+    ),
+    "linux_x86_64": Target(
+        "linux_x86_64",
+        "Linux x86-64",
+        tuple(_manylinux("x86_64")),
+        {**_LINUX, "platform_machine": "x86_64"},
+    ),
+    "linux_aarch64": Target(
+        "linux_aarch64",
+        "Linux aarch64",
+        tuple(_manylinux("aarch64")),
+        {**_LINUX, "platform_machine": "aarch64"},
+    ),
 }
 
 
@@ -121,16 +145,27 @@ def project_metadata(root: Path = ROOT) -> tuple[str, str]:
     return data["project"]["name"], data["project"]["version"]
 
 
-def _run(args: list[str], env: dict[str, str] | None = None, log: bool = True) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str] | None = None, log: bool = True
+) -> subprocess.CompletedProcess[str]:
     if log:
         print("+", " ".join(args[:8]) + (" …" if len(args) > 8 else ""), flush=True)
-    return subprocess.run(args, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          check=False)
+    return subprocess.run(
+        args,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
 
 
 def build_project_wheel(root: Path, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    result = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(root)])
+    result = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(root)]
+    )
     if result.returncode != 0:
         raise BundleError("本项目的 wheel 打不出来：\n" + result.stderr[-2000:])
     name, version = project_metadata(root)
@@ -140,42 +175,95 @@ def build_project_wheel(root: Path, out: Path) -> Path:
     return wheels[-1]
 
 
-_NO_MATCH = re.compile(r"No matching distribution found for ([A-Za-z0-9_.\-]+(?:\[[^\]]*\])?[^\s]*)")
+_NO_MATCH = re.compile(
+    r"No matching distribution found for ([A-Za-z0-9_.\-]+(?:\[[^\]]*\])?[^\s]*)"
+)
 
 
 def _wheel_from_sdist(requirement: str, work: Path, wheelhouse: Path) -> Path:
     """只有源码包的依赖：在本机下载源码包、打成 wheel；只接受纯 Python 的（py3-none-any）。"""
     sdists = work / "sdists"
-    result = _run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--quiet",
-                   "-d", str(sdists), requirement])
+    result = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--quiet",
+            "-d",
+            str(sdists),
+            requirement,
+        ]
+    )
     if result.returncode != 0:
-        raise BundleError(f"{requirement} 既没有适合的 wheel，也下载不到源码包：\n{result.stderr[-1500:]}")
+        raise BundleError(
+            f"{requirement} 既没有适合的 wheel，也下载不到源码包：\n{result.stderr[-1500:]}"
+        )
     built = work / "built"
     before = set(built.glob("*.whl")) if built.exists() else set()
     name = canonicalize_name(Requirement(requirement).name)
-    sources = [p for p in sdists.iterdir() if canonicalize_name(re.split(r"-\d", p.name, maxsplit=1)[0]) == name]
+    sources = [
+        p
+        for p in sdists.iterdir()
+        if canonicalize_name(re.split(r"-\d", p.name, maxsplit=1)[0]) == name
+    ]
     if not sources:
         raise BundleError(f"下载的源码包里找不到 {requirement}")
-    result = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(built), str(sources[-1])])
+    result = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(built),
+            str(sources[-1]),
+        ]
+    )
     if result.returncode != 0:
         raise BundleError(f"{requirement} 的源码包打不成 wheel：\n{result.stderr[-1500:]}")
-    new = sorted(set(built.glob("*.whl")) - before) or sorted(built.glob(f"{name.replace('-', '_')}-*.whl"))
+    new = sorted(set(built.glob("*.whl")) - before) or sorted(
+        built.glob(f"{name.replace('-', '_')}-*.whl")
+    )
     wheel = new[-1]
     _, _, _, tags = parse_wheel_filename(wheel.name)
     if not all(t.abi == "none" and t.platform == "any" for t in tags):
-        raise BundleError(f"{requirement} 只有源码包，且含有需要编译的代码（{wheel.name}），无法为其他平台打包")
+        raise BundleError(
+            f"{requirement} 只有源码包，且含有需要编译的代码（{wheel.name}），无法为其他平台打包"
+        )
     shutil.copy2(wheel, wheelhouse / wheel.name)
     return wheel
 
 
 def download(requirement: str, target: Target, python: str, wheelhouse: Path, work: Path) -> None:
     """为一个目标（平台 × Python 版本）下载 requirement 及全部依赖的 wheel 到 wheelhouse。"""
-    env = {**os.environ, "CREDITCHECK_BUNDLE_MARKERS": json.dumps(target.environment(python)),
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {
+        **os.environ,
+        "CREDITCHECK_BUNDLE_MARKERS": json.dumps(target.environment(python)),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
     env.pop("PIP_NO_INDEX", None)
-    args = [sys.executable, "-m", "tools.bundle.pip_for_target", "download", "--quiet",
-            "--only-binary=:all:", "--implementation", "cp", "--python-version", python,
-            "--find-links", str(wheelhouse), "-d", str(wheelhouse)]
+    args = [
+        sys.executable,
+        "-m",
+        "tools.bundle.pip_for_target",
+        "download",
+        "--quiet",
+        "--only-binary=:all:",
+        "--implementation",
+        "cp",
+        "--python-version",
+        python,
+        "--find-links",
+        str(wheelhouse),
+        "-d",
+        str(wheelhouse),
+    ]
     for plat in target.platforms:
         args += ["--platform", plat]
     args.append(requirement)
@@ -186,9 +274,13 @@ def download(requirement: str, target: Target, python: str, wheelhouse: Path, wo
             return
         missing = _NO_MATCH.search(result.stderr)
         if missing is None:
-            raise BundleError(f"{target.label} Python {python} 的依赖下载失败：\n{result.stderr[-2500:]}")
+            raise BundleError(
+                f"{target.label} Python {python} 的依赖下载失败：\n{result.stderr[-2500:]}"
+            )
         wheel = _wheel_from_sdist(missing.group(1), work, wheelhouse)
-        print(f"  {missing.group(1)} 只有源码包，已打成纯 Python 的 wheel：{wheel.name}", flush=True)
+        print(
+            f"  {missing.group(1)} 只有源码包，已打成纯 Python 的 wheel：{wheel.name}", flush=True
+        )
     raise BundleError(f"{target.label} Python {python}：只有源码包的依赖太多")
 
 
@@ -203,13 +295,17 @@ def _wheel_index(wheelhouse: Path) -> dict[str, list[tuple[Path, str, frozenset[
 @functools.cache
 def _requires(wheel: Path) -> tuple[list[str], str]:
     with zipfile.ZipFile(wheel) as zf:
-        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
+        meta = next(
+            n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1
+        )
         msg = Parser().parsestr(zf.read(meta).decode("utf-8"))
     return msg.get_all("Requires-Dist") or [], msg.get("Requires-Python") or ""
 
 
 def _fits_python(requires_python: str, python: str) -> bool:
-    return not requires_python or SpecifierSet(requires_python).contains(f"{python}.0", prereleases=True)
+    return not requires_python or SpecifierSet(requires_python).contains(
+        f"{python}.0", prereleases=True
+    )
 
 
 def verify(wheelhouse: Path, root_requirement: str, target: Target, python: str) -> list[str]:
@@ -225,16 +321,22 @@ def verify(wheelhouse: Path, root_requirement: str, target: Target, python: str)
         req = todo.pop()
         name = canonicalize_name(req.name)
         specs[name] = specs.get(name, SpecifierSet()) & req.specifier
-        candidates = [(Version(v), w) for w, v, t in index.get(name, [])
-                      if t & tags and specs[name].contains(v, prereleases=True)]
+        candidates = [
+            (Version(v), w)
+            for w, v, t in index.get(name, [])
+            if t & tags and specs[name].contains(v, prereleases=True)
+        ]
         if not candidates:
-            raise BundleError(f"{target.label} Python {python}：缺少 {name}{specs[name]}（包里没有适合这个平台的 wheel）")
+            raise BundleError(
+                f"{target.label} Python {python}：缺少 {name}{specs[name]}（包里没有适合这个平台的 wheel）"
+            )
         # 同一个包的新版本可能不再支持旧的 Python（如 platformdirs 4.14 要求 3.11）：pip 会为 3.10 另下旧版本
         fitting = [(v, w) for v, w in candidates if _fits_python(_requires(w)[1], python)]
         if not fitting:
             newest = max(candidates)[1]
             raise BundleError(
-                f"{target.label} Python {python}：{newest.name} 要求 Python {_requires(newest)[1]}，包里没有适合的版本")
+                f"{target.label} Python {python}：{newest.name} 要求 Python {_requires(newest)[1]}，包里没有适合的版本"
+            )
         version, wheel = max(fitting)
         chosen[name] = (str(version), wheel)
         requires, _ = _requires(wheel)
@@ -255,12 +357,15 @@ def _text_file(name: str, version: str, python_range: str) -> str:
     return text.replace("@VERSION@", version).replace("@PYTHONS@", python_range)
 
 
-def write_zip(out: Path, wheelhouse: Path, version: str, targets: list[Target], pythons: list[str]) -> Path:
+def write_zip(
+    out: Path, wheelhouse: Path, version: str, targets: list[Target], pythons: list[str]
+) -> Path:
     """写 zip：安装脚本（安装.bat 用 GBK 与 CRLF：中文 Windows 的 cmd 按 936 代码页读）、说明、wheels/。"""
     python_range = f"{pythons[0]}–{pythons[-1]}" if len(pythons) > 1 else pythons[0]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+
         def add(name: str, data: bytes, mode: int = 0o644) -> None:
             info = zipfile.ZipInfo(f"{TOP}/{name}", date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = (0o100000 | mode) << 16
@@ -268,20 +373,35 @@ def write_zip(out: Path, wheelhouse: Path, version: str, targets: list[Target], 
             info.create_system = 3  # 记下 Unix 权限：install.sh 解压后可直接运行
             zf.writestr(info, data)
 
-        bat = _text_file("安装.bat", version, python_range).replace("\r\n", "\n").replace("\n", "\r\n")
+        bat = (
+            _text_file("安装.bat", version, python_range)
+            .replace("\r\n", "\n")
+            .replace("\n", "\r\n")
+        )
         add("安装.bat", bat.encode("gbk"))
         add("install.sh", _text_file("install.sh", version, python_range).encode("utf-8"), 0o755)
         readme = _text_file("使用说明.txt", version, python_range)
-        readme += "\n本包所含平台：" + "、".join(t.label for t in targets) + f"；Python {python_range}。\n"
-        add("使用说明.txt", ("\ufeff" + readme.replace("\n", "\r\n")).encode("utf-8"))  # 记事本认 BOM
+        readme += (
+            "\n本包所含平台："
+            + "、".join(t.label for t in targets)
+            + f"；Python {python_range}。\n"
+        )
+        add(
+            "使用说明.txt", ("\ufeff" + readme.replace("\n", "\r\n")).encode("utf-8")
+        )  # 记事本认 BOM
         for wheel in sorted(wheelhouse.glob("*.whl")):
             add(f"wheels/{wheel.name}", wheel.read_bytes())
     tmp.replace(out)
     return out
 
 
-def build(*, root: Path = ROOT, out_dir: Path | None = None, targets: list[str] | None = None,
-          pythons: list[str] | None = None) -> Path:
+def build(
+    *,
+    root: Path = ROOT,
+    out_dir: Path | None = None,
+    targets: list[str] | None = None,
+    pythons: list[str] | None = None,
+) -> Path:
     name, version = project_metadata(root)
     chosen = [TARGETS[t] for t in (targets or list(TARGETS))]
     pythons = pythons or list(PYTHONS)
@@ -307,14 +427,24 @@ def build(*, root: Path = ROOT, out_dir: Path | None = None, targets: list[str] 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.bundle", description="生成离线安装包（需要能连上软件包索引）")
-    parser.add_argument("--target", action="append", choices=[*TARGETS, "host"],
-                        help="只为某个平台打包（可重复；host 为本机平台）；默认三个平台都打")
-    parser.add_argument("--python", action="append", choices=PYTHONS, help="只为某个 Python 版本打包（可重复）")
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bundle", description="生成离线安装包（需要能连上软件包索引）"
+    )
+    parser.add_argument(
+        "--target",
+        action="append",
+        choices=[*TARGETS, "host"],
+        help="只为某个平台打包（可重复；host 为本机平台）；默认三个平台都打",
+    )
+    parser.add_argument(
+        "--python", action="append", choices=PYTHONS, help="只为某个 Python 版本打包（可重复）"
+    )
     parser.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 dist/）")
     args = parser.parse_args(argv)
     try:
-        targets = [host_target() if t == "host" else t for t in args.target] if args.target else None
+        targets = (
+            [host_target() if t == "host" else t for t in args.target] if args.target else None
+        )
         path = build(out_dir=args.out, targets=targets, pythons=args.python)
     except BundleError as e:
         print(f"错误：{e}", file=sys.stderr)
