@@ -48,7 +48,7 @@ class HomeScreen(Screen[None]):
         Binding("p", "app.copy_previous", "沿用上月", show=False),
         Binding("u", "app.submit_month", "提交本月"),
         Binding("e", "app.export_word", "导出Word"),
-        Binding("w", "plans", "问题和打算", show=False),
+        Binding("x", "plans", "问题和打算", show=False),
         Binding("i", "app.export_ics", "导出日历", show=False),
         Binding("s", "app.settings", "设置", show=False),
         Binding("o", "app.coordinator('OverviewScreen')", "总览", show=False),

@@ -19,7 +19,7 @@ async def test_plans_saved_from_home_and_kept_on_reopen(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await press(pilot, "w")
+        await press(pilot, "x")
         assert isinstance(app.screen, PlansModal)
         area = app.screen.query_one("#plans", TextArea)
         area.insert("个别信息上传偏晚。\n下步在3个工作日内上传。")
@@ -28,7 +28,7 @@ async def test_plans_saved_from_home_and_kept_on_reopen(tmp_path: Path) -> None:
         sm = Store(tmp_path / "data").load_month("commerce", NOV)
         assert sm.plans == "个别信息上传偏晚。\n下步在3个工作日内上传。"
         # 再打开：显示已写的内容；不改就按 Esc，直接关闭
-        await press(pilot, "w")
+        await press(pilot, "x")
         assert app.screen.query_one("#plans", TextArea).text == sm.plans
         await press(pilot, "escape")
         assert not isinstance(app.screen, (PlansModal, ConfirmModal))
@@ -38,7 +38,7 @@ async def test_escape_after_typing_asks_first(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await press(pilot, "w")
+        await press(pilot, "x")
         app.screen.query_one("#plans", TextArea).insert("还没保存的话")
         await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
