@@ -150,7 +150,9 @@ def test_cli_doctor_exit_codes(data_dir: Path) -> None:
     r = runner.invoke(main, ["doctor", "--data", str(data_dir)])
     assert r.exit_code == 0, r.output
     assert "办公室：数据文件完好，共 1 个月的记录" in r.output and "结论" in r.output
-    assert "office" not in r.output.split("数据体检：")[-1].split("\n", 1)[-1]  # 用户读的是科室名，不是内部编号
+    assert (
+        "office" not in r.output.split("数据体检：")[-1].split("\n", 1)[-1]
+    )  # 用户读的是科室名，不是内部编号
     (data_dir / "sections/office/2026-11.json").write_bytes(b"\x00" * 10)
     r = runner.invoke(main, ["doctor", "--data", str(data_dir)])
     assert r.exit_code == 1
