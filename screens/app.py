@@ -99,7 +99,14 @@ class CreditCheckApp(App[None]):
             hook()
         if self.exit_after_paint and exit_allowed:
             self.exit()  # 基准测试只量到这里：启动到首页画好
-        elif (
+            return
+        if self.ctx.is_coordinator:
+            # 体系科的几页（总览、审核、排名）第一次打开时要导入几十个模块，在界面线程上会卡住几十毫秒：
+            # 首页画好后在后台先导入
+            self.run_worker(
+                _warm_coordinator_imports, thread=True, group="warm-imports", exit_on_error=False
+            )
+        if (
             self.ctx.store.open_session()
         ):  # 取到锁后按锁内的盘上内容重读本月（第一屏是取锁之前读的）
             self.reload_month()
@@ -283,3 +290,11 @@ class CreditCheckApp(App[None]):
 
     def action_coordinator(self, name: str) -> None:
         actions.open_coordinator(self, name)
+
+
+def _warm_coordinator_imports() -> None:
+    """在后台线程里导入体系科各页用到的模块（只导入，不读数据）。"""
+    import creditcheck.coordination  # noqa: F401
+    import creditcheck.services.overview  # noqa: F401
+
+    from . import coordinator  # noqa: F401

@@ -79,7 +79,7 @@ class OverviewService:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(
-            max_workers=min(8, len(todo)), thread_name_prefix="overview-read"
+            max_workers=min(4, len(todo)), thread_name_prefix="overview-read"
         ) as pool:
             results = list(pool.map(lambda item: self.reader(item[0]), todo))
         for (sid, stamp), months in zip(todo, results, strict=True):
