@@ -402,36 +402,33 @@ def _indicator_completion(
 # ───────────────────────── 通报 ─────────────────────────
 
 
-def _names(rows: Iterable[SectionRow]) -> str:
-    return "、".join(r.name for r in rows)
+def bulletin(ov: Overview, to: str = "各科室") -> str:
+    """由数字生成的一段通报文字（陈述事实，不作评价）：报送、得分、按时完成率（写明是哪一种）、局内排名前三、逾期。
 
-
-def bulletin(ov: Overview) -> str:
-    """由数字生成的一段通报文字（陈述事实，不作评价）。"""
+    ``to`` 为“区信用办”时以本局口吻（“我局”“已督促相关科室整改”），否则是发各科室的通报。
+    命令行 ``overview``、界面和两种汇总材料都用这一段，同一个月说法一致。"""
     n = len(ov.rows)
     sub = ov.submitted
     approved = [r for r in sub if r.review is ReviewState.APPROVED]
-    parts: list[str] = []
-    head = f"{ov.month.label}，全局{n}个科室中{len(sub)}个已报送信用状况监测材料"
+    who = "我局" if to == "区信用办" else "全局"
+    text = f"{ov.month.label}，{who}{n}个科室中{len(sub)}个已报送信用状况监测材料"
     if sub:
-        head += f"（审核通过{len(approved)}个，待审核{len(sub) - len(approved)}个）"
-    parts.append(head)
+        text += f"，其中审核通过{len(approved)}个、待审核{len(sub) - len(approved)}个"
     missing = ov.not_submitted
-    if missing:
-        returned = [r for r in missing if r.review is ReviewState.RETURNED]
-        drafts = [r for r in missing if r.review is not ReviewState.RETURNED]
-        if drafts:
-            parts.append(f"未报送的有{_names(drafts)}")
-        if returned:
-            parts.append(f"退回修改尚未重新报送的有{_names(returned)}")
-    else:
-        parts.append("各科室均已报送")
-    text = "，".join(parts) + "。"
+    returned = [r for r in missing if r.review is ReviewState.RETURNED]
+    drafts = [r for r in missing if r.review is not ReviewState.RETURNED]
+    if drafts:
+        text += f"；未报送的有{'、'.join(r.name for r in drafts)}"
+    if returned:
+        text += f"；退回修改尚未重新报送的有{'、'.join(r.name for r in returned)}"
+    if not missing:
+        text += "，各科室均已报送"
+    text += "。"
     done, total = ov.totals
-    text += f"各科室平均得分{ov.average_score:.1f}分，共完成指标{done}项（应完成{total}项）"
+    text += f"各科室平均得分{ov.average_score:.1f}分，共完成指标{done}项，应完成{total}项"
     met, due = ov.timeliness_totals
     if due:
-        text += f"，按时完成{met}项（应完成{due}项，及时率{100.0 * met / due:.1f}%）"
+        text += f"；到期的应办事项{due}项，按时完成{met}项，按时完成率{100.0 * met / due:.1f}%"
     text += "。"
     top = [r for r in ov.ranking if r.rank <= 3]
     if (
@@ -439,16 +436,17 @@ def bulletin(ov: Overview) -> str:
         and all(r.rank == 1 for r in ov.ranking)
         and ov.ranking[0].score.weighted > 0
     ):
-        text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，并列第一。"
+        text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，局内排名并列第一。"
     elif any(r.score.weighted > 0 for r in ov.rows):
-        listed = "、".join(f"{r.name}（{r.score.weighted:.1f}分）" for r in top)
-        tie = "（含并列）" if len(top) > 3 else ""
-        text += f"排名前三{tie}的是{listed}。"
+        listed = "、".join(f"{r.name}{r.score.weighted:.1f}分" for r in top)
+        tie = "，含并列" if len(top) > 3 else ""
+        text += f"局内排名前三{tie}的是{listed}。"
     late = ov.overdue_by_section
     if late:
         listed = "、".join(f"{r.name}{len(r.overdue)}项" for r in late)
         total_late = sum(len(r.overdue) for r in late)
-        text += f"存在逾期事项的科室有{listed}，共{total_late}项，请相关科室抓紧整改。"
+        text += f"存在逾期事项的科室有{listed}，共{total_late}项"
+        text += "，请相关科室抓紧整改。" if to == "各科室" else "，已督促相关科室整改。"
     else:
         text += "各科室均无逾期事项。"
     return text

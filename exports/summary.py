@@ -32,7 +32,7 @@ from typing import Any
 
 from creditcheck.catalog import Catalog
 from creditcheck.completion import scoring_rule_text
-from creditcheck.coordination import Overview, SectionRow
+from creditcheck.coordination import Overview, SectionRow, bulletin
 from creditcheck.dates import format_datetime
 from creditcheck.filenames import safe_file_name
 from creditcheck.models import ReviewState
@@ -361,48 +361,8 @@ def _not_submitted_table(ov: Overview) -> Table:
 
 
 def overall_text(ov: Overview, to: str) -> str:
-    """“总体情况”一段：报送、得分、按时完成率（写明是哪一种）、排名前三、逾期。"""
-    n = len(ov.rows)
-    sub = ov.submitted
-    approved = [r for r in sub if r.review is ReviewState.APPROVED]
-    who = "我局" if to == "区信用办" else "全局"
-    text = f"{ov.month.label}，{who}{n}个科室中{len(sub)}个已报送信用状况监测材料"
-    if sub:
-        text += f"，其中审核通过{len(approved)}个、待审核{len(sub) - len(approved)}个"
-    missing = ov.not_submitted
-    returned = [r for r in missing if r.review is ReviewState.RETURNED]
-    drafts = [r for r in missing if r.review is not ReviewState.RETURNED]
-    if drafts:
-        text += f"；未报送的有{'、'.join(r.name for r in drafts)}"
-    if returned:
-        text += f"；退回修改尚未重新报送的有{'、'.join(r.name for r in returned)}"
-    text += "。"
-    done, total = ov.totals
-    text += f"各科室平均得分{ov.average_score:.1f}分，共完成指标{done}项，应完成{total}项"
-    met, due = ov.timeliness_totals
-    if due:
-        text += f"；到期的应办事项{due}项，按时完成{met}项，按时完成率{100.0 * met / due:.1f}%"
-    text += "。"
-    top = [r for r in ov.ranking if r.rank <= 3]
-    if (
-        len(ov.ranking) > 1
-        and all(r.rank == 1 for r in ov.ranking)
-        and ov.ranking[0].score.weighted > 0
-    ):
-        text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，局内排名并列第一。"
-    elif any(r.score.weighted > 0 for r in ov.rows):
-        listed = "、".join(f"{r.name}{r.score.weighted:.1f}分" for r in top)
-        tie = "，含并列" if len(top) > 3 else ""
-        text += f"局内排名前三{tie}的是{listed}。"
-    late = ov.overdue_by_section
-    if late:
-        listed = "、".join(f"{r.name}{len(r.overdue)}项" for r in late)
-        total_late = sum(len(r.overdue) for r in late)
-        text += f"存在逾期事项的科室有{listed}，共{total_late}项"
-        text += "，请相关科室抓紧整改。" if to == "各科室" else "，已督促相关科室整改。"
-    else:
-        text += "各科室均无逾期事项。"
-    return text
+    """“总体情况”一段：与命令行、界面的通报是同一段（``creditcheck.coordination.bulletin``）。"""
+    return bulletin(ov, to)
 
 
 def summary_content(

@@ -197,12 +197,13 @@ def test_submitted_and_not_submitted(ov):
 
 
 def test_bulletin_text(ov):
+    # 与汇总材料“总体情况”同一段（coordination.bulletin）：按时完成率写明是哪一种，不称“及时率”
     assert ov.bulletin == (
-        "2026年11月，全局10个科室中4个已报送信用状况监测材料（审核通过2个，待审核2个），"
-        "未报送的有建设项目科、综合受理窗口、勘察服务科、监督考核科、公共资源交易中心，"
+        "2026年11月，全局10个科室中4个已报送信用状况监测材料，其中审核通过2个、待审核2个；"
+        "未报送的有建设项目科、综合受理窗口、勘察服务科、监督考核科、公共资源交易中心；"
         "退回修改尚未重新报送的有组织人事科。"
-        "各科室平均得分47.2分，共完成指标31项（应完成47项），按时完成24项（应完成34项，及时率70.6%）。"
-        "排名前三的是办公室（100.0分）、社会事务科（100.0分）、商事登记科（100.0分）。"
+        "各科室平均得分47.2分，共完成指标31项，应完成47项；到期的应办事项34项，按时完成24项，按时完成率70.6%。"
+        "局内排名前三的是办公室100.0分、社会事务科100.0分、商事登记科100.0分。"
         "存在逾期事项的科室有组织人事科1项、建设项目科3项、综合受理窗口2项、勘察服务科1项、监督考核科1项、"
         "公共资源交易中心1项，共9项，请相关科室抓紧整改。"
     )
@@ -212,7 +213,7 @@ def test_bulletin_empty_month_has_no_ranking_sentence(catalog, cal):
     ov = build_overview(catalog, cal, Month(2026, 11), [], NOW)
     text = ov.bulletin
     assert text.startswith(
-        "2026年11月，全局10个科室中0个已报送信用状况监测材料，未报送的有办公室、"
+        "2026年11月，全局10个科室中0个已报送信用状况监测材料；未报送的有办公室、"
     )
     assert "排名前三" not in text
     assert all(r.rank == 1 for r in ov.rows)
@@ -234,7 +235,9 @@ def test_bulletin_all_done_and_submitted(catalog, cal):
     ov = build_overview(catalog, cal, MONTH, records, NOW)
     assert "各科室均已报送" in ov.bulletin
     assert "各科室均无逾期事项" in ov.bulletin
-    assert "各科室得分均为100.0分，并列第一。" in ov.bulletin and "排名前三" not in ov.bulletin
+    assert (
+        "各科室得分均为100.0分，局内排名并列第一。" in ov.bulletin and "排名前三" not in ov.bulletin
+    )
     assert ov.average_score == 100.0
 
 
