@@ -9,7 +9,16 @@ from typing import Any
 
 import openpyxl
 import pytest
-from app_support import NOW, checklist_pilot, configured, make_app, press, seed_warnings, type_into
+from app_support import (
+    NOW,
+    checklist_pilot,
+    configured,
+    make_app,
+    press,
+    seed_warnings,
+    type_into,
+    wait_until,
+)
 from ledger_helpers import H, lic
 from textual import events
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
@@ -58,18 +67,8 @@ def make_ledger(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-async def until(pilot, condition, what: str = "", limit: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    """等到 condition() 为真（轮询条件，有上限），不是等固定的时长。"""
-    import asyncio
-
-    deadline = asyncio.get_running_loop().time() + limit
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, f"等不到：{what}"
-        await pilot.pause(0.02)
-
-
 async def finish_task(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await until(
+    await wait_until(
         pilot, lambda: isinstance(app.screen, TaskModal) and app.screen.finished, "后台任务做完"
     )
     await pilot.pause()
@@ -323,7 +322,7 @@ async def test_evidence_several_files_and_last_folder(tmp_path: Path, size) -> N
         await press(pilot, "f2")
         assert isinstance(app.screen, FilePickerModal)
         tree = app.screen.query_one("#tree")
-        await until(pilot, lambda: len(tree.root.children) >= 2, "文件夹树列出文件")  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: len(tree.root.children) >= 2, "文件夹树列出文件")  # type: ignore[attr-defined]
         names: list[str] = []
         for _ in range(10):  # 标记两个文件（光标从第一项开始）
             node = tree.cursor_node  # type: ignore[attr-defined]
@@ -385,7 +384,7 @@ async def test_file_picker_finds_by_pinyin(tmp_path: Path, size) -> None:  # typ
         await type_into(pilot, "#path", str(folder) + "/")
         await press(pilot, "f2")
         tree = app.screen.query_one("#tree")
-        await until(pilot, lambda: len(tree.root.children) >= 3, "文件夹树列出文件")  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: len(tree.root.children) >= 3, "文件夹树列出文件")  # type: ignore[attr-defined]
         await press(pilot, *"zdqd")
         assert Path(tree.cursor_node.data.path).name == "制度清单.xlsx"  # type: ignore[attr-defined]
         assert "zdqd" in str(tree.border_subtitle)

@@ -99,5 +99,15 @@ def current_month(ctx: click.Context, param: click.Parameter, value: str | None)
     return str(Month.of(now().date()))
 
 
+month_option = click.option(
+    "--month",
+    "month_text",
+    default=None,
+    callback=current_month,
+    help="统计月份，如 2026-11；默认为本月。",
+)
+"""各命令共用的 --month：不写时取本月。"""
+
+
 def echo_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))

@@ -12,7 +12,14 @@ import click
 
 from ..errors import InputError
 from ..month import Month
-from .common import Env, current_month, data_option, echo_json, friendly_errors, load_env
+from .common import (
+    Env,
+    data_option,
+    echo_json,
+    friendly_errors,
+    load_env,
+    month_option,
+)
 from .outputs import check_output, writing_output
 
 if TYPE_CHECKING:
@@ -70,13 +77,7 @@ def _pad(text: str, width: int) -> str:
 
 
 @click.command(name="overview")
-@click.option(
-    "--month",
-    "month_text",
-    default=None,
-    callback=current_month,
-    help="统计月份，如 2026-11；默认为本月。",
-)
+@month_option
 @click.option(
     "--json", "as_json", is_flag=True, help="以 JSON 输出（矩阵、得分、及时率、排名、趋势、通报）。"
 )
@@ -153,13 +154,7 @@ _section_opt = click.option(
     required=True,
     help="科室（全称、简称或开头几个字，如 商事登记科、商事）。",
 )
-_month_opt = click.option(
-    "--month",
-    "month_text",
-    default=None,
-    callback=current_month,
-    help="统计月份，如 2026-11；默认为本月。",
-)
+_month_opt = month_option
 
 
 def _review_action(
@@ -270,13 +265,7 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
 
 
 @click.command(name="summary")
-@click.option(
-    "--month",
-    "month_text",
-    default=None,
-    callback=current_month,
-    help="统计月份，如 2026-11；默认为本月。",
-)
+@month_option
 @data_option
 @click.option(
     "-o",
@@ -343,13 +332,7 @@ def export_summary_cmd(
 
 
 @click.command(name="package")
-@click.option(
-    "--month",
-    "month_text",
-    default=None,
-    callback=current_month,
-    help="统计月份，如 2026-11；默认为本月。",
-)
+@month_option
 @click.option("--section", "section_text", default=None, help="科室（默认为本机设置的科室）。")
 @data_option
 @click.option(

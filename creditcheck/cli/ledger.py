@@ -12,12 +12,12 @@ from ..filenames import safe_file_name
 from ..ledger import LedgerResult
 from ..month import Month
 from .common import (
-    current_month,
     data_option,
     echo_json,
     fail,
     friendly_errors,
     load_env,
+    month_option,
     resolve_data_dir,
 )
 from .outputs import check_output, writing_output
@@ -173,13 +173,7 @@ def _annotate(src: Path, result: LedgerResult, out: Path, quiet: bool) -> None:
     required=True,
     help="科室（全称、简称或开头几个字，如 商事登记科、商事）。",
 )
-@click.option(
-    "--month",
-    "month_text",
-    default=None,
-    callback=current_month,
-    help="统计月份，如 2026-11；默认为本月。",
-)
+@month_option
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
 @click.option("--sheet", default=None, help="工作表名称（默认取第一个未隐藏的工作表）。")
 @click.option("--force", is_flag=True, help="该月已导入过同种台账时，用这次的替换。")
@@ -283,13 +277,7 @@ def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
 @click.option(
     "--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事）。"
 )
-@click.option(
-    "--month",
-    "month_text",
-    default=None,
-    callback=current_month,
-    help="统计月份，如 2026-11；默认为本月。",
-)
+@month_option
 @click.option(
     "-o",
     "--output",
