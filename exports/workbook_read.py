@@ -35,10 +35,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from creditcheck.ledger import LedgerReadError
-from creditcheck.oserrors import os_reason
 
 from . import xlsx_read
-from .xlsx_read import SAVE_AS_XLSX, inspect_file
+from .xlsx_read import SAVE_AS_XLSX, inspect_file, open_error, pick_sheet, scan_sheet, sheet_rows
 
 __all__ = [
     "FORMATS",
@@ -115,39 +114,6 @@ def open_ledger(
     return xlsx_read.LedgerWorkbook(path, sheet)
 
 
-# ───────────────────────── 共用 ─────────────────────────
-
-
-def pick_sheet(
-    file_name: str, sheets: list[tuple[str, bool]], sheet: str | None, notes: list[str]
-) -> str:
-    """选工作表：指定了就按名字（忽略首尾空格，隐藏的也行），否则第一个未隐藏的。``sheets``：（名称, 可见）。"""
-    if sheet is not None:
-        for name, _visible in sheets:
-            if name == sheet or name.strip() == sheet.strip():
-                return name
-        names = "、".join(f"“{n}”" for n, _v in sheets) or "（无）"
-        raise LedgerReadError(f"“{file_name}”里没有名为“{sheet}”的工作表（现有：{names}）")
-    visible = [n for n, v in sheets if v]
-    if not visible:
-        if sheets:
-            raise LedgerReadError(
-                f"“{file_name}”的工作表都被隐藏了，请取消隐藏，或用 --sheet 指定工作表"
-                f"（现有：{'、'.join(n for n, _v in sheets)}）"
-            )
-        raise LedgerReadError(f"“{file_name}”里没有工作表（可能只有图表页）")
-    if len(visible) < len(sheets):
-        notes.append(f"已跳过隐藏的工作表：{'、'.join(n for n, v in sheets if not v)}")
-    return visible[0]
-
-
-def _empty_run_note(notes: list[str], first_empty: int) -> None:
-    notes.append(
-        f"第{first_empty}行起连续{xlsx_read.EMPTY_RUN_LIMIT}行都是空行，其后的行没有读取"
-        "（若后面还有数据，请删去中间的空行）"
-    )
-
-
 # ───────────────────────── python-calamine ─────────────────────────
 
 _NATIVE_SUFFIXES = {"xlsx": (".xlsx", ".xlsm", ".xlam"), "xls": (".xls", ".xla"), "ods": (".ods",)}
@@ -219,7 +185,7 @@ class CalamineBook:
                     f"“{self.file_name}”设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx 再导入"
                 ) from None
             if isinstance(e, OSError):
-                raise LedgerReadError(f"无法打开“{self.file_name}”：{os_reason(e)}") from None
+                raise open_error(e, self.file_name) from None
             if isinstance(e, Exception):
                 raise xlsx_read._wrap(e, self.file_name) from None
             raise
@@ -247,7 +213,7 @@ class CalamineBook:
             with zipfile.ZipFile(self.path) as zf:
                 member = sheet_member(zf, self.sheet, self.file_name)
                 if member is not None:
-                    return xlsx_read.scan_sheet(zf, member)
+                    return scan_sheet(zf, member)
         ranges = getattr(ws, "merged_cell_ranges", None) or []  # 较旧的 python-calamine 没有
         merges = sorted(
             {
@@ -273,47 +239,8 @@ class CalamineBook:
             raise xlsx_read._wrap(e, self.file_name) from None
         if start is None:
             return
-        pad: list[Any] = [""] * start[1]  # calamine 的行从第1行起，列却从数据区的首列起
-        if merges:
-            self.notes.append(
-                f"工作表含合并单元格 {len(merges)} 处（如 {xlsx_read._ref(*merges[0])}）；数据区的合并格已逐格报为问题"
-            )
-        cover = xlsx_read._cover_map(merges)
-        uncached_rows: dict[int, list[int]] = {}
-        for r, c in uncached:
-            uncached_rows.setdefault(r, []).append(c)
-        anchors: dict[tuple[int, int], Any] = {}
-        anchor_cols: dict[int, list[int]] = {}
-        for r1, c1, _r2, _c2 in merges:
-            anchor_cols.setdefault(r1, []).append(c1)
-        special = set(uncached_rows) | set(cover) | set(anchor_cols)
-        limit = xlsx_read.EMPTY_RUN_LIMIT
-        patch = xlsx_read._patch
-        all_blank = xlsx_read._all_blank
-        empty_run = 0
-        row_no = 0
-        for row in it:
-            row_no += 1
-            if pad:
-                row = pad + row
-            if special and row_no in special:
-                row = patch(
-                    row,
-                    row_no,
-                    uncached_rows.get(row_no),
-                    cover.get(row_no),
-                    anchors,
-                    anchor_cols.get(row_no),
-                )
-            if any(row) or not all_blank(row):
-                empty_run = 0
-                yield row_no, row
-                continue
-            empty_run += 1
-            if empty_run >= limit:
-                if next(it, None) is not None:
-                    _empty_run_note(self.notes, row_no - empty_run + 1)
-                return
+        # calamine 的行从第1行起，列却从数据区的首列起：每行前补上数据区之前的列
+        yield from sheet_rows(it, self.file_name, self.notes, merges, uncached, pad=start[1])
 
 
 # ───────────────────────── CSV ─────────────────────────
@@ -381,12 +308,8 @@ class CsvBook:
                     "已拒绝读取（台账不应这么大；请拆分后再导入）"
                 )
             data = path.read_bytes()
-        except PermissionError:
-            raise LedgerReadError(
-                f"无法打开“{self.file_name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试"
-            ) from None
         except OSError as e:
-            raise LedgerReadError(f"无法打开“{self.file_name}”：{os_reason(e)}") from None
+            raise open_error(e, self.file_name) from None
         self.text, self.encoding = decode_text(data, self.file_name)
         del data
         self.notes.append(f"按 CSV 文本表格读取（{self.encoding} 编码）")
@@ -403,11 +326,13 @@ class CsvBook:
         self.text = ""
 
     def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        yield from sheet_rows(self._records(), self.file_name, self.notes)
+
+    def _records(self) -> Iterator[list[Any]]:
+        """逐条记录给出单元格文字；平台写成 ``="0123"`` 的格取其中的文字。"""
         text = self.text
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         unwrap = '="' in text
-        limit = xlsx_read.EMPTY_RUN_LIMIT
-        empty_run = 0
         row_no = 0
         while True:
             try:
@@ -424,16 +349,4 @@ class CsvBook:
                     m.group(1) if (c[:2] == '="' and (m := _EXCEL_TEXT.match(c))) else c
                     for c in row
                 ]
-            if any(row) and not xlsx_read._all_blank(row):
-                empty_run = 0
-                yield row_no, row
-                continue
-            empty_run += 1
-            if empty_run >= limit:
-                try:
-                    more = next(reader, None)
-                except csv.Error:
-                    more = None
-                if more is not None:
-                    _empty_run_note(self.notes, row_no - empty_run + 1)
-                return
+            yield row

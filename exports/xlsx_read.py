@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,9 @@ __all__ = [
     "MAX_UNCOMPRESSED",
     "EMPTY_RUN_LIMIT",
     "SAVE_AS_XLSX",
+    "pick_sheet",
+    "scan_sheet",
+    "sheet_rows",
 ]
 
 SAVE_AS_XLSX = "请在 WPS 或 Excel 中打开，点“文件 → 另存为”，保存类型选“Excel 工作簿(*.xlsx)”，再导入另存的文件"
@@ -67,12 +70,8 @@ def inspect_file(path: Path, accept: tuple[str, ...] = ("xlsx",)) -> str:
             head = f.read(8192)
     except FileNotFoundError:
         raise LedgerReadError(f"找不到文件：{path}") from None
-    except PermissionError:
-        raise LedgerReadError(
-            f"无法打开“{name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试"
-        ) from None
     except OSError as e:
-        raise LedgerReadError(f"无法打开“{name}”：{os_reason(e)}") from None
+        raise open_error(e, name) from None
     if size == 0:
         raise LedgerReadError(f"“{name}”是空文件（0 字节），不是 Excel 工作簿")
     if head.startswith(_OLE_MAGIC):
@@ -90,6 +89,15 @@ def inspect_file(path: Path, accept: tuple[str, ...] = ("xlsx",)) -> str:
         raise LedgerReadError(
             f"“{name}”已损坏，无法作为 Excel 工作簿打开（请在 Excel 或 WPS 中打开后另存为 .xlsx）"
         ) from None
+
+
+def open_error(e: OSError, name: str) -> LedgerReadError:
+    """打不开台账文件时的一句中文说明（没有权限或被 Excel 占用时说怎么办）。"""
+    if isinstance(e, PermissionError):
+        return LedgerReadError(
+            f"无法打开“{name}”：没有权限，或文件正被其他程序（如 Excel）占用，请关闭后再试"
+        )
+    return LedgerReadError(f"无法打开“{name}”：{os_reason(e)}")
 
 
 def _explain_ole(path: Path, name: str, xls_ok: bool = False) -> None:
@@ -344,25 +352,12 @@ class LedgerWorkbook:
         self.sheet = self.ws.title
 
     def _pick(self, sheet: str | None) -> Any:
-        sheets = list(self.wb.worksheets)
-        if sheet is not None:
-            for ws in sheets:
-                if ws.title == sheet or ws.title.strip() == sheet.strip():
-                    return ws
-            names = "、".join(f"“{ws.title}”" for ws in sheets) or "（无）"
-            raise LedgerReadError(f"“{self.file_name}”里没有名为“{sheet}”的工作表（现有：{names}）")
-        visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        if not visible:
-            if sheets:
-                raise LedgerReadError(
-                    f"“{self.file_name}”的工作表都被隐藏了，请取消隐藏，或用 --sheet 指定工作表"
-                    f"（现有：{'、'.join(ws.title for ws in sheets)}）"
-                )
-            raise LedgerReadError(f"“{self.file_name}”里没有工作表（可能只有图表页）")
-        if len(visible) < len(sheets):
-            hidden = [ws.title for ws in sheets if ws not in visible]
-            self.notes.append(f"已跳过隐藏的工作表：{'、'.join(hidden)}")
-        return visible[0]
+        by_name = {ws.title: ws for ws in self.wb.worksheets}
+        sheets = [
+            (ws.title, getattr(ws, "sheet_state", "visible") == "visible")
+            for ws in self.wb.worksheets
+        ]
+        return by_name[pick_sheet(self.file_name, sheets, sheet, self.notes)]
 
     def __enter__(self) -> LedgerWorkbook:
         return self
@@ -384,7 +379,7 @@ class LedgerWorkbook:
             self._fh = None
 
     def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
-        """逐行给出（Excel 行号, 值的元组）；空行照样给出（由检查跳过），连续空行过多时停止。"""
+        """逐行给出（Excel 行号, 值的元组）；空行不给，连续空行过多时停止（见 ``sheet_rows``）。"""
         ws = self.ws
         try:
             member = getattr(ws, "_worksheet_path", None)
@@ -399,53 +394,99 @@ class LedgerWorkbook:
             raise
         except Exception as e:  # noqa: BLE001
             raise _wrap(e, self.file_name) from None
-        if merges:
-            self.notes.append(
-                f"工作表含合并单元格 {len(merges)} 处（如 {_ref(*merges[0])}）；数据区的合并格已逐格报为问题"
+        yield from sheet_rows(it, self.file_name, self.notes, merges, uncached)
+
+
+# ───────────────────────── 两种读法共用：选表、逐行整理单元格 ─────────────────────────
+
+
+def pick_sheet(
+    file_name: str, sheets: list[tuple[str, bool]], sheet: str | None, notes: list[str]
+) -> str:
+    """选工作表：指定了就按名字（忽略首尾空格，隐藏的也行），否则第一个未隐藏的。``sheets``：（名称, 可见）。"""
+    if sheet is not None:
+        for name, _visible in sheets:
+            if name == sheet or name.strip() == sheet.strip():
+                return name
+        names = "、".join(f"“{n}”" for n, _v in sheets) or "（无）"
+        raise LedgerReadError(f"“{file_name}”里没有名为“{sheet}”的工作表（现有：{names}）")
+    visible = [n for n, v in sheets if v]
+    if not visible:
+        if sheets:
+            raise LedgerReadError(
+                f"“{file_name}”的工作表都被隐藏了，请取消隐藏，或用 --sheet 指定工作表"
+                f"（现有：{'、'.join(n for n, _v in sheets)}）"
             )
-        cover = _cover_map(merges)
-        uncached_rows: dict[int, list[int]] = {}
-        for r, c in uncached:
-            uncached_rows.setdefault(r, []).append(c)
-        anchors: dict[tuple[int, int], Any] = {}
-        anchor_cols: dict[int, list[int]] = {}
-        for r1, c1, _r2, _c2 in merges:
-            anchor_cols.setdefault(r1, []).append(c1)
-        row_no = 0
-        empty_run = 0
-        while True:
+        raise LedgerReadError(f"“{file_name}”里没有工作表（可能只有图表页）")
+    if len(visible) < len(sheets):
+        notes.append(f"已跳过隐藏的工作表：{'、'.join(n for n, v in sheets if not v)}")
+    return visible[0]
+
+
+def sheet_rows(
+    rows: Iterator[Sequence[Any]],
+    file_name: str,
+    notes: list[str],
+    merges: Sequence[tuple[int, int, int, int]] = (),
+    uncached: Iterable[tuple[int, int]] = (),
+    pad: int = 0,
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """逐行给出（行号, 单元格值），三种读法（openpyxl、calamine、CSV）共用这一份整理：
+
+    行号从 1 起（``rows`` 从工作表第1行给起）；每行前补 ``pad`` 个空格（calamine 的行从数据区的首列起）；
+    没有缓存结果的公式格标为 ``UNCACHED_FORMULA``，被合并覆盖的格标为 ``Merged``；空行（全是空格或
+    空白文字）不给；连续 ``EMPTY_RUN_LIMIT`` 行空行后停止并在 ``notes`` 里说明；读取中途出错变成中文说明。"""
+    if merges:
+        notes.append(
+            f"工作表含合并单元格 {len(merges)} 处（如 {_ref(*merges[0])}）；数据区的合并格已逐格报为问题"
+        )
+    cover = _cover_map(list(merges))
+    uncached_rows: dict[int, list[int]] = {}
+    for r, c in uncached:
+        uncached_rows.setdefault(r, []).append(c)
+    anchors: dict[tuple[int, int], Any] = {}
+    anchor_cols: dict[int, list[int]] = {}
+    for r1, c1, _r2, _c2 in merges:
+        anchor_cols.setdefault(r1, []).append(c1)
+    special = set(uncached_rows) | set(cover) | set(anchor_cols)
+    blank_pad: list[Any] = [""] * pad
+    row_no = 0
+    empty_run = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # noqa: BLE001 - 文件中途损坏
+            raise _wrap(e, file_name, f"第{row_no + 1}行附近") from None
+        row_no += 1
+        if blank_pad:
+            row = blank_pad + list(row)
+        if special and row_no in special:
+            row = _patch(
+                row,
+                row_no,
+                uncached_rows.get(row_no),
+                cover.get(row_no),
+                anchors,
+                anchor_cols.get(row_no),
+            )
+        if not _all_blank(row):
+            empty_run = 0
+            yield row_no, row
+            continue
+        empty_run += 1
+        if empty_run >= EMPTY_RUN_LIMIT:
             try:
-                row = next(it)
-            except StopIteration:
-                return
-            except Exception as e:  # noqa: BLE001 - 文件中途损坏
-                raise _wrap(e, self.file_name, f"第{row_no + 1}行附近") from None
-            row_no += 1
-            if row_no in uncached_rows or row_no in cover or row_no in anchor_cols:
-                row = _patch(
-                    row,
-                    row_no,
-                    uncached_rows.get(row_no),
-                    cover.get(row_no),
-                    anchors,
-                    anchor_cols.get(row_no),
+                more = next(rows, None)
+            except Exception:  # noqa: BLE001
+                more = None
+            if more is not None:
+                notes.append(
+                    f"第{row_no - empty_run + 1}行起连续{EMPTY_RUN_LIMIT}行都是空行，其后的行没有读取"
+                    "（若后面还有数据，请删去中间的空行）"
                 )
-            if any(row) or not _all_blank(row):
-                empty_run = 0
-                yield row_no, row
-                continue
-            empty_run += 1
-            if empty_run >= EMPTY_RUN_LIMIT:
-                try:
-                    more = next(it, None)
-                except Exception:  # noqa: BLE001
-                    more = None
-                if more is not None:
-                    self.notes.append(
-                        f"第{row_no - empty_run + 1}行起连续{EMPTY_RUN_LIMIT}行都是空行，其后的行没有读取"
-                        "（若后面还有数据，请删去中间的空行）"
-                    )
-                return
+            return
 
 
 def _all_blank(row: Sequence[Any]) -> bool:

@@ -622,3 +622,31 @@ def test_hostile_csv_text_never_crashes(
 
 def test_module_lists_every_format() -> None:
     assert workbook_read.FORMATS == ("xlsx", "xls", "ods", "csv")
+
+
+@pytest.mark.parametrize(
+    ("writer", "engine"),
+    [(write_xlsx, "calamine"), (write_xlsx, "openpyxl"), (write_ods, "calamine"), (write_csv, "")],
+    ids=["xlsx-calamine", "xlsx-openpyxl", "ods-calamine", "csv"],
+)
+def test_blank_rows_and_the_empty_run_stop_are_the_same_for_every_reader(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writer: Callable[[Path, list[list[Any]]], Path],
+    engine: str,
+) -> None:
+    """三种读法共用一份逐行整理：只有空白文字的行不给，连续 1000 行空行后停止并说明。"""
+    if engine:
+        monkeypatch.setenv(READER_ENV, engine)
+    blank = [None] * len(H)
+    spaces = ["  "] + [None] * (len(H) - 1)
+    rows = [lic(), spaces, blank] + [blank] * 1000 + [lic(行政许可决定文书号="后面的行")]
+    suffix = {write_xlsx: ".xlsx", write_ods: ".ods", write_csv: ".csv"}[writer]
+    path = writer(tmp_path / f"台账{suffix}", rows)
+    with open_ledger(path) as book:
+        seen = [row_no for row_no, _cells in book.rows()]
+        notes = [n for n in book.notes if not n.startswith("按 CSV")]
+    assert seen == [1, 2]
+    assert notes == [
+        "第3行起连续1000行都是空行，其后的行没有读取（若后面还有数据，请删去中间的空行）"
+    ]
