@@ -8,7 +8,7 @@
 - 配额（每月、每年至少若干次）：期内记录的该类事件达到数量即办结，办结时间为第 N 件的时间；按月配额
   按目录的 ``by``（信用动态为每月26日前）到期，按年配额到年底，从10月起数量不足时给出节奏提醒；
 - 本软件自己的提醒（目录里 ``reminder = true``，如第9项的“确认零存量、零增量”）：专人确认即办结，
-  不计入及时率，也不作为指标完成的条件。
+  不计入及时率，也不作为指标完成的条件；过了提醒日也永远不算逾期（状态仍是未到期，说法为“待确认”）。
 
 首页的期限面板、Word 报送材料、汇总与 ``overview --json`` 都用这里的结果。不读系统时钟。
 """
@@ -48,6 +48,9 @@ class ObligationState(str, enum.Enum):
     def met(self) -> bool:
         return self in (ObligationState.ON_TIME, ObligationState.LATE)
 
+
+REMINDER_LABEL = "待确认（本软件提醒，非方案期限）"
+"""本软件自己的提醒到了提醒日、尚未确认时的状态说法（永远不是“已逾期”）。"""
 
 PACE_FROM_MONTH = 10
 """按年配额从第几个月起在数量不足时提醒节奏（“距年底还有 N 个月”）。"""
@@ -100,7 +103,14 @@ class Obligation:
         """“不适用（理由）”或状态名。"""
         if self.state is ObligationState.NOT_APPLICABLE:
             return f"不适用（{self.reason}）" if self.reason else "不适用"
+        if self.reminder and not self.done and self.level is not Level.OK:
+            return REMINDER_LABEL
         return self.state.value
+
+    @property
+    def reminding(self) -> bool:
+        """本软件自己的提醒，提醒日已到（或临近）而专人尚未确认：首页列在“提醒”下，不列为逾期。"""
+        return self.reminder and not self.done and self.level not in (None, Level.OK)
 
     @property
     def due_label(self) -> str:
@@ -431,6 +441,9 @@ def _make(
             reminder=reminder,
         )
     level, fb = warning_level(eff, now, cal, horizon)
+    if reminder and level is Level.OVERDUE:
+        # 本软件自己的提醒不是方案的期限：过了提醒日仍是“该确认了”，永远不算逾期
+        level = Level.DUE_TODAY
     state = ObligationState.OVERDUE if level is Level.OVERDUE else ObligationState.NOT_DUE
     return Obligation(
         sm.section_id,

@@ -100,18 +100,24 @@ def _rule_label(rule: str) -> str:
 def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
     ind = catalog.indicator(o.indicator_id)
     due = o.effective_due
-    summary = f"信用自查：第{ind.id}项 {ind.short}，{o.what}"
+    # 本软件自己的提醒（目录 reminder）不是实施方案的期限：写成“提醒”，不写“截止”“到期”
+    kind = "提醒" if o.reminder else "截止"
+    summary = f"信用自查{'提醒' if o.reminder else ''}：第{ind.id}项 {ind.short}，{o.what}"
     desc_lines = [
         f"指标：{ind.id}. {ind.title}",
         f"事项：{o.what}",
-        f"期限规则：{_rule_label(o.rule)}",
+        f"期限规则：{_rule_label(o.rule)}"
+        if not o.reminder
+        else f"本软件的提醒（{_rule_label(o.rule)}），不是实施方案规定的期限，专人确认即可",
     ]
     if isinstance(due, datetime):
         desc_lines.append(
-            f"截止：{due.year}年{due.month}月{due.day}日 {due.hour:02d}:{due.minute:02d}"
+            f"{kind}：{due.year}年{due.month}月{due.day}日 {due.hour:02d}:{due.minute:02d}"
         )
     else:
-        desc_lines.append(f"截止：{due.year}年{due.month}月{due.day}日（当天下班前）")
+        desc_lines.append(
+            f"{kind}：{due.year}年{due.month}月{due.day}日" + ("" if o.reminder else "（当天下班前）")
+        )
     if o.effective_due != o.due:
         d = o.due
         desc_lines.append(f"原定 {d.month}月{d.day}日不是工作日，提前到此前最后一个工作日")
@@ -144,7 +150,7 @@ def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
         "CATEGORIES:信用自查",
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
-        f"DESCRIPTION:{escape_text('明天到期：' + summary)}",
+        f"DESCRIPTION:{escape_text(('明天请确认：' if o.reminder else '明天到期：') + summary)}",
         f"TRIGGER:{trigger}",
         "END:VALARM",
         "END:VEVENT",

@@ -24,6 +24,9 @@ from .context import AppContext
 from .messages import MonthLoading, MonthSaved
 from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
 
+REMINDER_HEAD = "提醒（本软件的提醒，不是方案规定的期限，确认即可）"
+"""期限面板里本软件自己的提醒一组的标题（提醒永远不算逾期）。"""
+
 MONTH_GROUP = Binding.Group("上月/下月", compact=True)
 
 REVIEW_VAR = {
@@ -258,9 +261,12 @@ class HomeScreen(Screen[None]):
         ol = self.query_one("#deadlines", OptionList)
         ol.clear_options()
         pending = open_obligations(obligations)
+        # 本软件自己的提醒（如第9项每月确认零存量、零增量）不是方案的期限：单列“提醒”，从不列在已逾期下
+        reminders = [o for o in pending if o.reminding]
         groups: dict[Level, list[Obligation]] = {}
         for o in pending:
-            groups.setdefault(o.level or Level.OK, []).append(o)
+            if not o.reminding:
+                groups.setdefault(o.level or Level.OK, []).append(o)
         options: list[Option | None] = []
         for level in (Level.OVERDUE, Level.DUE_TODAY, Level.DUE_SOON):
             items = groups.get(level, [])
@@ -273,6 +279,14 @@ class HomeScreen(Screen[None]):
                 options.append(
                     Option(self._line(o, level), id=f"{o.indicator_id}:{n}:{level.name}")
                 )
+        if reminders:
+            if options:
+                options.append(None)
+            options.append(
+                Option(f"[b $primary]{REMINDER_HEAD}[/]（{len(reminders)}项）", disabled=True)
+            )
+            for n, o in enumerate(reminders):
+                options.append(Option(self._line(o, None), id=f"{o.indicator_id}:{n}:REMINDER"))
         later = groups.get(Level.OK, [])
         if not options:
             done_all = not pending
@@ -290,7 +304,7 @@ class HomeScreen(Screen[None]):
         if first is not None:
             ol.highlighted = first
 
-    def _line(self, o: Obligation, level: Level) -> str:
+    def _line(self, o: Obligation, level: Level | None) -> str:
         """一行：截止时间（按等级着色）、指标、事项；按窗口宽度截断，中文按 2 格算。"""
         ind = self.ctx.catalog.indicator(o.indicator_id)
         month = ""
@@ -301,7 +315,8 @@ class HomeScreen(Screen[None]):
         head_w = 30 if width >= 100 else 24
         head = pad(f"{o.indicator_id:>2}. {ind.short}", head_w)
         what = pad(o.what + month, width - 18 - head_w - 3)
-        return f" [${_var(level)}]{escape(due)}[/]{escape(head)} {escape(what)}"
+        colour = _var(level) if level is not None else "primary"
+        return f" [${colour}]{escape(due)}[/]{escape(head)} {escape(what)}"
 
     def on_resize(self) -> None:
         # 期限列表按宽度截断，窗口变宽变窄时重排（首次显示由 on_screen_resume 负责）

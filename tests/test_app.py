@@ -332,12 +332,21 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
 
         prompts = [Content.from_markup(str(o.prompt)).plain for o in ol.options]
         joined = "\n".join(prompts)
-        # 已逾期：26日的按月报送 2、3（标了完成却没有材料）、6、第9项的提醒，和“每月26日前1篇”（稿件未上报）
+        # 已逾期：26日的按月报送 2、3（标了完成却没有材料）、6，和“每月26日前1篇”（稿件未上报）
         assert (
-            "已逾期（5项）" in joined
+            "已逾期（4项）" in joined
             and "今日到期（1项）" in joined
             and "即将到期（1项）" in joined
         )
+        # 第9项每月确认零存量、零增量是本软件的提醒：单列在“提醒”下，永远不在已逾期下
+        assert prompts[-2] == "提醒（本软件的提醒，不是方案规定的期限，确认即可）（1项）"
+        assert prompts[-1].split()[1:4] == ["9.", "严防严重失信事件", "确认本月失信案件「零存量、零增量」"]
+        assert prompts[0] == "已逾期（4项）" and [p.split()[1] for p in prompts[1:5]] == [
+            "2.",
+            "3.",
+            "4.",
+            "6.",
+        ]
         assert "11月30日（周一）" in joined  # 来函：1个工作日，周五收到 → 周一
         assert "第8项缺少市场主体数量" in str(app.screen.query_one("#notices", Static).render())
         await press(

@@ -87,6 +87,13 @@ def test_all_day_and_timed_events_with_reminders(catalog, cal) -> None:  # type:
     # 期限规则写中文（issue 14：不再是 working-days:1）
     assert "期限规则：1个工作日内" in objection and "期限规则：48小时内" in article
     assert "working-days" not in text and "hours:" not in text and "monthly:" not in text
+    # 第9项每月确认零存量、零增量是本软件的提醒：日历里写“提醒”，不写截止、到期
+    [remind] = [e for e in events if "零存量" in e]
+    assert "SUMMARY:信用自查提醒：第9项" in remind
+    assert "本软件的提醒（每月26日前），不是实施方案规定的期限，专人确认即可" in remind
+    assert "提醒：2026年11月26日" in remind and "截止" not in remind and "到期" not in remind
+    assert "明天请确认：信用自查提醒：第9项" in remind
+    assert all("截止：" in e for e in events if e is not remind)
 
 
 def test_uid_stable_and_done_items_skipped(catalog, cal) -> None:  # type: ignore[no-untyped-def]

@@ -43,7 +43,12 @@ def test_monthly_obligations_and_levels(catalog: Catalog, cal: WorkCalendar) -> 
     assert {o.indicator_id for o in monthly} == {2, 3, 6, 8, 9}
     assert all(o.level is Level.DUE_SOON for o in monthly)
     late = obligations_for(catalog, cal, sm, NOW)
-    assert all(o.level is Level.OVERDUE for o in late if o.rule == "monthly:26")
+    late_monthly = [o for o in late if o.rule == "monthly:26"]
+    assert all(o.level is Level.OVERDUE for o in late_monthly if not o.reminder)
+    # 第9项的每月确认是本软件的提醒：过了提醒日也不算逾期
+    assert [(o.indicator_id, o.level, o.overdue) for o in late_monthly if o.reminder] == [
+        (9, Level.DUE_TODAY, False)
+    ]
 
 
 def test_event_obligation_and_completion(catalog: Catalog, cal: WorkCalendar) -> None:

@@ -30,6 +30,7 @@ from creditcheck.freeze import (
 from creditcheck.models import Evidence, SectionMonth, Status
 from creditcheck.month import Month
 from creditcheck.obligations import ObligationState, obligations_for
+from creditcheck.rules import Level
 from creditcheck.scoring import score
 from creditcheck.workcal import WorkCalendar
 from storage.store import Store
@@ -670,9 +671,22 @@ def test_indicator_9_monthly_item_is_the_apps_own_reminder(
     # 提醒不算逾期，也不计入及时率
     sm = SectionMonth("window", NOV, catalog.version)
     [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 9]
-    assert o.reminder and o.state is ObligationState.OVERDUE
+    # 过了提醒日（26日）仍未确认：永远不算逾期，说法是“待确认”（此前这里是“未完成（已逾期）”）
+    assert o.reminder and o.state is ObligationState.NOT_DUE and not o.overdue
+    assert o.level is Level.DUE_TODAY and o.reminding
+    assert o.state_label == "待确认（本软件提醒，非方案期限）"
     ms = assess(catalog, cal, sm, NOW)
     assert ms.indicator(9).state is CellState.NOT_STARTED and o not in ms.overdue
+    assert ms.indicator(9).open == () and ms.indicator(9).overdue == ()
+    # 确认之后按时办结与否都不进及时率
+    checklist.set_status(sm, catalog, 9, Status.DONE, NOW)
+    [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 9]
+    assert o.done and not o.reminding
+    done = assess(catalog, cal, sm, NOW)
+    assert done.indicator(9).state is CellState.DONE and (done.on_time, done.due) == (
+        ms.on_time,
+        ms.due,
+    )
 
 
 def test_indicator_2_requirement_is_complete_as_in_the_plan(catalog: Catalog) -> None:
