@@ -19,6 +19,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from typing import Any
 
 from .catalog import EVENT_KINDS, Catalog, Indicator, RuleSpec
 from .models import Event, IndicatorEntry, SectionMonth, Status
@@ -400,67 +401,48 @@ def _make(
     na_reason: str | None = None,
     reminder: bool = False,
 ) -> Obligation:
+    def made(**kw: Any) -> Obligation:
+        return Obligation(
+            section_id=sm.section_id,
+            indicator_id=ind.id,
+            what=what,
+            rule=rule,
+            due=due,
+            effective_due=eff,
+            event_id=event_id,
+            month=sm.month,
+            kind=kind,
+            reminder=reminder,
+            **kw,
+        )
+
     if done_at is not None:
         on_time = is_on_time(done_at, eff)
         state = ObligationState.ON_TIME if on_time else ObligationState.LATE
-        return Obligation(
-            sm.section_id,
-            ind.id,
-            what,
-            rule,
-            due,
-            eff,
-            done_at,
-            None,
-            on_time,
-            fallback,
-            event_id,
-            sm.month,
-            kind,
-            state,
+        return made(
+            done_at=done_at,
+            level=None,
+            on_time=on_time,
+            fallback=fallback,
+            state=state,
             met_by=met_by,
-            reminder=reminder,
         )
     if na_reason is not None:
-        return Obligation(
-            sm.section_id,
-            ind.id,
-            what,
-            rule,
-            due,
-            eff,
-            None,
-            None,
-            None,
-            fallback,
-            event_id,
-            sm.month,
-            kind,
-            ObligationState.NOT_APPLICABLE,
+        return made(
+            done_at=None,
+            level=None,
+            on_time=None,
+            fallback=fallback,
+            state=ObligationState.NOT_APPLICABLE,
             reason=na_reason,
-            reminder=reminder,
         )
     level, fb = warning_level(eff, now, cal, horizon)
     if reminder and level is Level.OVERDUE:
         # 本软件自己的提醒不是方案的期限：过了提醒日仍是“该确认了”，永远不算逾期
         level = Level.DUE_TODAY
     state = ObligationState.OVERDUE if level is Level.OVERDUE else ObligationState.NOT_DUE
-    return Obligation(
-        sm.section_id,
-        ind.id,
-        what,
-        rule,
-        due,
-        eff,
-        None,
-        level,
-        None,
-        fallback or fb,
-        event_id,
-        sm.month,
-        kind,
-        state,
-        reminder=reminder,
+    return made(
+        done_at=None, level=level, on_time=None, fallback=fallback or fb, state=state
     )
 
 

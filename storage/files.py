@@ -99,6 +99,15 @@ class DataFiles:
                 f"数据文件 {path} 由更新版本的程序写入，本程序不会覆盖它；请升级本程序后再修改"
             )
 
+    def _backup_before_migrating(self, section_id: str) -> None:
+        """把格式升级写回之前，先备份该科室的文件夹（在科室的锁内调用）。"""
+        self.backups().backup(
+            {section_id: self.layout.section_dir(section_id)},
+            "migrate",
+            self.identity.who(),
+            now=self.clock(),
+        )
+
     def _write_migrated(
         self, path: Path, data: dict[str, Any], kind: str, section_id: str, old: int
     ) -> None:
@@ -106,12 +115,7 @@ class DataFiles:
             return  # 第1版的年度记录文件由 legacy_months 拆分
         try:
             with self.session.writing(section_id):
-                self.backups().backup(
-                    {section_id: self.layout.section_dir(section_id)},
-                    "migrate",
-                    self.identity.who(),
-                    now=self.clock(),
-                )
+                self._backup_before_migrating(section_id)
                 write_json_atomic(path, data)
         except StorageError:
             return  # 升级只是顺手写回；写不了时照样按内存中升级后的内容使用
@@ -172,12 +176,7 @@ class DataFiles:
             return docs
         try:
             with self.session.writing(section_id):
-                self.backups().backup(
-                    {section_id: self.layout.section_dir(section_id)},
-                    "migrate",
-                    self.identity.who(),
-                    now=self.clock(),
-                )
+                self._backup_before_migrating(section_id)
                 for m, fdata in files.items():
                     target = self.layout.month_path(section_id, Month.parse(m))
                     if not target.exists():

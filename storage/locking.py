@@ -267,19 +267,7 @@ class SectionLock:
             self._lock = lk
             if again is not None and not again.released and again.token:
                 self.previous = again
-            now = self.clock().isoformat(timespec="seconds")
-            self._mine = Holder(
-                host_name(),
-                os_user(),
-                self.actor,
-                os.getpid(),
-                now,
-                now,
-                self.token,
-                name,
-                machine=machine_id(),
-            )
-            self._write_holder(self._mine)
+            self._hold(name)
             return True
         self.other = self.read_holder()
         return False
@@ -307,6 +295,10 @@ class SectionLock:
         self._lock = lk
         self.previous = current
         self.other = None
+        self._hold(name)
+
+    def _hold(self, name: str) -> None:
+        """取得锁文件 ``name`` 之后：写下本窗口的占用记录（机器、用户、专人、进程、时间、令牌）。"""
         now = self.clock().isoformat(timespec="seconds")
         self._mine = Holder(
             host_name(),

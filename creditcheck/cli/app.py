@@ -11,7 +11,7 @@ import click
 
 from ..errors import InputError
 from ..month import Month
-from .common import data_option, friendly_errors, load_env
+from .common import data_option, force_option, friendly_errors, load_env, output_option
 from .launch import BENCH_EXIT_ENV, open_store, run_app
 from .outputs import check_output, writing_output
 
@@ -26,15 +26,8 @@ __all__ = ["BENCH_EXIT_ENV", "open_store", "run_app", "calendar_ics", "register"
     help="科室（全称、简称或开头几个字，如 商事）；默认为本机设置的科室。",
 )
 @click.option("--month", "month_text", default=None, help="统计月份，如 2026-11；默认为本月。")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="输出文件（.ics）。",
-)
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@output_option("输出文件（.ics）。", required=True)
+@force_option
 @data_option
 @friendly_errors
 def calendar_ics(

@@ -32,6 +32,9 @@ __all__ = [
     "data_option",
     "echo_json",
     "current_month",
+    "force_option",
+    "month_option",
+    "output_option",
 ]
 
 i18n.install()  # click 自带的英文提示换成中文；各子命令模块都经由本模块导入 click 的用法
@@ -107,6 +110,24 @@ month_option = click.option(
     help="统计月份，如 2026-11；默认为本月。",
 )
 """各命令共用的 --month：不写时取本月。"""
+
+
+def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    """各导出命令共用的 ``-o/--output``（一个文件，不是文件夹），参数名为 ``out``。"""
+    return click.option(
+        "-o",
+        "--output",
+        "out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
+        default=None,
+        metavar="文件",
+        help=help,
+    )
+
+
+force_option = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+"""各导出命令共用的 --force：输出文件已存在时覆盖。"""
 
 
 def echo_json(obj: Any) -> None:

@@ -16,9 +16,11 @@ from .common import (
     Env,
     data_option,
     echo_json,
+    force_option,
     friendly_errors,
     load_env,
     month_option,
+    output_option,
 )
 from .outputs import check_output, writing_output
 
@@ -267,14 +269,7 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
 @click.command(name="summary")
 @month_option
 @data_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。",
-)
+@output_option("输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。")
 @click.option("--xlsx", is_flag=True, help="导出为 Excel 工作簿（同样的表格），而不是 Word。")
 @click.option(
     "--to",
@@ -284,7 +279,7 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
     show_default=True,
     help="区信用办：以局的名义报区信用办的报告；各科室：体系科发各科室的通报。",
 )
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+@force_option
 @friendly_errors
 def export_summary_cmd(
     month_text: str, data: Path | None, out: Path | None, xlsx: bool, to: str, force: bool
@@ -335,18 +330,11 @@ def export_summary_cmd(
 @month_option
 @click.option("--section", "section_text", default=None, help="科室（默认为本机设置的科室）。")
 @data_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="输出文件；默认为当前文件夹下的 creditcheck-<科室编号>-<年-月>.ccpkg。",
-)
+@output_option("输出文件；默认为当前文件夹下的 creditcheck-<科室编号>-<年-月>.ccpkg。")
 @click.option(
     "--with-evidence", is_flag=True, help="把佐证材料原件一并放入数据包（文件可能较大）。"
 )
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@force_option
 @friendly_errors
 def export_package_cmd(
     month_text: str,

@@ -15,9 +15,11 @@ from .common import (
     data_option,
     echo_json,
     fail,
+    force_option,
     friendly_errors,
     load_env,
     month_option,
+    output_option,
     resolve_data_dir,
 )
 from .outputs import check_output, writing_output
@@ -243,15 +245,8 @@ def import_cmd(
 
 @ledger_group.command(name="template")
 @click.option("--kind", type=KIND_CHOICE, default="licence", show_default=True, help=KIND_HELP)
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="输出文件（.xlsx）。",
-)
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@output_option("输出文件（.xlsx）。", required=True)
+@force_option
 @data_option
 @friendly_errors
 def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
@@ -278,15 +273,8 @@ def template_cmd(kind: str, out: Path, force: bool, data: Path | None) -> None:
     "--section", "section_text", required=True, help="科室（全称、简称或开头几个字，如 商事）。"
 )
 @month_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="输出文件（.xlsx），默认在当前文件夹。",
-)
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@output_option("输出文件（.xlsx），默认在当前文件夹。")
+@force_option
 @data_option
 @friendly_errors
 def export_ledgers(
