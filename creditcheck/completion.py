@@ -100,6 +100,15 @@ class IndicatorStanding:
         return self.state.value
 
     @property
+    def ready_to_confirm(self) -> bool:
+        """本月该办结的都已办结（至少一项已办），只差专人确认（按 D 标记完成）就算完成。"""
+        return (
+            self.state is CellState.IN_PROGRESS
+            and not self.open
+            and any(o.met and not o.reminder for o in self.obligations)
+        )
+
+    @property
     def counts(self) -> bool:
         """计入得分分母（负责且不是不适用）。"""
         return self.state not in (CellState.NOT_APPLICABLE, CellState.NOT_ASSIGNED)

@@ -148,7 +148,8 @@ class HomeScreen(Screen[None]):
             f"报送状态：[${var}]{sm.review.value}[/]{extra}"
         )
 
-        sc = session.standing().score
+        standing = session.standing()
+        sc = standing.score
         na = f"，不适用 {sc.not_applicable} 项" if sc.not_applicable else ""
         prog = f"，进行中 {sc.in_progress} 项" if sc.in_progress else ""
         if sc.confirmed_open or sc.overdue:  # 已确认但未办结、逾期的不算完成，说出来
@@ -165,7 +166,7 @@ class HomeScreen(Screen[None]):
             if roomy
             else f"已完成 {sc.done}/{sc.total} 项  得分 {sc.weighted:.1f}"
         )
-        step = self._next_step(sm, sc)
+        step = self._next_step(sm, standing)
         box = self.query_one("#next-step", Static)
         box.update(f"[b $primary]下一步：[/]{step}" if step else "")
         box.display = bool(step)
@@ -217,10 +218,11 @@ class HomeScreen(Screen[None]):
         indent = " " * cell_len(head) if self.app.size.width >= 60 else ""
         return head + ("\n" + indent).join(items)
 
-    def _next_step(self, sm, sc) -> str:  # type: ignore[no-untyped-def]
+    def _next_step(self, sm, standing) -> str:  # type: ignore[no-untyped-def]
         """首页告诉专人接下来做什么：还没开始时从哪里开始，做完了怎样导出、提交。
 
         只读、已锁定、已提交、退回修改时不写（横幅、报送状态和退回意见已经说明）。"""
+        sc = standing.score
         if (
             self.ctx.read_only
             or sm.locked
@@ -237,6 +239,16 @@ class HomeScreen(Screen[None]):
                 "；上月的制度文件清单等可按 P 沿用。" if copy else "。"
             )
         left = sc.total - sc.done
+        ready = [
+            str(st.indicator.id)
+            for st in standing.indicators.values()
+            if st.ready_to_confirm
+        ]
+        if ready:  # 材料已齐却没确认的指标不在期限提醒里，说出来，免得专人以为还缺什么
+            return (
+                f"第{'、'.join(ready)}项本月该办的都已办结，只差确认：按 C 逐项自查，到这几项时按 D 标记完成。"
+                f"还有 {left} 项未完成。"
+            )
         return f"按 C 继续逐项自查，还有 {left} 项未完成；全部完成后按 E 导出 Word、按 U 提交。"
 
     def _earlier_open(self, session, now: datetime) -> list[Obligation]:  # type: ignore[no-untyped-def]

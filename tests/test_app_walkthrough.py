@@ -71,6 +71,31 @@ async def test_home_says_what_to_do_next(tmp_path: Path) -> None:
         assert saved.review is ReviewState.DRAFT  # 撤回已存盘
 
 
+async def test_next_step_names_items_that_only_wait_for_confirmation(tmp_path: Path) -> None:
+    """材料已齐、只差确认的指标不在期限提醒里：首页的“下一步”点出是哪几项、按什么键。"""
+    data = tmp_path / "data"
+    cat = load_builtin()
+    sm = SectionMonth("commerce", NOV, cat.version)
+    at = datetime(2026, 11, 20, 9, 0)
+    for key, n in (("credit_checks", 120), ("joint_sanctions", 3), ("market_entities", 500)):
+        checklist.set_count(sm, cat, 8, key, n, at)  # 第8项：数字已填，按月报送已按时办结
+    checklist.set_status(sm, cat, 4, Status.IN_PROGRESS, at)  # 第4项：开了头，稿件还没报
+    with Store(data) as store:
+        store.save_month(sm)
+    app = make_app(tmp_path, settings=configured())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        standing = app.current.standing()
+        assert [i for i, st in standing.indicators.items() if st.ready_to_confirm] == [8]
+        step = text_of(app, "#next-step")
+        assert "第8项本月该办的都已办结，只差确认" in step and "按 D 标记完成" in step
+        assert f"还有 {standing.score.total} 项未完成" in step
+        checklist.set_status(app.session.sm, cat, 8, Status.DONE, NOW)
+        app.screen.refresh_view()
+        await pilot.pause()
+        assert "只差确认" not in text_of(app, "#next-step")
+
+
 async def test_next_step_mentions_copy_when_last_month_has_records(tmp_path: Path) -> None:
     data = tmp_path / "data"
     cat = load_builtin()
