@@ -87,42 +87,39 @@ def test_submit_withdraw_submit_in_one_minute_keeps_the_second_submit(catalog, d
     assert _state(data_dir) is ReviewState.DRAFT
 
 
-def test_repeated_decisions_in_one_minute_are_all_kept(catalog, data_dir, tmp_path):
+def _as(section: str, person: str) -> None:
+    """这台电脑改设成某科室某人（命令行按设置认出是谁在操作）。"""
     from creditcheck.locations import settings_path
     from creditcheck.settings import Settings
     from storage.settings_file import save_settings
 
+    save_settings(Settings(section_id=section, person=person), settings_path())
+
+
+def _return_commerce(data_dir: Path) -> None:
+    r = _run(
+        "review",
+        "return",
+        "--section",
+        "commerce",
+        "--month",
+        "2026-11",
+        "--comment",
+        "补材料",
+        "--data",
+        str(data_dir),
+    )
+    assert r.exit_code == 0, r.output
+
+
+def test_repeated_decisions_in_one_minute_are_all_kept(catalog, data_dir, tmp_path):
     save_records(catalog, data_dir)  # 商事登记科：已提交
-    save_settings(Settings(section_id="system", person="李玲"), settings_path())
-    r = _run(
-        "review",
-        "return",
-        "--section",
-        "commerce",
-        "--month",
-        "2026-11",
-        "--comment",
-        "补材料",
-        "--data",
-        str(data_dir),
-    )
-    assert r.exit_code == 0, r.output
-    save_settings(Settings(section_id="commerce", person="刘琛"), settings_path())
+    _as("system", "李玲")
+    _return_commerce(data_dir)
+    _as("commerce", "刘琛")
     _review(data_dir, "submit", "commerce")
-    save_settings(Settings(section_id="system", person="李玲"), settings_path())
-    r = _run(
-        "review",
-        "return",
-        "--section",
-        "commerce",
-        "--month",
-        "2026-11",
-        "--comment",
-        "补材料",
-        "--data",
-        str(data_dir),
-    )
-    assert r.exit_code == 0, r.output
+    _as("system", "李玲")
+    _return_commerce(data_dir)
     sm = Store(data_dir, read_only=True).load_month("commerce", MONTH)
     assert [h.action for h in sm.history][-3:] == ["return", "submit", "return"]
     assert sm.review is ReviewState.RETURNED
