@@ -322,13 +322,21 @@ class HomeScreen(Screen[None]):
         month = ""
         if o.month is not None and o.month != self.app.current.month:
             month = f"（{o.month.month}月）"
-        width = max(60, self.app.size.width - 6)
+        room = self._room()
         due = pad(short_due(o.effective_due), 18)
-        head_w = 30 if width >= 100 else 24
+        head_w = 30 if room >= 99 else 24
         head = pad(f"{o.indicator_id:>2}. {ind.short}", head_w)
-        what = pad(o.what + month, width - 18 - head_w - 3)
+        what = pad(o.what + month, room - 18 - head_w - 2)
         colour = _var(level) if level is not None else "primary"
         return f" [${colour}]{escape(due)}[/]{escape(head)} {escape(what)}"
+
+    def _room(self) -> int:
+        """期限列表一行放得下的格数：列表的宽度，减去滚动条（事项多时出现）和每行左右各一格的留白，
+        免得行尾被列表裁掉、看不到截断的“..”。还没排版时按窗口宽度估算。"""
+        width = self.query_one("#deadlines", OptionList).content_region.width
+        if width <= 0:
+            width = self.app.size.width - 6
+        return max(59, width - 4)
 
     def on_resize(self) -> None:
         # 期限列表按宽度截断，窗口变宽变窄时重排（首次显示由 on_screen_resume 负责）
