@@ -678,6 +678,16 @@ def test_indicator_9_monthly_item_is_the_apps_own_reminder(
     ms = assess(catalog, cal, sm, NOW)
     assert ms.indicator(9).state is CellState.NOT_STARTED and o not in ms.overdue
     assert ms.indicator(9).open == () and ms.indicator(9).overdue == ()
+    # 总览、.ics 也一样：第9项那一格不是“逾”，逾期事项与通报里没有它，日历里写“提醒”
+    from exports.ics import build_ics
+
+    ov = build_overview(catalog, cal, NOV, [sm], NOW)
+    row = ov.row("window")
+    assert row.cells[9].state is CellState.NOT_STARTED and row.cells[9].overdue == ()
+    assert not any(o.indicator_id == 9 for o in row.overdue)
+    assert "零存量" not in ov.bulletin
+    ics = build_ics([o], catalog, now=NOW).replace("\r\n ", "")
+    assert "SUMMARY:信用自查提醒：第9项" in ics and "截止" not in ics
     # 确认之后按时办结与否都不进及时率
     checklist.set_status(sm, catalog, 9, Status.DONE, NOW)
     [o] = [o for o in obligations_for(catalog, cal, sm, NOW) if o.indicator_id == 9]
