@@ -441,9 +441,7 @@ def _make(
         # 本软件自己的提醒不是方案的期限：过了提醒日仍是“该确认了”，永远不算逾期
         level = Level.DUE_TODAY
     state = ObligationState.OVERDUE if level is Level.OVERDUE else ObligationState.NOT_DUE
-    return made(
-        done_at=None, level=level, on_time=None, fallback=fallback or fb, state=state
-    )
+    return made(done_at=None, level=level, on_time=None, fallback=fallback or fb, state=state)
 
 
 def open_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:

@@ -116,7 +116,8 @@ def _event_lines(o: Obligation, catalog: Catalog, stamp: str) -> list[str]:
         )
     else:
         desc_lines.append(
-            f"{kind}：{due.year}年{due.month}月{due.day}日" + ("" if o.reminder else "（当天下班前）")
+            f"{kind}：{due.year}年{due.month}月{due.day}日"
+            + ("" if o.reminder else "（当天下班前）")
         )
     if o.effective_due != o.due:
         d = o.due

@@ -239,11 +239,7 @@ class HomeScreen(Screen[None]):
                 "；上月的制度文件清单等可按 P 沿用。" if copy else "。"
             )
         left = sc.total - sc.done
-        ready = [
-            str(st.indicator.id)
-            for st in standing.indicators.values()
-            if st.ready_to_confirm
-        ]
+        ready = [str(st.indicator.id) for st in standing.indicators.values() if st.ready_to_confirm]
         if ready:  # 材料已齐却没确认的指标不在期限提醒里，说出来，免得专人以为还缺什么
             return (
                 f"第{'、'.join(ready)}项本月该办的都已办结，只差确认：按 C 逐项自查，到这几项时按 D 标记完成。"

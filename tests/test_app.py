@@ -340,7 +340,11 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
         )
         # 第9项每月确认零存量、零增量是本软件的提醒：单列在“提醒”下，永远不在已逾期下
         assert prompts[-2] == "提醒（本软件的提醒，不是方案规定的期限，确认即可）（1项）"
-        assert prompts[-1].split()[1:4] == ["9.", "严防严重失信事件", "确认本月失信案件「零存量、零增量」"]
+        assert prompts[-1].split()[1:4] == [
+            "9.",
+            "严防严重失信事件",
+            "确认本月失信案件「零存量、零增量」",
+        ]
         assert prompts[0] == "已逾期（4项）" and [p.split()[1] for p in prompts[1:5]] == [
             "2.",
             "3.",

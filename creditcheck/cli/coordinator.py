@@ -269,7 +269,9 @@ def show_cmd(section_text: str, month_text: str, data: Path | None) -> None:
 @click.command(name="summary")
 @month_option
 @data_option
-@output_option("输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。")
+@output_option(
+    "输出文件；默认为当前文件夹下的“{局名}{年月}信用状况监测工作情况汇总.docx”（或 .xlsx）。"
+)
 @click.option("--xlsx", is_flag=True, help="导出为 Excel 工作簿（同样的表格），而不是 Word。")
 @click.option(
     "--to",
