@@ -331,7 +331,6 @@ class SubmissionWriter:
             for q in quota_lines(catalog, sm.section_id, months, sm.month)
         }
         self.attachments = self._attachments()
-        self._attachment_no = {a.title: n for n, a in enumerate(self.attachments, start=1)}
 
     # ── 总体 ──
     @property
@@ -439,7 +438,7 @@ class SubmissionWriter:
             widths=[8, 52, 40, 20, 9],
             align="clccc",
             shaded=shaded,
-            line=290,
+            line=270,
         )
 
     # ── 二、各项指标完成情况 ──
@@ -490,7 +489,7 @@ class SubmissionWriter:
         late = self._late_items(ind)
         if late:
             over = sum(1 for o in late if o.state is ObligationState.OVERDUE)
-            where = f"见附件{self._attachment_no[EVENTS_TITLE]}"
+            where = f"见附件{self._items_attachment}"
             if over == len(late):
                 out.append(f"逾期未完成{over}项，{where}。")
             elif over:
@@ -564,7 +563,7 @@ class SubmissionWriter:
             if not events:
                 if kind == "incident":
                     if entry.status is Status.DONE:
-                        out.append("未发生严重失信事件，保持“零存量、零增量”。")
+                        out.append("保持“零存量、零增量”。")
                     else:
                         out.append("本月未记录严重失信事件，尚未确认“零存量、零增量”。")
                 elif q is not None:
@@ -614,27 +613,45 @@ class SubmissionWriter:
         late = self._late_items()
         over = sum(1 for o in late if o.state is ObligationState.OVERDUE)
         if over:
-            where = self._attachment_no[EVENTS_TITLE]
+            where = self._items_attachment
             return [f"本月尚有{over}项逾期未完成，逐项见附件{where}。下步将抓紧办理，办结后补报。"]
         if late:
-            where = self._attachment_no[EVENTS_TITLE]
+            where = self._items_attachment
             return [f"本月有{len(late)}项逾期完成，逐项见附件{where}。下步将提前安排，按期报送。"]
         return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
 
     # ── 附件 ──
     def _attachments(self) -> list[_Attachment]:
+        """附件：1.事项（逾期事项在最前）与台账统计合为一个，2.佐证材料清单，3.另附的工作台账电子表格。
+
+        附件说明每个附件占一行，所以事项与台账不再分成两个附件；只列真有的。"""
         out: list[_Attachment] = []
+        items = bool(
+            self._late_items()
+            or any(e.events for i in self.indicators if (e := self.sm.entries.get(i.id)))
+        )
+        ledgers = any(
+            self.sm.ledgers.get(k) or self.ledger_rows.get(k) for k in self._ledger_kinds()
+        )
+        if items or ledgers:
+            title = (
+                ITEMS_AND_LEDGERS_TITLE if items and ledgers else EVENTS_TITLE if items else LEDGER_TITLE
+            )
+            out.append(_Attachment(title, self._items_and_ledgers))
         if any(e.evidence for i in self.indicators if (e := self.sm.entries.get(i.id))):
             out.append(_Attachment(EVIDENCE_TITLE, self._evidence_list))
-        if self._late_items() or any(
-            e.events for i in self.indicators if (e := self.sm.entries.get(i.id))
-        ):
-            out.append(_Attachment(EVENTS_TITLE, self._event_tables))
-        if any(self.sm.ledgers.get(k) or self.ledger_rows.get(k) for k in self._ledger_kinds()):
-            out.append(_Attachment(LEDGER_TITLE, self._ledger_tables))
         if self.ledger_file:
             out.append(_Attachment(self.ledger_file, None))
         return out
+
+    @property
+    def _items_attachment(self) -> int:
+        """逾期事项所在附件的序号（事项与台账的附件总在最前）。"""
+        return 1
+
+    def _items_and_ledgers(self, doc: Any) -> None:
+        self._event_tables(doc)
+        self._ledger_tables(doc)
 
     def _ledger_kinds(self) -> list[str]:
         return [i.ledger for i in self.indicators if i.ledger]
@@ -845,6 +862,7 @@ QUOTA_UNITS = {"article": "篇", "case": "个", "activity": "次"}
 EVIDENCE_TITLE = "本月佐证材料清单"
 EVENTS_TITLE = "本月事项办理情况"
 LEDGER_TITLE = "工作台账统计"
+ITEMS_AND_LEDGERS_TITLE = "本月事项办理和台账统计"
 
 
 def _evidence_note(ev: Evidence) -> tuple[str, bool]:

@@ -117,10 +117,11 @@ def _demo_documents(root: Path) -> dict[str, Path]:
 
 
 def _busy_document(root: Path) -> Path:
+    from docx_helpers import NOW
+
     from creditcheck.catalog import load_builtin
     from creditcheck.settings import Settings
     from creditcheck.workcal import load_calendar
-    from docx_helpers import NOW
     from exports.submission import export_submission
 
     catalog = load_builtin()
