@@ -508,6 +508,8 @@ class SubmissionWriter:
         return kinds
 
     def _counts_sentence(self, ind: Indicator, entry: IndicatorEntry) -> str:
+        if all(entry.counts.get(c.key) is None for c in ind.counts):
+            return "本月数字未填写。"
         parts = []
         for c in ind.counts:
             v = entry.counts.get(c.key)
