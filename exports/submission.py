@@ -717,7 +717,7 @@ class SubmissionWriter:
         doc.table(
             ["序号", "指标", "事项", "期限", "完成日期", "办理情况"],
             rows,
-            widths=[9, 30, 56, 20, 20, 20],
+            widths=[8, 36, 66, 18, 18, 18],
             align="cllccc",
             shaded=shaded,
         )

@@ -657,3 +657,25 @@ def test_evidence_date_column_never_narrower_than_a_date(catalog, cal, tmp_path:
     assert len(evidence) == 51
     events = tables_in(attachment_elements(doc, 1))[-1]
     assert len(events) == 31
+
+
+def test_nothing_said_twice_between_overall_and_indicators(catalog, cal, tmp_path: Path) -> None:
+    """状态只在表1，合计只在“一、”的那段，逐件的逾期只在附件：“二、”里不再写状态，也不列逾期事项的名称。"""
+    sm = SectionMonth("commerce", MONTH, catalog.version)
+    e = sm.entry(10)
+    e.status, e.completed_at = Status.DONE, datetime(2026, 11, 20, 9, 0)
+    e.events = [
+        Event("objection", "异议函丙", datetime(2026, 11, 26, 9, 0)),
+        Event("objection", "异议函丁", datetime(2026, 11, 27, 9, 0)),
+    ]
+    doc = _export(catalog, cal, sm, tmp_path)
+    body = _body(doc)
+    overall = body[body.index("一、总体情况") + 1]
+    assert not any(ind.short in overall for ind in catalog.assigned("commerce"))
+    section_two = body[body.index("二、各项指标完成情况") + 1 : body.index("三、存在问题和下步打算")]
+    for para in section_two:
+        for word in ("已确认", "不计为完成", "进行中", "未开始", "异议函丙", "期限11月"):
+            assert word not in para, (word, para)
+    assert section_two[-1] == "（八）异议处理和信用修复。异议协同处理函2件。逾期未完成1项，见附件1。"
+    late = tables_in(attachment_elements(doc, 1))[0]
+    assert ["异议函丙" in r[2] for r in late[1:]].count(True) == 1
