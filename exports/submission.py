@@ -593,7 +593,7 @@ class SubmissionWriter:
         unit = QUOTA_UNITS.get(q.event_kind, "次")
         if q.per == "month":
             if q.met:
-                return "已达到要求。"
+                return f"达到每月{q.required}{unit}的要求。"
             if any(
                 o.kind == "quota" and o.state is ObligationState.OVERDUE
                 for o in self._due_obligations(self.catalog.indicator(q.indicator_id))

@@ -343,7 +343,7 @@ def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
         "11月13日\n09:00",
         "按时完成",
     ]
-    assert "信用动态1件，已办结。已达到要求。" in indicator_paragraph(doc, "信用动态信息报送")
+    assert "信用动态1件，已办结。达到每月1篇的要求。" in indicator_paragraph(doc, "信用动态信息报送")
     assert (
         "诚信宣传活动1件，已办结。全年要求至少2次，全年进度以各月合计为准。"
         in indicator_paragraph(doc, "诚信宣传教育活动")
