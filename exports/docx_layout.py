@@ -219,9 +219,17 @@ def fit_widths(weights: Sequence[float], mins: Sequence[int], total: int) -> lis
             break
         for i in free:
             tw[i] = rest * weights[i] / wsum
-    if sum(tw) > total:  # 最小宽度合计已超过版心：按最小宽度等比例缩小
-        k = total / sum(tw)
-        tw = [w * k for w in tw]
+    if sum(tw) > total:
+        # 最小宽度合计已超过版心：先从最宽的一列（名称、说明一类可以折行的文字列）扣，
+        # 扣到与第二宽的列一样宽为止；仍不够时再按比例缩小。窄列（序号、日期）保持不变。
+        excess = sum(tw) - total
+        widest = max(range(n), key=lambda i: tw[i])
+        second = max((tw[i] for i in range(n) if i != widest), default=0.0)
+        cut = min(excess, max(0.0, tw[widest] - second))
+        tw[widest] -= cut
+        if sum(tw) > total:
+            k = total / sum(tw)
+            tw = [w * k for w in tw]
     out = [int(w) for w in tw]
     out[-1] += total - sum(out)
     return out

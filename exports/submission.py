@@ -30,13 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
-from creditcheck.completion import CellState, assess
+from creditcheck.completion import CellState, IndicatorStanding, assess
 from creditcheck.evidence import CHANGED, MISSING, OK, STATE_LABELS, evidence_state
 from creditcheck.filenames import safe_file_name
 from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
 from creditcheck.models import Event, Evidence, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
-from creditcheck.obligations import Obligation, QuotaLine, quota_lines
+from creditcheck.obligations import Obligation, ObligationState, QuotaLine, quota_lines
 from creditcheck.rules import DeadlineRule, Level, RuleKind
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar
@@ -130,7 +130,7 @@ LEDGER_NAMES = {
 }
 
 _RATE_PARTS = {
-    "reported": ("uploaded", "decided"),
+    "reported": ("uploaded", "due"),
     "timely": ("on_time", "uploaded"),
     "compliant": ("compliant", "uploaded"),
 }
@@ -153,37 +153,28 @@ def obligation_state(o: Obligation) -> str:
     return "未到期"
 
 
-def _status_word(status: Status) -> str:
-    return {
-        Status.DONE: "已完成",
-        Status.IN_PROGRESS: "正在办理",
-        Status.NOT_STARTED: "尚未开展",
-        Status.NOT_APPLICABLE: "不适用",
-    }[status]
+def indicator_state(standing: IndicatorStanding) -> tuple[str, bool]:
+    """表1“完成情况”一格的文字（与首页、总览同一计算），以及要不要加底纹（有事项逾期的加）。
+
+    逾期的件数写在“二、”该指标的一段里，逐项列在附件，这里不重复。"""
+    state = standing.state
+    if state is CellState.CONFIRMED_OPEN:
+        text = f"已确认，{len(standing.open)}项未办结"
+    else:
+        text = state.value
+    return text, state is CellState.OVERDUE or (standing.late and standing.counts)
 
 
-def indicator_state(
-    entry: IndicatorEntry | None, obligations: Sequence[Obligation], open_items: int = 0
-) -> tuple[str, bool]:
-    """表1“完成情况”一格的文字，以及要不要加底纹（有逾期的加）。
-
-    ``open_items``：专人已确认、但本月该办结的事项还有几项没有办结（这时不算完成，如实写出）。
-    本软件自己的提醒（目录 reminder）不是实施方案的期限，不算逾期。"""
-    status = entry.status if entry else Status.NOT_STARTED
-    text = status.value
-    open_over = sum(
-        1 for o in obligations if not o.done and o.level is Level.OVERDUE and not o.reminder
-    )
-    late = sum(1 for o in obligations if o.done and o.on_time is False and not o.reminder)
-    if status is Status.NOT_APPLICABLE:
-        return text, False
-    if status is Status.DONE and open_items:
-        text = f"已确认，{open_items}项未办结"
-    if open_over:
-        return f"{text}，{open_over}项已逾期", True
-    if late:
-        return f"{text}，{late}项逾期完成", True
-    return text, False
+_NOTHING_TO_SAY = {
+    CellState.DONE: "已完成。",
+    CellState.CONFIRMED_OPEN: "已确认，尚有事项未办结。",
+    CellState.IN_PROGRESS: "正在办理。",
+    CellState.NOT_STARTED: "尚未开展。",
+    CellState.OVERDUE: "尚未完成。",
+    CellState.NOT_APPLICABLE: "本月不适用。",
+    CellState.NOT_ASSIGNED: "",
+}
+"""一个指标既没有说明、数字，也没有事项时的一句话。"""
 
 
 # ───────────────────────── 日期与数字 ─────────────────────────
@@ -340,7 +331,6 @@ class SubmissionWriter:
             for q in quota_lines(catalog, sm.section_id, months, sm.month)
         }
         self.attachments = self._attachments()
-        self._attachment_no = {a.title: n for n, a in enumerate(self.attachments, start=1)}
 
     # ── 总体 ──
     @property
@@ -381,58 +371,44 @@ class SubmissionWriter:
                 a.write(doc)
 
     # ── 一、总体情况 ──
-    def _flags(self, ind: Indicator) -> tuple[list[Obligation], list[Obligation], list[Obligation]]:
-        """（逾期未完成，逾期完成，未到期未完成）的义务。"""
-        # 本软件自己的提醒（目录 reminder）不是方案的期限，不列为逾期或未办
-        obs = [o for o in self.obligations.get(ind.id, []) if not o.reminder]
-        open_over = [o for o in obs if not o.done and o.level is Level.OVERDUE]
-        late = [o for o in obs if o.done and o.on_time is False]
-        pending = [o for o in obs if not o.done and o.level is not Level.OVERDUE]
-        return open_over, late, pending
+    def _due_obligations(self, ind: Indicator | None = None) -> list[Obligation]:
+        """本月的应办事项（不含本软件自己的提醒：目录 reminder 不是实施方案的期限）。"""
+        inds = [ind] if ind is not None else self.indicators
+        return [o for i in inds for o in self.obligations.get(i.id, []) if not o.reminder]
 
-    def _open_items(self, ind: Indicator) -> int:
-        """专人已确认、但按义务记录尚未办结的事项数（不算完成）；其余情况为 0。"""
-        entry = self.sm.entries.get(ind.id)
-        standing = self.standing.indicator(ind.id)
-        if entry is None or entry.status is not Status.DONE or standing.state is CellState.DONE:
-            return 0
-        return max(1, len(standing.open))
+    def _late_items(self, ind: Indicator | None = None) -> list[Obligation]:
+        """逾期的事项（未完成的在前，逾期完成的在后）：正文只写件数，逐项列在附件的“逾期事项”表里。"""
+        obs = self._due_obligations(ind)
+        return [o for o in obs if o.state is ObligationState.OVERDUE] + [
+            o for o in obs if o.state is ObligationState.LATE
+        ]
 
     def _overall(self, doc: Any) -> None:
+        """一段话（指标完成数、得分、应办事项的办理情况）和表1（逐项的完成情况）。
+
+        逐项的状态只在表1，逐件的逾期事项只在附件：这段话只写合计，不与“二、”重复。"""
         sm = self.sm
         sc = self.standing.score  # 与首页、总览同一计算
-        statuses = [
-            (sm.entries[i.id].status if i.id in sm.entries else Status.NOT_STARTED)
-            for i in self.indicators
-        ]
-        confirmed_open = sum(1 for i in self.indicators if self._open_items(i))
-        counts = [
-            (statuses.count(Status.DONE) - confirmed_open, "已完成"),
-            (confirmed_open, "已确认但尚有未办结事项（不计为完成）"),
-            (statuses.count(Status.IN_PROGRESS), "正在办理"),
-            (statuses.count(Status.NOT_STARTED), "尚未开展"),
-            (statuses.count(Status.NOT_APPLICABLE), "不适用"),
-        ]
-        text = f"本月负责指标{len(self.indicators)}项，"
-        text += "，".join(f"{w}{n}项" for n, w in counts if n)
-        all_obs = [
-            o for ind in self.indicators for o in self.obligations.get(ind.id, []) if not o.reminder
-        ]
+        text = f"本月指标{len(self.indicators)}项，完成{sc.done}项"
+        if sc.not_applicable:
+            text += f"，不适用{sc.not_applicable}项"
+        text += f"，得分{sc.weighted:.1f}分"
+        all_obs = self._due_obligations()
         if all_obs:
-            on_time = sum(1 for o in all_obs if o.done and o.on_time)
-            late = sum(1 for o in all_obs if o.done and o.on_time is False)
-            over = sum(1 for o in all_obs if not o.done and o.level is Level.OVERDUE)
-            pending = sum(1 for o in all_obs if not o.done and o.level is not Level.OVERDUE)
-            parts = [f"按时完成{on_time}项"]
-            if late:
-                parts.append(f"逾期完成{late}项")
-            if over:
-                parts.append(f"逾期未完成{over}项")
-            if pending:
-                parts.append(f"未到期{pending}项")
+            states = [o.state for o in all_obs]
+            parts = [
+                f"{word}{states.count(s)}项"
+                for s, word in (
+                    (ObligationState.ON_TIME, "按时完成"),
+                    (ObligationState.LATE, "逾期完成"),
+                    (ObligationState.OVERDUE, "逾期未完成"),
+                    (ObligationState.NOT_DUE, "未到期"),
+                    (ObligationState.NOT_APPLICABLE, "不适用"),
+                )
+                if s in states or s is ObligationState.ON_TIME
+            ]
             text += f"；应办事项{len(all_obs)}项，" + "，".join(parts)
-        text += f"；按权重计算得分{sc.weighted:.1f}分。"
-        doc.paragraph(text)
+        doc.paragraph(text + "。")
         # 按月报送的期限（“每月26日前”遇休息日已提前到此前最后一个工作日）写在表题里
         dues = sorted(
             {text_time(o.effective_due, sm.month) for o in all_obs if o.kind == "monthly"}
@@ -442,12 +418,11 @@ class SubmissionWriter:
         rows, shaded = [], []
         for n, ind in enumerate(self.indicators):
             entry = sm.entries.get(ind.id)
-            state, shade = indicator_state(
-                entry, self.obligations.get(ind.id, []), self._open_items(ind)
-            )
+            standing = self.standing.indicator(ind.id)
+            state, shade = indicator_state(standing)
             if shade:
                 shaded.append(n)
-            done = entry.completed_at if entry and entry.status is Status.DONE else None
+            done = entry.completed_at if entry and standing.state is CellState.DONE else None
             rows.append(
                 [
                     str(ind.id),
@@ -463,7 +438,7 @@ class SubmissionWriter:
             widths=[8, 52, 40, 20, 9],
             align="clccc",
             shaded=shaded,
-            line=290,
+            line=270,
         )
 
     # ── 二、各项指标完成情况 ──
@@ -495,43 +470,34 @@ class SubmissionWriter:
                 )
 
     def _indicator_sentences(self, ind: Indicator, entry: IndicatorEntry) -> list[str]:
-        month = self.sm.month
+        """一个指标的一小段：本月做了什么（专人的说明）、数字与比率、事项件数，逾期的只写件数并指向附件。
+
+        指标的状态在表1，不在这里重复；什么都没有可说时写一句短话。"""
         out: list[str] = []
         st = entry.status
-        facts = bool(ind.counts or ind.ledger or entry.events or self._kinds(ind, entry))
-        open_items = self._open_items(ind)
-        if st is Status.DONE and open_items:
-            # 专人已确认，但本月该办结的事项没有全部办结：如实写出，不算完成
-            out.append(f"已确认，但尚有{open_items}项未办结，不计为完成。")
-        elif st is Status.DONE:
-            if not facts:  # 状态与完成日期在表1；有数字或事项时由它们交代
-                out.append("已完成。")
-        elif st is Status.NOT_APPLICABLE:
+        if st is Status.NOT_APPLICABLE:
             out.append(f"本月不适用，理由是{_sentence(entry.reason or '未说明理由')}")
-        elif st is Status.IN_PROGRESS:
-            # 状态在表1；有情况说明、数字或事项时由它们交代进度
-            if not (entry.note.strip() or facts):
-                out.append("正在办理。")
-        else:
-            out.append("尚未开展。")
-        if entry.note.strip() and st is not Status.NOT_APPLICABLE:
+        elif entry.note.strip():
             out.append(_sentence(entry.note))
         if ind.counts:
             out.append(self._counts_sentence(ind, entry))
         if ind.ledger:
             out.append(self._ledger_sentence(ind.ledger))
-        kinds = self._kinds(ind, entry)
-        if ind.ledger and self.sm.ledgers.get(ind.ledger):
-            # 没有期限规则的事项（如信用承诺）以导入的台账为准，不再单独计数
-            kinds = [k for k in kinds if ind.rule_for_event(k) is not None or ind.quota_rules]
-        out.extend(self._events_sentences(ind, kinds, entry))
-        open_over, late, _ = self._flags(ind)
-        if any(o.kind == "monthly" for o in open_over):
-            out.append("本月材料已过报送期限，尚未报送。")
-        for o in late:
-            if o.kind == "monthly" and o.done_at is not None:
-                out.append(f"本月材料于{text_time(o.done_at, month)}报送，已过期限。")
-        # 佐证材料的份数在表1，清单在附件，这里不再重复
+        if not (ind.ledger and self.sm.ledgers.get(ind.ledger)):
+            # 导入了台账的，本月的件数以台账为准；逐件跟踪期限的事项在附件的表里，逾期的件数在段末
+            out.extend(self._events_sentences(ind, self._kinds(ind, entry), entry))
+        late = self._late_items(ind)
+        if late:
+            over = sum(1 for o in late if o.state is ObligationState.OVERDUE)
+            where = f"见附件{self._items_attachment}"
+            if over == len(late):
+                out.append(f"逾期未完成{over}项，{where}。")
+            elif over:
+                out.append(f"逾期{len(late)}项（未完成{over}项），{where}。")
+            else:
+                out.append(f"逾期完成{len(late)}项，{where}。")
+        if not any(out):
+            out.append(_NOTHING_TO_SAY[self.standing.indicator(ind.id).state])
         return [s for s in out if s]
 
     def _kinds(self, ind: Indicator, entry: IndicatorEntry) -> list[str]:
@@ -542,6 +508,8 @@ class SubmissionWriter:
         return kinds
 
     def _counts_sentence(self, ind: Indicator, entry: IndicatorEntry) -> str:
+        if all(entry.counts.get(c.key) is None for c in ind.counts):
+            return "本月数字未填写。"
         parts = []
         for c in ind.counts:
             v = entry.counts.get(c.key)
@@ -562,11 +530,11 @@ class SubmissionWriter:
         return text + "。"
 
     def _ledger_sentence(self, kind: str) -> str:
-        """“‘双公示’台账许可决定14条，上报率92.86%，及时率100%，合规率84.62%。”（计数与公式在附件）"""
-        name = LEDGER_NAMES.get(kind, kind)
+        """“台账许可决定14条，上报率92.86%，及时率100%，合规率84.62%。”（段首已是指标名，不再写台账名；
+        计数与公式在附件）"""
         summary = self.sm.ledgers.get(kind)
         if not summary:
-            return f"{name}台账未导入。"
+            return "台账未导入。"
         counts: dict[str, Any] = summary.get("counts") or {}
         rates: dict[str, Any] = summary.get("rates") or {}
         clabels = COUNT_LABELS.get(kind, COUNT_LABELS["licence"])
@@ -577,94 +545,61 @@ class SubmissionWriter:
             r = rates.get(key)
             if isinstance(r, (int, float)):
                 parts.append(f"{label}{_pct(r)}")
-        return f"{name}台账" + ("，".join(parts) if parts else "已导入") + "。"
+        return "台账" + ("，".join(parts) if parts else "已导入") + "。"
 
     def _events_sentences(
         self, ind: Indicator, kinds: Sequence[str], entry: IndicatorEntry
     ) -> list[str]:
-        """各类事项：有期限的几类合成一句“行政许可决定2件、问题数据2件，未到期2件，逾期未完成2件。”，
-        其余（没有期限规则的、没有事项的、配额）各自一句。"""
+        """各类事项合成一句“行政许可决定2件、问题数据2件，已办结1件。”，配额与“零存量”各一句。
+
+        逐件的期限与状态在附件的表里；逾期的件数由段末一句交代（见 :meth:`_indicator_sentences`）。"""
         out: list[str] = []
         heads: list[str] = []
-        states: list[str] = []
         tail: list[str] = []
+        none: list[str] = []
+        total = done = 0
         for kind in kinds:
             events = [ev for ev in entry.events if ev.kind == kind]
-            tracked = [o for ev in events if (o := self.by_event.get(ev.id)) is not None]
-            if events and len(tracked) == len(events):
-                heads.append(f"{EVENT_KINDS.get(kind, kind)}{len(events)}件")
-                states.extend(obligation_state(o) for o in tracked)
-                tail.append(
-                    self._quota_sentence(
-                        self.quotas.get((ind.id, kind)), EVENT_KINDS.get(kind, kind)
-                    )
-                )
-            else:
-                out.append(self._events_sentence(ind, kind, events, entry))
+            label = EVENT_KINDS.get(kind, kind)
+            q = self.quotas.get((ind.id, kind))
+            if not events:
+                if kind == "incident":
+                    if entry.status is Status.DONE:
+                        out.append("保持“零存量、零增量”。")
+                    else:
+                        out.append("本月未记录严重失信事件，尚未确认“零存量、零增量”。")
+                elif q is not None:
+                    out.append(f"本月无{label}。" + self._quota_sentence(q, label))
+                else:
+                    none.append(label)
+                continue
+            heads.append(f"{label}{len(events)}件")
+            total += len(events)
+            for ev in events:
+                o = self.by_event.get(ev.id)
+                done += bool(o.done if o is not None else ev.done_at)
+            tail.append(self._quota_sentence(q, label))
         if heads:
-            names = {
-                "按时完成": "按时完成",
-                "逾期完成": "逾期完成",
-                "未到期": "未到期",
-                "未完成（已逾期）": "逾期未完成",
-            }
-            present = [k for k in names if k in states]
-            if len(present) == 1:
-                word = names[present[0]]
-                state = (
-                    ("，均" if len(states) > 1 else "，")
-                    + ("已" if word in ("按时完成", "逾期完成") else "")
-                    + word
-                )
-            else:
-                state = "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in present)
+            # 全部办结时说一句；未办结的（未到期的、逾期的）逐件在附件，逾期的件数在段末
+            state = ("，已办结" if total == 1 else "，均已办结") if done == total else ""
             out.insert(0, "、".join(heads) + state + "。" + "".join(tail))
+        elif none and not (ind.ledger or ind.counts):
+            out.append(f"本月无{'、'.join(none)}。")
         return out
-
-    def _events_sentence(
-        self, ind: Indicator, kind: str, events: Sequence[Event], entry: IndicatorEntry
-    ) -> str:
-        """“行政许可决定3件，按时完成2件，未到期1件。”逾期未完成的写出名称和期限。"""
-        label = EVENT_KINDS.get(kind, kind)
-        q = self.quotas.get((ind.id, kind))
-        if not events:
-            if kind == "incident":
-                if entry.status is Status.DONE:
-                    return "未发生严重失信事件，保持“零存量、零增量”。"
-                return "本月未记录严重失信事件，尚未确认“零存量、零增量”。"
-            return f"本月无{label}。" + self._quota_sentence(q, label)
-        tracked = [o for ev in events if (o := self.by_event.get(ev.id)) is not None]
-        text = f"{label}{len(events)}件"
-        if tracked:
-            states = [obligation_state(o) for o in tracked]
-            names = {
-                "按时完成": "按时完成",
-                "逾期完成": "逾期完成",
-                "未到期": "未到期",
-                "未完成（已逾期）": "逾期未完成",
-            }
-            kinds = [k for k in names if k in states]
-            if len(kinds) == 1 and len(tracked) == len(events):
-                word = names[kinds[0]]
-                text += (
-                    ("，均" if len(events) > 1 else "，")
-                    + ("已" if word in ("按时完成", "逾期完成") else "")
-                    + word
-                )
-            else:
-                text += "，" + "，".join(f"{names[k]}{states.count(k)}件" for k in kinds)
-            # 逾期未完成的是哪几件、期限是何时，写在“三、存在问题”（专人没写时）和附件的表里
-        else:
-            done = sum(1 for ev in events if ev.done_at)
-            text += f"，已办结{done}件" if done else ""
-        return text + "。" + self._quota_sentence(q, label)
 
     def _quota_sentence(self, q: QuotaLine | None, label: str) -> str:
         if q is None:
             return ""
         unit = QUOTA_UNITS.get(q.event_kind, "次")
         if q.per == "month":
-            return "已达到要求。" if q.met else f"本月要求至少{q.required}{unit}，尚未完成。"
+            if q.met:
+                return f"达到每月{q.required}{unit}的要求。"
+            if any(
+                o.kind == "quota" and o.state is ObligationState.OVERDUE
+                for o in self._due_obligations(self.catalog.indicator(q.indicator_id))
+            ):
+                return ""  # 已逾期：计入段末的逾期件数，逐项在附件
+            return f"本月要求至少{q.required}{unit}，尚未完成。"
         if not self.has_year:
             return f"全年要求至少{q.required}{unit}，全年进度以各月合计为准。"
         if q.met:
@@ -673,41 +608,52 @@ class SubmissionWriter:
 
     # ── 三、存在问题和下步打算 ──
     def _plans(self) -> list[str]:
+        """专人写的（每行一段）；没写时按逾期事项写一句，逐项见附件。"""
         written = [ln.strip() for ln in self.sm.plans.splitlines() if ln.strip()]
         if written:
             return [_sentence(ln) for ln in written]
-        month = self.sm.month
-        over = [o for ind in self.indicators for o in self._flags(ind)[0]]
-        if not over:
-            return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
-        events = {ev.id: ev for _, ev in self.sm.all_events()}
-        names = []
-        monthly: dict[str, list[str]] = {}
-        for ind in self.indicators:
-            for o in self._flags(ind)[0]:
-                ev = events.get(o.event_id or "")
-                if ev is None:  # 按月报送的材料：同一期限的合成一项
-                    monthly.setdefault(text_time(o.effective_due, month), []).append(ind.short)
-                    continue
-                name = EVENT_KINDS.get(ev.kind, ev.kind) + (quoted(ev.title) if ev.title else "")
-                names.append(f"{name}，期限{text_time(o.effective_due, month, with_time=True)}")
-        for due, shorts in monthly.items():
-            names.insert(0, f"{'、'.join(shorts)}的本月材料，期限{due}")
-        items = "；".join(names)
-        return [f"本月尚有{len(over)}项逾期未完成：{items}。下步将抓紧办理，办结后补报。"]
+        late = self._late_items()
+        over = sum(1 for o in late if o.state is ObligationState.OVERDUE)
+        if over:
+            where = self._items_attachment
+            return [f"本月尚有{over}项逾期未完成，逐项见附件{where}。下步将抓紧办理，办结后补报。"]
+        if late:
+            where = self._items_attachment
+            return [f"本月有{len(late)}项逾期完成，逐项见附件{where}。下步将提前安排，按期报送。"]
+        return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
 
     # ── 附件 ──
     def _attachments(self) -> list[_Attachment]:
+        """附件：1.事项（逾期事项在最前）与台账统计合为一个，2.佐证材料清单，3.另附的工作台账电子表格。
+
+        附件说明每个附件占一行，所以事项与台账不再分成两个附件；只列真有的。"""
         out: list[_Attachment] = []
+        items = bool(
+            self._late_items()
+            or any(e.events for i in self.indicators if (e := self.sm.entries.get(i.id)))
+        )
+        ledgers = any(
+            self.sm.ledgers.get(k) or self.ledger_rows.get(k) for k in self._ledger_kinds()
+        )
+        if items or ledgers:
+            title = (
+                ITEMS_AND_LEDGERS_TITLE if items and ledgers else EVENTS_TITLE if items else LEDGER_TITLE
+            )
+            out.append(_Attachment(title, self._items_and_ledgers))
         if any(e.evidence for i in self.indicators if (e := self.sm.entries.get(i.id))):
             out.append(_Attachment(EVIDENCE_TITLE, self._evidence_list))
-        if any(e.events for i in self.indicators if (e := self.sm.entries.get(i.id))):
-            out.append(_Attachment(EVENTS_TITLE, self._event_tables))
-        if any(self.sm.ledgers.get(k) or self.ledger_rows.get(k) for k in self._ledger_kinds()):
-            out.append(_Attachment(LEDGER_TITLE, self._ledger_tables))
         if self.ledger_file:
-            out.append(_Attachment(f"工作台账电子表格《{self.ledger_file}》", None))
+            out.append(_Attachment(self.ledger_file, None))
         return out
+
+    @property
+    def _items_attachment(self) -> int:
+        """逾期事项所在附件的序号（事项与台账的附件总在最前）。"""
+        return 1
+
+    def _items_and_ledgers(self, doc: Any) -> None:
+        self._event_tables(doc)
+        self._ledger_tables(doc)
 
     def _ledger_kinds(self) -> list[str]:
         return [i.ledger for i in self.indicators if i.ledger]
@@ -745,8 +691,40 @@ class SubmissionWriter:
                 f"注：有{len(problems)}份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。"
             )
 
+    def _late_table(self, doc: Any) -> None:
+        """逾期事项（正文只写件数的那些）：按月报送的材料、事件、配额，未完成的在前。"""
+        month = self.sm.month
+        rows: list[list[str]] = []
+        shaded: list[int] = []
+        for o in self._late_items():
+            hourly = o.rule.startswith("hours")
+            over = o.state is ObligationState.OVERDUE
+            if over:
+                shaded.append(len(rows))
+            rows.append(
+                [
+                    str(len(rows) + 1),
+                    self.catalog.indicator(o.indicator_id).short,
+                    o.what,
+                    cell_time(o.effective_due, month, with_time=hourly),
+                    cell_time(o.done_at, month, with_time=hourly),
+                    "未完成" if over else "逾期完成",
+                ]
+            )
+        if not rows:
+            return
+        doc.caption("逾期事项")
+        doc.table(
+            ["序号", "指标", "事项", "期限", "完成日期", "办理情况"],
+            rows,
+            widths=[8, 36, 66, 18, 18, 18],
+            align="cllccc",
+            shaded=shaded,
+        )
+
     def _event_tables(self, doc: Any) -> None:
         month = self.sm.month
+        self._late_table(doc)
         for ind in self.indicators:
             entry = self.sm.entries.get(ind.id)
             if not entry or not entry.events:
@@ -814,7 +792,7 @@ class SubmissionWriter:
             kind, RATE_LABELS["licence"]
         ).items():
             num_key, den_key = _RATE_PARTS[key]
-            num, den = counts.get(num_key), counts.get(den_key)
+            num, den = counts.get(num_key), counts.get(den_key, counts.get("decided"))
             if num is None:
                 table_rows.append([label, "—", "—", "不适用，本台账没有逐条期限"])
                 continue
@@ -886,6 +864,7 @@ QUOTA_UNITS = {"article": "篇", "case": "个", "activity": "次"}
 EVIDENCE_TITLE = "本月佐证材料清单"
 EVENTS_TITLE = "本月事项办理情况"
 LEDGER_TITLE = "工作台账统计"
+ITEMS_AND_LEDGERS_TITLE = "本月事项办理和台账统计"
 
 
 def _evidence_note(ev: Evidence) -> tuple[str, bool]:

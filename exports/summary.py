@@ -89,6 +89,8 @@ class Table:
     """没有数据行时在文档中写的一句话（此时不画表）。"""
     notes: list[str] = field(default_factory=list)
     """表下的“注”（口径、公式）。"""
+    after: str = ""
+    """表和注之后的一段正文（有数据行时才写）。"""
     number: int = 0
 
     @property
@@ -199,13 +201,14 @@ def _overview_table(ov: Overview, to: str) -> Table:
     return Table(
         "overview",
         "各科室完成情况及局内排名",
-        ["科室", "应完成", "已完成", "逾期", "得分", "按时完成率", "局内排名", "审核状态"],
+        ["科室", "应完成", "已完成", "逾期指标", "得分", "按时完成率", "局内排名", "审核状态"],
         rows,
         [34, 11, 11, 9, 11, 18, 11, 30],
         "lccccccl",
         shaded,
         notes=[
-            "应完成为本科室负责的指标数，不含不适用的；逾期为未完成且已过期限的指标数；"
+            "应完成为本科室负责的指标数，不含不适用的；逾期指标为有事项已过期限仍未完成的指标数"
+            "（逾期的事项数见“五、逾期事项”）；"
             "得分为按目录权重计算的完成度，满分100分。" + scoring_rule_text(ov.catalog),
             "按时完成率 = 按时完成的应办事项数 ÷ 到期的应办事项数，应办事项包括按月报送的材料和逐件办理的事项，"
             "本月没有到期事项的写“—”。它不是“双公示”的及时率。",
@@ -278,11 +281,12 @@ def _licence_table(ov: Overview) -> Table:
         rates: dict[str, Any] = raw_rates if isinstance(raw_rates, dict) else {}
 
         decided, uploaded = counts.get("decided"), counts.get("uploaded")
+        due = counts.get("due", decided)  # 上报率的分母：应上报（不含未到期）；旧摘要没有 due
         row = [
             r.section.short,
             _fig(decided),
             _fig(uploaded),
-            _rate(rates, "reported", uploaded, decided),
+            _rate(rates, "reported", uploaded, due),
             _rate(rates, "timely", counts.get("on_time"), uploaded),
             _rate(rates, "compliant", counts.get("compliant"), uploaded),
         ]
@@ -302,7 +306,8 @@ def _licence_table(ov: Overview) -> Table:
         shaded,
         empty_text="目录中没有负责“双公示”的科室。",
         notes=[
-            "上报率 = 已上报 ÷ 作出许可决定；合规率 = 通过校验 ÷ 已上报；表中写作“分子/分母”及百分比。",
+            "上报率 = 已上报 ÷ 应上报（已作出许可决定，不含尚未到上传期限的）；合规率 = 通过校验 ÷ 已上报；"
+            "表中写作“分子/分母”及百分比。",
             f"这里的及时率是“双公示”及时率 = 按时上报 ÷ 已上报，自作出许可决定之日起{licence_rule_label(ov.catalog)}"
             "上传为按时；数字来自各科室导入的“双公示”台账。它与各科室的按时完成率不同。",
             "“未导入”表示该科室本月尚未导入“双公示”台账。",
@@ -334,7 +339,14 @@ def _overdue_table(ov: Overview) -> Table:
     )
 
 
-def _not_submitted_table(ov: Overview) -> Table:
+NOT_SUBMITTED_NOTE = {
+    "各科室": "请以上科室抓紧报送本月材料。",
+    "区信用办": "我局已督促以上科室抓紧报送。",
+}
+"""未报送科室表下的一句（也使落款不会单独排在最后一页）。"""
+
+
+def _not_submitted_table(ov: Overview, to: str) -> Table:
     rows = []
     for r in ov.not_submitted:
         if r.review is ReviewState.RETURNED:
@@ -357,6 +369,7 @@ def _not_submitted_table(ov: Overview) -> Table:
         [40, 40, 60],
         "lll",
         empty_text="本月各科室均已报送。",
+        after=NOT_SUBMITTED_NOTE[to],
     )
 
 
@@ -395,7 +408,7 @@ def summary_content(
         Part("各指标完成情况", table=_indicator_table(ov)),
         Part("“双公示”数据质量", table=_licence_table(ov)),
         Part("逾期事项", table=_overdue_table(ov)),
-        Part("未报送科室", table=_not_submitted_table(ov)),
+        Part("未报送科室", table=_not_submitted_table(ov, to)),
     ]
     n = 0
     for p in parts:
@@ -442,6 +455,8 @@ def write_summary_docx(
         doc.table(t.headers, t.rows, widths=t.widths, align=t.align, shaded=t.shaded)
         for text in t.note_paragraphs:
             doc.paragraph(text)
+        if t.after:
+            doc.paragraph(t.after)
     doc.signature(content.org, when=content.day)
     return doc.save(Path(path))
 

@@ -333,3 +333,75 @@ def indicator_paragraph(doc: Any, short: str) -> str:
         if text.startswith("（") and f"）{short}。" in text[:40]:
             return text
     raise AssertionError(f"找不到指标“{short}”的段落")
+
+
+def busy_month(catalog: Any, folder: Path) -> SectionMonth:
+    """忙碌的一个月（商事登记科）：30 个事件（有按时、逾期完成、逾期未完成、未到期的）、50 份佐证材料、
+    两种台账都已导入，专人没写“存在问题和下步打算”。报送材料的版面要经得起这样的月份。"""
+    from creditcheck.models import Event
+
+    sm = SectionMonth("commerce", MONTH, catalog.version, person="李四", phone="0531-88123456")
+    assigned = catalog.assigned("commerce")
+    for n in range(50):
+        ind = assigned[n % len(assigned)]
+        sm.entry(ind.id).evidence.append(
+            make_evidence(
+                folder,
+                f"材料{n:02d}（第{n}份，{ind.short}的会议记录与台账）.pdf",
+                f"{n}".encode(),
+                when=date(2026, 11, 1 + n % 25),
+            )
+        )
+    kinds = (
+        [(2, "licence")] * 10
+        + [(2, "data-problem")] * 4
+        + [(4, "article")] * 3
+        + [(5, "code-error")] * 3
+        + [(6, "case")]
+        + [(10, "objection")] * 9
+    )
+    for n, (iid, kind) in enumerate(kinds):
+        day = 1 + (n * 7) % 27
+        occurred = datetime(2026, 11, day, 9, 0)
+        done = None if n % 4 == 3 else datetime(2026, 11, min(28, day + 1 + n % 3), 10, 0)
+        if done is not None and done > NOW:
+            done = None
+        sm.entry(iid).events.append(
+            Event(
+                kind,
+                f"某某有限公司第{n + 1}件事项（历城审批〔2026〕第{100 + n}号）",
+                occurred,
+                done,
+                fields={"code": "91370112MA3C8XYZ1A"} if kind in ("licence", "code-error") else {},
+            )
+        )
+    for ind in assigned:
+        e = sm.entry(ind.id)
+        e.status = Status.DONE if ind.id in (3, 9) else Status.IN_PROGRESS
+        e.completed_at = datetime(2026, 11, 20, 15, 0) if e.status is Status.DONE else None
+        e.note = "已按月整理材料。" if ind.id % 2 else ""
+    sm.entry(8).counts = {"credit_checks": 1283, "joint_sanctions": 123, "market_entities": 4497}
+    sm.ledgers["licence"] = dict(LICENCE_SUMMARY)
+    sm.ledgers["commitment"] = {
+        "file": "承诺台账.xlsx",
+        "rows": 35,
+        "counts": {"decided": 35, "due": 35, "uploaded": 35, "on_time": None, "compliant": 34},
+        "rates": {"reported": 1.0, "timely": None, "compliant": 0.9714},
+    }
+    return sm
+
+
+def busy_ledger_rows() -> dict[str, list[dict]]:
+    """与 :func:`busy_month` 配套的信用承诺台账 35 行（报送材料列出前 30 行）。"""
+    return {
+        "commitment": [
+            {
+                "承诺主体名称": f"济南某某商贸有限公司第{i + 1}分公司",
+                "承诺类型": "告知承诺",
+                "承诺事项": "按承诺时限补齐审批材料",
+                "承诺日期": f"2026-11-{1 + i % 27:02d}",
+                "履约情况": "已履约" if i % 3 else "履约中",
+            }
+            for i in range(35)
+        ]
+    }

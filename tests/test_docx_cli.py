@@ -68,17 +68,17 @@ def test_export_default_name_in_current_folder_and_figures_match_store(
         in para8
     )
     lic = stored.ledgers["licence"]["counts"]
-    rates = [t for t in tables_in(attachment_elements(doc, 3)) if t[0][1] == "计算方法"][
+    rates = [t for t in tables_in(attachment_elements(doc, 1)) if t[0][1] == "计算方法"][
         0
-    ]  # “双公示”台账在前
-    assert rates[1][2] == f"{lic['uploaded']}÷{lic['decided']}"
+    ]  # “双公示”台账在前；上报率的分母是应上报数（不含未到期）
+    assert rates[1][2] == f"{lic['uploaded']}÷{lic.get('due', lic['decided'])}"
     summary = tables_in(body_elements(doc))[0][1:]
     assert [int(r[0]) for r in summary] == sorted(stored.entries)
     assert [r[4] for r in summary] == [
         str(len(stored.entries[i].evidence)) for i in sorted(stored.entries)
     ]
     assert "1 | 告知承诺 | 某某公司" in "\n".join(
-        " | ".join(r) for t in tables_in(attachment_elements(doc, 3)) for r in t
+        " | ".join(r) for t in tables_in(attachment_elements(doc, 1)) for r in t
     )  # 台账行来自仓库
     assert "责任要求" not in all_text(doc)
 
@@ -133,7 +133,8 @@ def test_month_without_records_warns(data_dir: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "还没有自查记录" in r.output
     rows = tables_in(body_elements(open_docx(out)))[0][1:]
-    assert rows and all(row[2].startswith("未开始") for row in rows)
+    # 10月的记录在11月28日导出：按月报送材料的各项已逾期，其余未开始
+    assert rows and {row[2] for row in rows} == {"未开始", "逾期"}
 
 
 def test_missing_template_message(saved, data_dir: Path, tmp_path: Path) -> None:
@@ -179,7 +180,7 @@ def test_folder_with_ledgers_and_requirements(saved, data_dir: Path, tmp_path: P
     assert f"已导出工作台账：{folder / names[1]}" in r.output
     doc = open_docx(folder / names[0])
     body = paragraph_texts(body_elements(doc))
-    assert "4.工作台账电子表格《工作台账-商事登记科-2026年11月.xlsx》" in body
+    assert body[body.index("附件：1.本月事项办理和台账统计") + 2] == "3.工作台账-商事登记科-2026年11月.xlsx"
     assert any(t.startswith("责任要求：") for t in body)
     wb = load_workbook(folder / names[1])
     assert "信用承诺和履约践诺" in wb.sheetnames  # 与 export ledgers 同一个工作簿

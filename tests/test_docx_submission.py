@@ -104,13 +104,9 @@ def test_report_structure(catalog, cal, tmp_path: Path) -> None:
         "下步将在许可决定后3个工作日内上传。",
     ]
     # 附件说明：只列真有的附件，回行对齐；之后是落款与附注
-    i_att = body.index("附件：1.本月佐证材料清单")
+    i_att = body.index("附件：1.本月事项办理和台账统计")
     assert body[i_att - 1] == ""
-    assert body[i_att : i_att + 3] == [
-        "附件：1.本月佐证材料清单",
-        "2.本月事项办理情况",
-        "3.工作台账统计",
-    ]
+    assert body[i_att : i_att + 3] == ["附件：1.本月事项办理和台账统计", "2.本月佐证材料清单", ""]
     assert body[-4:] == [
         "",
         "商事登记项目审批服务科",
@@ -119,8 +115,8 @@ def test_report_structure(catalog, cal, tmp_path: Path) -> None:
     ]
     assert "专人" not in "".join(body[-4:])
     # 附件各另起一页，“附件N”黑体顶格，标题在第三行
-    assert attachment_labels(doc) == ["附件1", "附件2", "附件3"]
-    for n, title in enumerate(("本月佐证材料清单", "本月事项办理情况", "工作台账统计"), start=1):
+    assert attachment_labels(doc) == ["附件1", "附件2"]
+    for n, title in enumerate(("本月事项办理和台账统计", "本月佐证材料清单"), start=1):
         texts = paragraph_texts(attachment_elements(doc, n))
         assert texts[:3] == [f"附件{n}", "", title]
     label_p = [p for p in doc.paragraphs if p.text == "附件1"][0]
@@ -154,10 +150,11 @@ def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, sm, tmp_path)
     body = _body(doc)
     overall = body[body.index("一、总体情况") + 1]
-    # 10 项应办：8 项按月报送 + 5 个事件，其中“某某餐饮店”许可决定 10月20日 → 11月4日到期，11月10日才上报
-    assert overall.startswith("本月负责指标8项，已完成8项；")
-    assert "逾期完成1项" in overall and "按权重计算得分100.0分。" in overall
-    assert overall.endswith("按权重计算得分100.0分。")
+    # 11 项应办：按月报送的材料、事件与配额，其中“某某餐饮店”许可决定 10月20日 → 11月4日到期，11月10日才上报。
+    # 只写合计：逐项的状态在表1，逐件的逾期事项在附件
+    assert overall == (
+        "本月指标8项，完成8项，得分100.0分；应办事项11项，按时完成9项，逾期完成1项，未到期1项。"
+    )
     assert (
         paragraphs_with_style(doc, "GwCaption")[0]
         == "表1　2026年11月监测指标完成情况（报送期限11月26日）"
@@ -165,7 +162,9 @@ def test_overall_paragraph_and_table1(catalog, cal, tmp_path: Path) -> None:
     rows = _table1(doc)
     assert rows[0] == ["序号", "指标", "完成情况", "完成日期", "材料"]
     assert [r[0] for r in rows[1:]] == ["2", "3", "4", "5", "6", "8", "9", "10"]
-    assert rows[1] == ["2", "双公示工作质量", "已完成，1项逾期完成", "11月20日", "1"]
+    # 状态与首页、总览同一计算；逾期完成的件数在“二、”该指标的一段里，这里只加底纹
+    assert rows[1] == ["2", "双公示工作质量", "完成", "11月20日", "1"]
+    assert "逾期完成1项，见附件1。" in indicator_paragraph(doc, "双公示工作质量")
 
 
 def test_monthly_due_moves_to_the_previous_working_day(catalog, cal, tmp_path: Path) -> None:
@@ -201,12 +200,13 @@ def test_evidence_list_attachment(catalog, cal, tmp_path: Path) -> None:
     ]
     e.evidence[0].kind = "“双公示”工作台账"
     doc = _export(catalog, cal, sm, tmp_path)
-    (rows,) = tables_in(attachment_elements(doc, 1))
+    # 附件1是事项（28日时按月报送的材料已逾期），佐证材料清单在附件2
+    (rows,) = tables_in(attachment_elements(doc, 2))
     assert rows[0] == ["序号", "指标", "文件名称", "材料日期", "说明"]
     assert rows[1] == ["1", "双公示工作质量", "台账.xlsx", "11月10日", "“双公示”工作台账；11月台账"]
     assert rows[2] == ["2", "双公示工作质量", "截图.png", "11月10日", "附上后已改动"]
     assert rows[3] == ["3", "双公示工作质量", "说明.docx", "11月10日", "文件缺失"]
-    texts = paragraph_texts(attachment_elements(doc, 1))
+    texts = paragraph_texts(attachment_elements(doc, 2))
     assert "注：有2份材料在附上后文件缺失或被改动，已在“说明”栏注明，请核对。" in texts
     assert _table1(doc)[1][4] == "3"
     assert e.evidence[0].sha256[:8] not in all_text(doc)  # 校验码是给程序用的，不印在公文里
@@ -218,31 +218,37 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
     assigned = catalog.assigned("construction")
     rows = _table1(doc)[1:]
     assert len(rows) == len(assigned)
+    # 28日已过26日（实际为26日）的期限：按月报送材料的各项都已逾期，其余未开始
+    assert [r[2] for r in rows] == ["逾期", "逾期", "逾期", "未开始", "逾期", "逾期", "未开始", "未开始"]
     for r in rows:
-        assert r[2].startswith("未开始"), r
         assert r[3] == "—" and r[4] == "0"
-    # 28日已过26日（实际为26日）的期限：按月报送的各项都已逾期
-    assert rows[0][2] == "未开始，1项已逾期"
-    assert indicator_paragraph(doc, "双公示工作质量").endswith("本月材料已过报送期限，尚未报送。")
-    body = _body(doc)
-    assert indicator_paragraph(doc, "信用动态信息报送").endswith(
-        "尚未开展。本月无信用动态。本月要求至少1篇，尚未完成。"
+    # 每段只写逾期的件数并指向附件；段里不重复表1的状态
+    assert indicator_paragraph(doc, "双公示工作质量") == (
+        "（一）双公示工作质量。台账未导入。逾期未完成1项，见附件1。"
     )
+    assert indicator_paragraph(doc, "信用动态信息报送").endswith(
+        "本月无信用动态。逾期未完成1项，见附件1。"
+    )
+    assert indicator_paragraph(doc, "信用核查和联合奖惩应用").endswith("本月数字未填写。逾期未完成1项，见附件1。")
+    assert indicator_paragraph(doc, "异议处理和信用修复").endswith("。本月无异议协同处理函。")
+    body = _body(doc)
     plans = body[body.index("三、存在问题和下步打算") + 1]
     monthly = sum(1 for i in assigned if i.monthly_rules)
     assert monthly == 5
-    assert plans == (
-        "本月尚有5项逾期未完成：双公示工作质量、信用承诺和履约践诺信息归集、信用动态信息报送、"
-        "“信易批”应用场景、信用核查和联合奖惩应用的本月材料，期限11月26日。下步将抓紧办理，办结后补报。"
-    )
-    assert plans.endswith("下步将抓紧办理，办结后补报。")
-    # 没有附件：不写附件说明，也没有附件页
-    assert not any(t.startswith("附件：") for t in body)
-    assert attachment_labels(doc) == []
+    assert plans == "本月尚有5项逾期未完成，逐项见附件1。下步将抓紧办理，办结后补报。"
+    # 逾期的逐项列在附件1的“逾期事项”表里（名称、期限），正文不再列
+    assert body[body.index("三、存在问题和下步打算") + 3] == "附件：本月事项办理情况"
+    assert attachment_labels(doc) == ["附件1"]
+    (late,) = tables_in(attachment_elements(doc, 1))
+    assert late[0] == ["序号", "指标", "事项", "期限", "完成日期", "办理情况"]
+    assert late[1] == ["1", "双公示工作质量", "报送“双公示”工作台账", "11月26日", "—", "未完成"]
+    assert len(late) - 1 == monthly
+    assert paragraphs_with_style(doc, "GwCaption")[1] == "表2　逾期事项"
 
 
 def test_plans_default_when_all_on_time(catalog, cal, tmp_path: Path) -> None:
     sm = rich_month(catalog, "commerce", tmp_path / "files")
+    sm.entry(2).events = sm.entry(2).events[:1]  # 去掉逾期上报的那件许可决定
     body = _body(_export(catalog, cal, sm, tmp_path))
     assert (
         body[body.index("三、存在问题和下步打算") + 1]
@@ -271,7 +277,7 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
         Event("objection", "异议函丙", datetime(2026, 11, 26, 9, 0)),
     ]
     doc = _export(catalog, cal, sm, tmp_path)
-    (rows,) = tables_in(attachment_elements(doc, 1))
+    late, rows = tables_in(attachment_elements(doc, 1))
     assert rows[0] == ["序号", "事项", "收函日期", "期限", "处理完成日期", "办理情况"]
     assert rows[1] == [
         "1",
@@ -285,15 +291,24 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     assert rows[3] == ["3", "异议函丙", "11月26日", "11月27日", "—", "未完成\n（已逾期）"]
     assert "00:00" not in all_text(doc)
     captions = paragraphs_with_style(doc, "GwCaption")
-    assert "表2　异议协同处理函办理情况（期限：1个工作日内）" in captions
+    assert captions[1:] == ["表2　逾期事项", "表3　异议协同处理函办理情况（期限：1个工作日内）"]
+    # 正文：件数与逾期的件数，逐件见附件；状态在表1（已确认但有事项逾期未办结：逾期）
     para = indicator_paragraph(doc, "异议处理和信用修复")
-    assert para.endswith("异议协同处理函3件，按时完成1件，逾期完成1件，逾期未完成1件。")
-    assert _table1(doc)[-1][2] == "已确认，1项未办结，1项已逾期"
-    # 专人没写“存在问题和下步打算”时，逾期未完成的写在那里（名称、期限）
+    assert para == "（八）异议处理和信用修复。异议协同处理函3件。逾期2项（未完成1项），见附件1。"
+    assert _table1(doc)[-1][2] == "逾期"
+    # 逾期事项表：未完成的在前；与正文的件数一致
+    tail = [r for r in late[1:] if r[1] == "异议处理和信用修复"]
+    assert tail == [
+        [tail[0][0], "异议处理和信用修复", "异议协同处理函：异议函丙", "11月27日", "—", "未完成"],
+        [tail[1][0], "异议处理和信用修复", "异议协同处理函：异议函乙", "11月17日", "11月18日", "逾期完成"],
+    ]
     body = _body(doc)
+    overall = body[body.index("一、总体情况") + 1]
+    assert "逾期完成1项，逾期未完成6项" in overall
+    assert sum(1 for r in late[1:] if r[5] == "未完成") == 6
+    # 专人没写“存在问题和下步打算”时写一句，逐项见附件
     plans = body[body.index("三、存在问题和下步打算") + 1]
-    assert plans.startswith("本月尚有6项逾期未完成：双公示工作质量、")
-    assert plans.endswith("；异议协同处理函“异议函丙”，期限11月27日。下步将抓紧办理，办结后补报。")
+    assert plans == "本月尚有6项逾期未完成，逐项见附件1。下步将抓紧办理，办结后补报。"
 
 
 def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
@@ -311,7 +326,7 @@ def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
         )
     ]
     doc = _export(catalog, cal, sm, tmp_path)
-    tables = tables_in(attachment_elements(doc, 1))
+    tables = tables_in(attachment_elements(doc, 1))[1:]  # 第一张为逾期事项
     assert tables[0][1] == [
         "1",
         "信用承诺宣传",
@@ -328,11 +343,9 @@ def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
         "11月13日\n09:00",
         "按时完成",
     ]
-    assert indicator_paragraph(doc, "信用动态信息报送").endswith(
-        "信用动态1件，已按时完成。已达到要求。"
-    )
+    assert "信用动态1件，已办结。达到每月1篇的要求。" in indicator_paragraph(doc, "信用动态信息报送")
     assert (
-        "诚信宣传活动1件，已按时完成。全年要求至少2次，全年进度以各月合计为准。"
+        "诚信宣传活动1件，已办结。全年要求至少2次，全年进度以各月合计为准。"
         in indicator_paragraph(doc, "诚信宣传教育活动")
     )
 
@@ -381,9 +394,11 @@ def test_licence_ledger_rates(catalog, cal, tmp_path: Path) -> None:
     ]
     doc = _export(catalog, cal, sm, tmp_path)
     para = indicator_paragraph(doc, "双公示工作质量")
-    assert "“双公示”台账许可决定50条，上报率96%，及时率93.75%，合规率97.92%。" in para
+    # 段首已是指标名，不再写台账名；导入了台账的，件数以台账为准（逐件跟踪的许可决定在附件）
+    assert para.startswith("（一）双公示工作质量。台账许可决定50条，上报率96%，及时率93.75%，合规率97.92%。")
+    assert "食品经营许可" not in para and "行政许可决定1件" not in para
     # 许可决定 11月3日 + 15 个自然日 = 11月18日；只有日期（15个自然日不按时刻算）
-    (events,) = tables_in(attachment_elements(doc, 1))
+    _late, events, rates = tables_in(attachment_elements(doc, 1))
     assert events[1] == [
         "1",
         "食品经营许可\n行政相对人：某某餐饮店\n许可决定书文号：历城审批〔2026〕第1号",
@@ -392,7 +407,6 @@ def test_licence_ledger_rates(catalog, cal, tmp_path: Path) -> None:
         "11月10日",
         "按时完成",
     ]
-    (rates,) = tables_in(attachment_elements(doc, 2))
     assert rates[1:] == [
         ["上报率", "已上报数÷应上报（已作出许可决定，不含未到期）数", "48÷50", "96%"],
         ["及时率", "按时上报数÷已上报数", "45÷48", "93.75%"],
@@ -405,7 +419,7 @@ def test_licence_ledger_rates(catalog, cal, tmp_path: Path) -> None:
 
 def test_licence_ledger_absent(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, SectionMonth("commerce", MONTH, catalog.version), tmp_path)
-    assert "“双公示”台账未导入。" in indicator_paragraph(doc, "双公示工作质量")
+    assert "（一）双公示工作质量。台账未导入。" in indicator_paragraph(doc, "双公示工作质量")
     assert "工作台账统计" not in all_text(doc)
 
 
@@ -422,10 +436,10 @@ def test_commitment_ledger_rows(catalog, cal, tmp_path: Path) -> None:
         {"_row": 3, "承诺主体名称": "某某店", "承诺类型": "主动承诺", "承诺日期": "2025-12-30"},
     ]
     doc = _export(catalog, cal, sm, tmp_path, ledger_rows={"commitment": rows})
-    assert "“信用承诺和履约践诺”台账2条，归集率100%，合规率100%。" in indicator_paragraph(
+    assert "集。台账2条，归集率100%，合规率100%。" in indicator_paragraph(
         doc, "信用承诺和履约践诺信息归集"
     )
-    rates, detail = tables_in(attachment_elements(doc, 1))
+    _late, rates, detail = tables_in(attachment_elements(doc, 1))
     assert ["归集率", "已归集数÷台账记录数", "2÷2", "100%"] in rates
     assert ["及时率", "—", "—", "不适用，本台账没有逐条期限"] in rates
     assert detail == [
@@ -448,10 +462,9 @@ def test_long_ledger_names_the_workbook(catalog, cal, tmp_path: Path) -> None:
         ledger_file="工作台账-商事登记科-2026年11月.xlsx",
     )
     body = _body(doc)
-    assert (
-        "附件：1.工作台账统计" in body
-        and "2.工作台账电子表格《工作台账-商事登记科-2026年11月.xlsx》" in body
-    )
+    # 附件说明每个附件一行：另附的电子表格只写它的文件名
+    assert "附件：1.本月事项办理和台账统计" in body
+    assert "2.工作台账-商事登记科-2026年11月.xlsx" in body
     assert attachment_labels(doc) == ["附件1"]  # 电子表格另附，不占页
     assert (
         "注：台账共35条，以上列出前30条，完整台账见《工作台账-商事登记科-2026年11月.xlsx》。"
@@ -463,7 +476,7 @@ def test_incident_confirmation_and_event(catalog, cal, tmp_path: Path) -> None:
     sm = SectionMonth("survey", MONTH, catalog.version)
     sm.entry(9).status = Status.DONE
     para = indicator_paragraph(_export(catalog, cal, sm, tmp_path), "严防严重失信事件")
-    assert para == "（二）严防严重失信事件。未发生严重失信事件，保持“零存量、零增量”。"
+    assert para == "（二）严防严重失信事件。保持“零存量、零增量”。"
     sm.entry(9).status = Status.NOT_STARTED
     para = indicator_paragraph(_export(catalog, cal, sm, tmp_path), "严防严重失信事件")
     assert "尚未确认“零存量、零增量”" in para
@@ -477,8 +490,8 @@ def test_incident_confirmation_and_event(catalog, cal, tmp_path: Path) -> None:
         )
     ]
     doc = _export(catalog, cal, sm, tmp_path)
-    assert "严重失信事件1件，已按时完成。" in indicator_paragraph(doc, "严防严重失信事件")
-    (rows,) = tables_in(attachment_elements(doc, 1))
+    assert "严重失信事件1件，已办结。" in indicator_paragraph(doc, "严防严重失信事件")
+    rows = tables_in(attachment_elements(doc, 1))[-1]
     assert rows[1] == [
         "1",
         "网络曝光事件\n处置情况：已核实并公开说明",
@@ -487,7 +500,7 @@ def test_incident_confirmation_and_event(catalog, cal, tmp_path: Path) -> None:
         "11月10日",
         "按时完成",
     ]
-    assert "表2　严重失信事件办理情况（期限：第一时间处置）" in paragraphs_with_style(
+    assert "表3　严重失信事件办理情况（期限：第一时间处置）" in paragraphs_with_style(
         doc, "GwCaption"
     )
 
@@ -640,7 +653,29 @@ def test_evidence_date_column_never_narrower_than_a_date(catalog, cal, tmp_path:
         for col, w in enumerate(widths):
             if any(re.fullmatch(r"\d{1,2}月\d{1,2}日.*", r[col]) for r in rows[1:]):
                 assert w >= date_min, (rows[0][col], w)
-    (evidence,) = tables_in(attachment_elements(doc, 1))
+    (evidence,) = tables_in(attachment_elements(doc, 2))
     assert len(evidence) == 51
-    (events,) = tables_in(attachment_elements(doc, 2))
+    events = tables_in(attachment_elements(doc, 1))[-1]
     assert len(events) == 31
+
+
+def test_nothing_said_twice_between_overall_and_indicators(catalog, cal, tmp_path: Path) -> None:
+    """状态只在表1，合计只在“一、”的那段，逐件的逾期只在附件：“二、”里不再写状态，也不列逾期事项的名称。"""
+    sm = SectionMonth("commerce", MONTH, catalog.version)
+    e = sm.entry(10)
+    e.status, e.completed_at = Status.DONE, datetime(2026, 11, 20, 9, 0)
+    e.events = [
+        Event("objection", "异议函丙", datetime(2026, 11, 26, 9, 0)),
+        Event("objection", "异议函丁", datetime(2026, 11, 27, 9, 0)),
+    ]
+    doc = _export(catalog, cal, sm, tmp_path)
+    body = _body(doc)
+    overall = body[body.index("一、总体情况") + 1]
+    assert not any(ind.short in overall for ind in catalog.assigned("commerce"))
+    section_two = body[body.index("二、各项指标完成情况") + 1 : body.index("三、存在问题和下步打算")]
+    for para in section_two:
+        for word in ("已确认", "不计为完成", "进行中", "未开始", "异议函丙", "期限11月"):
+            assert word not in para, (word, para)
+    assert section_two[-1] == "（八）异议处理和信用修复。异议协同处理函2件。逾期未完成1项，见附件1。"
+    late = tables_in(attachment_elements(doc, 1))[0]
+    assert ["异议函丙" in r[2] for r in late[1:]].count(True) == 1

@@ -749,8 +749,12 @@ def test_word_submission_does_not_print_the_reminder_as_a_plan_deadline(
     assert any(
         p.startswith("本软件提醒（非实施方案规定的期限）：") and "零存量" in p for p in paras
     )
-    # 已确认但活动材料（48小时）未报：文档如实写出，不写“已完成”
-    assert any("已确认，但尚有1项未办结，不计为完成。" in p for p in paras), ev.id
+    # 已确认但活动材料（48小时）未报：表1如实写出（状态只写在表1），正文不写“已完成”
+    doc = Document(str(out))
+    row7 = [[c.text for c in r.cells] for r in doc.tables[0].rows if r.cells[0].text == "7"][0]
+    assert row7[2] == "已确认，1项未办结", ev.id
+    para7 = next(p for p in paras if "诚信宣传教育活动。" in p[:20])
+    assert "已完成" not in para7 and "诚信宣传活动1件。" in para7
 
 
 def test_fingerprint_survives_the_real_store_submit_and_approve(data_dir: Path, catalog) -> None:
