@@ -485,24 +485,27 @@ def open_coordinator(app: CreditCheckApp, name: str) -> None:
 
 
 def heartbeat(app: CreditCheckApp) -> None:
-    """在后台线程里：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示（审核文件没变时不读）。"""
+    """在后台线程里（排在本窗口的读写之后）：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示（审核文件没变时不读）。"""
 
-    def beat() -> None:
+    def beat() -> str | None:
         try:
             app.ctx.store.heartbeat()
         except (CreditCheckError, OSError):
             pass  # 心跳失败不影响使用；下次保存时存储层会说明
         session = app.session
+        if session is None:
+            return None
         try:
-            news = session.refresh_review() if session is not None else None
-            if session is not None:
-                session.refresh_months()  # 科室的文件变了才重读（如别处接管后保存过）
+            news = session.refresh_review()
+            session.refresh_months()  # 科室的文件变了才重读（如别处接管后保存过）
         except (CreditCheckError, OSError):
-            return  # 读不到时下次再看；保存时存储层还会再核对一次
-        if news:
-            app.call_from_thread(
-                app.notify, news, title="体系科审核", severity="warning", timeout=30
-            )
-            app.call_from_thread(app.month_changed)
+            return None  # 读不到时下次再看；保存时存储层还会再核对一次
+        return news
 
-    app.run_worker(beat, thread=True, exclusive=True, group="heartbeat", exit_on_error=False)
+    def done(news: str | None) -> None:
+        if news:
+            app.notify(news, title="体系科审核", severity="warning", timeout=30)
+            app.month_changed()
+
+    if not app.disk.busy:  # 上一次还没做完（共享文件夹很慢）时不再排一次
+        app.disk.start(beat, "", done=done)  # 与保存同一个队列：不会在保存的同时改本月的审核状态

@@ -73,7 +73,7 @@ class CreditCheckApp(KeyActions, App[None]):
         """正在后台读取的月份（连按 ] 时从它往后数）。"""
         self.overview_service: OverviewService | None = None
         """体系科三个屏幕共用的读取器（文件没变的科室不重读）；换设置时作废。"""
-        self.disk = DiskQueue(self)
+        self.disk = DiskQueue.of(self)
         """读写数据文件夹的队列：在后台线程里一件接一件地做。"""
         self.last_evidence_dir: Path | None = None
         """上次添加佐证材料的文件夹（下次从这里开始选）。"""

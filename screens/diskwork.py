@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from textual.app import App
 from textual.widgets import Static
@@ -41,9 +42,17 @@ class BusyNote(Static):
 
 
 class DiskQueue:
-    """本窗口读写数据文件夹的队列（每个 App 一个）。"""
+    """本窗口读写数据文件夹的队列（每个 App 一个：``DiskQueue.of(app)``）。"""
 
-    def __init__(self, app: App[None]) -> None:
+    @classmethod
+    def of(cls, app: App[Any]) -> DiskQueue:
+        """这个 App 的队列（第一次用到时建立）。"""
+        queue = _QUEUES.get(app)
+        if queue is None:
+            queue = _QUEUES[app] = cls(app)
+        return queue
+
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self._order: asyncio.Lock | None = None
         """按发起的先后排队（asyncio 的锁先来先得）。"""
@@ -62,7 +71,7 @@ class DiskQueue:
     async def run(self, job: Callable[[], R], note: str = SAVING) -> R:
         """在后台线程里做 ``job``（排在已发起的之后），返回它的结果；它的异常原样抛出。
 
-        在 App 或屏幕的 async worker 里 ``await``。"""
+        在 App 或屏幕的 async worker 里 ``await``。``note`` 为空时不显示说明（每两分钟的检查）。"""
         if self._order is None:
             self._order = asyncio.Lock()
         self._notes.append(note)
@@ -114,17 +123,22 @@ class DiskQueue:
             await self._idle.wait()
 
     def _show(self) -> None:
-        """有事在做时在前台屏幕上显示最后发起的那件的说明；都做完时收起。"""
-        if self._notes:
+        """有事在做时在前台屏幕上显示最后发起的那件的说明（说明为空的不显示）；都做完时收起。"""
+        if not self._notes and self._idle is not None:
+            self._idle.set()
+        shown = [n for n in self._notes if n]
+        if shown:
             screen = self.app.screen
             notes = list(screen.query(BusyNote))
             if notes:
-                notes[0].update(self._notes[-1])
+                notes[0].update(shown[-1])
             else:
-                screen.mount(BusyNote(self._notes[-1]))
+                screen.mount(BusyNote(shown[-1]))
             return
-        if self._idle is not None:
-            self._idle.set()
         for screen in self.app.screen_stack:
             for note in screen.query(BusyNote):
                 note.remove()
+
+
+_QUEUES: WeakKeyDictionary[App[Any], DiskQueue] = WeakKeyDictionary()
+"""每个 App 的队列。"""

@@ -1,4 +1,4 @@
-"""界面线程上从不读写数据文件夹：启动、换月、记录事件、添加材料、沿用上月、提交、撤回、体系科审核，
+"""界面线程上从不读写数据文件夹：启动、换月、记录事件、添加材料、沿用上月、写下步打算、提交、撤回、体系科审核，
 每一次打开、读、写、列目录、查文件状态都在后台线程里（共享文件夹很慢时，画面照常响应按键）。
 
 做法：把 open / os.stat / os.replace / os.scandir …… 换成先记一笔再照做的版本；在主线程（事件循环所在的
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from app_support import NOW, configured, make_app, press, settle, type_into
-from textual.widgets import DataTable
+from textual.widgets import DataTable, TextArea
 
 from creditcheck import checklist
 from creditcheck.catalog import load_builtin
@@ -155,6 +155,11 @@ async def test_no_data_folder_access_on_the_ui_thread(
         await press(pilot, "escape")
         await press(pilot, "p")  # 沿用上月
         assert any(e.note == "上月推进情况" for e in app.current.sm.entries.values())
+
+        await press(pilot, "x")  # 存在问题和下步打算
+        app.screen.query_one("#plans", TextArea).load_text("下月补齐信用动态稿件")
+        await press(pilot, "ctrl+s")
+        assert app.current.sm.plans == "下月补齐信用动态稿件"
 
         await press(pilot, "u")  # 提交
         await press(pilot, "y")

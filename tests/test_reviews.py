@@ -21,6 +21,7 @@ from creditcheck import review
 from creditcheck.cli import main
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth, Status
 from creditcheck.review import ReviewConflictError, ReviewError, effective_state, merge_histories
+from screens.actions import heartbeat
 from storage.store import Store
 
 T = datetime(2026, 11, 28, 9, 0)
@@ -537,7 +538,7 @@ async def test_open_section_app_sees_decisions_and_refuses_edits_after_approval(
         Store(data_dir).record_decision(
             "commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料"
         )
-        app._heartbeat()  # 每两分钟一次的检查（在后台线程里）
+        heartbeat(app)  # 每两分钟一次的检查（在后台线程里）
         await settle(pilot)
         assert app.session.sm.review is ReviewState.RETURNED
         assert any(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import getters, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -18,17 +18,13 @@ from creditcheck.month import Month
 from creditcheck.review import ACTION_LABELS
 from creditcheck.services.reviews import decide
 
-from ..app import CreditCheckApp
-from ..diskwork import SAVING
+from ..diskwork import SAVING, DiskQueue
 from ..text import AppFooter, Plain, cell_safe, short_dt
 from .common import REVIEW_VAR, CoordinatorScreen, cell, reviewer
 
 
 class ReviewScreen(CoordinatorScreen):
     """各科室的报送状态与提交时间；审核通过、退回修改（写意见）、重新打开（写理由）。"""
-
-    app = getters.app(CreditCheckApp)
-    """本应用（有类型：读写数据文件夹的队列 ``disk``）。"""
 
     KIND = "审核"
     BINDINGS = [
@@ -154,7 +150,7 @@ class ReviewScreen(CoordinatorScreen):
     async def apply(self, section_id: str, action: str, comment: str, done: str) -> None:
         """记录一个决定并等它写好（排在本窗口已发起的读写之后，写时右上角有“正在保存……”）。"""
         month = self.month
-        await self.app.disk.run(self.decision(section_id, action, comment), SAVING)
+        await DiskQueue.of(self.app).run(self.decision(section_id, action, comment), SAVING)
         self.decided(section_id, month, done)
 
     def action_approve(self) -> None:
@@ -168,7 +164,7 @@ class ReviewScreen(CoordinatorScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.disk.start(
+                DiskQueue.of(self.app).start(
                     self.decision(r.section_id, "approve", ""),
                     SAVING,
                     done=lambda _: self.decided(r.section_id, month, done),
