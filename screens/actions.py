@@ -389,9 +389,14 @@ def take_over(app: CreditCheckApp) -> None:
 
 # ── 守卫与设置 ──
 def has_session(app: CreditCheckApp) -> bool:
-    """打开了月份没有（首次设置完成之前没有）；没有时说明。"""
+    """打开了月份没有（首次设置完成之前、启动时读好之前没有）；没有时说明。"""
     if app.session is None:
-        app.notify("请先完成本机设置", severity="warning")
+        if app.wanted is not None:
+            app.notify("正在读取本月的记录，请稍候", timeout=3)
+        elif not app.ctx.settings.configured:
+            app.notify("请先完成本机设置", severity="warning")
+        else:
+            app.notify("本月的记录没有读出来（原因见刚才的提示）；按 T 重新读取", severity="warning")
     return app.session is not None
 
 

@@ -39,6 +39,7 @@ from .counts_form import CountsModal, ratio_text
 from .diskwork import READING, SAVING
 from .event_form import EventInput, EventModal, check_not_future, parse_moment
 from .evidence_form import EvidenceInput, EvidenceModal
+from .ledger_problems import LedgerProblem
 from .messages import MonthSaved
 from .prompt import PromptModal
 from .session import MonthSession
@@ -111,6 +112,10 @@ class ChecklistScreen(Screen[None]):
         self.ctx = ctx
         self._ledger_loading: set[str] = set()
         """正在后台读取导入记录的台账种类。"""
+        self._problems: list[LedgerProblem] = []
+        """本页台账表里列出的问题。"""
+        self._width = -1
+        """上次排版时的窗口宽度。"""
         ids = [i.id for i in self.indicators]
         start = ids.index(indicator_id) if indicator_id in ids else 0
         self.set_reactive(ChecklistScreen.index, start)
@@ -364,7 +369,9 @@ class ChecklistScreen(Screen[None]):
         box.update("\n".join(lines))
         self._render_ledger_problems(problems)
 
-    def _ledger_record(self, kind: str, summary: dict | None) -> dict | None:  # type: ignore[type-arg]
+    def _ledger_record(
+        self, kind: str, summary: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
         """本月这种台账的导入记录（含问题）：读过的直接用；没读过时在后台读，读好后重画本页。"""
         if not summary:
             return None
@@ -381,12 +388,12 @@ class ChecklistScreen(Screen[None]):
             self.app.disk.start(lambda: session.load_ledger_record(kind), READING, done=loaded)
         return record
 
-    def _ledger_problems(self, kind: str, summary: dict | None) -> list:  # type: ignore[type-arg]
+    def _ledger_problems(self, kind: str, summary: dict[str, Any] | None) -> list[LedgerProblem]:
         from .ledger_problems import problems_of
 
         return problems_of(self._ledger_record(kind, summary))
 
-    def _render_ledger_problems(self, problems: list) -> None:  # type: ignore[type-arg]
+    def _render_ledger_problems(self, problems: list[LedgerProblem]) -> None:
         """台账的问题逐条列出：行、列、内容、问题。"""
         table = self.query_one("#ledger-problems", DataTable)
         table.clear(columns=True)
@@ -421,7 +428,7 @@ class ChecklistScreen(Screen[None]):
 
     def _show_problem(self, i: int) -> None:
         """表格下面写全光标所在的那个问题（表格里放不下时截断了）。"""
-        problems = getattr(self, "_problems", [])
+        problems = self._problems
         if not 0 <= i < len(problems):
             return
         p = problems[i]
@@ -560,7 +567,7 @@ class ChecklistScreen(Screen[None]):
         empty.display = not events
 
     def on_resize(self) -> None:
-        if getattr(self, "_width", None) != self.app.size.width:
+        if self._width != self.app.size.width:
             self._width = self.app.size.width
             self.render_page()
 

@@ -114,8 +114,9 @@ class HomeScreen(Screen[None]):
     def refresh_view(self) -> None:
         self._width = self.app.size.width
         session = self.app.session
-        if session is None:  # 启动时本月还在后台读取
-            self.query_one("#month-label", Static).update("（正在读取……）")
+        if session is None:  # 启动时本月还在后台读取（或没能读出来：提示里写着原因）
+            wait = "（正在读取……）" if self.app.wanted else "（未能读取本月的记录，原因见提示）"
+            self.query_one("#month-label", Static).update(wait)
             return
         sm = session.sm
         ctx = self.ctx

@@ -65,8 +65,9 @@ class KeyActions:
             app.switch_month((app.wanted or app.current.month).shift(delta))
 
     def action_this_month(self) -> None:
+        """回到本月；启动时本月没读出来（共享文件夹暂时连不上……）时再读一次。"""
         app = self.as_app
-        if actions.has_session(app):
+        if app.session is not None or (app.wanted is None and app.ctx.settings.configured):
             app.switch_month(Month.of(app.ctx.today))
 
     action_settings = actions.on_app(actions.open_settings, session=False)

@@ -12,7 +12,7 @@ from creditcheck.month import Month
 from creditcheck.services.months import MonthSession
 
 from .diskwork import READING, SAVING
-from .messages import MonthLoading
+from .messages import MonthLoading, MonthSaved
 
 if TYPE_CHECKING:
     from creditcheck.settings import Settings
@@ -34,7 +34,8 @@ def load(app: CreditCheckApp, month: Month) -> None:
         app.notify(message, title="数据读取失败", severity="error", timeout=15)
         if app.wanted == month:
             app.wanted = None
-            app.month_changed()  # 首页写回仍打开着的那个月
+            # 首页写回仍打开着的那个月；启动时就读不出来时写明没读出来
+            app.post_message(MonthSaved(app.session.month if app.session else month, redraw=True))
 
     app.disk.start(job, READING, done=lambda session: loaded(app, session), failed=failed)
 

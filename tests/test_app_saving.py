@@ -140,3 +140,31 @@ async def test_quitting_while_saving_waits_for_the_save(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: not app.is_running, "保存做完后退出")
     app.ctx.store.close()
     assert _stored(tmp_path).review.value == "已提交"
+
+
+async def test_start_up_read_failure_is_explained_and_t_reads_again(tmp_path: Path) -> None:
+    from app_support import configured, make_app
+
+    app = make_app(tmp_path, settings=configured())
+    store = app.ctx.store
+    real = store.load_month
+    failing = [OSError(errno.EACCES, "Permission denied", str(tmp_path / "data"))]
+
+    def load(*args: Any, **kw: Any) -> Any:
+        if failing:
+            raise failing.pop()
+        return real(*args, **kw)
+
+    store.load_month = load  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.session is None
+        label = str(app.screen.query_one("#month-label", Static).render())
+        assert "未能读取本月的记录" in label
+        assert any("没有权限" in n.message for n in app._notifications)
+        await press(pilot, "c")  # 没有月份：说明原因，不出错
+        assert any("按 T 重新读取" in n.message for n in app._notifications)
+        await press(pilot, "t")
+        assert app.session is not None and app.current.month == NOV
+        assert "2026年11月" in str(app.screen.query_one("#month-label", Static).render())
+    store.close()
