@@ -108,6 +108,7 @@ async def _walk() -> tuple[int, int, int, Path]:
     app = make_app(tmp, settings=configured(), now=datetime(2026, 11, 28, 10, 0))
     keys = chars = 0
     item6 = 0
+
     async def settle() -> None:
         """等按键的结果：读写数据文件夹在后台线程里（文件夹树的载入线程一直开着，不等它）。"""
         await pilot.pause()

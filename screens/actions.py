@@ -43,9 +43,7 @@ def on_app(
     return action
 
 
-def save(
-    app: CreditCheckApp, mutate: Callable[[SectionMonth], object], success: str = ""
-) -> None:
+def save(app: CreditCheckApp, mutate: Callable[[SectionMonth], object], success: str = "") -> None:
     """在后台线程里保存本月的一次修改（排在已发起的保存之后）；成功时提示 ``success`` 并重画，
     失败时说明原因，记录不变。"""
     session = app.current
@@ -55,7 +53,9 @@ def save(
             app.notify(success, timeout=5)
         app.month_changed()
 
-    app.disk.start(lambda: session.change(mutate), SAVING, done=done, failed=lambda m: unsaved(app, m))
+    app.disk.start(
+        lambda: session.change(mutate), SAVING, done=done, failed=lambda m: unsaved(app, m)
+    )
 
 
 def unsaved(app: CreditCheckApp, message: str) -> None:
@@ -161,7 +161,9 @@ def submit_month(app: CreditCheckApp) -> None:
 
     def answer(yes: bool | None) -> None:
         if yes:
-            save(app, lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核")
+            save(
+                app, lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核"
+            )
 
     app.push_screen(ConfirmModal("提交本月", body, yes="提交"), answer)
 
@@ -396,7 +398,9 @@ def has_session(app: CreditCheckApp) -> bool:
         elif not app.ctx.settings.configured:
             app.notify("请先完成本机设置", severity="warning")
         else:
-            app.notify("本月的记录没有读出来（原因见刚才的提示）；按 T 重新读取", severity="warning")
+            app.notify(
+                "本月的记录没有读出来（原因见刚才的提示）；按 T 重新读取", severity="warning"
+            )
     return app.session is not None
 
 

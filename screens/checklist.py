@@ -369,9 +369,7 @@ class ChecklistScreen(Screen[None]):
         box.update("\n".join(lines))
         self._render_ledger_problems(problems)
 
-    def _ledger_record(
-        self, kind: str, summary: dict[str, Any] | None
-    ) -> dict[str, Any] | None:
+    def _ledger_record(self, kind: str, summary: dict[str, Any] | None) -> dict[str, Any] | None:
         """本月这种台账的导入记录（含问题）：读过的直接用；没读过时在后台读，读好后重画本页。"""
         if not summary:
             return None
@@ -898,9 +896,7 @@ class ChecklistScreen(Screen[None]):
             now = self.ctx.now()
             done = parse_moment(text, now.date(), needs_time, what)
             check_not_future(done, now, needs_time)
-            await self._commit(
-                lambda sm: ops.complete_event(sm, catalog, ind.id, ev_id, done, now)
-            )
+            await self._commit(lambda sm: ops.complete_event(sm, catalog, ind.id, ev_id, done, now))
 
         self.app.push_screen(
             PromptModal(

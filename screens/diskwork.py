@@ -102,7 +102,9 @@ class DiskQueue:
             try:
                 result = await self.run(job, note)
             except (CreditCheckError, OSError) as e:
-                text = str(e) if isinstance(e, CreditCheckError) else f"读写数据失败：{os_reason(e)}"
+                text = (
+                    str(e) if isinstance(e, CreditCheckError) else f"读写数据失败：{os_reason(e)}"
+                )
                 if failed is not None:
                     failed(text)
                 else:

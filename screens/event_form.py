@@ -252,9 +252,7 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
             {k: v for k, v in fields.items() if v},
             finish,
         )
-        run_commit(
-            self, lambda: self.commit(data), lambda: self.dismiss(data), self._commit_error
-        )
+        run_commit(self, lambda: self.commit(data), lambda: self.dismiss(data), self._commit_error)
 
     def _commit_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)

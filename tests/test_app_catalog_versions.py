@@ -86,7 +86,11 @@ async def test_screens_show_each_months_own_catalogue_when_switching(tmp_path: P
             (Month(2026, 5), "2022.1", [1, 4, 7, 9], "权重 10"),
         ):
             if app.current.month != month:
-                steps = (month.year - app.current.month.year) * 12 + month.month - app.current.month.month
+                steps = (
+                    (month.year - app.current.month.year) * 12
+                    + month.month
+                    - app.current.month.month
+                )
                 key = "right_square_bracket" if steps > 0 else "left_square_bracket"
                 await press(pilot, *[key] * abs(steps))
             assert app.current.month == month and isinstance(app.screen, HomeScreen)

@@ -86,7 +86,9 @@ class MainThreadIO:
             self.hits.append((name, path, where))
 
     def report(self) -> str:
-        return "\n\n".join(f"{name}({path}) 在界面线程上：\n{where}" for name, path, where in self.hits[:5])
+        return "\n\n".join(
+            f"{name}({path}) 在界面线程上：\n{where}" for name, path, where in self.hits[:5]
+        )
 
 
 @pytest.fixture

@@ -140,13 +140,16 @@ class MonthSession:
         """本月的事实：义务、各指标完成情况、得分（与总览、文档同一计算）。"""
         ws = self.ws
         return assess(
-            self.catalog, ws.calendar, self.sm, ws.now(), self.all_months(), ws.settings.horizon_days
+            self.catalog,
+            ws.calendar,
+            self.sm,
+            ws.now(),
+            self.all_months(),
+            ws.settings.horizon_days,
         )
 
     def quota_lines(self) -> list[QuotaLine]:
-        return quota_lines(
-            self.catalog, self.ws.settings.section_id, self.all_months(), self.month
-        )
+        return quota_lines(self.catalog, self.ws.settings.section_id, self.all_months(), self.month)
 
     def ledger_record(self, kind: str) -> tuple[bool, dict[str, Any] | None]:
         """本月这种台账的导入记录（含各行与问题）：（读过没有, 记录）。不读盘。"""

@@ -65,6 +65,7 @@ class Workspace:
     """打开仓库（数据文件夹, 科室 id, 专人）：首次设置后取得本科室的占用锁、换文件夹或科室时用。"""
     default_data_dir: Path | None = None
     """本机默认数据文件夹，首次设置时作为建议值。"""
+
     @property
     def today(self) -> date:
         return self.now().date()
