@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 from datetime import datetime
@@ -95,6 +96,7 @@ async def _walk() -> tuple[int, int, int, Path]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from app_support import configured, make_app  # type: ignore[import-not-found]
     from textual.widgets import Input, TextArea
+    from textual.worker import WorkerCancelled
 
     from creditcheck.models import ReviewState, Status
 
@@ -106,8 +108,17 @@ async def _walk() -> tuple[int, int, int, Path]:
     app = make_app(tmp, settings=configured(), now=datetime(2026, 11, 28, 10, 0))
     keys = chars = 0
     item6 = 0
-    async with app.run_test(size=(120, 36)) as pilot:
+
+    async def settle() -> None:
+        """等按键的结果：读写数据文件夹在后台线程里（文件夹树的载入线程一直开着，不等它）。"""
         await pilot.pause()
+        while busy := [w for w in app.workers if w.group != "_loader" and not w.is_finished]:
+            with contextlib.suppress(WorkerCancelled):  # 换成了更新的一次检查：也算做完
+                await app.workers.wait_for_complete(busy)
+            await pilot.pause()
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle()
         for kind, arg in _steps(folder):
             if kind == "mark":
                 item6 = keys if arg == "start" else keys - item6
@@ -138,7 +149,7 @@ async def _walk() -> tuple[int, int, int, Path]:
                         await pilot.press("down")
                     keys += 1
                     await pilot.press("space")
-            await pilot.pause()
+            await settle()
         sm = app.session.sm  # type: ignore[union-attr]
         done = [
             i.id

@@ -1,7 +1,8 @@
 """首页与逐项自查里本月的操作：沿用上月、提交与撤回、导出 Word 与日历、导入台账、接管占用。
 
 每个操作只做界面上的事（问路径、确认、显示进度和结果）；读写数据文件夹都交给应用层
-（creditcheck/services/），并在后台线程里做（``TaskModal``），画面照常响应按键。
+（creditcheck/services/），并在后台线程里按发起的先后做（``app.disk``，费时的在 ``TaskModal`` 里），
+画面照常响应按键。
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.filenames import clean_path_text
 from creditcheck.models import ReviewState
 
+from .diskwork import SAVING
+
 if TYPE_CHECKING:
+    from creditcheck.models import SectionMonth
     from creditcheck.month import Month
     from creditcheck.settings import Settings
 
@@ -39,56 +43,78 @@ def on_app(
     return action
 
 
+def save(app: CreditCheckApp, mutate: Callable[[SectionMonth], object], success: str = "") -> None:
+    """在后台线程里保存本月的一次修改（排在已发起的保存之后）；成功时提示 ``success`` 并重画，
+    失败时说明原因，记录不变。"""
+    session = app.current
+
+    def done(_: object) -> None:
+        if success:
+            app.notify(success, timeout=5)
+        app.month_changed()
+
+    app.disk.start(
+        lambda: session.change(mutate), SAVING, done=done, failed=lambda m: unsaved(app, m)
+    )
+
+
+def unsaved(app: CreditCheckApp, message: str) -> None:
+    """保存失败的说明（已保存的记录不变）。"""
+    app.notify(message, title="未保存", severity="error", timeout=10)
+
+
+class NothingToCopy(InputError):
+    """上月没有可沿用的材料（不是错误：说明原因，什么也不改）。"""
+
+
 def copy_previous(app: CreditCheckApp) -> None:
-    """把上月可沿用的材料（制度文件清单、学习记录、信易批推进情况）抄到本月还空着的项目。"""
+    """把上月可沿用的材料（制度文件清单、学习记录、信易批推进情况）抄到本月还空着的项目。
+
+    读上月、改本月、保存都在后台线程里做；没有可沿用的时说明原因，什么也不改。"""
     from creditcheck.checklist import copy_from_previous
 
-    session = app.session
-    assert session is not None
-    try:
-        prev = session.previous()
-    except CreditCheckError as e:
-        app.notify(str(e), severity="error")
-        return
+    session = app.current
     now = app.ctx.now()
-    copied: list[int] = []
+    prev_label = session.month.prev().label
 
-    class NothingToCopy(InputError):
-        pass
+    def job() -> list[int] | str:
+        prev = session.previous()
+        copied: list[int] = []
 
-    def mutate(sm) -> None:  # type: ignore[no-untyped-def]
-        copied.extend(copy_from_previous(prev, sm, app.ctx.catalog, now))
-        if not copied:
-            raise NothingToCopy("")
+        def mutate(sm: SectionMonth) -> None:
+            copied.extend(copy_from_previous(prev, sm, session.catalog, now))
+            if not copied:
+                raise NothingToCopy(
+                    f"{prev.month.label}没有记录，没有可沿用的材料。"
+                    if not prev.entries
+                    else f"{prev.month.label}没有可沿用的制度文件清单、学习记录或信易批推进情况，"
+                    "或本月这些项目已经有内容（已有的不会被覆盖）。"
+                )
 
-    try:
-        session.change(mutate)
-    except NothingToCopy:
-        # 不是错误：说明为什么没有可沿用的，什么也没改
-        why = (
-            f"{prev.month.label}没有记录，没有可沿用的材料。"
-            if not prev.entries
-            else f"{prev.month.label}没有可沿用的制度文件清单、学习记录或信易批推进情况，"
-            "或本月这些项目已经有内容（已有的不会被覆盖）。"
+        try:
+            session.change(mutate)
+        except NothingToCopy as e:
+            return str(e)
+        return copied
+
+    def done(copied: list[int] | str) -> None:
+        if isinstance(copied, str):
+            app.notify(copied, title="沿用上月", severity="warning", timeout=8)
+            return
+        names = "、".join(f"第{i}项" for i in copied)
+        app.notify(
+            f"已从{prev_label}沿用：{names}。请逐项核对后标记完成。",
+            title="已沿用上月材料",
+            timeout=8,
         )
-        app.notify(why, title="沿用上月", severity="warning", timeout=8)
-        return
-    except CreditCheckError as e:
-        app.notify(str(e), title="未保存", severity="error", timeout=10)
-        return
-    names = "、".join(f"第{i}项" for i in copied)
-    app.notify(
-        f"已从{prev.month.label}沿用：{names}。请逐项核对后标记完成。",
-        title="已沿用上月材料",
-        timeout=8,
-    )
-    app.month_changed()
+        app.month_changed()
+
+    app.disk.start(job, SAVING, done=done, failed=lambda m: unsaved(app, m))
 
 
 def submit_month(app: CreditCheckApp) -> None:
     """提交本月（先确认）；已提交、尚未审核时改为问要不要撤回。"""
     from creditcheck import review
-    from creditcheck.models import ReviewState
     from creditcheck.scoring import score
 
     from .confirm import ConfirmModal
@@ -105,7 +131,8 @@ def submit_month(app: CreditCheckApp) -> None:
 
         def withdraw(yes: bool | None) -> None:
             if yes:
-                app.change(
+                save(
+                    app,
                     lambda s: review.withdraw(s, who, ctx.now()),
                     f"{sm.month.label}已撤回，修改后按 U 重新提交",
                 )
@@ -121,7 +148,7 @@ def submit_month(app: CreditCheckApp) -> None:
             withdraw,
         )
         return
-    sc = score(ctx.catalog, sm, ctx.calendar, ctx.now(), session.all_months())
+    sc = score(session.catalog, sm, ctx.calendar, ctx.now(), session.all_months())
     left = sc.total - sc.done
     body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
     if sm.review is ReviewState.RETURNED and sm.last_return_comment:
@@ -134,8 +161,8 @@ def submit_month(app: CreditCheckApp) -> None:
 
     def answer(yes: bool | None) -> None:
         if yes:
-            app.change(
-                lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核"
+            save(
+                app, lambda s: review.submit(s, by, now), f"{sm.month.label}已提交，等待体系科审核"
             )
 
     app.push_screen(ConfirmModal("提交本月", body, yes="提交"), answer)
@@ -219,13 +246,13 @@ def export_word(app: CreditCheckApp) -> None:
     assert session is not None
     ctx = app.ctx
     sid, month = session.sm.section_id, session.month
-    name = documents.submission_file_name(ctx.catalog, sid, month)
+    name = documents.submission_file_name(session.catalog, sid, month)
 
     def run(path: Path) -> None:
         def job() -> Path:
             return documents.export_submission(
                 ctx.store,
-                ctx.base_catalog,
+                ctx.catalog,
                 ctx.data_dir,
                 ctx.calendar,
                 ctx.settings,
@@ -236,7 +263,13 @@ def export_word(app: CreditCheckApp) -> None:
             ).path
 
         app.push_screen(
-            TaskModal("导出 Word 报送材料", job, ctx.open, "正在生成 Word 文件，请稍候……")
+            TaskModal(
+                "导出 Word 报送材料",
+                job,
+                ctx.open,
+                "正在生成 Word 文件，请稍候……",
+                disk=app.disk,
+            )
         )
 
     ask_save_path(app, "导出 Word 报送材料", ctx.export_dir / name, ".docx", run)
@@ -259,7 +292,7 @@ def export_ics(app: CreditCheckApp) -> None:
         obligations = session.obligations()
 
         def job() -> Path:
-            return documents.export_calendar(path, obligations, ctx.catalog, ctx.now())
+            return documents.export_calendar(path, obligations, session.catalog, ctx.now())
 
         app.push_screen(TaskModal("导出日历提醒", job, ctx.open, "正在写日历文件……"))
 
@@ -299,6 +332,7 @@ def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) ->
                 ctx.open,
                 "正在读取并检查 Excel 台账……",
                 "已导入并检查完毕（行数、问题和各项比率见本页“台账”一栏）：",
+                disk=app.disk,
             ),
             finished,
         )
@@ -330,16 +364,18 @@ def take_over(app: CreditCheckApp) -> None:
     if not ctx.lock_stale:
         return
 
-    def answer(yes: bool | None) -> None:
-        if not yes:
-            return
-        try:
-            ctx.store.take_over()
-        except CreditCheckError as e:
-            app.notify(str(e), severity="error", timeout=10)
-            return
+    def taken(_: object) -> None:
         app.notify("已接管，本窗口现在可以修改", timeout=5)
         app.month_changed()
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            app.disk.start(
+                ctx.store.take_over,
+                SAVING,
+                done=taken,
+                failed=lambda m: app.notify(m, severity="error", timeout=10),
+            )
 
     holder, why = ctx.store.lock_holder, ctx.store.lock_stale_reason
     if holder and why:
@@ -355,9 +391,16 @@ def take_over(app: CreditCheckApp) -> None:
 
 # ── 守卫与设置 ──
 def has_session(app: CreditCheckApp) -> bool:
-    """打开了月份没有（首次设置完成之前没有）；没有时说明。"""
+    """打开了月份没有（首次设置完成之前、启动时读好之前没有）；没有时说明。"""
     if app.session is None:
-        app.notify("请先完成本机设置", severity="warning")
+        if app.wanted is not None:
+            app.notify("正在读取本月的记录，请稍候", timeout=3)
+        elif not app.ctx.settings.configured:
+            app.notify("请先完成本机设置", severity="warning")
+        else:
+            app.notify(
+                "本月的记录没有读出来（原因见刚才的提示）；按 T 重新读取", severity="warning"
+            )
     return app.session is not None
 
 
@@ -393,8 +436,9 @@ def first_open_indicator(app: CreditCheckApp) -> int | None:
     """逐项自查从哪一项开始：第一个既没完成、也没标为不适用的本科室指标。"""
     from creditcheck.models import Status
 
-    entries = app.current.sm.entries
-    for ind in app.ctx.catalog.assigned(app.ctx.settings.section_id):
+    session = app.current
+    entries = session.sm.entries
+    for ind in session.catalog.assigned(app.ctx.settings.section_id):
         e = entries.get(ind.id)
         if e is None or e.status not in (Status.DONE, Status.NOT_APPLICABLE):
             return ind.id
@@ -403,19 +447,21 @@ def first_open_indicator(app: CreditCheckApp) -> int | None:
 
 def open_settings(app: CreditCheckApp) -> None:
     """设置对话框；保存后换上新设置（数据文件夹或科室变了就重新打开数据），重读本月。"""
+    from . import month_io
     from .messages import SettingsSaved
     from .setup import SetupScreen
 
-    def done(new: Settings | None) -> None:
-        if new is None:
-            return
-        changed = app.apply_settings(new)
+    def applied(changed: bool) -> None:
         if app.session is not None:
-            app.open_month(app.session.month)
+            month_io.load(app, app.session.month)  # 按新设置（科室、文件夹）重读
         else:
             app.start()
         app.notify("设置已保存" + ("，已改用新的数据文件夹" if changed else ""), timeout=4)
         app.post_message(SettingsSaved(changed))
+
+    def done(new: Settings | None) -> None:
+        if new is not None:
+            app.apply_settings(new, applied)
 
     app.push_screen(SetupScreen(app.ctx, first_run=False), done)
 
@@ -448,22 +494,27 @@ def open_coordinator(app: CreditCheckApp, name: str) -> None:
 
 
 def heartbeat(app: CreditCheckApp) -> None:
-    """在后台线程里：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示（审核文件没变时不读）。"""
+    """在后台线程里（排在本窗口的读写之后）：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示（审核文件没变时不读）。"""
 
-    def beat() -> None:
+    def beat() -> str | None:
         try:
             app.ctx.store.heartbeat()
         except (CreditCheckError, OSError):
             pass  # 心跳失败不影响使用；下次保存时存储层会说明
         session = app.session
+        if session is None:
+            return None
         try:
-            news = session.refresh_review() if session is not None else None
+            news = session.refresh_review()
+            session.refresh_months()  # 科室的文件变了才重读（如别处接管后保存过）
         except (CreditCheckError, OSError):
-            return  # 读不到时下次再看；保存时存储层还会再核对一次
-        if news:
-            app.call_from_thread(
-                app.notify, news, title="体系科审核", severity="warning", timeout=30
-            )
-            app.call_from_thread(app.month_changed)
+            return None  # 读不到时下次再看；保存时存储层还会再核对一次
+        return news
 
-    app.run_worker(beat, thread=True, exclusive=True, group="heartbeat", exit_on_error=False)
+    def done(news: str | None) -> None:
+        if news:
+            app.notify(news, title="体系科审核", severity="warning", timeout=30)
+            app.month_changed()
+
+    if not app.disk.busy:  # 上一次还没做完（共享文件夹很慢）时不再排一次
+        app.disk.start(beat, "", done=done)  # 与保存同一个队列：不会在保存的同时改本月的审核状态

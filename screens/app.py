@@ -1,31 +1,30 @@
-"""信用状况监测自查的终端界面：App 只负责接线（启动、打开哪个屏幕、换月、换设置）。
+"""信用状况监测自查的终端界面：App 只负责接线（启动、打开哪个屏幕、换月、换设置）与消息。
 
-读写数据文件夹都经由应用层（creditcheck/services/），在后台线程里做；本月的操作（提交、导出、导入台账……）
-在 screens/actions.py，体系科的三个屏幕在 screens/coordinator/。外部依赖由 ``AppContext`` 注入。
+读写数据文件夹都经由应用层（creditcheck/services/），在后台线程里一件接一件地做（``screens/diskwork.py``）；
+打开哪个月在 ``screens/month_io.py``，本月的操作（提交、导出、导入台账……）在 ``screens/actions.py``，
+体系科的三个屏幕在 ``screens/coordinator/``。外部依赖由 ``AppContext`` 注入。
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import CommandPalette
 
-from creditcheck.errors import CreditCheckError
 from creditcheck.month import Month
 from creditcheck.services.months import MonthSession
 
-from . import actions
+from . import actions, month_io
 from .context import AppContext
-from .keys import key_display
-from .messages import MonthLoading, MonthSaved, SettingsSaved
+from .diskwork import DiskQueue
+from .key_actions import KeyActions
+from .messages import MonthSaved, SettingsSaved
 
 if TYPE_CHECKING:
-    from creditcheck.models import SectionMonth
     from creditcheck.services.overview import OverviewService
     from creditcheck.settings import Settings
 
@@ -36,7 +35,7 @@ def _commands():  # type: ignore[no-untyped-def]
     return CreditCheckCommands
 
 
-class CreditCheckApp(App[None]):
+class CreditCheckApp(KeyActions, App[None]):
     """信用状况监测自查。"""
 
     CSS_PATH = "app.tcss"
@@ -69,11 +68,15 @@ class CreditCheckApp(App[None]):
         self._on_first_paint = on_first_paint
         """第一屏画好后调用一次（入口用它在启动后重新打开垃圾回收）。"""
         self.session: MonthSession | None = None
-        """当前打开的月份（首页与逐项自查共用）。"""
-        self._wanted: Month | None = None
+        """当前打开的月份（首页与逐项自查共用）；启动时在后台读好之前为 None。"""
+        self.wanted: Month | None = None
         """正在后台读取的月份（连按 ] 时从它往后数）。"""
         self.overview_service: OverviewService | None = None
         """体系科三个屏幕共用的读取器（文件没变的科室不重读）；换设置时作废。"""
+        self.disk = DiskQueue.of(self)
+        """读写数据文件夹的队列：在后台线程里一件接一件地做。"""
+        self.last_evidence_dir: Path | None = None
+        """上次添加佐证材料的文件夹（下次从这里开始选）。"""
 
     @property
     def current(self) -> MonthSession:
@@ -81,124 +84,73 @@ class CreditCheckApp(App[None]):
         assert self.session is not None, "还没有打开任何月份"
         return self.session
 
-    # ── 启动 ──
+    # ── 启动与退出 ──
     def on_mount(self) -> None:
-        self.set_interval(120, self._heartbeat)
+        self.set_interval(120, lambda: actions.heartbeat(self))
         if self.ctx.settings.configured and self.ctx.section is not None:
-            self.start()  # 首页画好后由 HomeScreen 调用 home_painted()
+            self.start()  # 首页画好后由 HomeScreen 调用 home_painted()，再在后台读本月
         else:
             from .setup import SetupScreen
 
             self.push_screen(SetupScreen(self.ctx, first_run=True), self._first_run_done)
             self.call_after_refresh(self.home_painted, False)
 
-    def home_painted(self, exit_allowed: bool = True) -> None:
-        """第一屏画好了：此后才取本科室的占用锁并做打开时的备份（见 Store(defer_lock=True)）。"""
+    def home_painted(self, load: bool = True) -> None:
+        """第一屏画好了：此后才在后台取本科室的占用锁、做打开时的备份、读本月（见 Store(defer_lock=True)）。"""
         hook, self._on_first_paint = self._on_first_paint, None
         if hook is not None:
             hook()
-        if self.exit_after_paint and exit_allowed:
-            self.exit()  # 基准测试只量到这里：启动到首页画好
+        if self.exit_after_paint and load:
+            self.exit()  # 基准测试只量到这里：启动到首页第一次画好（本月随后在后台读出）
             return
         if self.ctx.is_coordinator:
-            # 体系科的几页（总览、审核、排名）第一次打开时要导入几十个模块，在界面线程上会卡住几十毫秒：
-            # 首页画好后在后台先导入
-            self.run_worker(
-                _warm_coordinator_imports, thread=True, group="warm-imports", exit_on_error=False
-            )
-        if (
-            self.ctx.store.open_session()
-        ):  # 取到锁后按锁内的盘上内容重读本月（第一屏是取锁之前读的）
-            self.reload_month()
+            # 体系科的几页第一次打开时要导入几十个模块：首页画好后在后台先导入
+            self.run_worker(_warm_imports, thread=True, group="warm-imports", exit_on_error=False)
+        if load and self.session is None and self.wanted is None:
+            month_io.load(self, Month.of(self.ctx.today))
 
     def _first_run_done(self, settings: Settings | None) -> None:
         if settings is None:
             self.exit()
-            return
-        self.apply_settings(settings)
-        self.start()
+        else:
+            self.apply_settings(settings, lambda _: self.start())
 
     def start(self) -> None:
         from .home import HomeScreen
 
-        if self.open_month(Month.of(self.ctx.today)):
-            self.push_screen(HomeScreen(self.ctx))
+        self.push_screen(HomeScreen(self.ctx))
 
-    def apply_settings(self, new: Settings) -> bool:
-        """换上新设置（数据文件夹或科室变了就重新打开数据）；返回数据文件夹是否变了。"""
-        from creditcheck.services.settings import apply_settings
+    def apply_settings(self, new: Settings, then: Callable[[bool], None]) -> None:
+        """在后台换上新设置（数据文件夹或科室变了就重新打开数据）；做完调用 ``then(文件夹变了没有)``。"""
+        month_io.apply_settings(self, new, then)
 
-        self.overview_service = None
-        return apply_settings(self.ctx, new)
+    async def action_quit(self) -> None:
+        """退出；还有保存没做完时先说明，等它做完再退出（不丢修改）。"""
+        if self.disk.busy:
+            self.notify("正在保存……，保存完就退出。", title="请稍候", timeout=10)
+            self.run_worker(self._quit_after_saves(), group="quit", exit_on_error=False)
+        else:
+            self.exit()
 
-    def _storage_notice(self, message: str) -> None:
+    async def _quit_after_saves(self) -> None:
+        await self.disk.drain()
+        self.exit()
+
+    def storage_notice(self, message: str) -> None:
+        """存储层要告诉用户的事（文件损坏已移开、占用被接管……）；后台线程里也可以调用。"""
         if threading.current_thread() is not threading.main_thread():
-            self.call_from_thread(self._storage_notice, message)  # 后台线程里保存时的提示
+            self.call_from_thread(self.storage_notice, message)
         else:
             self.notify(message, title="数据提示", severity="warning", timeout=20)
 
-    def _heartbeat(self) -> None:
-        """每两分钟（在后台线程里）：刷新占用心跳；体系科作了新决定时换上新的审核状态并提示。"""
-        actions.heartbeat(self)
-
     # ── 月份 ──
-    def open_month(self, month: Month) -> bool:
-        try:
-            self.session = MonthSession(self.ctx, month, on_notice=self._storage_notice)
-        except CreditCheckError as e:
-            self.notify(str(e), title="数据读取失败", severity="error", timeout=15)
-            return False
-        self.month_changed()
-        return True
-
     def switch_month(self, month: Month) -> None:
         """换到另一个月份：在后台线程里读取（首页先写“正在读取……”），读好后换上并重画。"""
-        self._wanted = month
-        self.screen.post_message(MonthLoading(month))
-        self._load_month(month)
-
-    @work(thread=True, group="month", exit_on_error=False)
-    def _load_month(self, month: Month) -> None:
-        try:
-            session = MonthSession(self.ctx, month, on_notice=self._storage_notice, activate=False)
-        except CreditCheckError as e:
-            self.call_from_thread(
-                self.notify, str(e), title="数据读取失败", severity="error", timeout=15
-            )
-            self.call_from_thread(self._month_loaded, None)
-            return
-        self.call_from_thread(self._month_loaded, session)
-
-    def _month_loaded(self, session: MonthSession | None) -> None:
-        if (
-            session is not None and session.month == self._wanted
-        ):  # 连按几次 ]：只换上最后要的那个月
-            self.session = session
-        if self.session is not None and (session is None or session.month == self._wanted):
-            self._wanted = None
-            self.session.activate = True
-            self.ctx.catalog = self.session.catalog  # 这个月按它填报时所用的目录版本显示
-            self.month_changed()
+        month_io.load(self, month)
 
     def reload_month(self) -> None:
-        if self.session is None:
-            return
-        try:
-            self.session.reload()
-        except CreditCheckError as e:
-            self.notify(str(e), title="数据读取失败", severity="error", timeout=15)
-        self.month_changed()
-
-    def change(self, mutate: Callable[[SectionMonth], Any], success: str) -> bool:
-        """修改并保存本月；失败时说明原因，什么也不改。"""
-        try:
-            self.current.change(mutate)
-        except CreditCheckError as e:
-            self.notify(str(e), title="未保存", severity="error", timeout=10)
-            return False
-        self.notify(success, timeout=5)
-        self.month_changed()
-        return True
+        """在后台重读本月，读好后重画。"""
+        month_io.reload(self)
 
     def month_changed(self) -> None:
         """本月的记录变了（保存、换月、重读）：前台屏幕重画。"""
@@ -207,9 +159,7 @@ class CreditCheckApp(App[None]):
 
     def on_month_saved(self, message: MonthSaved) -> None:
         """前台屏幕重画（保存它的屏幕自己已画过时不再画）；其余屏幕在回到前台时自行刷新。"""
-        for method in (
-            ("refresh_view", "render_page") if message.redraw else ()
-        ):  # 首页、体系科 / 逐项自查
+        for method in ("refresh_view", "render_page") if message.redraw else ():
             if (fn := getattr(self.screen, method, None)) is not None:
                 fn()
 
@@ -232,67 +182,8 @@ class CreditCheckApp(App[None]):
         else:
             self.push_screen(ChecklistScreen(self.ctx, indicator_id))
 
-    # ── 按键与命令面板的动作 ──
-    def get_key_display(self, binding: Binding) -> str:  # type: ignore[override]
-        return key_display(binding)
 
-    def get_system_commands(self, screen):  # type: ignore[no-untyped-def, override]
-        return iter(())
-
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            from .commands import ZhCommandPalette, warm_pinyin
-
-            warm_pinyin()  # 拼音表在后台线程里先载入（约 0.3 秒），打字时不卡
-            self.push_screen(
-                ZhCommandPalette(
-                    placeholder="输入几个字或拼音查找操作，如：导出、dc、cailiao……",
-                    id="--command-palette",
-                )
-            )
-
-    def action_help_quit(self) -> None:
-        """Ctrl+C：Textual 自带的是英文提示（Do you want to quit?），换成中文。"""
-        self.notify(
-            "要退出请按 Ctrl+Q（首页也可按 Q）；所有修改都已自动保存。",
-            title="要退出吗？",
-            timeout=6,
-        )
-
-    def action_help(self) -> None:
-        from .help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    def action_checklist(self) -> None:
-        if actions.has_session(self):
-            self.open_checklist(actions.first_open_indicator(self))
-
-    def action_month(self, delta: int) -> None:
-        if actions.has_session(self):
-            self.switch_month((self._wanted or self.current.month).shift(delta))
-
-    def action_this_month(self) -> None:
-        if actions.has_session(self):
-            self.switch_month(Month.of(self.ctx.today))
-
-    action_settings = actions.on_app(actions.open_settings, session=False)
-    action_take_over = actions.on_app(actions.take_over, session=False)
-    action_copy_previous = actions.on_app(actions.copy_previous, edit=True)
-    action_submit_month = actions.on_app(actions.submit_month, edit=True, submitting=True)
-    action_export_word = actions.on_app(actions.export_word)
-    action_export_ics = actions.on_app(actions.export_ics)
-
-    def import_ledger(self, kind: str, initial: str | None = None) -> None:
-        if actions.has_session(self) and self.can_edit():
-            actions.import_ledger(self, kind, initial)
-
-    def action_coordinator(self, name: str) -> None:
-        actions.open_coordinator(self, name)
-
-
-def _warm_coordinator_imports() -> None:
+def _warm_imports() -> None:
     """在后台线程里导入体系科各页用到的模块（只导入，不读数据）。"""
     import creditcheck.coordination  # noqa: F401
     import creditcheck.services.overview  # noqa: F401

@@ -1,7 +1,9 @@
 """逐项自查：一次一个指标，按序号往下走。每页有方案原文、责任科室、期限及本月截止日、
 状态、佐证材料（文件状态：正常 / 缺失 / 已变更）、事件及其期限、计数与台账摘要。
 
-每一次修改都立即保存（MonthSession.change）；保存失败时记录不变，表单里的内容保留。
+每一次修改都立即保存（MonthSession.change），在后台线程里按先后做（``app.disk``），保存时右上角写着
+“正在保存……”，画面照常响应按键；保存失败时记录不变，表单里的内容保留。
+本页按它显示的月份所用的目录版本（``MonthSession.catalog``）列出指标、计算期限。
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from creditcheck import checklist as ops
-from creditcheck.catalog import EVENT_KINDS, Indicator
+from creditcheck.catalog import EVENT_KINDS, Catalog, Indicator
 from creditcheck.completion import CellState, confirmation_question, open_for_confirmation
-from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.errors import InputError
 from creditcheck.evidence import attach, evidence_state, state_label
-from creditcheck.models import Event, Evidence, Status
+from creditcheck.models import Event, Evidence, SectionMonth, Status
 from creditcheck.obligations import ObligationState, event_due
 from creditcheck.rules import Level, compute_due, is_on_time, warning_level
 
@@ -34,8 +36,10 @@ from .choice import ChoiceModal
 from .confirm import ConfirmModal
 from .context import AppContext
 from .counts_form import CountsModal, ratio_text
+from .diskwork import READING, SAVING
 from .event_form import EventInput, EventModal, check_not_future, parse_moment
 from .evidence_form import EvidenceInput, EvidenceModal
+from .ledger_problems import LedgerProblem
 from .messages import MonthSaved
 from .prompt import PromptModal
 from .session import MonthSession
@@ -106,7 +110,12 @@ class ChecklistScreen(Screen[None]):
     def __init__(self, ctx: AppContext, indicator_id: int | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.indicators: tuple[Indicator, ...] = ctx.catalog.assigned(ctx.settings.section_id)
+        self._ledger_loading: set[str] = set()
+        """正在后台读取导入记录的台账种类。"""
+        self._problems: list[LedgerProblem] = []
+        """本页台账表里列出的问题。"""
+        self._width = -1
+        """上次排版时的窗口宽度。"""
         ids = [i.id for i in self.indicators]
         start = ids.index(indicator_id) if indicator_id in ids else 0
         self.set_reactive(ChecklistScreen.index, start)
@@ -116,8 +125,19 @@ class ChecklistScreen(Screen[None]):
         return self.app.current
 
     @property
+    def catalog(self) -> Catalog:
+        """本页显示的月份所用的目录版本。"""
+        return self.session.catalog
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """本科室在这个月（按它的目录版本）负责的指标。"""
+        return self.catalog.assigned(self.ctx.settings.section_id)
+
+    @property
     def ind(self) -> Indicator:
-        return self.indicators[self.index]
+        inds = self.indicators
+        return inds[min(self.index, len(inds) - 1)]
 
     def compose(self) -> ComposeResult:
         yield Plain("", id="topbar")
@@ -210,7 +230,7 @@ class ChecklistScreen(Screen[None]):
             f"[$foreground-muted]{escape(ind.group)}  权重 {ind.weight:g}[/]    状态：{status_markup(status)}{truth}"
         )
         self.query_one("#requirement", Static).update(cell_safe(ind.requirement))
-        names = "、".join(ctx.catalog.section_by_id(s).short for s in ind.sections)
+        names = "、".join(self.catalog.section_by_id(s).short for s in ind.sections)
         mats = "；".join(ind.materials)
         self.query_one("#meta", Static).update(
             f"[b]责任科室：[/b]{escape(names)}\n[b]应报材料：[/b]{escape(mats)}"
@@ -337,7 +357,9 @@ class ChecklistScreen(Screen[None]):
         else:
             lines.append("    本月尚未导入台账。")
         if _ledger_importer() is not None:
-            lines.append("    [$foreground-muted]L 导入 Excel 台账（再次导入会替换本月的台账）[/]")
+            lines.append(
+                "    [$foreground-muted]L 导入台账（Excel、WPS 表格或 CSV；再次导入会替换本月的台账）[/]"
+            )
         sec = self.ctx.section
         if self.app.size.width >= 100:  # 80 列时省掉这一行（F1 帮助与使用说明里有）
             lines.append(
@@ -347,31 +369,29 @@ class ChecklistScreen(Screen[None]):
         box.update("\n".join(lines))
         self._render_ledger_problems(problems)
 
-    def _ledger_record(self, kind: str, summary: dict | None) -> dict | None:  # type: ignore[type-arg]
-        """本月这种台账的导入记录（含问题）；按导入时间缓存，翻页不重读文件。"""
+    def _ledger_record(self, kind: str, summary: dict[str, Any] | None) -> dict[str, Any] | None:
+        """本月这种台账的导入记录（含问题）：读过的直接用；没读过时在后台读，读好后重画本页。"""
         if not summary:
             return None
-        key = (str(self.session.month), kind, str(summary.get("imported_at", "")))
-        cache = getattr(self, "_ledger_cache", {})
-        if key not in cache:
-            load = getattr(self.ctx.store, "load_ledger_record", None)
-            try:
-                cache = {
-                    key: load(self.session.sm.section_id, self.session.month, kind)
-                    if load
-                    else None
-                }
-            except (CreditCheckError, OSError):
-                cache = {key: None}
-            self._ledger_cache = cache
-        return cache[key]
+        session = self.session
+        known, record = session.ledger_record(kind)
+        if not known and kind not in self._ledger_loading:
+            self._ledger_loading.add(kind)
 
-    def _ledger_problems(self, kind: str, summary: dict | None) -> list:  # type: ignore[type-arg]
+            def loaded(_: object) -> None:
+                self._ledger_loading.discard(kind)
+                if self.is_attached:
+                    self.render_page()
+
+            self.app.disk.start(lambda: session.load_ledger_record(kind), READING, done=loaded)
+        return record
+
+    def _ledger_problems(self, kind: str, summary: dict[str, Any] | None) -> list[LedgerProblem]:
         from .ledger_problems import problems_of
 
         return problems_of(self._ledger_record(kind, summary))
 
-    def _render_ledger_problems(self, problems: list) -> None:  # type: ignore[type-arg]
+    def _render_ledger_problems(self, problems: list[LedgerProblem]) -> None:
         """台账的问题逐条列出：行、列、内容、问题。"""
         table = self.query_one("#ledger-problems", DataTable)
         table.clear(columns=True)
@@ -406,7 +426,7 @@ class ChecklistScreen(Screen[None]):
 
     def _show_problem(self, i: int) -> None:
         """表格下面写全光标所在的那个问题（表格里放不下时截断了）。"""
-        problems = getattr(self, "_problems", [])
+        problems = self._problems
         if not 0 <= i < len(problems):
             return
         p = problems[i]
@@ -545,24 +565,31 @@ class ChecklistScreen(Screen[None]):
         empty.display = not events
 
     def on_resize(self) -> None:
-        if getattr(self, "_width", None) != self.app.size.width:
+        if self._width != self.app.size.width:
             self._width = self.app.size.width
             self.render_page()
 
     # ── 修改 ──
-    def _change(self, mutate) -> bool:  # type: ignore[no-untyped-def]
-        """执行一次修改并保存；失败时提示并返回 False。"""
-        try:
-            self.session.change(mutate)
-        except CreditCheckError as e:
-            self.notify(str(e), title="未保存", severity="error", timeout=8)
-            return False
-        self._saved()
-        return True
+    def _change(
+        self, mutate: Callable[[SectionMonth], object], then: Callable[[], None] | None = None
+    ) -> None:
+        """在后台保存一次修改（排在已发起的之后）；成功后重画本页再调用 ``then``，失败时提示原因。"""
+        session = self.session
 
-    def _commit(self, mutate) -> None:  # type: ignore[no-untyped-def]
-        """给表单用：出错时抛出，表单据此留在原处并显示错误。"""
-        self.session.change(mutate)
+        def done(_: object) -> None:
+            self._saved()
+            if then is not None:
+                then()
+
+        def failed(message: str) -> None:
+            self.notify(message, title="未保存", severity="error", timeout=8)
+
+        self.app.disk.start(lambda: session.change(mutate), SAVING, done=done, failed=failed)
+
+    async def _commit(self, mutate: Callable[[SectionMonth], object]) -> None:
+        """给表单用：在后台保存，等它做完；出错时抛出中文错误，表单据此留在原处、内容不动并显示原因。"""
+        session = self.session
+        await self.app.disk.run(lambda: session.change(mutate), SAVING)
         self._saved()
 
     def _saved(self) -> None:
@@ -628,14 +655,16 @@ class ChecklistScreen(Screen[None]):
         entry = self.session.sm.entries.get(ind.id)
         now = self.ctx.now()
 
+        catalog = self.catalog
+
         def do() -> None:
-            if self._change(
-                lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, Status.DONE, now)
-            ):
-                self.done_and_next(ind)
+            self._change(
+                lambda sm: ops.set_status(sm, catalog, ind.id, Status.DONE, now),
+                lambda: self.done_and_next(ind),
+            )
 
         pending = open_for_confirmation(
-            self.ctx.catalog,
+            catalog,
             self.ctx.calendar,
             self.session.sm,
             ind.id,
@@ -700,15 +729,14 @@ class ChecklistScreen(Screen[None]):
                         entry.reason if entry else "",
                         placeholder="如：本月无行政许可事项",
                         commit=lambda text: self._commit(
-                            lambda sm: ops.set_status(
-                                sm, self.ctx.catalog, ind.id, status, now, reason=text
-                            )
+                            lambda sm: ops.set_status(sm, catalog, ind.id, status, now, reason=text)
                         ),
                     )
                 )
                 return
-            self._change(lambda sm: ops.set_status(sm, self.ctx.catalog, ind.id, status, now))
+            self._change(lambda sm: ops.set_status(sm, catalog, ind.id, status, now))
 
+        catalog = self.catalog
         self.app.push_screen(ChoiceModal(f"第{ind.id}项的状态", options, current), chosen)
 
     def action_note(self) -> None:
@@ -717,6 +745,7 @@ class ChecklistScreen(Screen[None]):
         ind = self.ind
         entry = self.session.sm.entries.get(ind.id)
         now = self.ctx.now()
+        catalog = self.catalog
         from .text_modal import TextModal
 
         self.app.push_screen(
@@ -725,7 +754,7 @@ class ChecklistScreen(Screen[None]):
                 f"第{ind.id}项 {ind.short} 的情况说明（写入报送材料）",
                 entry.note if entry else "",
                 commit=lambda text: self._commit(
-                    lambda sm: ops.set_note(sm, self.ctx.catalog, ind.id, text.strip(), now)
+                    lambda sm: ops.set_note(sm, catalog, ind.id, text.strip(), now)
                 ),
             )
         )
@@ -736,23 +765,31 @@ class ChecklistScreen(Screen[None]):
         ind = self.ind
         ctx = self.ctx
 
-        def commit(data: EvidenceInput, allow_missing: bool) -> None:
-            now = ctx.now()
-            ev = attach(
-                data.path,
-                now=now,
-                kind=data.kind,
-                effective_date=data.effective_date,
-                note=data.note,
-                base_dir=ctx.export_dir,
-                allow_missing=allow_missing,
-            )
-            self._commit(lambda sm: ops.add_evidence(sm, ctx.catalog, ind.id, ev, now))
-            folder = Path(ev.abs_path).parent
-            if folder.is_dir():
-                self.app.last_evidence_dir = folder  # type: ignore[attr-defined]  # 下次添加时从这里开始
+        catalog = self.catalog
+        session = self.session
 
-        last = getattr(self.app, "last_evidence_dir", None)
+        async def commit(data: EvidenceInput, allow_missing: bool) -> None:
+            now = ctx.now()
+
+            def job() -> Path:
+                # 文件可能在共享文件夹上，算指纹可能慢：与保存一起在后台线程里做
+                ev = attach(
+                    data.path,
+                    now=now,
+                    kind=data.kind,
+                    effective_date=data.effective_date,
+                    note=data.note,
+                    base_dir=ctx.export_dir,
+                    allow_missing=allow_missing,
+                )
+                session.change(lambda sm: ops.add_evidence(sm, catalog, ind.id, ev, now))
+                return Path(ev.abs_path).parent
+
+            folder = await self.app.disk.run(job, SAVING)
+            self._saved()
+            self.app.last_evidence_dir = folder  # 下次添加时从这里开始
+
+        last = self.app.last_evidence_dir
         self.app.push_screen(
             EvidenceModal(
                 f"第{ind.id}项 添加佐证材料",
@@ -782,15 +819,16 @@ class ChecklistScreen(Screen[None]):
     def _event_form(self, kind: str) -> None:
         ind = self.ind
         ctx = self.ctx
+        catalog = self.catalog
         spec = ind.rule_for_event(kind)
 
-        def commit(data: EventInput) -> None:
+        async def commit(data: EventInput) -> None:
             now = ctx.now()
 
-            def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+            def mutate(sm: SectionMonth) -> None:
                 ops.add_event(
                     sm,
-                    ctx.catalog,
+                    catalog,
                     ctx.calendar,
                     ind.id,
                     data.kind,
@@ -802,9 +840,9 @@ class ChecklistScreen(Screen[None]):
                     fields=data.fields,
                 )
                 if data.finish:
-                    ops.set_status(sm, ctx.catalog, ind.id, Status.DONE, now)
+                    ops.set_status(sm, catalog, ind.id, Status.DONE, now)
 
-            self._commit(mutate)
+            await self._commit(mutate)
             if data.finish:
                 self.call_after_refresh(self.done_and_next, ind)
             else:
@@ -852,13 +890,13 @@ class ChecklistScreen(Screen[None]):
         needs_time = EVENT_FORMS[ev.kind].needs_time if ev.kind in EVENT_FORMS else False
         what = EVENT_FORMS[ev.kind].done if ev.kind in EVENT_FORMS else "完成时间"
 
-        def commit(text: str) -> None:
+        catalog = self.catalog
+
+        async def commit(text: str) -> None:
             now = self.ctx.now()
             done = parse_moment(text, now.date(), needs_time, what)
             check_not_future(done, now, needs_time)
-            self._commit(
-                lambda sm: ops.complete_event(sm, self.ctx.catalog, ind.id, ev_id, done, now)
-            )
+            await self._commit(lambda sm: ops.complete_event(sm, catalog, ind.id, ev_id, done, now))
 
         self.app.push_screen(
             PromptModal(
@@ -886,6 +924,7 @@ class ChecklistScreen(Screen[None]):
             return
         ind = self.ind
         now = self.ctx.now()
+        catalog = self.catalog
         focused = self.focused
         use_events = focused is not None and focused.id == "events"
         if use_events:
@@ -896,7 +935,7 @@ class ChecklistScreen(Screen[None]):
             body = f"删除事件“{ev.title}”？删除后不能恢复。"
             target = ev_id
             mutate: Callable[[Any], object] = lambda sm: ops.remove_event(  # noqa: E731
-                sm, self.ctx.catalog, ind.id, target, now
+                sm, catalog, ind.id, target, now
             )
         else:
             ev_id = self._selected("#evidence")
@@ -905,7 +944,7 @@ class ChecklistScreen(Screen[None]):
                 return
             item = next(e for e in self.session.sm.entry(ind.id).evidence if e.id == ev_id)
             body = f"从本项中移除佐证材料“{item.file_name}”？（文件本身不会被删除）"
-            mutate = lambda sm: ops.remove_evidence(sm, self.ctx.catalog, ind.id, ev_id, now)  # noqa: E731
+            mutate = lambda sm: ops.remove_evidence(sm, catalog, ind.id, ev_id, now)  # noqa: E731
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -920,18 +959,19 @@ class ChecklistScreen(Screen[None]):
         if not ind.counts:
             return
         entry = self.session.sm.entries.get(ind.id)
+        catalog = self.catalog
 
-        def commit(values: dict[str, str]) -> None:
+        async def commit(values: dict[str, str]) -> None:
             now = self.ctx.now()
             filled = {k: v for k, v in values.items() if v}
             if not filled:
                 raise InputError("请至少填写一个数字")
 
-            def mutate(sm) -> None:  # type: ignore[no-untyped-def]
+            def mutate(sm: SectionMonth) -> None:
                 for k, v in filled.items():
-                    ops.set_count(sm, self.ctx.catalog, ind.id, k, v, now)
+                    ops.set_count(sm, catalog, ind.id, k, v, now)
 
-            self._commit(mutate)
+            await self._commit(mutate)
 
         self.app.push_screen(CountsModal(ind.counts, dict(entry.counts) if entry else {}, commit))
 
@@ -958,6 +998,7 @@ class ChecklistScreen(Screen[None]):
             self.notify("本月还没有导入台账：先按 L 导入。", timeout=5)
             return
         ctx = self.ctx
+        catalog = self.catalog
         record = self._ledger_record(kind, summary)
 
         def run(src: Path) -> None:
@@ -967,7 +1008,7 @@ class ChecklistScreen(Screen[None]):
             today = ctx.now().date()
 
             def job() -> Path:
-                return write_annotated_copy(src, kind, ctx.catalog, ctx.calendar, today, out)
+                return write_annotated_copy(src, kind, catalog, ctx.calendar, today, out)
 
             def go(yes: bool | None = True) -> None:
                 if yes:

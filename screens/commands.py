@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
@@ -25,6 +26,16 @@ def warm_pinyin() -> None:
         spell("导出")
 
     threading.Thread(target=load, name="warm-pinyin", daemon=True).start()
+
+
+def open_palette(app: App[None]) -> None:
+    """打开中文的命令面板（拼音表先在后台线程里载入，打字时不卡）。"""
+    warm_pinyin()
+    app.push_screen(
+        ZhCommandPalette(
+            placeholder="输入几个字或拼音查找操作，如：导出、dc、cailiao……", id="--command-palette"
+        )
+    )
 
 
 class ZhCommandPalette(CommandPalette):
@@ -115,8 +126,10 @@ class CreditCheckCommands(Provider):
                 )
             if ind is not None and ind.ledger:
                 yield "导入台账", "导入 Excel 台账", partial(srun, "import_ledger")
-        if ctx is not None and ctx.settings.section_id:
-            for ind in ctx.catalog.assigned(ctx.settings.section_id):
+        session = getattr(app, "session", None)  # 打开着的月份按它自己的目录版本列出各项
+        catalog = session.catalog if session is not None else ctx.catalog if ctx else None
+        if ctx is not None and catalog is not None and ctx.settings.section_id:
+            for ind in catalog.assigned(ctx.settings.section_id):
                 yield (
                     f"打开第{ind.id}项 {cell_safe(ind.short)}",
                     cell_safe(ind.title),

@@ -56,6 +56,8 @@ class DiscardGuard:
     """
 
     _initial: dict[int, str]
+    saving: bool = False
+    """正在后台保存（见 ``forms.run_commit``）：这时 Esc 不关闭对话框。"""
 
     def _fields(self) -> dict[int, str]:
         from textual.widgets import Input, TextArea
@@ -72,6 +74,9 @@ class DiscardGuard:
         return any(v.strip() != initial.get(k, "").strip() for k, v in self._fields().items())
 
     def cancel_guarded(self) -> None:
+        if self.saving:
+            self.notify("正在保存……，请稍候", timeout=3)  # type: ignore[attr-defined]
+            return
         if not self.typed_something():
             self.dismiss(None)  # type: ignore[attr-defined]
             return

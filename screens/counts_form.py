@@ -13,10 +13,9 @@ from textual.widgets import Button, Input, Static
 
 from creditcheck.catalog import CountSpec
 from creditcheck.checklist import application_ratio
-from creditcheck.errors import CreditCheckError
 
 from .confirm import DiscardGuard
-from .forms import focus_next_or_save
+from .forms import focus_next_or_save, run_commit
 from .text import Plain
 
 
@@ -45,7 +44,7 @@ class CountsModal(DiscardGuard, ModalScreen[dict[str, int] | None]):
         self,
         specs: tuple[CountSpec, ...],
         current: dict[str, int],
-        commit: Callable[[dict[str, str]], None],
+        commit: Callable[[dict[str, str]], object],
     ) -> None:
         super().__init__()
         self.specs = specs
@@ -93,15 +92,19 @@ class CountsModal(DiscardGuard, ModalScreen[dict[str, int] | None]):
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
         values = self._values()
-        try:
-            self.commit(values)
-        except CreditCheckError as e:
-            self.query_one("#error", Static).update(str(e))
+
+        def error(message: str) -> None:
+            self.query_one("#error", Static).update(message)
             bad = next((k for k, v in values.items() if v and not _number(v)), None)
             if bad is not None:
                 self.query_one(f"#c-{bad}", Input).focus()
-            return
-        self.dismiss({k: int(v.replace(",", "").replace("，", "")) for k, v in values.items() if v})
+
+        def saved() -> None:
+            self.dismiss(
+                {k: int(v.replace(",", "").replace("，", "")) for k, v in values.items() if v}
+            )
+
+        run_commit(self, lambda: self.commit(values), saved, error)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

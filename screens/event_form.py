@@ -20,10 +20,10 @@ from textual.widgets import Button, Checkbox, Input, Static
 from creditcheck.catalog import EVENT_KINDS
 from creditcheck.creditcode import validate as validate_code
 from creditcheck.dates import check_completion, parse_datetime
-from creditcheck.errors import CreditCheckError, InputError
+from creditcheck.errors import InputError
 
 from .confirm import DiscardGuard
-from .forms import focus_next_or_save, form_row
+from .forms import SAVING, focus_next_or_save, form_row, run_commit
 from .text import Plain, fit_form
 
 
@@ -143,7 +143,7 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
         kind: str,
         rule_label: str,
         now: datetime,
-        commit: Callable[[EventInput], None],
+        commit: Callable[[EventInput], object],
         offer_finish: bool = False,
     ) -> None:
         super().__init__()
@@ -252,11 +252,12 @@ class EventModal(DiscardGuard, ModalScreen[EventInput | None]):
             {k: v for k, v in fields.items() if v},
             finish,
         )
-        try:
-            self.commit(data)
-        except CreditCheckError as e:
-            return self._error(str(e), "#title")
-        self.dismiss(data)
+        run_commit(self, lambda: self.commit(data), lambda: self.dismiss(data), self._commit_error)
+
+    def _commit_error(self, message: str) -> None:
+        self.query_one("#error", Static).update(message)
+        if message != SAVING:
+            self.query_one("#title", Input).focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

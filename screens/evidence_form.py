@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from creditcheck.filenames import clean_path_text
 
 from .confirm import ConfirmModal, DiscardGuard
 from .file_picker import FilePickerModal
-from .forms import form_row
+from .forms import SAVING, form_row
 from .path_input import PathSuggester
 from .pinyin_list import PinyinOptionList
 from .text import Plain, cell_safe, fit_form
@@ -61,7 +62,7 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
         title: str,
         materials: tuple[str, ...],
         today: date,
-        commit: Callable[[EvidenceInput, bool], None],
+        commit: Callable[[EvidenceInput, bool], object],
         start_dir: Path,
         last_dir: Path | None = None,
     ) -> None:
@@ -148,16 +149,37 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
 
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
+        if self.saving:
+            return
         data = self._read()
         if data is None:
             return
+        self.saving = True  # 再按保存不会重复记录；Esc 不关闭（见 DiscardGuard）
+        self.run_worker(self._save(data), group="form-commit", exit_on_error=False)
+
+    async def _save(self, data: EvidenceInput) -> None:
+        try:
+            await self._save_paths(data)
+        finally:
+            self.saving = False
+
+    async def _commit(self, one: EvidenceInput, allow_missing: bool) -> None:
+        """记录一个文件（``commit`` 可以是 async 的：在后台保存，这时写着“正在保存……”）。"""
+        result = self.commit(one, allow_missing)
+        if inspect.isawaitable(result):
+            self.query_one("#error", Static).update(SAVING)
+            await result
+            self.query_one("#error", Static).update("")
+
+    async def _save_paths(self, data: EvidenceInput) -> None:
+        """逐个记录路径一栏里的文件；找不到的先问，确认后才记录。出错时留下还没记录的路径与说明。"""
         paths = split_paths(data.path)
         missing: list[tuple[EvidenceInput, EvidenceMissing]] = []
         saved: list[str] = []
         for p in paths:
             one = replace(data, path=p)
             try:
-                self.commit(one, False)
+                await self._commit(one, False)
             except EvidenceMissing as e:
                 missing.append((one, e))
                 continue
@@ -175,18 +197,15 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
         more = f"（共 {len(missing)} 个文件找不到）" if len(missing) > 1 else ""
 
         def answer(yes: bool | None) -> None:
-            if yes:
-                for one, _ in missing:
-                    try:
-                        self.commit(one, True)
-                    except CreditCheckError as err:
-                        self._error(str(err), "#path")
-                        return
-                    saved.append(one.path)
-                    self._keep_unsaved(paths, saved)
-                self.dismiss(data)
-            else:
+            if not yes:
                 self._error("找不到的文件未记录。请核对路径，或按 F2 选择文件。", "#path")
+            elif not self.saving:
+                self.saving = True
+                self.run_worker(
+                    self._save_missing(data, paths, saved, [one for one, _ in missing]),
+                    group="form-commit",
+                    exit_on_error=False,
+                )
 
         self.app.push_screen(
             ConfirmModal(
@@ -197,6 +216,23 @@ class EvidenceModal(DiscardGuard, ModalScreen[EvidenceInput | None]):
             ),
             answer,
         )
+
+    async def _save_missing(
+        self, data: EvidenceInput, paths: list[str], saved: list[str], missing: list[EvidenceInput]
+    ) -> None:
+        """用户确认后记录找不到的那几个文件。"""
+        try:
+            for one in missing:
+                try:
+                    await self._commit(one, True)
+                except CreditCheckError as err:
+                    self._error(str(err), "#path")
+                    return
+                saved.append(one.path)
+                self._keep_unsaved(paths, saved)
+        finally:
+            self.saving = False
+        self.dismiss(data)
 
     def _keep_unsaved(self, paths: list[str], saved: list[str]) -> None:
         """已经记录的文件从路径一栏去掉，只留下还没记录的（改好再保存，不会重复记录）。"""

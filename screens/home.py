@@ -94,9 +94,7 @@ class HomeScreen(Screen[None]):
         self._width = -1
         """上次排版时的窗口宽度；-1 为还没排过（终端的实际大小可能在第一次排版之后才报来，宽度 0 也要重排）。"""
         self.query_one("#deadlines", OptionList).focus()
-        painted = getattr(self.app, "home_painted", None)
-        if painted is not None:
-            self.call_after_refresh(painted)  # 首页画好之后：打开本科室的数据（取占用锁、备份）等
+        self.call_after_refresh(self.app.home_painted)  # 首页画好之后：在后台取锁、备份、读本月
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -118,7 +116,11 @@ class HomeScreen(Screen[None]):
     # ── 刷新 ──
     def refresh_view(self) -> None:
         self._width = self.app.size.width
-        session = self.app.current
+        session = self.app.session
+        if session is None:  # 启动时本月还在后台读取（或没能读出来：提示里写着原因）
+            wait = "（正在读取……）" if self.app.wanted else "（未能读取本月的记录，原因见提示）"
+            self.query_one("#month-label", Static).update(wait)
+            return
         sm = session.sm
         ctx = self.ctx
         now = ctx.now()
@@ -259,7 +261,7 @@ class HomeScreen(Screen[None]):
             out += [
                 o
                 for o in obligations_for(
-                    self.ctx.catalog, self.ctx.calendar, m, now, self.ctx.settings.horizon_days
+                    session.catalog, self.ctx.calendar, m, now, self.ctx.settings.horizon_days
                 )
                 if not o.done and not o.reminder and not o.rule.endswith("/year")
             ]
@@ -314,7 +316,7 @@ class HomeScreen(Screen[None]):
 
     def _line(self, o: Obligation, level: Level | None) -> str:
         """一行：截止时间（按等级着色）、指标、事项；按窗口宽度截断，中文按 2 格算。"""
-        ind = self.ctx.catalog.indicator(o.indicator_id)
+        ind = self.app.current.catalog.indicator(o.indicator_id)
         month = ""
         if o.month is not None and o.month != self.app.current.month:
             month = f"（{o.month.month}月）"

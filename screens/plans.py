@@ -15,9 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
-from creditcheck.errors import CreditCheckError
-
 from .confirm import ConfirmModal
+from .forms import SAVING, run_commit
 from .text import Plain
 
 HINT = (
@@ -37,7 +36,7 @@ class PlansModal(ModalScreen[str | None]):
     PlansModal #plans { height: 10; }
     """
 
-    def __init__(self, title: str, text: str, commit: Callable[[str], None]) -> None:
+    def __init__(self, title: str, text: str, commit: Callable[[str], object]) -> None:
         super().__init__()
         self.title_text = title
         self.initial = text
@@ -60,18 +59,24 @@ class PlansModal(ModalScreen[str | None]):
     def text(self) -> str:
         return self.query_one("#plans", TextArea).text
 
+    saving = False
+    """正在后台保存（见 ``forms.run_commit``）：这时 Esc 不关闭对话框。"""
+
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
-        try:
-            self.commit(self.text)
-        except CreditCheckError as e:
-            self.query_one("#error", Static).update(str(e))
+        text = self.text
+        run_commit(self, lambda: self.commit(text), lambda: self.dismiss(text), self._error)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#error", Static).update(message)
+        if message != SAVING:
             self.query_one("#plans", TextArea).focus()
-            return
-        self.dismiss(self.text)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        if self.saving:
+            self.notify("正在保存……，请稍候", timeout=3)
+            return
         if self.text.strip() == self.initial.strip():
             self.dismiss(None)
             return
@@ -106,8 +111,8 @@ def edit_plans(app: object) -> None:
     assert session is not None
     now = app.ctx.now()
 
-    def commit(text: str) -> None:
-        session.change(lambda sm: set_plans(sm, text, now))
+    async def commit(text: str) -> None:  # 在后台线程里保存（排在已发起的读写之后）
+        await app.disk.run(lambda: session.change(lambda sm: set_plans(sm, text, now)), SAVING)
 
     def done(text: str | None) -> None:
         if text is not None:

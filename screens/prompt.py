@@ -1,7 +1,7 @@
 """一行输入的对话框：理由、备注、完成时间、导出路径……
 
-``commit`` 校验并执行；它抛出 CreditCheckError 时对话框不关闭，错误显示在输入框下方，
-用户填写的内容原样保留。成功后以输入的文字 dismiss。
+``commit`` 校验并执行（可以是 async 的：在后台保存，见 ``forms.run_commit``）；它抛出 CreditCheckError 时
+对话框不关闭，错误显示在输入框下方，用户填写的内容原样保留。成功后以输入的文字 dismiss。
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
-from creditcheck.errors import CreditCheckError
-
 from .confirm import DiscardGuard
+from .forms import SAVING, run_commit
 from .text import Plain
 
 
@@ -35,7 +34,7 @@ class PromptModal(DiscardGuard, ModalScreen[str | None]):
         *,
         placeholder: str = "",
         hint: str = "",
-        commit: Callable[[str], None] | None = None,
+        commit: Callable[[str], object] | None = None,
         suggester: Suggester | None = None,
         ok: str = "确定",
         guard: bool = True,
@@ -73,17 +72,16 @@ class PromptModal(DiscardGuard, ModalScreen[str | None]):
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
         text = self.query_one("#value", Input).value
-        if self.commit is not None:
-            try:
-                self.commit(text)
-            except CreditCheckError as e:
-                self.show_error(str(e))
-                return
-        self.dismiss(text)
+        commit = self.commit
+        if commit is None:
+            self.dismiss(text)
+            return
+        run_commit(self, lambda: commit(text), lambda: self.dismiss(text), self.show_error)
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)
-        self.query_one("#value", Input).focus()
+        if message != SAVING:
+            self.query_one("#value", Input).focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Button, ProgressBar, Static
 from creditcheck.errors import CreditCheckError
 from creditcheck.oserrors import os_reason
 
+from .diskwork import READING, DiskQueue
 from .text import Plain
 
 
@@ -37,8 +38,11 @@ class TaskModal(ModalScreen[Path | None]):
         opener: Callable[[Path], str | None],
         busy_text: str = "正在生成，请稍候……",
         done_text: str = "已完成，文件保存在：",
+        disk: DiskQueue | None = None,
     ) -> None:
         super().__init__()
+        self.disk = disk
+        """读写数据文件夹时给出：排在本窗口已发起的保存之后做（见 ``screens/diskwork.py``）。"""
         self.done_text = done_text
         self.title_text = title
         self.job = job
@@ -60,27 +64,40 @@ class TaskModal(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#done-buttons").display = False
-        self.run_job()
+        if self.disk is not None:
+            self.run_worker(self._queued(self.disk), exit_on_error=False)
+        else:
+            self.run_job()
+
+    async def _queued(self, disk: DiskQueue) -> None:
+        """排在本窗口已发起的读写之后（刚保存的修改一定已写好）再做。"""
+        path, problem = await disk.run(self._attempt, READING)
+        self._finish(path, problem)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def run_job(self) -> None:
+        self.app.call_from_thread(self._finish, *self._attempt())
+
+    def _attempt(self) -> tuple[Path | None, str]:
+        """（在后台线程里）做这件事：返回生成的文件，或给用户看的中文原因。"""
         try:
-            path = self.job()
+            return self.job(), ""
         except CreditCheckError as e:
-            self.app.call_from_thread(self._failed, str(e))
+            return None, str(e)
         except PermissionError as e:
-            self.app.call_from_thread(
-                self._failed,
-                f"没有权限写入 {e.filename or ''}（文件可能正在 Word/WPS 中打开，请关闭后重试）",
+            return None, (
+                f"没有权限写入 {e.filename or ''}（文件可能正在 Word/WPS 中打开，请关闭后重试）"
             )
         except OSError as e:
-            self.app.call_from_thread(
-                self._failed, f"文件操作失败：{os_reason(e)}（{e.filename or ''}）"
-            )
+            return None, f"文件操作失败：{os_reason(e)}（{e.filename or ''}）"
         except Exception as e:  # 导出代码的意外错误也不能让界面崩溃
-            self.app.call_from_thread(self._failed, f"出错了：{type(e).__name__}: {e}")
+            return None, f"出错了：{type(e).__name__}: {e}"
+
+    def _finish(self, path: Path | None, problem: str) -> None:
+        if path is None:
+            self._failed(problem)
         else:
-            self.app.call_from_thread(self._done, path)
+            self._done(path)
 
     def _done(self, path: Path) -> None:
         self.result = path

@@ -14,9 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
-from creditcheck.errors import CreditCheckError
-
 from .confirm import DiscardGuard
+from .forms import run_commit
 from .text import Plain
 
 
@@ -35,7 +34,7 @@ class TextModal(DiscardGuard, ModalScreen[str | None]):
         value: str = "",
         *,
         hint: str = "",
-        commit: Callable[[str], None] | None = None,
+        commit: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -76,14 +75,15 @@ class TextModal(DiscardGuard, ModalScreen[str | None]):
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
         text = self.text
-        if self.commit is not None:
-            try:
-                self.commit(text)
-            except CreditCheckError as e:
-                self.query_one("#error", Static).update(str(e))
-                self.query_one("#value", TextArea).focus()
-                return
-        self.dismiss(text)
+        commit = self.commit
+        if commit is None:
+            self.dismiss(text)
+            return
+        run_commit(self, lambda: commit(text), lambda: self.dismiss(text), self._error)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#error", Static).update(message)
+        self.query_one("#value", TextArea).focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -136,9 +136,9 @@ async def checklist_pilot(
     """已设为商事登记科张三的 App，启动后打开第 ``indicator`` 项的逐项自查页。"""
     app = make_app(tmp_path, settings=configured(), **kw)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 本月在后台读取
         app.open_checklist(indicator)
-        await pilot.pause()
+        await settle(pilot)
         yield app, pilot
 
 
@@ -150,10 +150,16 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
     await pilot.pause()
     # 文件夹树（DirectoryTree）的载入线程一直在等下一个要展开的文件夹，不会“做完”：不等它
-    ours = [w for w in pilot.app.workers if w.group != "_loader"]
-    if ours:
-        # 期限很宽，只为不让坏掉的测试一直挂着（挂住的测试会拖住整个 CI）
-        await asyncio.wait_for(pilot.app.workers.wait_for_complete(ours), timeout=120)
+    from textual.worker import WorkerCancelled
+
+    while ours := [w for w in pilot.app.workers if w.group != "_loader" and not w.is_finished]:
+        # 期限很宽，只为不让坏掉的测试一直挂着（挂住的测试会拖住整个 CI）。被取消的（换成了更新的一次
+        # 检查）也算做完；做完的那些发回的消息可能又发起了新的读写（保存后重读台账……），再等一轮
+        try:
+            await asyncio.wait_for(pilot.app.workers.wait_for_complete(ours), timeout=120)
+        except WorkerCancelled:
+            pass
+        await pilot.pause()
     await pilot.pause()
 
 

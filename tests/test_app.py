@@ -44,7 +44,7 @@ def screen_text(app) -> str:  # type: ignore[no-untyped-def]
 async def test_first_run_saves_settings_and_opens_home(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert isinstance(app.screen, SetupScreen)
         await pilot.press("down", "down", "enter")  # 商事登记科，光标到姓名
         await pilot.press("ctrl+s")  # 姓名没填：不保存，提示
@@ -68,6 +68,7 @@ async def test_first_run_refuses_unwritable_folder(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)  # 启动时本月在后台读取
         await pilot.press("enter")
         await pilot.press(*"李四", "enter")
         await type_into(pilot, "#data-dir", str(blocker / "sub"))
@@ -85,7 +86,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
     assigned = [i.id for i in cat.assigned("commerce")]
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert isinstance(app.screen, HomeScreen)
         await press(pilot, "c")
         screen = app.screen
@@ -191,7 +192,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
 
     app2 = make_app(tmp_path, settings=configured())
     async with app2.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert "已完成 2/" in str(
             app2.screen.query_one("#progress-label", Static).render()
         )  # 第4项：稿件填了上报时间，事件表单顺带标记完成（issue 14）
@@ -207,6 +208,7 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
 async def test_bad_date_is_refused_and_text_stays(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(10)
         await pilot.pause()
         await pilot.press("n")
@@ -251,6 +253,7 @@ async def test_missing_evidence_path_needs_confirmation(tmp_path: Path) -> None:
     missing = tmp_path / "还没拷过来.pdf"
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(2)
         await pilot.pause()
         await pilot.press("a")
@@ -284,7 +287,7 @@ async def test_read_only_banner_and_no_edits(tmp_path: Path) -> None:
         assert second.read_only
         app = make_app(tmp_path, settings=configured(), store=second)
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
+            await settle(pilot)  # 启动时本月在后台读取
             banner = app.screen.query_one("#readonly", Static)
             assert banner.display
             assert str(banner.render()).startswith("只读：")
@@ -310,7 +313,7 @@ async def test_submit_month_and_copy_from_previous(tmp_path: Path) -> None:
         s.save_month(prev)
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "p")
         await press(pilot, "u")
         assert isinstance(app.screen, ConfirmModal)
@@ -326,7 +329,7 @@ async def test_home_shows_levels_and_return_comment(tmp_path: Path) -> None:
     seed_warnings(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         ol = app.screen.query_one("#deadlines")
         from textual.content import Content
 
@@ -369,6 +372,7 @@ async def test_help_and_palette(tmp_path: Path) -> None:
 
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -385,7 +389,7 @@ async def test_help_and_palette(tmp_path: Path) -> None:
 async def test_coordinator_keys_only_for_coordinator(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured(section="system"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert app.ctx.is_coordinator
         assert "O 总览" in str(app.screen.query_one("#topbar", Static).render())
         await press(pilot, "o")
@@ -396,6 +400,6 @@ async def test_coordinator_keys_only_for_coordinator(tmp_path: Path) -> None:
     app.ctx.store.close()
     plain = make_app(tmp_path, settings=configured())
     async with plain.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert plain.screen.check_action("coordinator", ("OverviewScreen",)) is False
     plain.ctx.store.close()

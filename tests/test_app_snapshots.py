@@ -22,7 +22,7 @@ def _warned_app(tmp_path: Path) -> CreditCheckApp:
 
 def _open(indicator_id: int):  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         pilot.app.open_checklist(indicator_id)
         await settle(pilot)  # 文件状态在后台线程里检查
 
@@ -37,7 +37,7 @@ def test_first_run(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-unt
 
 def test_home_each_warning_level(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """已逾期、今日到期、即将到期各一组，体系科退回意见，配额进度。"""
-    assert snap_compare(_warned_app(tmp_path), terminal_size=SIZE)
+    assert snap_compare(_warned_app(tmp_path), run_before=settle, terminal_size=SIZE)
 
 
 def test_home_calendar_fallback(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +82,12 @@ def test_event_form_refuses_bad_date(snap_compare, tmp_path: Path) -> None:  # t
 
 
 def test_help(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(tmp_path, settings=configured()), press=["f1"], terminal_size=SIZE)
+    assert snap_compare(
+        make_app(tmp_path, settings=configured()),
+        run_before=settle,
+        press=["f1"],
+        terminal_size=SIZE,
+    )
 
 
 # ── 80×24：办公电脑上默认大小的命令提示符窗口 ──
@@ -92,7 +97,7 @@ SMALL = (80, 24)
 
 def test_small_home(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """报送状态完整显示（月份按键提示收起），底栏的常用按键都在。"""
-    assert snap_compare(_warned_app(tmp_path), terminal_size=SMALL)
+    assert snap_compare(_warned_app(tmp_path), run_before=settle, terminal_size=SMALL)
 
 
 def test_small_checklist_events(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -119,6 +124,7 @@ def test_small_help(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-un
     """说明折行时仍对齐在说明一栏。"""
     assert snap_compare(
         make_app(tmp_path, settings=configured()),
+        run_before=settle,
         press=["f1", "down", "down", "down", "down"],
         terminal_size=SMALL,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app_support import configured, make_app, press
+from app_support import configured, make_app, press, settle
 
 from creditcheck import checklist, review
 from creditcheck.catalog import load_builtin
@@ -30,7 +30,7 @@ async def test_editing_a_submitted_month_explains_and_offers_to_withdraw(tmp_pat
     _submitted(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(3)
         await pilot.pause()
         assert "本月已提交，内容已冻结" in str(app.screen.query_one("#notices").render())

@@ -107,7 +107,7 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
     seed_events(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         for iid in (2, 4, 8, 10):
             app.open_checklist(iid)
             await wait_until(
@@ -128,7 +128,7 @@ async def test_checklist_footer_fits_80_columns(tmp_path: Path) -> None:
 async def test_footer_shows_ctrl_keys_in_words(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         from textual.widgets._footer import FooterKey
 
         shown = {w.key_display for w in app.screen.query(FooterKey)}
@@ -166,7 +166,7 @@ async def test_home_review_state_visible_at_80_columns(tmp_path: Path) -> None:
     seed_warnings(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert isinstance(app.screen, HomeScreen)
         # issue 14：80 列时月份行照样写出换月的键（写短），报送状态也完整
         hint = app.screen.query_one("#month-hint", Static)
@@ -257,7 +257,7 @@ async def test_settings_escape_keeps_changes_until_confirmed(tmp_path: Path) -> 
 
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "s")
         assert isinstance(app.screen, SetupScreen)
         await type_into(pilot, "#person", "王五")
@@ -345,7 +345,7 @@ async def test_evidence_state_column_not_cut(tmp_path: Path) -> None:
     store.save_month(sm)
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(2)
         await settle(pilot)  # 文件状态在后台线程里检查
         table = app.screen.query_one("#evidence", DataTable)
@@ -383,7 +383,7 @@ async def test_counts_error_focuses_the_bad_field(tmp_path: Path) -> None:
 async def test_palette_no_match_is_chinese(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "ctrl+p")
         await pilot.press(*"zzzz")
         from textual.command import CommandList
@@ -403,7 +403,7 @@ async def test_setup_folder_error_in_chinese(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "s")
         await type_into(pilot, "#data-dir", str(blocker / "数据"))
         await press(pilot, "ctrl+s")
@@ -431,7 +431,7 @@ async def test_read_only_does_not_open_forms(tmp_path: Path) -> None:
         )
         app = make_app(tmp_path, settings=configured(), store=second)
         async with app.run_test(size=SMALL) as pilot:
-            await pilot.pause()
+            await settle(pilot)  # 启动时本月在后台读取
             await pilot.press("u")  # 首页：提交
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
@@ -451,7 +451,7 @@ async def test_export_to_new_folder_and_to_a_folder(tmp_path: Path) -> None:
     """保存路径里的文件夹还没有：自动新建；只写了文件夹：用默认文件名存进去。"""
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "i")
         target = tmp_path / "新建 文件夹" / "子目录" / "期限.ics"
         await type_into(pilot, "#value", f'"{target}"')  # 资源管理器“复制为路径”带引号

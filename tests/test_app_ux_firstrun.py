@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import configured, make_app, press
+from app_support import configured, make_app, press, settle
 from textual.widgets import Input, OptionList, Static
 
 from screens.choice import ChoiceModal
@@ -28,7 +28,7 @@ async def test_setup_tab_from_section_lands_in_name_and_keeps_what_is_typed(
     """选科室后按 Tab：焦点到“专人姓名”（不再落到看不见的滚动区上，打的名字不丢），再 Tab 到电话。"""
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert isinstance(app.screen, SetupScreen)
         await press(pilot, "down", "down", "tab")
         assert app.focused is not None and app.focused.id == "person"
@@ -48,7 +48,7 @@ async def test_setup_error_is_on_screen(tmp_path: Path, size) -> None:  # type: 
     """没填姓名就保存：说明在窗口之内（80×24 也看得见），焦点回到姓名一栏。"""
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "ctrl+s")
         assert "请填写科室专人姓名" in error_text(app)
         err = app.screen.query_one("#error")
@@ -61,7 +61,7 @@ async def test_setup_section_found_by_pinyin(tmp_path: Path, size) -> None:  # t
     """科室列表上打拼音：shang → 商事登记科；tx（首字母）→ 体系建设科；退格后重新找。"""
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         ol = app.screen.query_one("#section", OptionList)
         await press(pilot, *"shang")
         assert ol.highlighted == 2
@@ -80,7 +80,7 @@ async def test_setup_section_found_by_pinyin(tmp_path: Path, size) -> None:  # t
 async def test_ctrl_c_says_how_to_quit_in_chinese(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "ctrl+c")
         texts = [f"{n.title} {n.message}" for n in app._notifications]
         assert any("要退出吗" in t and "Ctrl+Q" in t for t in texts), texts
@@ -94,7 +94,7 @@ async def test_palette_finds_by_pinyin(tmp_path: Path, query: str) -> None:
 
     app = make_app(tmp_path, settings=configured("system"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "ctrl+p")
         await press(pilot, *query)
         palette = app.screen
@@ -122,7 +122,7 @@ async def test_choice_modal_finds_by_pinyin(tmp_path: Path) -> None:
     """选择对话框（跳转到第几项）：打 xydt（信用动态）光标到第4项，回车选中。"""
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(2)
         await pilot.pause()
         await press(pilot, "g")

@@ -16,6 +16,7 @@ from app_support import (
     make_app,
     press,
     seed_warnings,
+    settle,
     type_into,
     wait_until,
 )
@@ -82,7 +83,7 @@ async def test_home_header_keeps_phone_and_month_keys(tmp_path: Path, size) -> N
     seed_warnings(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert isinstance(app.screen, HomeScreen)
         top = text_of(app, "#topbar")
         assert "0531-88888888" in top and "张三" in top, top
@@ -110,7 +111,7 @@ async def test_home_score_whole_in_a_tiny_window(tmp_path: Path) -> None:
             checklist.set_status(sm, app.ctx.catalog, ind.id, Status.DONE, NOW)
 
     async with app.run_test(size=(40, 12)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         app.session.change(all_done)  # type: ignore[union-attr]
         app.screen.refresh_view()  # type: ignore[attr-defined]
         await pilot.pause()
@@ -356,7 +357,7 @@ async def test_no_line_starts_with_closing_punctuation(tmp_path: Path, size) -> 
     seed_warnings(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         seen: list[str] = []
         for step in (None, "f1"):
             if step:

@@ -33,7 +33,7 @@ async def test_home_says_what_to_do_next(tmp_path: Path) -> None:
     """空的数据文件夹：首页说从哪里开始；全部完成：说导出、提交；提交后不再写“下一步”，再按 U 只说明已提交。"""
     app = make_app(tmp_path, settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         step = text_of(app, "#next-step")
         assert "本月还没有记录" in step and "按 C 逐项自查" in step
         assert "P 沿用" not in step  # 上月也没有记录，没有可沿用的
@@ -105,7 +105,7 @@ async def test_next_step_mentions_copy_when_last_month_has_records(tmp_path: Pat
         store.save_month(prev)
     app = make_app(tmp_path, settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert "按 P 沿用" in text_of(app, "#next-step")
 
 
@@ -119,7 +119,7 @@ async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
         assert "逾期完成" not in rules
     app = make_app(tmp_path / "office", settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(1)
         await pilot.pause()
         await press(pilot, "d")
@@ -160,7 +160,7 @@ async def test_late_monthly_item_shows_late_completion(tmp_path: Path) -> None:
 async def test_step_past_the_ends_explains(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         app.open_checklist(9)  # 办公室的最后一项
         await pilot.pause()
         await press(pilot, "right_square_bracket")
@@ -177,7 +177,7 @@ async def test_step_past_the_ends_explains(tmp_path: Path) -> None:
 async def test_marking_the_last_item_says_export_and_submit(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         cat = app.ctx.catalog
 
         def three(sm) -> None:  # type: ignore[no-untyped-def]
@@ -199,7 +199,7 @@ async def test_copy_previous_explains_when_nothing_to_copy(tmp_path: Path) -> No
         (tmp_path / sub).mkdir()
     app = make_app(tmp_path / "a", settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "p")
         notes = list(app._notifications)
         assert len(notes) == 1, [n.message for n in notes]
@@ -222,7 +222,7 @@ async def test_copy_previous_explains_when_nothing_to_copy(tmp_path: Path) -> No
         store.save_month(prev)
     app = make_app(tmp_path / "b", settings=configured("office", "王芳"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "p")
         notes = list(app._notifications)
         assert [n.message for n in notes] == ["已从2026年10月沿用：第1项。请逐项核对后标记完成。"]
@@ -236,7 +236,7 @@ async def test_resubmit_shows_the_return_comment(tmp_path: Path) -> None:
     seed_warnings(tmp_path / "data")
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "u")
         assert isinstance(app.screen, ConfirmModal)
         assert "体系科退回意见：第8项缺少市场主体数量" in app.screen.body
@@ -248,7 +248,7 @@ async def test_review_screen_picks_up_new_submissions(tmp_path: Path) -> None:
     cat = load_builtin()
     app = make_app(tmp_path, settings=configured("system", "李玲"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "r")
         screen = app.screen
         assert screen.__class__.__name__ == "ReviewScreen"

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from app_support import settle
 from click.testing import CliRunner
 
 from creditcheck.cli import main
@@ -276,7 +277,7 @@ async def test_settings_screen_offers_the_launch_mode(tmp_path: Path) -> None:
 
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "s")
         assert isinstance(app.screen, SetupScreen)
         launch = app.screen.query_one("#launch", OptionList)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_support import configured, make_app, press
+from app_support import configured, make_app, press, settle
 from textual.widgets import TextArea
 
 from creditcheck.month import Month
@@ -18,7 +18,7 @@ NOV = Month(2026, 11)
 async def test_plans_saved_from_home_and_kept_on_reopen(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "x")
         assert isinstance(app.screen, PlansModal)
         area = app.screen.query_one("#plans", TextArea)
@@ -37,7 +37,7 @@ async def test_plans_saved_from_home_and_kept_on_reopen(tmp_path: Path) -> None:
 async def test_escape_after_typing_asks_first(tmp_path: Path) -> None:
     app = make_app(tmp_path, settings=configured())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         await press(pilot, "x")
         app.screen.query_one("#plans", TextArea).insert("还没保存的话")
         await press(pilot, "escape")

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from app_support import settle
 from click.testing import CliRunner
 from coordination_data import MONTH, save_records
 
@@ -20,6 +21,7 @@ from creditcheck import review
 from creditcheck.cli import main
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth, Status
 from creditcheck.review import ReviewConflictError, ReviewError, effective_state, merge_histories
+from screens.actions import heartbeat
 from storage.store import Store
 
 T = datetime(2026, 11, 28, 9, 0)
@@ -520,7 +522,7 @@ def test_section_set_status_on_approved_month_is_refused_by_the_domain_too(catal
 
 
 async def test_open_section_app_sees_decisions_and_refuses_edits_after_approval(catalog, tmp_path):
-    from app_support import configured, make_app, settle
+    from app_support import configured, make_app
     from textual.widgets import Static
 
     from screens.session import SaveError
@@ -529,14 +531,14 @@ async def test_open_section_app_sees_decisions_and_refuses_edits_after_approval(
     save_records(catalog, data_dir)
     app = make_app(tmp_path, settings=configured("commerce", "刘琛"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert app.session is not None and app.ctx.store.holds_lock
         assert app.session.sm.review is ReviewState.SUBMITTED
         # 体系科在自己的电脑上退回（科室的程序一直开着、占用着本科室）
         Store(data_dir).record_decision(
             "commerce", MONTH, "return", "李玲", T, "请补充第6项推进情况的材料"
         )
-        app._heartbeat()  # 每两分钟一次的检查（在后台线程里）
+        heartbeat(app)  # 每两分钟一次的检查（在后台线程里）
         await settle(pilot)
         assert app.session.sm.review is ReviewState.RETURNED
         assert any(

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_support import settle
 from click.testing import CliRunner
 
 from creditcheck.catalog import builtin_text, load_catalog, parse_catalog
@@ -287,6 +288,7 @@ async def test_setup_refuses_relative_data_folder_and_strips_quotes(tmp_path: Pa
 
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)  # 启动时本月在后台读取
         await pilot.press("enter")
         await pilot.press(*"李四", "enter")
         field = app.screen.query_one("#data-dir", Input)

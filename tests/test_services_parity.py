@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from app_support import checklist_pilot, configured, make_app, press, type_into
+from app_support import checklist_pilot, configured, make_app, press, settle, type_into
 from click.testing import CliRunner
 from docx_helpers import open_docx, rich_month
 from ledger_helpers import GOOD, H, lic
@@ -91,7 +91,7 @@ async def test_word_submission_is_the_same_from_app_and_cli(
     app = make_app(tmp_path, settings=configured())
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
+            await settle(pilot)  # 启动时本月在后台读取
             await press(pilot, "e")
             await type_into(pilot, "#value", str(from_app))
             await press(pilot, "enter")  # 在后台线程里生成，press 等它做完

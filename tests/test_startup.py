@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_support import configured, make_ctx
+from app_support import configured, make_ctx, settle
 from click.testing import CliRunner
 from storage_helpers import on_latest
 from textual.widgets import Static
@@ -206,7 +206,7 @@ async def test_app_opens_the_deferred_session_after_home_is_painted(tmp_path: Pa
         on_first_paint=lambda: calls.append("painted"),
     )
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # 启动时本月在后台读取
         assert calls == ["painted"]
         assert store.holds_lock and not app.ctx.read_only
         assert not app.screen.query_one("#readonly", Static).display
@@ -224,7 +224,7 @@ async def test_app_second_copy_shows_read_only_banner_naming_holder(tmp_path: Pa
         store = Store(data, section_id="commerce", actor="张三", defer_lock=True)
         app = CreditCheckApp(make_ctx(tmp_path, settings=configured(), store=store))
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
+            await settle(pilot)  # 启动时本月在后台读取
             await pilot.pause()
             banner = app.screen.query_one("#readonly", Static)
             assert banner.display

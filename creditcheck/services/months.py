@@ -2,6 +2,10 @@
 
 业务规则都在 creditcheck.checklist / review 里；这里只负责“改一份副本 → 写盘 → 成功后换上”，
 以及按月份选目录版本、把存储层的提示交给界面。界面的首页、逐项自查和命令行都经由这里读写本科室的月份。
+
+读盘的只有：构造（读这个月和科室的各月）、``reload``、``refresh_months``、``previous``、``change``、
+``refresh_review``、``import_ledger``；界面在后台线程里调用它们。其余（``all_months``、``standing``、
+``obligations``……）只用内存里的，界面线程上随时可以调用，不碰数据文件夹。
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from creditcheck.completion import MonthStanding, assess
 from creditcheck.errors import CreditCheckError, StaleRecordError
@@ -37,35 +41,37 @@ class SaveError(CreditCheckError):
 class MonthSession:
     """本机科室某个月的记录。
 
-    ``all_months()`` 读科室的全部月份；科室文件夹里的文件没有变化（文件戳相同）时用上次读到的，
-    ``reads`` 数着真正读盘的次数（首页一次刷新只读一次，没有改动时不读）。"""
+    ``catalog`` 是这个月填报时所用的目录版本（换月不改 ``Workspace.catalog``：每个屏幕从它显示的
+    月份取目录，旧月份的版本不会漏到新月份上）。
+
+    ``all_months()`` 是科室的全部月份（读好放在内存里）；``refresh_months()`` 在科室文件夹里的文件
+    有变化（文件戳不同）时才重读，``reads`` 数着真正读盘的次数（没有改动时不读）。"""
 
     def __init__(
         self,
         ws: Workspace,
         month: Month,
         on_notice: Callable[[str], None] | None = None,
-        *,
-        activate: bool = True,
     ) -> None:
         self.ws = ws
         self.month = month
-        self.activate = activate
-        """读出后是否把 ``ws.catalog`` 换成这个月的目录版本（在后台线程里预读时为 False，换上时由界面去换）。"""
-        self.catalog = ws.base_catalog
-        """这个月所用的目录版本。"""
+        self.catalog = ws.catalog
+        """这个月所用的目录版本（读出后按该月记下的版本定）。"""
         self.on_notice = on_notice
         """存储层需要告诉用户的事（文件损坏已移开、占用被接管……）交给界面显示。"""
         self.reads = 0
         """真正读取科室全部月份的次数（基准测试与测试用）。"""
         self._months: tuple[Stamp, list[SectionMonth]] | None = None
+        self._ledgers: dict[tuple[str, str], dict[str, Any] | None] = {}
+        """读过的台账导入记录：（种类, 导入时间）→ 记录；再导入一次（时间变了）才重读。"""
         self.sm = self._load(month)
+        self.refresh_months()
 
     # ── 读 ──
     def _load(self, month: Month) -> SectionMonth:
         ws = self.ws
         sid = ws.settings.section_id
-        base = ws.base_catalog
+        base = ws.catalog
         try:
             sm = ws.store.load_month(sid, month, base.version)
         except OSError as e:
@@ -75,9 +81,7 @@ class MonthSession:
         stored = sm.catalog_version if (sm.entries or sm.history) else ""
         cat = ws.catalog_for(sm.month, stored)
         if month == self.month:  # 上个月（沿用上月材料）只读来看，不换目录
-            self.catalog = cat
-            if self.activate:
-                ws.catalog = cat  # 每个月按它填报时所用的目录版本显示、计算和导出
+            self.catalog = cat  # 这个月按它填报时所用的目录版本显示、计算和导出
         if not stored:
             sm.catalog_version = cat.version
         if not sm.person:
@@ -94,14 +98,15 @@ class MonthSession:
                 self.on_notice(str(n))
 
     def reload(self) -> None:
-        self.activate = True
+        """重读这个月（与科室的各月，文件变了才读）。读盘：在后台线程里调用。"""
         self.sm = self._load(self.month)
+        self.refresh_months()
 
     def previous(self) -> SectionMonth:
         return self._load(self.month.prev())
 
-    def all_months(self) -> list[SectionMonth]:
-        """该科室已保存的各月（本月用内存中的最新记录）。文件没变时不重读。"""
+    def refresh_months(self) -> None:
+        """科室文件夹里的文件变了（文件戳不同）时重读科室的各月；没变时一个文件也不读。读盘。"""
         sid = self.ws.settings.section_id
         store = self.ws.store
         stamp = section_stamp(store, sid)
@@ -112,14 +117,18 @@ class MonthSession:
                 months = []
             self.reads += 1
             self._months = (stamp, months)
-        out = [m for m in self._months[1] if m.month != self.month]
+
+    def all_months(self) -> list[SectionMonth]:
+        """该科室已保存的各月（本月用内存中的最新记录）。不读盘：用上次 ``refresh_months`` 读到的。"""
+        known = self._months[1] if self._months is not None else []
+        out = [m for m in known if m.month != self.month]
         out.append(self.sm)
         return sorted(out, key=lambda m: m.month)
 
     def obligations(self) -> list[Obligation]:
         ws = self.ws
         return obligations_for(
-            ws.catalog,
+            self.catalog,
             ws.calendar,
             self.sm,
             ws.now(),
@@ -131,13 +140,31 @@ class MonthSession:
         """本月的事实：义务、各指标完成情况、得分（与总览、文档同一计算）。"""
         ws = self.ws
         return assess(
-            ws.catalog, ws.calendar, self.sm, ws.now(), self.all_months(), ws.settings.horizon_days
+            self.catalog,
+            ws.calendar,
+            self.sm,
+            ws.now(),
+            self.all_months(),
+            ws.settings.horizon_days,
         )
 
     def quota_lines(self) -> list[QuotaLine]:
-        return quota_lines(
-            self.ws.catalog, self.ws.settings.section_id, self.all_months(), self.month
-        )
+        return quota_lines(self.catalog, self.ws.settings.section_id, self.all_months(), self.month)
+
+    def ledger_record(self, kind: str) -> tuple[bool, dict[str, Any] | None]:
+        """本月这种台账的导入记录（含各行与问题）：（读过没有, 记录）。不读盘。"""
+        key = (kind, str((self.sm.ledgers.get(kind) or {}).get("imported_at", "")))
+        return (key in self._ledgers, self._ledgers.get(key))
+
+    def load_ledger_record(self, kind: str) -> dict[str, Any] | None:
+        """读本月这种台账的导入记录并记下（读不了时为 None）。读盘：在后台线程里调用。"""
+        key = (kind, str((self.sm.ledgers.get(kind) or {}).get("imported_at", "")))
+        try:
+            record = self.ws.store.load_ledger_record(self.sm.section_id, self.month, kind)
+        except (CreditCheckError, OSError):
+            record = None
+        self._ledgers[key] = record
+        return record
 
     def refresh_review(self) -> str | None:
         """体系科在此期间作了新决定时换上新的审核状态，返回给用户看的一句话；没变化时不读文件。"""
@@ -153,7 +180,7 @@ class MonthSession:
         result = read_ledger(
             path,
             kind,
-            ws.catalog,
+            self.catalog,
             ws.calendar,
             now.date(),
             sheet,
@@ -211,4 +238,5 @@ class MonthSession:
             if self.on_notice is not None:
                 self.on_notice(str(n))
         self.deliver_notices()
+        self.refresh_months()  # 自己刚写的文件：各月随之更新（仍在调用者的线程里）
         return outcome

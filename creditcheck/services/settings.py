@@ -24,6 +24,6 @@ def apply_settings(ws: Workspace, new: Settings) -> bool:
         ws.store = ws.open_store(new_dir, new.section_id, new.person)
         if changed:
             ws.data_dir = new_dir
-            ws.catalog = ws.base_catalog = load_catalog(new_dir)
+            ws.catalog = load_catalog(new_dir)
             ws.calendar = load_calendar(new_dir)
     return changed

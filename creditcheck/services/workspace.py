@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +47,10 @@ class Workspace:
     store: Store
     """数据仓库（一个数据文件夹上）；只读时 ``store.read_only`` 为真。"""
     catalog: Catalog
-    """当前显示的月份所用的指标目录（翻到旧月份时换成那个月的版本）。"""
+    """当前施行的指标目录（启动或换数据文件夹时加载）；翻到旧月份时不变。
+
+    某个月按它填报时所用的版本显示、计算和导出：那个版本是 ``MonthSession.catalog``
+    （或 ``catalog_for(月份, 记下的版本)``），从不换到这里来。"""
     calendar: WorkCalendar
     """工作日历（国务院安排 + 用户导入 + 周一至周五兜底）。"""
     settings: Settings
@@ -62,20 +65,6 @@ class Workspace:
     """打开仓库（数据文件夹, 科室 id, 专人）：首次设置后取得本科室的占用锁、换文件夹或科室时用。"""
     default_data_dir: Path | None = None
     """本机默认数据文件夹，首次设置时作为建议值。"""
-    _base: Catalog | None = field(init=False, repr=False, default=None)
-
-    @property
-    def base_catalog(self) -> Catalog:
-        """当前施行的目录版本：第一次用到时的 ``catalog``（启动或换数据文件夹时加载的那个）。
-
-        翻到旧月份时 ``catalog`` 换成那个月的版本，这个不变。"""
-        if self._base is None:
-            self._base = self.catalog
-        return self._base
-
-    @base_catalog.setter
-    def base_catalog(self, catalog: Catalog) -> None:
-        self._base = catalog
 
     @property
     def today(self) -> date:
@@ -118,7 +107,7 @@ class Workspace:
 
     def catalog_for(self, month: Month, stored_version: str = "") -> Catalog:
         """某月应使用的目录版本（见 ``catalog_of_month``）。"""
-        return catalog_of_month(self.base_catalog, self.data_dir, month, stored_version)
+        return catalog_of_month(self.catalog, self.data_dir, month, stored_version)
 
     def reviewer(self) -> str:
         """审核记录里的“由谁”。"""

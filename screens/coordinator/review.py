@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,12 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import Overview, SectionRow
-from creditcheck.errors import CreditCheckError
 from creditcheck.freeze import content_changed_note
 from creditcheck.models import ReviewState, SectionMonth
+from creditcheck.month import Month
 from creditcheck.review import ACTION_LABELS
 from creditcheck.services.reviews import decide
 
+from ..diskwork import SAVING, DiskQueue
 from ..text import AppFooter, Plain, cell_safe, short_dt
 from .common import REVIEW_VAR, CoordinatorScreen, cell, reviewer
 
@@ -125,28 +128,30 @@ class ReviewScreen(CoordinatorScreen):
         return True
 
     # ── 操作 ──
-    def apply(self, section_id: str, action: str, comment: str, done: str) -> None:
-        """记录体系科的一个决定（审核通过 / 退回修改 / 重新打开）。出错时抛 CreditCheckError（不改任何东西）。
+    def decision(self, section_id: str, action: str, comment: str) -> Callable[[], object]:
+        """记录体系科的一个决定（审核通过 / 退回修改 / 重新打开）的那一步写入；在后台线程里做，
+        出错时抛 CreditCheckError（不改任何东西）。
 
         决定只写体系科自己的审核文件（应用层 ``services.reviews.decide``），不写、也不需要占用该科室的文件：
         科室正开着程序时照样可以审核，科室那边下一次读取（换月、保存、每两分钟的检查）时就会看到。
         """
-        decide(
-            self.ctx.store,
-            self.ctx.catalog,
-            section_id,
-            self.month,
-            action,
-            reviewer(self.ctx),
-            self.ctx.now(),
-            comment,
-        )
+        ctx, month = self.ctx, self.month
+        by, now = reviewer(ctx), ctx.now()
+        return lambda: decide(ctx.store, ctx.catalog, section_id, month, action, by, now, comment)
+
+    def decided(self, section_id: str, month: Month, done: str) -> None:
+        """决定已写好：本机科室自己的这个月时首页立即用上新的审核状态；重读本页。"""
         if self.on_decided is not None:
-            self.on_decided(
-                section_id, self.month
-            )  # 本机科室自己的这个月：首页立即用上新的审核状态
-        self.refresh_view()
+            self.on_decided(section_id, month)
+        if self.is_attached:
+            self.refresh_view()
         self.notify(done)
+
+    async def apply(self, section_id: str, action: str, comment: str, done: str) -> None:
+        """记录一个决定并等它写好（排在本窗口已发起的读写之后，写时右上角有“正在保存……”）。"""
+        month = self.month
+        await DiskQueue.of(self.app).run(self.decision(section_id, action, comment), SAVING)
+        self.decided(section_id, month, done)
 
     def action_approve(self) -> None:
         r = self._current()
@@ -154,13 +159,17 @@ class ReviewScreen(CoordinatorScreen):
             return
         from ..confirm import ConfirmModal
 
+        month = self.month
+        done = f"{r.name}{month.label}已审核通过"
+
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.apply(r.section_id, "approve", "", f"{r.name}{self.month.label}已审核通过")
-            except CreditCheckError as e:
-                self.notify(str(e), severity="error", timeout=8)
+            if yes:
+                DiskQueue.of(self.app).start(
+                    self.decision(r.section_id, "approve", ""),
+                    SAVING,
+                    done=lambda _: self.decided(r.section_id, month, done),
+                    failed=lambda m: self.notify(m, severity="error", timeout=8),
+                )
 
         self.app.push_screen(
             ConfirmModal(
@@ -210,8 +219,8 @@ class ReviewScreen(CoordinatorScreen):
         """先问意见或理由（必填），再记录决定（退回修改 / 重新打开）。"""
         from ..prompt import PromptModal
 
-        def commit(text: str) -> None:
-            self.apply(r.section_id, action, text, done)
+        async def commit(text: str) -> None:
+            await self.apply(r.section_id, action, text, done)
 
         self.app.push_screen(
             PromptModal(title, label, placeholder=placeholder, commit=commit, ok=ok)
