@@ -142,6 +142,22 @@ class AppFooter(Footer):
     def on_resize(self) -> None:
         self.compact = self.app.size.width < NARROW
 
+    _shown: tuple[Any, ...] | None = None
+    """上次排出的按键（键、显示、说明、动作、可用、提示、分组）。"""
+
+    def bindings_changed(self, screen: Any) -> None:
+        # 焦点每换一次 Textual 都重排一遍底栏（每次几十毫秒，全在界面线程上）；按键没变时不重排
+        shown = tuple(
+            (b.key, b.key_display, b.description, b.action, enabled, tip, b.group)
+            for _node, b, enabled, tip in screen.active_bindings.values()
+            if b.show
+        )
+        if shown == self._shown and self._bindings_ready:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # 这一次会重排（见 Footer.bindings_changed）
+        super().bindings_changed(screen)
+
 
 _OS_REASONS = {
     errno.ENOENT: "路径不存在（上一级文件夹找不到）",

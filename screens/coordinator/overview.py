@@ -21,7 +21,7 @@ from creditcheck.workcal import WorkCalendar
 
 from ..context import AppContext
 from ..text import AppFooter, Plain, cell_safe, clip, pad, short_dt
-from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, cell, symbol
+from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, MatrixTable, cell, symbol
 
 
 class OverviewScreen(CoordinatorScreen):
@@ -33,7 +33,7 @@ class OverviewScreen(CoordinatorScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="coord-status")
-        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Static(LEGEND, classes="coord-legend")
         yield Plain("", id="cell-detail", classes="coord-legend")
         yield AppFooter()
