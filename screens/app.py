@@ -104,7 +104,10 @@ class CreditCheckApp(App[None]):
             # 体系科的几页（总览、审核、排名）第一次打开时要导入几十个模块，在界面线程上会卡住几十毫秒：
             # 首页画好后在后台先导入
             self.run_worker(
-                _warm_coordinator_imports, thread=True, group="warm-imports", exit_on_error=False
+                lambda: _warm_coordinator_imports(self),
+                thread=True,
+                group="warm-imports",
+                exit_on_error=False,
             )
         if (
             self.ctx.store.open_session()
@@ -292,9 +295,11 @@ class CreditCheckApp(App[None]):
         actions.open_coordinator(self, name)
 
 
-def _warm_coordinator_imports() -> None:
-    """在后台线程里导入体系科各页用到的模块（只导入，不读数据）。"""
+def _warm_coordinator_imports(app: CreditCheckApp) -> None:
+    """在后台线程里导入体系科各页用到的模块、解析它们的样式（只做准备，不读数据）。"""
     import creditcheck.coordination  # noqa: F401
     import creditcheck.services.overview  # noqa: F401
 
-    from . import coordinator  # noqa: F401
+    from .coordinator.common import prepare_styles
+
+    prepare_styles(app)

@@ -314,6 +314,44 @@ async def test_matrix_table_cells_render_exactly_like_datatable(ctx):
         assert table._fast_cell(0, 0, base, 4, False, False) is None
 
 
+async def test_styles_prepared_in_the_background_are_what_the_ui_thread_would_parse(ctx):
+    """首页画好后在后台解析体系科各部件的默认样式：放进缓存的规则与界面线程自己解析的逐条相同，
+    之后打开总览时不再解析（缓存命中）。"""
+    import asyncio
+
+    from screens.coordinator.common import prepare_styles
+
+    class Home(App[None]):
+        CSS_PATH = str(APP_TCSS)
+
+    app = Home()
+    async with app.run_test(size=SIZE) as pilot:
+        sheet = app.stylesheet
+        before = set(sheet._parse_cache.keys())
+        stored = await asyncio.to_thread(prepare_styles, app)
+        assert stored > 0
+        new = [k for k in sheet._parse_cache.keys() if k not in before]
+        assert any(k[1][1] == "CoordinatorScreen.DEFAULT_CSS" for k in new)
+        assert any(k[1][1] == "DataTable.DEFAULT_CSS" for k in new)
+        def rules(parsed) -> list:
+            return [
+                (repr(r.selector_set), repr(r.styles.get_rules()), r.is_default_rules, r.tie_breaker)
+                for r in parsed
+            ]
+
+        for key in new:
+            mine = rules(sheet._parse_cache[key])
+            sheet._parse_cache.discard(key)
+            assert mine == rules(sheet._parse_rules(*key)), key
+        # 再准备一次：都已在缓存里，什么也不放；打开总览时解析缓存只有命中
+        assert await asyncio.to_thread(prepare_styles, app) == 0
+        misses = sheet._parse_cache.misses
+        app.push_screen(OverviewScreen(ctx, MONTH))
+        await settle(pilot)
+        assert sheet._parse_cache.misses == misses
+        assert app.screen.query_one("#matrix", MatrixTable).row_count == 10
+
+
 def test_sparkline_data_is_on_an_absolute_scale():
     data = sparkline_data((50.0, None), columns_per_month=1)
     assert data == [50.0, 0.0, 0.0, 100.0]

@@ -140,18 +140,20 @@ class MatrixTable(DataTable[Any]):
             self.cursor_background_priority == "css",
         )
         console = self.app.console
-        pre = base_style + Style.from_meta({"row": row_index, "column": column_index})
-        pre = pre + component_style
-        edge = pre + post_style
+        # 样式相加有缓存，但带坐标（meta）的样式每格都不同：先加不带坐标的部分，坐标最后加一次
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        pre = base_style + component_style
+        edge = pre + post_style + meta
         own = console.get_style(cell.style, default=Style.null()) if cell.style else Style()
         # rich 按 left/right 对齐时补的空格属于这段文字（带文字自己的样式），不指定对齐时由外层补（不带）
         padded = cell.justify in ("left", "right")
-        fill = Segment(" " * (inner - cell.cell_len), pre + own + post_style if padded else edge)
+        fill_style = pre + own + post_style + meta if padded else edge
+        fill = Segment(" " * (inner - cell.cell_len), fill_style)
         if cell.spans:  # 有分段样式时 rich 逐段给出（已含文字自己的样式）
             parts = [(seg.text, seg.style or Style()) for seg in cell.render(console) if seg.text]
         else:
             parts = [(cell.plain, own)] if cell.plain else []
-        body = [Segment(text, pre + style + post_style) for text, style in parts]
+        body = [Segment(text, pre + style + post_style + meta) for text, style in parts]
         line = [Segment(" " * pad, edge)] if pad else []
         if fill.text and cell.justify == "right":
             line.append(fill)
@@ -261,7 +263,15 @@ class CoordinatorScreen(Screen[None]):
         except (CreditCheckError, OSError) as e:
             self.app.call_from_thread(self._failed, month, str(e))
             return
-        self.app.call_from_thread(self._loaded, month, ov, before)
+        prepared = self.prepare(ov) if ov is not before else None
+        self.app.call_from_thread(self._loaded, month, ov, before, prepared)
+
+    prepared: Any = None
+    """``prepare`` 在后台线程里为这份总览备好的表格内容（``render_overview`` 用）。"""
+
+    def prepare(self, ov: Overview) -> Any:
+        """在后台线程里备好表格各行（纯计算，不碰界面），界面线程上只剩放进表格。默认不备。"""
+        return None
 
     def _failed(self, month: Month, message: str) -> None:
         if month == self.month:
@@ -269,7 +279,9 @@ class CoordinatorScreen(Screen[None]):
             self._topbar()
         self.notify(message, title="读取失败", severity="error", timeout=8)
 
-    def _loaded(self, month: Month, ov: Overview, before: Overview | None) -> None:
+    def _loaded(
+        self, month: Month, ov: Overview, before: Overview | None, prepared: Any = None
+    ) -> None:
         if month != self.month or not self.is_attached:
             return  # 读的时候已经换了月份或离开了本屏幕：这份结果不用了
         self.reading = False
@@ -277,7 +289,9 @@ class CoordinatorScreen(Screen[None]):
         if ov is before:
             return
         self.overview = ov
+        self.prepared = prepared
         self.render_overview(ov)
+        self.prepared = None
         if before is None:
             return
         was = {r.section_id: r.review for r in before.rows}
@@ -328,3 +342,62 @@ class CoordinatorScreen(Screen[None]):
     def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
         style = self._theme(var)
         return cell(text, f"bold {style}" if bold else style, justify)
+
+
+def prepare_styles(app: Any) -> int:
+    """在后台线程里解析体系科各屏幕用到的部件的默认样式（DEFAULT_CSS），交回界面线程放进样式表的解析缓存。
+
+    Textual 第一次挂载某种部件时要在界面线程上解析它的样式（体系科的屏幕、表格等合计十几毫秒，
+    读取共享文件夹的线程同时在抢 GIL 时更久）；首页画好后先在后台解析好，按 O 时直接用缓存。
+    解析结果与界面线程自己解析的完全相同（同一个函数、同样的变量）；期间换了主题（变量变了）就不放。
+    返回放进缓存的条数。只在后台线程里调用（它等界面线程放好才返回）。
+    """
+    import inspect
+
+    from textual.css.parse import parse
+    from textual.dom import DOMNode
+    from textual.widgets import _footer  # 底栏里的按键部件
+
+    from . import overview, ranking, review
+
+    sheet = app.stylesheet
+    tokens = sheet._variable_tokens
+    classes: set[type[DOMNode]] = set()
+    for module in (overview, ranking, review, _footer):
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, DOMNode):
+                classes.add(obj)
+    parsed: dict[tuple[Any, ...], list[Any]] = {}
+    for cls in classes:
+        for tie_breaker, base in enumerate(DOMNode._css_bases(cls)):
+            css = base.__dict__.get("DEFAULT_CSS", "")
+            if not css:
+                continue
+            try:
+                where = (inspect.getfile(base), f"{base.__name__}.DEFAULT_CSS")
+            except (TypeError, OSError):
+                where = ("", f"{base.__name__}.DEFAULT_CSS")
+            scope = base._css_type_name if base.__dict__.get("SCOPED_CSS", True) else ""
+            key = (css, where, True, -tie_breaker, scope)
+            if key not in parsed:
+                parsed[key] = list(
+                    parse(
+                        scope,
+                        css,
+                        where,
+                        variable_tokens=tokens,
+                        is_default_rules=True,
+                        tie_breaker=-tie_breaker,
+                    )
+                )
+
+    def store() -> int:
+        if app.stylesheet is not sheet or sheet._variable_tokens is not tokens:
+            return 0  # 期间换了主题：让界面线程按新变量自己解析
+        cache = sheet._parse_cache
+        new = [(k, v) for k, v in parsed.items() if k not in cache]
+        for k, v in new:
+            cache[k] = v
+        return len(new)
+
+    return int(app.call_from_thread(store))
