@@ -76,12 +76,28 @@ def _seed(root: Path) -> dict[str, str]:
     }
 
 
+def _cpu_children() -> float:
+    """已结束的子进程累计用的 CPU 时间（用户态 + 内核态）；没有 resource 模块（Windows）时为 0。"""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0.0
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+CPU: list[float] = []
+"""最近一次 ``_time`` 的子进程 CPU 时间（秒）。"""
+
+
 def _time(code: str, env: dict[str, str]) -> float:
+    c0 = _cpu_children()
     t0 = time.perf_counter()
     res = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     elapsed = time.perf_counter() - t0
+    CPU[:] = [_cpu_children() - c0]
     if res.returncode != 0:
         raise RuntimeError(f"子进程失败：{res.stderr[-2000:]}")
     return elapsed
@@ -96,11 +112,12 @@ def main() -> None:
         env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         _time(BARE, env)  # 预热（.pyc、文件缓存）
         _time(APP, env)
-        bare, app = [], []
+        bare, app, bare_cpu, app_cpu = [], [], [], []
         for n in range(runs):  # 交替运行（每一轮换一下先后），机器的忙闲对两边一样
-            pair = [(BARE, bare), (APP, app)]
-            for code, out in pair if n % 2 == 0 else reversed(pair):
+            pair = [(BARE, bare, bare_cpu), (APP, app, app_cpu)]
+            for code, out, cpu in pair if n % 2 == 0 else reversed(pair):
                 out.append(_time(code, env))
+                cpu.append(CPU[0])
     ratio = min(app) / min(bare)
     ratio_median = statistics.median(app) / statistics.median(bare)
     for name, xs in (("空白 Textual 程序（一个标签）", bare), ("creditcheck 首页画好        ", app)):
@@ -112,6 +129,12 @@ def main() -> None:
         f"比值（最小值之比）{ratio:.2f}（目标 ≤ {TARGET}）{'，达标' if ratio <= TARGET else '，未达标'}；"
         f"中位数之比 {ratio_median:.2f}"
     )
+    if min(bare_cpu) > 0:  # 子进程用的 CPU 时间：不受别的进程抢占影响，忙的机器上更能说明程序本身
+        print(
+            f"子进程 CPU 时间：空白 最小 {min(bare_cpu) * 1000:.0f} 毫秒，creditcheck 最小 "
+            f"{min(app_cpu) * 1000:.0f} 毫秒，比值 {min(app_cpu) / min(bare_cpu):.2f}；"
+            f"中位数之比 {statistics.median(app_cpu) / statistics.median(bare_cpu):.2f}"
+        )
 
 
 if __name__ == "__main__":

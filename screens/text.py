@@ -139,6 +139,10 @@ NARROW = 100
 class AppFooter(Footer):
     """底栏：窗口窄时用紧凑排布（按键之间少留空），80 列也放得下常用按键。"""
 
+    def on_mount(self) -> None:
+        # 在排出按键之前就定好紧凑与否：之后再改要把每个按键的样式重算一遍（启动时几十毫秒）
+        self.compact = self.app.size.width < NARROW
+
     def on_resize(self) -> None:
         self.compact = self.app.size.width < NARROW
 
