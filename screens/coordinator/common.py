@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -225,7 +226,10 @@ class CoordinatorScreen(Screen[None]):
     REFRESH_SECONDS = 120
     """开着总览、审核、排名时多久看一次各科室的文件有没有变化（变了才重读）。"""
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # Textual 把屏幕的挂载、第一次显示（样式、排版、画屏）一条接一条处理，中间不让出事件循环，
+        # 合起来几十毫秒界面不动；这里让出一次，分成两段（读取也在此时开始）
+        await asyncio.sleep(0)
         self.refresh_view()
         self.set_interval(self.REFRESH_SECONDS, self.poll)
 
@@ -234,7 +238,8 @@ class CoordinatorScreen(Screen[None]):
         if self.is_current and not self.reading:
             self._load(self.month, announce=True)
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        await asyncio.sleep(0)  # 同上：回到本屏幕时的重新排版、画屏与前面的处理分开
         if self.overview is not None:
             self.refresh_view()
 
