@@ -76,6 +76,9 @@ class MatrixTable(DataTable[Any]):
     远程共享上读取时界面会顿一下；直接拼字段每格只要几微秒。放不下、多行或不是文字的格子照旧交给 DataTable。
     """
 
+    _row_cells: tuple[tuple[int, int], list[Any]] | None = None
+    """最近格式化的一行：（（更新次数, 行号）, 各格）。"""
+
     def _render_cell(
         self,
         row_index: int,
@@ -121,8 +124,11 @@ class MatrixTable(DataTable[Any]):
         cache = self._cell_render_cache
         if key in cache:
             return cache[key]
-        _label, cells = self._get_row_renderables(row_index)
-        cell = cells[column_index]
+        # DataTable 每画一格都把整行重新格式化一遍；同一次更新里的同一行只格式化一次
+        stamp = (self._update_count, row_index)
+        if self._row_cells is None or self._row_cells[0] != stamp:
+            self._row_cells = (stamp, self._get_row_renderables(row_index).cells)
+        cell = self._row_cells[1][column_index]
         pad = self.cell_padding
         inner = width - 2 * pad
         if not isinstance(cell, Text) or "\n" in cell.plain or "\t" in cell.plain:
@@ -242,6 +248,9 @@ class CoordinatorScreen(Screen[None]):
         await asyncio.sleep(0)  # 同上：回到本屏幕时的重新排版、画屏与前面的处理分开
         if self.overview is not None:
             self.refresh_view()
+
+    async def on_resize(self) -> None:
+        await asyncio.sleep(0)  # 同上：显示后紧接着的按窗口大小重排与前面的处理分开
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
