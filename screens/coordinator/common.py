@@ -179,6 +179,16 @@ LOADING = "（正在读取各科室的记录……）"
 """读取时顶栏上的说明。"""
 
 
+async def _let_timers_run() -> None:
+    """让出事件循环，使已到期的定时器（动画、光标、别的后台结果）在接下来的处理之前先运行。
+
+    让出一次时，本任务排在已到期定时器唤醒的任务之前，定时器仍要等下一段处理做完；连让两次，
+    定时器唤醒的任务就排到了前面。不睡眠，不增加延迟。
+    """
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+
+
 class CoordinatorScreen(Screen[None]):
     """三个体系科屏幕的共同部分：月份、顶栏、在后台读取总览、切换与返回。"""
 
@@ -234,8 +244,8 @@ class CoordinatorScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         # Textual 把屏幕的挂载、第一次显示（样式、排版、画屏）一条接一条处理，中间不让出事件循环，
-        # 合起来几十毫秒界面不动；这里让出一次，分成两段（读取也在此时开始）
-        await asyncio.sleep(0)
+        # 合起来几十毫秒界面不动；这里让到期的定时器先走，分成几段（读取也在此时开始）
+        await _let_timers_run()
         self.refresh_view()
         self.set_interval(self.REFRESH_SECONDS, self.poll)
 
@@ -245,12 +255,12 @@ class CoordinatorScreen(Screen[None]):
             self._load(self.month, announce=True)
 
     async def on_screen_resume(self) -> None:
-        await asyncio.sleep(0)  # 同上：回到本屏幕时的重新排版、画屏与前面的处理分开
+        await _let_timers_run()  # 同上：回到本屏幕时的重新排版、画屏与前面的处理分开
         if self.overview is not None:
             self.refresh_view()
 
     async def on_resize(self) -> None:
-        await asyncio.sleep(0)  # 同上：显示后紧接着的按窗口大小重排与前面的处理分开
+        await _let_timers_run()  # 同上：显示后紧接着的按窗口大小重排与前面的处理分开
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
