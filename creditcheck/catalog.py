@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -232,7 +231,14 @@ BUILTIN_NAME = "catalog.toml"
 
 
 def builtin_text() -> str:
-    return resources.files("creditcheck").joinpath(BUILTIN_NAME).read_text(encoding="utf-8")
+    """内置目录的文字。直接读包旁边的文件（importlib.resources 连同 zipfile 要导入几十毫秒，拖慢启动）；
+    包不在普通文件夹里（如打包成 zip）时才经由 importlib.resources。"""
+    try:
+        return Path(__file__).with_name(BUILTIN_NAME).read_text(encoding="utf-8")
+    except OSError:
+        from importlib import resources
+
+        return resources.files("creditcheck").joinpath(BUILTIN_NAME).read_text(encoding="utf-8")
 
 
 def load_builtin() -> Catalog:

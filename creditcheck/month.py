@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as _pycal
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -50,11 +49,11 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, _pycal.monthrange(self.year, self.month)[1])
+        return date(self.year, self.month, _days_in_month(self.year, self.month))
 
     def day(self, d: int) -> date:
         """本月第 d 日；超过月末时取月末（如 2 月没有 30 日）。"""
-        return date(self.year, self.month, min(d, _pycal.monthrange(self.year, self.month)[1]))
+        return date(self.year, self.month, min(d, _days_in_month(self.year, self.month)))
 
     def shift(self, n: int) -> Month:
         idx = self.year * 12 + (self.month - 1) + n
@@ -65,3 +64,11 @@ class Month:
 
     def prev(self) -> Month:
         return self.shift(-1)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """该月的天数（不为这一件事在启动时导入 calendar 模块）。"""
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31

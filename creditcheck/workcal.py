@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import re
@@ -207,6 +206,8 @@ def parse_csv(text: str, source: str = "用户导入") -> list[DayRule]:
     from .dates import parse_date  # 避免循环导入
 
     rules: list[DayRule] = []
+    import csv  # 只在导入、导出节假日文件时用到
+
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     for lineno, row in enumerate(reader, start=1):
         cells = [c.strip() for c in row]
@@ -303,6 +304,8 @@ def _mkdate(y: int, m: int, d: int) -> date:
 
 def rules_to_csv(rules: Iterable[DayRule]) -> str:
     buf = io.StringIO()
+    import csv
+
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["日期", "类型", "名称"])
     for r in sorted(rules, key=lambda r: r.day):

@@ -105,7 +105,9 @@ class CreditCheckApp(KeyActions, App[None]):
             return
         if self.ctx.is_coordinator:
             # 体系科的几页第一次打开时要导入几十个模块：首页画好后在后台先导入
-            self.run_worker(_warm_imports, thread=True, group="warm-imports", exit_on_error=False)
+            self.run_worker(
+                lambda: _warm_imports(self), thread=True, group="warm-imports", exit_on_error=False
+            )
         if load and self.session is None and self.wanted is None:
             month_io.load(self, Month.of(self.ctx.today))
 
@@ -183,9 +185,11 @@ class CreditCheckApp(KeyActions, App[None]):
             self.push_screen(ChecklistScreen(self.ctx, indicator_id))
 
 
-def _warm_imports() -> None:
-    """在后台线程里导入体系科各页用到的模块（只导入，不读数据）。"""
+def _warm_imports(app: CreditCheckApp) -> None:
+    """在后台线程里导入体系科各页用到的模块、解析它们的样式（只做准备，不读数据）。"""
     import creditcheck.coordination  # noqa: F401
     import creditcheck.services.overview  # noqa: F401
 
-    from . import coordinator  # noqa: F401
+    from .coordinator.common import prepare_styles
+
+    prepare_styles(app)

@@ -139,8 +139,28 @@ NARROW = 100
 class AppFooter(Footer):
     """底栏：窗口窄时用紧凑排布（按键之间少留空），80 列也放得下常用按键。"""
 
+    def on_mount(self) -> None:
+        # 在排出按键之前就定好紧凑与否：之后再改要把每个按键的样式重算一遍（启动时几十毫秒）
+        self.compact = self.app.size.width < NARROW
+
     def on_resize(self) -> None:
         self.compact = self.app.size.width < NARROW
+
+    _shown: tuple[Any, ...] | None = None
+    """上次排出的按键（键、显示、说明、动作、可用、提示、分组）。"""
+
+    def bindings_changed(self, screen: Any) -> None:
+        # 焦点每换一次 Textual 都重排一遍底栏（每次几十毫秒，全在界面线程上）；按键没变时不重排
+        shown = tuple(
+            (b.key, b.key_display, b.description, b.action, enabled, tip, b.group)
+            for _node, b, enabled, tip in screen.active_bindings.values()
+            if b.show
+        )
+        if shown == self._shown and self._bindings_ready:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # 这一次会重排（见 Footer.bindings_changed）
+        super().bindings_changed(screen)
 
 
 _OS_REASONS = {

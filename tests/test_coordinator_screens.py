@@ -20,6 +20,7 @@ from screens.context import AppContext
 from screens.coordinator import (
     HistoryModal,
     IndicatorDetailModal,
+    MatrixTable,
     OverviewScreen,
     RankingScreen,
     ReviewScreen,
@@ -280,6 +281,75 @@ async def test_ranking_table_and_trends(ctx):
         texts = [_text(w) for w in screen.query(".trend-text")]
         assert texts[2] == "3个月有记录，最低 25.0，最高 100.0，本月 100.0"
         assert texts[9] == "近12个月没有记录"
+
+
+def _chars(lines) -> list[tuple[str, object]]:
+    """一格排出来的每个字符及其最终样式（与字段怎么切分无关）。"""
+    return [(ch, seg.style) for line in lines for seg in line for ch in seg.text]
+
+
+async def test_matrix_table_cells_render_exactly_like_datatable(ctx):
+    """总览表直接拼出的每一格（表头、各行、光标所在格、悬停格、左对齐与右对齐）与 DataTable 原来经由 rich
+    排版的结果逐字符、逐样式相同；不走快速路径的格子照旧。"""
+    app = CoordinatorHarness(ctx, OverviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#matrix", MatrixTable)
+        base = table.rich_style
+        checked = 0
+        for row in range(-1, table.row_count):
+            for col, column in enumerate(table.ordered_columns):
+                width = column.get_render_width(table)
+                for cursor, hover in ((False, False), (True, False), (False, True)):
+                    table._cell_render_cache.clear()
+                    fast = table._fast_cell(row, col, base, width, cursor, hover)
+                    assert fast is not None, (row, col)
+                    table._cell_render_cache.clear()
+                    slow = DataTable._render_cell(table, row, col, base, width, cursor, hover)
+                    assert _chars(fast) == _chars(slow), (row, col, cursor, hover)
+                    checked += 1
+        assert checked == 11 * 15 * 3
+        # 放不下的文字交给 DataTable（结果照旧）
+        table._cell_render_cache.clear()
+        assert table._fast_cell(0, 0, base, 4, False, False) is None
+
+
+async def test_styles_prepared_in_the_background_are_what_the_ui_thread_would_parse(ctx):
+    """首页画好后在后台解析体系科各部件的默认样式：放进缓存的规则与界面线程自己解析的逐条相同，
+    之后打开总览时不再解析（缓存命中）。"""
+    import asyncio
+
+    from screens.coordinator.common import prepare_styles
+
+    class Home(App[None]):
+        CSS_PATH = str(APP_TCSS)
+
+    app = Home()
+    async with app.run_test(size=SIZE) as pilot:
+        sheet = app.stylesheet
+        before = set(sheet._parse_cache.keys())
+        stored = await asyncio.to_thread(prepare_styles, app)
+        assert stored > 0
+        new = [k for k in sheet._parse_cache.keys() if k not in before]
+        assert any(k[1][1] == "CoordinatorScreen.DEFAULT_CSS" for k in new)
+        assert any(k[1][1] == "DataTable.DEFAULT_CSS" for k in new)
+        def rules(parsed) -> list:
+            return [
+                (repr(r.selector_set), repr(r.styles.get_rules()), r.is_default_rules, r.tie_breaker)
+                for r in parsed
+            ]
+
+        for key in new:
+            mine = rules(sheet._parse_cache[key])
+            sheet._parse_cache.discard(key)
+            assert mine == rules(sheet._parse_rules(*key)), key
+        # 再准备一次：都已在缓存里，什么也不放；打开总览时解析缓存只有命中
+        assert await asyncio.to_thread(prepare_styles, app) == 0
+        misses = sheet._parse_cache.misses
+        app.push_screen(OverviewScreen(ctx, MONTH))
+        await settle(pilot)
+        assert sheet._parse_cache.misses == misses
+        assert app.screen.query_one("#matrix", MatrixTable).row_count == 10
 
 
 def test_sparkline_data_is_on_an_absolute_scale():

@@ -40,7 +40,10 @@ _PROBE = (
     "screens.home",
     "python_calamine",
     "pypinyin",
-)  # 读台账、拼音查找：用到时才加载
+    "tinydb",
+    "zipfile",
+    "csv",
+)  # 读台账、拼音查找、TinyDB 查询、导入节假日：用到时才加载（首页只读本月的 JSON 文件）
 
 
 def _launch(tmp_path: Path, args: list[str]) -> dict[str, bool]:

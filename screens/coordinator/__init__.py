@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from .common import CoordinatorScreen, cell, reviewer, symbol
+from .common import CoordinatorScreen, MatrixTable, cell, reviewer, symbol
 from .overview import IndicatorDetailModal, OverviewScreen, detail_lines
 from .ranking import RankingScreen, first, sparkline_data, trend_text
 from .review import HistoryModal, ReviewScreen, last_comment
@@ -22,6 +22,7 @@ __all__ = [
     "CoordinatorScreen",
     "HistoryModal",
     "IndicatorDetailModal",
+    "MatrixTable",
     "OverviewScreen",
     "RankingScreen",
     "ReviewScreen",

@@ -7,15 +7,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import CellState, Overview
 from creditcheck.errors import CreditCheckError
@@ -65,10 +68,125 @@ def reviewer(ctx: AppContext) -> str:
     return reviewer_name(ctx.settings, ctx.catalog)
 
 
+class MatrixTable(DataTable[Any]):
+    """体系科的表格：单元格都是一行、放得下的文字时，直接拼出这一格的字段（与 DataTable 原来经由 rich 的
+    Padding/Styled 排版得到的字符和样式逐格相同，见 tests/test_coordinator_screens.py），不走 rich 的通用排版。
+
+    原来的做法每格要 0.2 毫秒左右，10 个科室 × 15 列的总览每画一次整表要 30～60 毫秒，全在界面线程上，
+    远程共享上读取时界面会顿一下；直接拼字段每格只要几微秒。放不下、多行或不是文字的格子照旧交给 DataTable。
+    """
+
+    _row_cells: tuple[tuple[int, int], list[Any]] | None = None
+    """最近格式化的一行：（（更新次数, 行号）, 各格）。"""
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        fast = self._fast_cell(row_index, column_index, base_style, width, cursor, hover)
+        if fast is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        return fast
+
+    def _fast_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> list[list[Segment]] | None:
+        is_header = row_index == -1
+        if column_index == -1 or self.fixed_rows or self.fixed_columns:
+            return None
+        row_key = self._header_row_key if is_header else self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return None
+        if not is_header and self.rows[row_key].height != 1:
+            return None
+        key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cache = self._cell_render_cache
+        if key in cache:
+            return cache[key]
+        # DataTable 每画一格都把整行重新格式化一遍；同一次更新里的同一行只格式化一次
+        stamp = (self._update_count, row_index)
+        if self._row_cells is None or self._row_cells[0] != stamp:
+            self._row_cells = (stamp, self._get_row_renderables(row_index).cells)
+        cell = self._row_cells[1][column_index]
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        if not isinstance(cell, Text) or "\n" in cell.plain or "\t" in cell.plain:
+            return None
+        if inner < 0 or cell.cell_len > inner or cell.justify not in (None, "default", "left", "right"):
+            return None
+        component_style, post_style = self._get_styles_to_render_cell(
+            is_header,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        console = self.app.console
+        # 样式相加有缓存，但带坐标（meta）的样式每格都不同：先加不带坐标的部分，坐标最后加一次
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        pre = base_style + component_style
+        edge = pre + post_style + meta
+        own = console.get_style(cell.style, default=Style.null()) if cell.style else Style()
+        # rich 按 left/right 对齐时补的空格属于这段文字（带文字自己的样式），不指定对齐时由外层补（不带）
+        padded = cell.justify in ("left", "right")
+        fill_style = pre + own + post_style + meta if padded else edge
+        fill = Segment(" " * (inner - cell.cell_len), fill_style)
+        if cell.spans:  # 有分段样式时 rich 逐段给出（已含文字自己的样式）
+            parts = [(seg.text, seg.style or Style()) for seg in cell.render(console) if seg.text]
+        else:
+            parts = [(cell.plain, own)] if cell.plain else []
+        body = [Segment(text, pre + style + post_style + meta) for text, style in parts]
+        line = [Segment(" " * pad, edge)] if pad else []
+        if fill.text and cell.justify == "right":
+            line.append(fill)
+        line += body
+        if fill.text and cell.justify != "right":
+            line.append(fill)
+        if pad:
+            line.append(Segment(" " * pad, edge))
+        cache[key] = [line]
+        return [line]
+
+
 _MONTH_GROUP = Binding.Group("上月/下月", compact=True)
 
 LOADING = "（正在读取各科室的记录……）"
 """读取时顶栏上的说明。"""
+
+
+async def _let_timers_run() -> None:
+    """让出事件循环，使已到期的定时器（动画、光标、别的后台结果）在接下来的处理之前先运行。
+
+    让出一次时，本任务排在已到期定时器唤醒的任务之前，定时器仍要等下一段处理做完；连让两次，
+    定时器唤醒的任务就排到了前面。不睡眠，不增加延迟。
+    """
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
 
 
 class CoordinatorScreen(Screen[None]):
@@ -115,7 +233,7 @@ class CoordinatorScreen(Screen[None]):
         self.on_decided = on_decided
         """记下一个审核决定后调用（科室 id, 月份）：本机科室自己的这个月时，App 据此重读本月。"""
         self.overview: Overview | None = None
-        self.loading = False
+        self.reading = False
         """正在后台读取。"""
 
     def compose_top(self) -> ComposeResult:
@@ -124,25 +242,32 @@ class CoordinatorScreen(Screen[None]):
     REFRESH_SECONDS = 120
     """开着总览、审核、排名时多久看一次各科室的文件有没有变化（变了才重读）。"""
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # Textual 把屏幕的挂载、第一次显示（样式、排版、画屏）一条接一条处理，中间不让出事件循环，
+        # 合起来几十毫秒界面不动；这里让到期的定时器先走，分成几段（读取也在此时开始）
+        await _let_timers_run()
         self.refresh_view()
         self.set_interval(self.REFRESH_SECONDS, self.poll)
 
     def poll(self) -> None:
         """定时检查；文件变了才重读，有科室新提交时提示一句。对话框开着（不在最前面）时不动。"""
-        if self.is_current and not self.loading:
+        if self.is_current and not self.reading:
             self._load(self.month, announce=True)
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        await _let_timers_run()  # 同上：回到本屏幕时的重新排版、画屏与前面的处理分开
         if self.overview is not None:
             self.refresh_view()
+
+    async def on_resize(self) -> None:
+        await _let_timers_run()  # 同上：显示后紧接着的按窗口大小重排与前面的处理分开
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
         self._load(self.month)
 
     def _load(self, month: Month, announce: bool = False) -> None:
-        self.loading = True
+        self.reading = True
         self.service.catalog = self.ctx.catalog
         self._topbar()
         self._read(month, announce, self.overview if announce else None)
@@ -162,23 +287,35 @@ class CoordinatorScreen(Screen[None]):
         except (CreditCheckError, OSError) as e:
             self.app.call_from_thread(self._failed, month, str(e))
             return
-        self.app.call_from_thread(self._loaded, month, ov, before)
+        prepared = self.prepare(ov) if ov is not before else None
+        self.app.call_from_thread(self._loaded, month, ov, before, prepared)
+
+    prepared: Any = None
+    """``prepare`` 在后台线程里为这份总览备好的表格内容（``render_overview`` 用）。"""
+
+    def prepare(self, ov: Overview) -> Any:
+        """在后台线程里备好表格各行（纯计算，不碰界面），界面线程上只剩放进表格。默认不备。"""
+        return None
 
     def _failed(self, month: Month, message: str) -> None:
         if month == self.month:
-            self.loading = False
+            self.reading = False
             self._topbar()
         self.notify(message, title="读取失败", severity="error", timeout=8)
 
-    def _loaded(self, month: Month, ov: Overview, before: Overview | None) -> None:
+    def _loaded(
+        self, month: Month, ov: Overview, before: Overview | None, prepared: Any = None
+    ) -> None:
         if month != self.month or not self.is_attached:
             return  # 读的时候已经换了月份或离开了本屏幕：这份结果不用了
-        self.loading = False
+        self.reading = False
         self._topbar()
         if ov is before:
             return
         self.overview = ov
+        self.prepared = prepared
         self.render_overview(ov)
+        self.prepared = None
         if before is None:
             return
         was = {r.section_id: r.review for r in before.rows}
@@ -200,7 +337,7 @@ class CoordinatorScreen(Screen[None]):
         this = "（本月）" if self.month == Month.of(self.ctx.today) else ""
         self.query_one("#topbar", Static).update(
             f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
-            + (LOADING if self.loading else "")
+            + (LOADING if self.reading else "")
         )
 
     def render_overview(self, ov: Overview) -> None:  # pragma: no cover - 子类实现
@@ -229,3 +366,62 @@ class CoordinatorScreen(Screen[None]):
     def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
         style = self._theme(var)
         return cell(text, f"bold {style}" if bold else style, justify)
+
+
+def prepare_styles(app: Any) -> int:
+    """在后台线程里解析体系科各屏幕用到的部件的默认样式（DEFAULT_CSS），交回界面线程放进样式表的解析缓存。
+
+    Textual 第一次挂载某种部件时要在界面线程上解析它的样式（体系科的屏幕、表格等合计十几毫秒，
+    读取共享文件夹的线程同时在抢 GIL 时更久）；首页画好后先在后台解析好，按 O 时直接用缓存。
+    解析结果与界面线程自己解析的完全相同（同一个函数、同样的变量）；期间换了主题（变量变了）就不放。
+    返回放进缓存的条数。只在后台线程里调用（它等界面线程放好才返回）。
+    """
+    import inspect
+
+    from textual.css.parse import parse
+    from textual.dom import DOMNode
+    from textual.widgets import _footer  # 底栏里的按键部件
+
+    from . import overview, ranking, review
+
+    sheet = app.stylesheet
+    tokens = sheet._variable_tokens
+    classes: set[type[DOMNode]] = set()
+    for module in (overview, ranking, review, _footer):
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, DOMNode):
+                classes.add(obj)
+    parsed: dict[tuple[Any, ...], list[Any]] = {}
+    for cls in classes:
+        for tie_breaker, base in enumerate(DOMNode._css_bases(cls)):
+            css = base.__dict__.get("DEFAULT_CSS", "")
+            if not css:
+                continue
+            try:
+                where = (inspect.getfile(base), f"{base.__name__}.DEFAULT_CSS")
+            except (TypeError, OSError):
+                where = ("", f"{base.__name__}.DEFAULT_CSS")
+            scope = base._css_type_name if base.__dict__.get("SCOPED_CSS", True) else ""
+            key = (css, where, True, -tie_breaker, scope)
+            if key not in parsed:
+                parsed[key] = list(
+                    parse(
+                        scope,
+                        css,
+                        where,
+                        variable_tokens=tokens,
+                        is_default_rules=True,
+                        tie_breaker=-tie_breaker,
+                    )
+                )
+
+    def store() -> int:
+        if app.stylesheet is not sheet or sheet._variable_tokens is not tokens:
+            return 0  # 期间换了主题：让界面线程按新变量自己解析
+        cache = sheet._parse_cache
+        new = [(k, v) for k, v in parsed.items() if k not in cache]
+        for k, v in new:
+            cache[k] = v
+        return len(new)
+
+    return int(app.call_from_thread(store))

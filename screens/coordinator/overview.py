@@ -21,7 +21,7 @@ from creditcheck.workcal import WorkCalendar
 
 from ..context import AppContext
 from ..text import AppFooter, Plain, cell_safe, clip, pad, short_dt
-from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, cell, symbol
+from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, MatrixTable, cell, symbol
 
 
 class OverviewScreen(CoordinatorScreen):
@@ -33,10 +33,30 @@ class OverviewScreen(CoordinatorScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="coord-status")
-        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        table = MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        # 表的高度先按科室数定好：读完填进数据时版面不变，只重画这张表（不必重排、重画整个屏幕）
+        table.styles.height = len(self.ctx.catalog.sections) + 1
+        yield table
         yield Static(LEGEND, classes="coord-legend")
         yield Plain("", id="cell-detail", classes="coord-legend")
         yield AppFooter()
+
+    def prepare(self, ov: Overview) -> list[tuple[list[Any], str]]:
+        """各行的单元格（在后台线程里算好：几百个带样式的文字，放在界面线程上要十几毫秒）。"""
+        rows: list[tuple[list[Any], str]] = []
+        for r in ov.rows:
+            cells: list[Any] = [cell_safe(r.name)]
+            for ind in self.ctx.catalog.indicators:
+                st = r.cells[ind.id].state
+                cells.append(self._styled(symbol(st), STATE_VAR[st], bold=st is CellState.OVERDUE))
+            cells += [
+                cell(r.completion_label, justify="right"),
+                cell(f"{r.score.weighted:.1f}", justify="right"),
+                cell(str(r.rank), justify="right"),
+                self._styled(r.review.value, REVIEW_VAR[r.review]),
+            ]
+            rows.append((cells, r.section_id))
+        return rows
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#matrix", DataTable)
@@ -52,18 +72,10 @@ class OverviewScreen(CoordinatorScreen):
             ("审核", "review", 8),
         ):
             table.add_column(label, key=key, width=width)
-        for r in ov.rows:
-            cells: list[Any] = [cell_safe(r.name)]
-            for ind in self.ctx.catalog.indicators:
-                st = r.cells[ind.id].state
-                cells.append(self._styled(symbol(st), STATE_VAR[st], bold=st is CellState.OVERDUE))
-            cells += [
-                cell(r.completion_label, justify="right"),
-                cell(f"{r.score.weighted:.1f}", justify="right"),
-                cell(str(r.rank), justify="right"),
-                self._styled(r.review.value, REVIEW_VAR[r.review]),
-            ]
-            table.add_row(*cells, key=r.section_id)
+        rows = self.prepared if self.prepared is not None else self.prepare(ov)
+        for cells, key in rows:
+            table.add_row(*cells, key=key)
+        table.styles.height = table.row_count + 1
         table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
         late = sum(len(r.overdue) for r in ov.rows)
         done, total = ov.totals
