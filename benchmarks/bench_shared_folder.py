@@ -211,7 +211,9 @@ def main() -> None:
     gaps = [r["gap"] for r in results]
     firsts = [r["first"] for r in results]
     ok = lambda good: "达标" if good else "未达标"  # noqa: E731
-    print(f"每读一个数据文件延迟 {DELAY * 1000:.0f} 毫秒（模拟网络共享）；10 个科室 × 12 个月；{runs} 次，最小/中位/最大")
+    print(
+        f"每读一个数据文件延迟 {DELAY * 1000:.0f} 毫秒（模拟网络共享）；10 个科室 × 12 个月；{runs} 次，最小/中位/最大"
+    )
     print(
         f"界面事件循环最大停顿（{TIMER * 1000:.0f} 毫秒定时器的最大间隔）：{_spread(gaps, 1000)} 毫秒"
         f"（目标每次 ≤ {TARGET_GAP * 1000:.0f} 毫秒）{ok(max(gaps) <= TARGET_GAP)}"

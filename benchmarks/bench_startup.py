@@ -120,7 +120,10 @@ def main() -> None:
                 cpu.append(CPU[0])
     ratio = min(app) / min(bare)
     ratio_median = statistics.median(app) / statistics.median(bare)
-    for name, xs in (("空白 Textual 程序（一个标签）", bare), ("creditcheck 首页画好        ", app)):
+    for name, xs in (
+        ("空白 Textual 程序（一个标签）", bare),
+        ("creditcheck 首页画好        ", app),
+    ):
         print(
             f"{name}：最小 {min(xs) * 1000:.0f} 毫秒，中位数 {statistics.median(xs) * 1000:.0f} 毫秒，"
             f"最大 {max(xs) * 1000:.0f} 毫秒（{runs} 次）"

@@ -637,7 +637,11 @@ class SubmissionWriter:
         )
         if items or ledgers:
             title = (
-                ITEMS_AND_LEDGERS_TITLE if items and ledgers else EVENTS_TITLE if items else LEDGER_TITLE
+                ITEMS_AND_LEDGERS_TITLE
+                if items and ledgers
+                else EVENTS_TITLE
+                if items
+                else LEDGER_TITLE
             )
             out.append(_Attachment(title, self._items_and_ledgers))
         if any(e.evidence for i in self.indicators if (e := self.sm.entries.get(i.id))):

@@ -333,9 +333,15 @@ async def test_styles_prepared_in_the_background_are_what_the_ui_thread_would_pa
         new = [k for k in sheet._parse_cache.keys() if k not in before]
         assert any(k[1][1] == "CoordinatorScreen.DEFAULT_CSS" for k in new)
         assert any(k[1][1] == "DataTable.DEFAULT_CSS" for k in new)
+
         def rules(parsed) -> list:
             return [
-                (repr(r.selector_set), repr(r.styles.get_rules()), r.is_default_rules, r.tie_breaker)
+                (
+                    repr(r.selector_set),
+                    repr(r.styles.get_rules()),
+                    r.is_default_rules,
+                    r.tie_breaker,
+                )
                 for r in parsed
             ]
 

@@ -180,7 +180,10 @@ def test_folder_with_ledgers_and_requirements(saved, data_dir: Path, tmp_path: P
     assert f"已导出工作台账：{folder / names[1]}" in r.output
     doc = open_docx(folder / names[0])
     body = paragraph_texts(body_elements(doc))
-    assert body[body.index("附件：1.本月事项办理和台账统计") + 2] == "3.工作台账-商事登记科-2026年11月.xlsx"
+    assert (
+        body[body.index("附件：1.本月事项办理和台账统计") + 2]
+        == "3.工作台账-商事登记科-2026年11月.xlsx"
+    )
     assert any(t.startswith("责任要求：") for t in body)
     wb = load_workbook(folder / names[1])
     assert "信用承诺和履约践诺" in wb.sheetnames  # 与 export ledgers 同一个工作簿

@@ -219,7 +219,16 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
     rows = _table1(doc)[1:]
     assert len(rows) == len(assigned)
     # 28日已过26日（实际为26日）的期限：按月报送材料的各项都已逾期，其余未开始
-    assert [r[2] for r in rows] == ["逾期", "逾期", "逾期", "未开始", "逾期", "逾期", "未开始", "未开始"]
+    assert [r[2] for r in rows] == [
+        "逾期",
+        "逾期",
+        "逾期",
+        "未开始",
+        "逾期",
+        "逾期",
+        "未开始",
+        "未开始",
+    ]
     for r in rows:
         assert r[3] == "—" and r[4] == "0"
     # 每段只写逾期的件数并指向附件；段里不重复表1的状态
@@ -229,7 +238,9 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
     assert indicator_paragraph(doc, "信用动态信息报送").endswith(
         "本月无信用动态。逾期未完成1项，见附件1。"
     )
-    assert indicator_paragraph(doc, "信用核查和联合奖惩应用").endswith("本月数字未填写。逾期未完成1项，见附件1。")
+    assert indicator_paragraph(doc, "信用核查和联合奖惩应用").endswith(
+        "本月数字未填写。逾期未完成1项，见附件1。"
+    )
     assert indicator_paragraph(doc, "异议处理和信用修复").endswith("。本月无异议协同处理函。")
     body = _body(doc)
     plans = body[body.index("三、存在问题和下步打算") + 1]
@@ -300,7 +311,14 @@ def test_event_table_states_and_date_only_values(catalog, cal, tmp_path: Path) -
     tail = [r for r in late[1:] if r[1] == "异议处理和信用修复"]
     assert tail == [
         [tail[0][0], "异议处理和信用修复", "异议协同处理函：异议函丙", "11月27日", "—", "未完成"],
-        [tail[1][0], "异议处理和信用修复", "异议协同处理函：异议函乙", "11月17日", "11月18日", "逾期完成"],
+        [
+            tail[1][0],
+            "异议处理和信用修复",
+            "异议协同处理函：异议函乙",
+            "11月17日",
+            "11月18日",
+            "逾期完成",
+        ],
     ]
     body = _body(doc)
     overall = body[body.index("一、总体情况") + 1]
@@ -343,7 +361,9 @@ def test_hour_rules_print_times(catalog, cal, tmp_path: Path) -> None:
         "11月13日\n09:00",
         "按时完成",
     ]
-    assert "信用动态1件，已办结。达到每月1篇的要求。" in indicator_paragraph(doc, "信用动态信息报送")
+    assert "信用动态1件，已办结。达到每月1篇的要求。" in indicator_paragraph(
+        doc, "信用动态信息报送"
+    )
     assert (
         "诚信宣传活动1件，已办结。全年要求至少2次，全年进度以各月合计为准。"
         in indicator_paragraph(doc, "诚信宣传教育活动")
@@ -395,7 +415,9 @@ def test_licence_ledger_rates(catalog, cal, tmp_path: Path) -> None:
     doc = _export(catalog, cal, sm, tmp_path)
     para = indicator_paragraph(doc, "双公示工作质量")
     # 段首已是指标名，不再写台账名；导入了台账的，件数以台账为准（逐件跟踪的许可决定在附件）
-    assert para.startswith("（一）双公示工作质量。台账许可决定50条，上报率96%，及时率93.75%，合规率97.92%。")
+    assert para.startswith(
+        "（一）双公示工作质量。台账许可决定50条，上报率96%，及时率93.75%，合规率97.92%。"
+    )
     assert "食品经营许可" not in para and "行政许可决定1件" not in para
     # 许可决定 11月3日 + 15 个自然日 = 11月18日；只有日期（15个自然日不按时刻算）
     _late, events, rates = tables_in(attachment_elements(doc, 1))
@@ -672,10 +694,14 @@ def test_nothing_said_twice_between_overall_and_indicators(catalog, cal, tmp_pat
     body = _body(doc)
     overall = body[body.index("一、总体情况") + 1]
     assert not any(ind.short in overall for ind in catalog.assigned("commerce"))
-    section_two = body[body.index("二、各项指标完成情况") + 1 : body.index("三、存在问题和下步打算")]
+    section_two = body[
+        body.index("二、各项指标完成情况") + 1 : body.index("三、存在问题和下步打算")
+    ]
     for para in section_two:
         for word in ("已确认", "不计为完成", "进行中", "未开始", "异议函丙", "期限11月"):
             assert word not in para, (word, para)
-    assert section_two[-1] == "（八）异议处理和信用修复。异议协同处理函2件。逾期未完成1项，见附件1。"
+    assert (
+        section_two[-1] == "（八）异议处理和信用修复。异议协同处理函2件。逾期未完成1项，见附件1。"
+    )
     late = tables_in(attachment_elements(doc, 1))[0]
     assert ["异议函丙" in r[2] for r in late[1:]].count(True) == 1

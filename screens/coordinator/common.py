@@ -133,7 +133,11 @@ class MatrixTable(DataTable[Any]):
         inner = width - 2 * pad
         if not isinstance(cell, Text) or "\n" in cell.plain or "\t" in cell.plain:
             return None
-        if inner < 0 or cell.cell_len > inner or cell.justify not in (None, "default", "left", "right"):
+        if (
+            inner < 0
+            or cell.cell_len > inner
+            or cell.justify not in (None, "default", "left", "right")
+        ):
             return None
         component_style, post_style = self._get_styles_to_render_cell(
             is_header,
