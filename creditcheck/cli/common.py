@@ -83,11 +83,21 @@ def friendly_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _inherit_data(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """子命令没写 --data 时用命令组上写的（creditcheck --data 文件夹 overview 与
+    creditcheck overview --data 文件夹 相同）；两处都写时以子命令上的为准。"""
+    if value is not None or ctx.parent is None:
+        return value
+    root = ctx.find_root().obj
+    return root.get("data") if isinstance(root, dict) else None
+
+
 data_option = click.option(
     "--data",
     "data",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    callback=_inherit_data,
     metavar="文件夹",
     help="数据文件夹（默认取设置中的文件夹，否则为本机用户数据文件夹）；可指向共享文件夹。",
 )
