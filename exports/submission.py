@@ -580,8 +580,13 @@ class SubmissionWriter:
                 done += bool(o.done if o is not None else ev.done_at)
             tail.append(self._quota_sentence(q, label))
         if heads:
-            # 全部办结时说一句；未办结的（未到期的、逾期的）逐件在附件，逾期的件数在段末
-            state = ("，已办结" if total == 1 else "，均已办结") if done == total else ""
+            # 办结了几件说一句；未办结的（未到期的、逾期的）逐件在附件，逾期的件数在段末
+            if done == total:
+                state = "，已办结" if total == 1 else "，均已办结"
+            elif done:
+                state = f"，已办结{done}件"
+            else:
+                state = "，尚未办结" if total == 1 else "，均未办结"
             out.insert(0, "、".join(heads) + state + "。" + "".join(tail))
         elif none and not (ind.ledger or ind.counts):
             out.append(f"本月无{'、'.join(none)}。")
@@ -599,7 +604,7 @@ class SubmissionWriter:
                 for o in self._due_obligations(self.catalog.indicator(q.indicator_id))
             ):
                 return ""  # 已逾期：计入段末的逾期件数，逐项在附件
-            return f"本月要求至少{q.required}{unit}，尚未完成。"
+            return f"本月要求至少{q.required}{unit}，已完成{q.done}{unit}。"
         if not self.has_year:
             return f"全年要求至少{q.required}{unit}，全年进度以各月合计为准。"
         if q.met:
