@@ -439,7 +439,7 @@ def bulletin(ov: Overview, to: str = "各科室") -> str:
         text += f"各科室得分均为{ov.ranking[0].score.weighted:.1f}分，局内排名并列第一。"
     elif any(r.score.weighted > 0 for r in ov.rows):
         listed = "、".join(f"{r.name}{r.score.weighted:.1f}分" for r in top)
-        tie = "，含并列" if len(top) > 3 else ""
+        tie = "（含并列）" if len(top) > 3 else ""
         text += f"局内排名前三{tie}的是{listed}。"
     late = ov.overdue_by_section
     if late:
