@@ -583,6 +583,8 @@ class SubmissionWriter:
             # 办结了几件说一句；未办结的（未到期的、逾期的）逐件在附件，逾期的件数在段末
             if done == total:
                 state = "，已办结" if total == 1 else "，均已办结"
+            elif self._late_items(ind):
+                state = ""  # 段末一句交代逾期的件数，不再说一遍
             elif done:
                 state = f"，已办结{done}件"
             else:

@@ -712,13 +712,13 @@ def test_events_not_yet_done_are_counted_as_such(catalog, cal, tmp_path: Path) -
     kind = next(k for k, v in EVENT_KINDS.items() if v == "信用动态")
     early = datetime(2026, 11, 10, 9, 0)
     sm = SectionMonth("commerce", MONTH, catalog.version)
-    sm.entry(4).events = [Event(kind, "11月信用动态", datetime(2026, 11, 5, 9, 0))]
+    sm.entry(4).events = [Event(kind, "11月信用动态", datetime(2026, 11, 10, 8, 0))]
     doc = _export(catalog, cal, sm, tmp_path, now=early)
     assert "信用动态1件，尚未办结。本月要求至少1篇，已完成0篇。" in indicator_paragraph(
         doc, "信用动态信息报送"
     )
     sm.entry(4).events.append(
-        Event(kind, "又一篇", datetime(2026, 11, 6, 9, 0), done_at=datetime(2026, 11, 6, 15, 0))
+        Event(kind, "又一篇", datetime(2026, 11, 9, 9, 0), done_at=datetime(2026, 11, 9, 15, 0))
     )
     doc = _export(catalog, cal, sm, tmp_path, now=early)
     assert "信用动态2件，已办结1件。达到每月1篇的要求。" in indicator_paragraph(

@@ -754,7 +754,7 @@ def test_word_submission_does_not_print_the_reminder_as_a_plan_deadline(
     row7 = [[c.text for c in r.cells] for r in doc.tables[0].rows if r.cells[0].text == "7"][0]
     assert row7[2] == "已确认，1项未办结", ev.id
     para7 = next(p for p in paras if "诚信宣传教育活动。" in p[:20])
-    assert "已完成" not in para7 and "诚信宣传活动1件。" in para7
+    assert "已完成" not in para7 and "诚信宣传活动1件，尚未办结。" in para7
 
 
 def test_fingerprint_survives_the_real_store_submit_and_approve(data_dir: Path, catalog) -> None:
