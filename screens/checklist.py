@@ -640,12 +640,11 @@ class ChecklistScreen(Screen[None]):
         return out
 
     def action_jump(self) -> None:
-        sm = self.session.sm
+        month = self.session.standing()  # 列表里写算出的完成情况（与首页、总览一致），不只是专人标的状态
         options = []
         for ind in self.indicators:
-            e = sm.entries.get(ind.id)
-            st = e.status if e else Status.NOT_STARTED
-            options.append((f"{ind.id:>2}. {ind.short}（{st.value}）", ind.id))
+            label = month.indicator(ind.id).label
+            options.append((f"{ind.id:>2}. {ind.short}（{label}）", ind.id))
 
         def go(iid: int | None) -> None:
             if iid is not None:

@@ -276,3 +276,18 @@ async def test_submit_confirmation_fits_a_small_window(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: yes.region.height > 0)
         assert yes.region.bottom <= 24
         await press(pilot, "n")
+
+
+async def test_jump_list_shows_the_computed_standing(tmp_path: Path) -> None:
+    """G 的列表写算出的完成情况：第2项标了完成却没有台账（26日已过）写“逾期”，不写“已完成”。"""
+    async with checklist_pilot(tmp_path, 2) as (app, pilot):
+        cat = app.ctx.catalog
+        app.current.change(lambda sm: checklist.set_status(sm, cat, 2, Status.DONE, NOW))
+        await press(pilot, "g")
+        from screens.choice import ChoiceModal
+
+        assert isinstance(app.screen, ChoiceModal)
+        labels = [label for label, _ in app.screen.options]
+        line = next(t for t in labels if "双公示" in t)
+        assert line.endswith("（逾期）"), labels
+        await press(pilot, "escape")
