@@ -37,6 +37,9 @@ EVENT_KINDS: dict[str, str] = {
 }
 """事件类型与中文名。事件的表单字段由界面按类型决定，所以类型在代码里，参数在目录里。"""
 
+NA_EXAMPLE_DEFAULT = "如：本月没有需要办理或报送的相关事项"
+"""“不适用”理由的通用示例（目录里的指标没写 ``na_example`` 时用）。"""
+
 
 class CatalogError(CreditCheckError):
     """目录文件有误；消息写明文件与条目。"""
@@ -100,6 +103,26 @@ class Indicator:
     counts: tuple[CountSpec, ...] = ()
     ledger: str | None = None
     recurring: bool = False
+    na_example: str = ""
+    """设为“不适用”时理由框里的示例（目录字段 ``na_example``）；不写时用 ``NA_EXAMPLE_DEFAULT``。"""
+
+    @property
+    def na_placeholder(self) -> str:
+        """“不适用”理由框里的示例：本指标自己的，目录没写时用通用的一句。"""
+        return self.na_example or NA_EXAMPLE_DEFAULT
+
+    @property
+    def confirmation_only(self) -> bool:
+        """本项每月只需专人确认（如第9项确认“零存量、零增量”）：按月的事项全是本软件的提醒，没有台账、
+        计数要报。确认本身就是材料，标记完成时不必问“还没有佐证材料”。"""
+        monthly = self.monthly_rules
+        return (
+            bool(monthly)
+            and all(r.reminder for r in monthly)
+            and not self.counts
+            and not self.ledger
+            and not self.quota_rules
+        )
 
     @property
     def event_kinds(self) -> tuple[str, ...]:
@@ -277,6 +300,13 @@ def _req(entry: dict[str, Any], key: str, where: str, typ: type | tuple[type, ..
     return v
 
 
+def _na_example(ind: dict[str, Any], where: str) -> str:
+    v = ind.get("na_example", "")
+    if not isinstance(v, str):
+        raise CatalogError(f"{where}：na_example（不适用理由的示例）应为一段文字")
+    return v.strip()
+
+
 def parse_catalog(text: str, origin: str) -> Catalog:
     """解析并校验目录；任何问题都以“文件 + 条目 + 问题”的中文消息报出。"""
     try:
@@ -382,6 +412,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
                 counts=tuple(CountSpec(c["key"], c["label"]) for c in ind.get("counts", ())),
                 ledger=ind.get("ledger"),
                 recurring=bool(ind.get("recurring", False)),
+                na_example=_na_example(ind, w),
             )
         )
     indicators.sort(key=lambda i: i.id)

@@ -414,6 +414,15 @@ _RATE_PARTS = {
 }
 
 
+def month_rows_text(rows_in_month: int, rows_other_months: int) -> str:
+    """按月导入后行数的说法：“3 行；另有 2 行属于其他月份，已放在一边”。命令行、界面的导入结果和
+    逐项自查页的台账摘要都说这一句（同一个导入结果：``rows_in_month`` / ``rows_other_months``）。"""
+    other = (
+        f"；另有 {rows_other_months} 行属于其他月份，已放在一边" if rows_other_months else ""
+    )
+    return f"{rows_in_month} 行{other}"
+
+
 def rate_lines(kind: str, counts: dict[str, Any], rates: dict[str, Any]) -> list[str]:
     """比率连同公式的中文说明，如“上报率 = 已上报 / 已作出许可决定 = 9 / 10 = 90.00%”。"""
     out = []
@@ -458,6 +467,11 @@ class LedgerResult:
     @property
     def rows_in_month(self) -> int:
         return self.row_count
+
+    @property
+    def rows_text(self) -> str:
+        """“3 行；另有 2 行属于其他月份，已放在一边”（见 ``month_rows_text``）。"""
+        return month_rows_text(self.rows_in_month, self.rows_other_months)
 
     @property
     def errors(self) -> int:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,9 @@ from creditcheck.models import ReviewState
 from .diskwork import SAVING
 
 if TYPE_CHECKING:
+    from creditcheck.catalog import Indicator
+    from creditcheck.completion import IndicatorStanding, MonthStanding
+    from creditcheck.ledger import LedgerResult
     from creditcheck.models import SectionMonth
     from creditcheck.month import Month
     from creditcheck.settings import Settings
@@ -115,7 +118,6 @@ def copy_previous(app: CreditCheckApp) -> None:
 def submit_month(app: CreditCheckApp) -> None:
     """提交本月（先确认）；已提交、尚未审核时改为问要不要撤回。"""
     from creditcheck import review
-    from creditcheck.scoring import score
 
     from .confirm import ConfirmModal
 
@@ -148,13 +150,16 @@ def submit_month(app: CreditCheckApp) -> None:
             withdraw,
         )
         return
-    sc = score(session.catalog, sm, ctx.calendar, ctx.now(), session.all_months())
+    month = session.standing()  # 与首页、总览、Word 报送材料同一计算
+    sc = month.score
     left = sc.total - sc.done
     body = f"{sm.month.label}：已完成 {sc.done}/{sc.total} 项，得分 {sc.weighted:.1f}。"
     if sm.review is ReviewState.RETURNED and sm.last_return_comment:
         body += f"\n体系科退回意见：{sm.last_return_comment}（请确认已按意见修改）"
     if left:
-        body += f"\n还有 {left} 项未完成，提交后体系科可能退回修改。"
+        body += f"\n还有 {left} 项未完成，提交后体系科可能退回修改：\n" + "\n".join(
+            unfinished_lines(session.catalog.assigned(sm.section_id), month)
+        )
     body += "\n\n提交后由体系科审核。确定提交吗？"
     now = ctx.now()
     by = ctx.settings.person
@@ -166,6 +171,53 @@ def submit_month(app: CreditCheckApp) -> None:
             )
 
     app.push_screen(ConfirmModal("提交本月", body, yes="提交"), answer)
+
+
+SUBMIT_LIST_MAX = 6
+"""提交确认里最多逐条列出几项未完成的指标（再多时写“另有 N 项”，对话框在 80×24 的窗口里也放得下）。"""
+
+
+def only_confirm(st: IndicatorStanding) -> str:
+    """这一项只差专人确认时的说法（按 D 标记完成即可）；还差别的时为空。"""
+    from creditcheck.completion import CellState
+
+    if st.ready_to_confirm:
+        return "该办的都已办结，只差确认"
+    ind = st.indicator
+    if (
+        ind.confirmation_only
+        and not st.open
+        and st.state in (CellState.NOT_STARTED, CellState.IN_PROGRESS)
+    ):
+        what = "；".join(r.what for r in ind.reminder_rules) or "确认本月情况"
+        return f"只需{what}" if what.startswith("确认") else f"只需确认：{what}"
+    return ""
+
+
+def unfinished_lines(
+    indicators: Iterable[Indicator], month: MonthStanding, limit: int = SUBMIT_LIST_MAX
+) -> list[str]:
+    """提交确认里的未完成指标，一项一行：只差确认的在前（写明按 D 确认），其余写明状态。"""
+    from creditcheck.completion import CellState
+
+    ready: list[str] = []
+    others: list[str] = []
+    for ind in indicators:
+        st = month.indicator(ind.id)
+        if not st.counts or st.state is CellState.DONE:
+            continue
+        confirm = only_confirm(st)
+        if confirm:
+            ready.append(f"· 第{ind.id}项 {ind.short}：{confirm}")
+        else:
+            others.append(f"· 第{ind.id}项 {ind.short}：{st.label}")
+    lines = ready + others
+    if len(lines) > limit:
+        rest = len(lines) - (limit - 1)
+        lines = lines[: limit - 1] + [f"· 另有 {rest} 项（按 C 逐项自查查看）"]
+    if ready:
+        lines.append("只差确认的：按 C 逐项自查，到这一项时按 D 标记完成。")
+    return lines
 
 
 # ── 导出 ──
@@ -316,9 +368,16 @@ def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) ->
             return
         path = Path(clean_path_text(text)).expanduser()
 
+        results: list[LedgerResult] = []
+
         def job() -> Path:
-            session.import_ledger(kind, path)
+            results.append(session.import_ledger(kind, path))
             return path
+
+        def said(done: Path) -> str:
+            sec = ctx.section
+            where = f"{sec.short if sec else ''} {session.month.label} ".lstrip()
+            return imported_text(results[-1], done, where) if results else f"已导入：\n{done}"
 
         def finished(result: Path | None) -> None:
             app.month_changed()
@@ -331,8 +390,9 @@ def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) ->
                 job,
                 ctx.open,
                 "正在读取并检查 Excel 台账……",
-                "已导入并检查完毕（行数、问题和各项比率见本页“台账”一栏）：",
+                said,
                 disk=app.disk,
+                opens_by_default=False,  # 回车是“知道了”：刚导入的文件不必再打开
             ),
             finished,
         )
@@ -354,6 +414,19 @@ def import_ledger(app: CreditCheckApp, kind: str, initial: str | None = None) ->
         ),
         chosen,
     )
+
+
+def imported_text(result: LedgerResult, path: Path, where: str = "") -> str:
+    """导入台账后对话框里的说明：与命令行 ``ledger import`` 说法相同（同一个导入结果的
+    ``rows_in_month`` / ``rows_other_months``，其他月份的行放在一边时说清楚），再加上注意事项。"""
+    lines = [f"已导入：{where}{result.spec.title}，{result.rows_text}。"]
+    lines += [f"注意：{note}" for note in result.notes]
+    n = len(result.problems)
+    lines.append(
+        f"发现 {n} 个问题，逐条列在本页“台账”一栏。" if n else "没有发现问题；各项比率见本页“台账”一栏。"
+    )
+    lines.append(f"文件：{path}")
+    return "\n".join(lines)
 
 
 def take_over(app: CreditCheckApp) -> None:

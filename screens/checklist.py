@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ from creditcheck.completion import CellState, confirmation_question, open_for_co
 from creditcheck.errors import InputError
 from creditcheck.evidence import attach, evidence_state, state_label
 from creditcheck.models import Event, Evidence, SectionMonth, Status
-from creditcheck.obligations import ObligationState, event_due
-from creditcheck.rules import Level, compute_due, is_on_time, warning_level
+from creditcheck.obligations import Obligation, ObligationState
+from creditcheck.rules import Level, compute_due
 
 from .app import CreditCheckApp
 from .choice import ChoiceModal
@@ -218,7 +218,8 @@ class ChecklistScreen(Screen[None]):
         notices.update(locked)
         notices.display = bool(locked)
 
-        standing = self.session.standing().indicator(ind.id)
+        month = self.session.standing()  # 本月的事实算一次：状态、期限、事件都从它来
+        standing = month.indicator(ind.id)
         truth = ""
         if status is Status.DONE and standing.state is not CellState.DONE:
             # 专人已确认，但本月该办结的事项没有全部办结：如实说明，不计为完成
@@ -235,11 +236,11 @@ class ChecklistScreen(Screen[None]):
         self.query_one("#meta", Static).update(
             f"[b]责任科室：[/b]{escape(names)}\n[b]应报材料：[/b]{escape(mats)}"
         )
-        self.query_one("#rules", Static).update(self._rules_text(ind))
+        self.query_one("#rules", Static).update(self._rules_text(ind, month.obligations))
         self._render_counts(ind, entry.counts if entry else {})
         self._render_ledger(ind)
         self._render_evidence(entry.evidence if entry else [])
-        self._render_events(ind, entry.events if entry else [])
+        self._render_events(ind, entry.events if entry else [], month.obligations)
         note = []
         if entry and entry.reason:
             note.append(f"[b]不适用理由[/b]  {escape(entry.reason)}")
@@ -249,13 +250,11 @@ class ChecklistScreen(Screen[None]):
         self.query_one("#note", Static).update("\n".join(note))
         self.refresh_bindings()
 
-    def _rules_text(self, ind: Indicator) -> str:
+    def _rules_text(self, ind: Indicator, obligations: Sequence[Obligation]) -> str:
         ctx = self.ctx
-        now = ctx.now()
         sm = self.session.sm
         lines: list[str] = []
         quota = {(q.indicator_id, q.event_kind): q for q in self.session.quota_lines()}
-        obligations = self.session.obligations()  # 算一次：每条按月规则都要看它的义务
         fallback_years: set[int] = set()
         for spec in ind.rules:
             rule = spec.rule
@@ -274,25 +273,33 @@ class ChecklistScreen(Screen[None]):
                     ),
                     None,
                 )
-                if ob is not None and ob.met:
+                # 状态一律取算好的义务（与首页、Word 报送材料一致），不在这里按日期另算：本软件自己的
+                # 提醒（第9项每月确认“零存量、零增量”）过了提醒日是“待确认”，永远不是“已逾期”
+                if ob is None:
+                    state = ""
+                elif ob.met and ob.reminder:  # 提醒由专人确认办结，确认得晚也不算“逾期完成”
+                    state = f"[$success]已确认（{_day(ob.done_at)}）[/]"
+                elif ob.met:
                     state = (
                         f"[$warning]逾期完成（{_day(ob.done_at)}，{escape(ob.met_by)}）[/]"
                         if ob.state is ObligationState.LATE
                         else f"[$success]按时完成（{escape(ob.met_by)}）[/]"
                     )
-                elif ob is not None and ob.state is ObligationState.NOT_APPLICABLE:
+                elif ob.state is ObligationState.NOT_APPLICABLE:
                     state = f"[$foreground-muted]{escape(ob.state_label)}[/]"
+                elif ob.reminding:
+                    state = f"[$primary]{escape(ob.state_label)}[/]"
                 else:
-                    level, fb = warning_level(
-                        due.effective_due, now, ctx.calendar, ctx.settings.horizon_days
-                    )
+                    level = ob.level or Level.OK
                     state = f"[${LEVEL_VAR[level]}]{level.value}[/]"
-                    if fb:
-                        fallback_years.add(due.effective_due.year)
+                if ob is not None and ob.fallback:
+                    fallback_years.add(ob.due_day.year)
                 if due.fallback:
                     fallback_years.add(due.effective_due.year)
+                when = "本月提醒日" if spec.reminder else "本月截止"
+                mark = "[$foreground-muted]（本软件的提醒，不是方案的期限）[/]" if spec.reminder else ""
                 lines.append(
-                    f"{label}\n    本月截止 {short_due(due.effective_due)}{moved}  {state}"
+                    f"{label}{mark}\n    {when} {short_due(due.effective_due)}{moved}  {state}"
                 )
             elif rule.kind.value == "quota":
                 q = quota.get((ind.id, spec.event or ""))
@@ -336,8 +343,12 @@ class ChecklistScreen(Screen[None]):
         if summary:
             at = str(summary.get("imported_at", "")).replace("T", " ")[:16]
             n = summary.get("problems", 0) or len(problems)
+            from creditcheck.ledger import month_rows_text
+
+            other = summary.get("rows_other_months") or 0
+            rows = month_rows_text(int(summary.get("rows", 0) or 0), int(other))
             lines.append(
-                f"    {escape(str(summary.get('file', '')))}，{summary.get('rows', 0)} 行，{at} 导入；"
+                f"    {escape(str(summary.get('file', '')))}，{at} 导入，{escape(rows)}；"
                 f"发现问题 {n} 个"
                 + (
                     "（见下表：Tab 到表格，上下键逐个查看；W 在原文件旁另存一份标出问题的副本）"
@@ -501,7 +512,9 @@ class ChecklistScreen(Screen[None]):
             except Exception:
                 continue  # 页面已切换，行不在了
 
-    def _render_events(self, ind: Indicator, events: list[Event]) -> None:
+    def _render_events(
+        self, ind: Indicator, events: list[Event], obligations: Sequence[Obligation]
+    ) -> None:
         show = bool(ind.event_kinds)
         for wid in ("#events-title", "#events", "#events-empty"):
             self.query_one(wid).display = show
@@ -514,24 +527,27 @@ class ChecklistScreen(Screen[None]):
         table = self.query_one("#events", DataTable)
         table.clear(columns=True)
         theme = self.app.theme_variables
-        now = self.ctx.now()
         rows = []
+        # 每件事件的期限和状态取算好的义务（与首页、Word 报送材料一致），不在这里按日期另算
+        by_event = {
+            o.event_id: o
+            for o in obligations
+            if o.indicator_id == ind.id and o.event_id is not None
+        }
         for ev in events:
-            due = event_due(ind, ev, self.ctx.calendar)
+            ob = by_event.get(ev.id)
+            due = ob.effective_due if ob is not None else None
             form = EVENT_FORMS.get(ev.kind)
             timed = form.needs_time if form is not None else True
-            if ev.done_at is not None:
-                ok = due is None or is_on_time(ev.done_at, due[0])
-                state = Text(
-                    "按时完成" if ok else "逾期完成",
-                    style=theme.get("success" if ok else "warning", ""),
-                )
-            elif due is None:
-                state = Text("未完成")
+            if ob is None:  # 目录对这类事件没有期限规则
+                state = Text("已完成" if ev.done_at is not None else "未完成")
+            elif ob.met:
+                ok = ob.state is ObligationState.ON_TIME
+                state = Text(ob.state.value, style=theme.get("success" if ok else "warning", ""))
+            elif ob.reminding:
+                state = Text(ob.state_label, style=theme.get("primary", ""))
             else:
-                level, _ = warning_level(
-                    due[0], now, self.ctx.calendar, self.ctx.settings.horizon_days
-                )
+                level = ob.level or Level.OK
                 label = "未完成" if level is Level.OK else level.value
                 state = Text(label, style=theme.get(LEVEL_VAR[level], ""))
             rows.append(
@@ -539,7 +555,7 @@ class ChecklistScreen(Screen[None]):
                     cell_safe(SHORT_KIND.get(ev.kind, EVENT_KINDS.get(ev.kind, ev.kind))),
                     cell_safe(ev.title),
                     compact_dt(ev.occurred_at, timed),
-                    compact_due(due[0]) if due else "",
+                    compact_due(due) if due is not None else "",
                     compact_dt(ev.done_at, timed),
                     state,
                     ev.id,
@@ -624,12 +640,11 @@ class ChecklistScreen(Screen[None]):
         return out
 
     def action_jump(self) -> None:
-        sm = self.session.sm
+        month = self.session.standing()  # 列表里写算出的完成情况（与首页、总览一致），不只是专人标的状态
         options = []
         for ind in self.indicators:
-            e = sm.entries.get(ind.id)
-            st = e.status if e else Status.NOT_STARTED
-            options.append((f"{ind.id:>2}. {ind.short}（{st.value}）", ind.id))
+            label = month.indicator(ind.id).label
+            options.append((f"{ind.id:>2}. {ind.short}（{label}）", ind.id))
 
         def go(iid: int | None) -> None:
             if iid is not None:
@@ -679,7 +694,10 @@ class ChecklistScreen(Screen[None]):
                 ),
                 lambda yes: do() if yes else None,
             )
-        elif entry is None or not (entry.evidence or entry.events or entry.note or entry.counts):
+        elif not ind.confirmation_only and (
+            entry is None or not (entry.evidence or entry.events or entry.note or entry.counts)
+        ):
+            # 只需确认的项（第9项确认“零存量、零增量”）：确认本身就是材料，不问有没有材料
             self.app.push_screen(
                 ConfirmModal("标记完成", "本项还没有佐证材料、事件或备注。确定标记为已完成吗？"),
                 lambda yes: do() if yes else None,
@@ -727,7 +745,7 @@ class ChecklistScreen(Screen[None]):
                         "不适用",
                         "请写明本项本月不适用的理由（写入报送材料）",
                         entry.reason if entry else "",
-                        placeholder="如：本月无行政许可事项",
+                        placeholder=ind.na_placeholder,
                         commit=lambda text: self._commit(
                             lambda sm: ops.set_status(sm, catalog, ind.id, status, now, reason=text)
                         ),

@@ -1,6 +1,7 @@
 """在后台线程里做一件可能费时的事（生成 Word、写日历、导入台账），显示进度，做完给出结果路径。
 
 做完后：回车用默认程序打开文件，Ctrl+O 打开所在文件夹，Esc 关闭（O 在首页是体系科的“总览”，这里不用单个字母）。出错时显示中文原因。
+导入台账这类读入别人文件的事（``opens_by_default=False``）：回车只是“知道了”（关闭），打开文件是另一个按钮。
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class TaskModal(ModalScreen[Path | None]):
     BINDINGS = [
         Binding("escape", "close", "关闭", show=False),
         Binding("ctrl+o", "open_folder", "打开所在文件夹", show=False),
-        Binding("enter", "open_file", "打开文件", show=False),
+        Binding("enter", "default", "默认按钮", show=False),
     ]
 
     def __init__(
@@ -37,13 +38,17 @@ class TaskModal(ModalScreen[Path | None]):
         job: Callable[[], Path],
         opener: Callable[[Path], str | None],
         busy_text: str = "正在生成，请稍候……",
-        done_text: str = "已完成，文件保存在：",
+        done_text: str | Callable[[Path], str] = "已完成，文件保存在：",
         disk: DiskQueue | None = None,
+        opens_by_default: bool = True,
     ) -> None:
         super().__init__()
+        self.opens_by_default = opens_by_default
+        """做完后回车打开文件（导出的 Word、日历）；为 False 时回车只关闭对话框（导入的台账不必再打开）。"""
         self.disk = disk
         """读写数据文件夹时给出：排在本窗口已发起的保存之后做（见 ``screens/diskwork.py``）。"""
         self.done_text = done_text
+        """做完后的说明；给函数时用做出的文件算出（如导入台账：收了几行、其他月份的几行放在一边）。"""
         self.title_text = title
         self.job = job
         self.opener = opener
@@ -58,9 +63,14 @@ class TaskModal(ModalScreen[Path | None]):
             yield ProgressBar(total=None, show_eta=False, id="bar")
             yield Plain("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons", id="done-buttons"):
-                yield Button("打开文件（回车）", id="open-file", variant="primary")
-                yield Button("打开所在文件夹（Ctrl+O）", id="open-folder")
-                yield Button("关闭（Esc）", id="close")
+                if self.opens_by_default:
+                    yield Button("打开文件（回车）", id="open-file", variant="primary")
+                    yield Button("打开所在文件夹（Ctrl+O）", id="open-folder")
+                    yield Button("关闭（Esc）", id="close")
+                else:
+                    yield Button("知道了（回车）", id="close", variant="primary")
+                    yield Button("打开文件", id="open-file")
+                    yield Button("打开所在文件夹（Ctrl+O）", id="open-folder")
 
     def on_mount(self) -> None:
         self.query_one("#done-buttons").display = False
@@ -104,10 +114,11 @@ class TaskModal(ModalScreen[Path | None]):
         self.finished = True
         bar = self.query_one("#bar", ProgressBar)
         bar.update(total=1, progress=1)
-        self.query_one("#status", Static).update(f"{self.done_text}\n{path}")
+        text = self.done_text(path) if callable(self.done_text) else f"{self.done_text}\n{path}"
+        self.query_one("#status", Static).update(text)
         buttons = self.query_one("#done-buttons")
         buttons.display = True
-        self.query_one("#open-file", Button).focus()
+        self.query_one("#open-file" if self.opens_by_default else "#close", Button).focus()
 
     def _failed(self, message: str) -> None:
         self.finished = True
@@ -118,6 +129,15 @@ class TaskModal(ModalScreen[Path | None]):
         self.query_one("#open-file").display = False
         self.query_one("#open-folder").display = False
         self.query_one("#close", Button).focus()
+
+    def action_default(self) -> None:
+        """回车：按默认按钮（打开文件，或只是“知道了”）；出错时关闭。"""
+        if not self.finished:
+            return
+        if self.opens_by_default and self.result is not None:
+            self.action_open_file()
+        else:
+            self.action_close()
 
     @on(Button.Pressed, "#open-file")
     def action_open_file(self) -> None:

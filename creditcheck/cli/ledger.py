@@ -233,14 +233,7 @@ def import_cmd(
         return
     _print_result(result, str(file))
     verb = "替换" if done.replaced else "导入"
-    other = (
-        f"；另有 {result.rows_other_months} 行属于其他月份，已放在一边"
-        if result.rows_other_months
-        else ""
-    )
-    click.echo(
-        f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.row_count} 行{other}。"
-    )
+    click.echo(f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.rows_text}。")
 
 
 @ledger_group.command(name="template")
