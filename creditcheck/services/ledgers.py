@@ -104,6 +104,10 @@ def record_import(
     meta = ledger_meta(result, path, now)
     store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta, actor=actor)
     summary = result.summary(meta["file"], meta["imported_at"])
+    # 尚未办结的行（没有上报日期的许可决定……）按起算日期记进摘要：首页、总览和文档据此算出各自的期限
+    from creditcheck.obligations import pending_rows
+
+    summary["pending"] = pending_rows(result.kind, result.rows)
     sm.ledgers[result.kind] = summary
     return summary
 
