@@ -231,16 +231,17 @@ def _quota_events(
 def _monthly_met_by(
     ind: Indicator, entry: IndicatorEntry | None, sm: SectionMonth, reminder: bool
 ) -> tuple[date | datetime | None, str]:
-    """按月材料由什么办结、何时办结：本月日期的佐证材料、本月导入的同类台账、已填的计数；提醒类由确认办结。"""
-    found: list[tuple[datetime, str]] = []
+    """按月材料由什么办结、何时办结：本月日期的佐证材料（办结日期取材料上的日期，没写日期时取附上的那天）、
+    本月导入的同类台账、已填的计数；提醒类由确认办结。"""
+    found: list[tuple[date | datetime, str]] = []
     month = sm.month
     if entry is not None:
         for ev in entry.evidence:
             dated = ev.effective_date or (ev.attached_at.date() if ev.attached_at else None)
             if dated is None or Month.of(dated) != month:
                 continue
-            when = ev.attached_at or datetime.combine(dated, time(0, 0))
-            found.append((when, f"佐证材料 {ev.file_name}"))
+            # 办结日期是材料上的日期（材料的落款、印发、活动日期），不是附上材料的时刻
+            found.append((dated, f"佐证材料 {ev.file_name}"))
         if ind.counts and all(c.key in entry.counts for c in ind.counts):
             when_c = (
                 entry.completed_at
@@ -265,7 +266,7 @@ def _monthly_met_by(
                 found.append((at, f"导入{title}"))
     if not found:
         return None, ""
-    when, what = min(found, key=lambda x: x[0])
+    when, what = min(found, key=lambda x: _sort_key(x[0]))
     return when, what
 
 
