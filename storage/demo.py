@@ -319,6 +319,15 @@ def _event_spec(
     return _CURRENT_TITLES.get(kind, (EVENT_KINDS[kind],) * 2)[slot - 1], {}, "演示"
 
 
+def _fields(kind: str) -> dict[str, str]:
+    """演示事件用到的附加字段（键 → 示例值），与界面表单的字段相同（测试据此核对每个字段都有中文名）。"""
+    return {
+        "licence": {"subject": COMPANIES[0].name},
+        "code-error": {"code": COMPANIES[0].code},
+        "objection": {"letter_no": "济信异〔2026〕1100号"},
+    }.get(kind, {})
+
+
 def _licence_events(
     sm: SectionMonth,
     catalog: Catalog,
