@@ -316,6 +316,9 @@ def obligations_for(
             due = compute_due(ev.occurred_at, ev_spec.rule, cal)
             label = EVENT_KINDS.get(ev.kind, ev.kind)
             what = f"{label}：{ev.title}" if ev.title else label
+            subject = ev.fields.get("subject", "") if ev.kind == "licence" else ""
+            if subject and subject not in what:  # 许可决定的名称是文书号：带上行政相对人，一眼认得
+                what += f"（{subject}）"
             # 记下的事件即是实际发生的事：指标标为不适用也照样有期限
             out.append(
                 _make(

@@ -150,7 +150,7 @@ def test_row_already_recorded_as_event_is_listed_once(
     store.close()
     obs = obligations_for(catalog, cal, Store(data, read_only=True).load_month("commerce", NOV), now)
     titled = [o.what for o in obs if "审批许字〔2026〕7号" in o.what]
-    assert titled == ["行政许可决定：审批许字〔2026〕7号"]  # 事件那一项；台账的同一行不再重复
+    assert titled == ["行政许可决定：审批许字〔2026〕7号（济南甲乙餐饮有限公司）"]  # 事件那一项；台账的同一行不再重复
     assert [o.what for o in obs if o.kind == "ledger"] == [
         "“双公示”待上报：山东丙丁物流有限公司（审批许字〔2026〕9号，台账第4行）"
     ]
