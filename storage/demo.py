@@ -40,17 +40,25 @@ from .store import Store
 PEOPLE = ["王芳", "李强", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄涛", "周婷", "吴军"]
 COORDINATOR_PERSON = "孙丽（体系科）"
 
-_EVIDENCE_FILES = {
-    1: [("信用相关制度文件清单 {m}.docx", "docx"), ("中心组学习记录 {m}.txt", "txt")],
-    2: [("双公示工作台账 {m}.txt", "txt")],
-    3: [("信用承诺和履约践诺台账 {m}.txt", "txt")],
-    4: [("信用动态稿件 {m}.docx", "docx")],
-    5: [("重错码清理台账 {m}.txt", "txt")],
-    6: [("信易批推进情况 {m}.docx", "docx")],
-    7: [("诚信宣传活动 现场照片 {m}.jpg", "jpg"), ("诚信宣传活动方案 {m}.docx", "docx")],
-    8: [("信用核查联合奖惩应用情况 {m}.txt", "txt")],
-    9: [("零存量零增量确认 {m}.txt", "txt")],
-    10: [("异议协同处理函 {m}.txt", "txt")],
+_EVIDENCE_FILES: dict[int, list[tuple[str, str, str]]] = {
+    # 指标: [(文件名, 文件类型, 材料种类（与目录的“报送材料”同名）)]
+    1: [
+        ("信用相关制度文件清单 {m}.docx", "docx", "2019年以来制定出台仍在实施的信用相关制度文件清单"),
+        ("中心组学习记录 {m}.txt", "txt", "学习情况记录"),
+    ],
+    2: [("双公示工作台账 {m}.txt", "txt", "台账")],
+    3: [("信用承诺和履约践诺台账 {m}.txt", "txt", "台账")],
+    4: [("信用动态稿件 {m}.docx", "docx", "信用动态信息稿件")],
+    # 不叫“台账”：演示没有导入重错码清单（Excel），Word 里写着“重错码清理台账未导入”
+    5: [("重错码清理情况说明 {m}.txt", "txt", "处理情况")],
+    6: [("信易批推进情况 {m}.docx", "docx", "“信易批”便民惠企推进情况")],
+    7: [
+        ("诚信宣传活动 现场照片 {m}.jpg", "jpg", "现场照片"),
+        ("诚信宣传活动方案 {m}.docx", "docx", "活动方案"),
+    ],
+    8: [("信用核查联合奖惩应用情况 {m}.txt", "txt", "台账")],
+    9: [("零存量零增量确认 {m}.txt", "txt", "台账")],
+    10: [("异议协同处理函 {m}.txt", "txt", "台账")],
 }
 
 _PLANS = (
@@ -140,13 +148,12 @@ def _attach_all(
 ) -> None:
     """写出并附上该指标的演示材料：材料日期取当月 20 日，但不晚于附上的那一刻。"""
     ind = catalog.indicator(iid)
-    for name_tpl, kind in _EVIDENCE_FILES.get(iid, []):
+    for name_tpl, kind, material in _EVIDENCE_FILES.get(iid, []):
         name = name_tpl.format(m=month.label)
         p = files_root / section_name / str(month) / name
         _write_file(p, kind, f"{section_name} {month.label} {ind.short}\n（演示材料，内容为示例）")
         if skip():
             continue
-        material = "台账" if kind == "txt" else (ind.materials[0] if ind.materials else "其他")
         ev = attach(
             str(p),
             now=at,
