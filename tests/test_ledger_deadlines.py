@@ -183,6 +183,7 @@ async def test_home_lists_unreported_ledger_row_then_under_overdue(
         row = next(n for n, p in enumerate(prompts) if "济南甲乙餐饮有限公司" in p)
         assert row > soon and "12月5日（周六）" in prompts[row], prompts
         assert "2. 双公示工作质量" in prompts[row], prompts[row]
+        assert "（11月）「双公示」待上报：济南甲乙餐饮有限公司" in prompts[row]  # 往月的事项标明月份
         head = max(n for n, p in enumerate(prompts[:row]) if not p.startswith(" "))
         assert head == soon, prompts  # 在“即将到期”这一组里，不在“已逾期”下
     app.ctx.store.close()
