@@ -424,15 +424,24 @@ def _ledger_obligations(
         if v
     }
     out: list[Obligation] = []
-    for g in summary.get("pending") or ():
+    pending = summary.get("pending") if isinstance(summary, dict) else None
+    for g in pending if isinstance(pending, list) else ():
+        # 手工改过或损坏的摘要：读不懂的一组跳过，不让首页因此出错
+        if not isinstance(g, dict):
+            continue
         try:
             start = date.fromisoformat(str(g.get("date", "")))
             count = int(g.get("count", 0))
-        except (TypeError, ValueError):
+            items = [
+                (str(it[0]), str(it[1]))
+                for it in g.get("items") or ()
+                if isinstance(it, (list, tuple)) and len(it) == 2
+            ]
+            rows = list(g.get("rows") or ())
+        except (TypeError, ValueError, OverflowError):
             continue
-        items = [tuple(map(str, it)) for it in g.get("items") or () if len(it) == 2]
-        rows = list(g.get("rows") or ())
         keep = [(n, it) for n, it in enumerate(items) if _norm(it[0]) not in known]
+        count = min(count, 1_000_000)
         count -= len(items) - len(keep)
         if count <= 0:
             continue

@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from app_support import configured, make_app, open_store, settle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ledger_helpers import H, lic
 
 from creditcheck import checklist
@@ -205,3 +207,40 @@ async def test_home_lists_unreported_ledger_row_then_under_overdue(
         assert any("待上报：济南甲乙餐饮有限公司" in p for p in overdue), prompts
         assert not any("山东丙丁物流有限公司" in p for p in overdue), prompts
     app.ctx.store.close()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pending=st.one_of(
+        _JSON,
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "date": st.one_of(st.dates().map(date.isoformat), st.text(max_size=12), _JSON),
+                    "count": st.one_of(st.integers(), _JSON),
+                    "rows": _JSON,
+                    "items": _JSON,
+                }
+            ),
+            max_size=4,
+        ),
+    )
+)
+def test_damaged_pending_summary_never_breaks_the_obligations(pending: Any) -> None:
+    """手工改过或损坏的台账摘要（pending 一栏）：读得懂的照算，读不懂的跳过，从不抛出异常。"""
+    from creditcheck.catalog import load_builtin
+    from creditcheck.models import SectionMonth
+    from creditcheck.workcal import load_calendar
+
+    sm = SectionMonth("commerce", NOV, "2022.1")
+    sm.ledgers["licence"] = {"imported_at": "2026-11-28T10:00:00", "pending": pending}
+    obs = obligations_for(load_builtin(), load_calendar(None), sm, datetime(2026, 11, 28, 10))
+    for o in obs:
+        assert o.what and o.state in ObligationState
