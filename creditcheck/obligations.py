@@ -403,12 +403,14 @@ def _ledger_obligations(
     horizon: int,
 ) -> list[Obligation]:
     """本指标台账里尚未办结的行：每个起算日期一项（已作为事件记下的同一件事不重复）。"""
-    from .ledger import SPECS, rule_for
-
     kind = ind.ledger or ""
     summary = sm.ledgers.get(kind) if kind else None
     spec = LEDGER_OPEN.get(kind)
-    if not summary or spec is None or kind not in SPECS:
+    if not summary or spec is None or not summary.get("pending"):
+        return []
+    from .ledger import SPECS, rule_for  # 只在有未办结的行时才加载（启动时首页用不到台账检查）
+
+    if kind not in SPECS:
         return []
     lspec = SPECS[kind]
     ev_spec = ind.rule_for_event(lspec.event) if lspec.event else None
