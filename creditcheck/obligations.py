@@ -7,6 +7,9 @@
 - 事件的期限（许可决定、来函、活动、重错码……）：以事件的完成时间办结；
 - 配额（每月、每年至少若干次）：期内记录的该类事件达到数量即办结，办结时间为第 N 件的时间；按月配额
   按目录的 ``by``（信用动态为每月26日前）到期，按年配额到年底，从10月起数量不足时给出节奏提醒；
+- 台账里尚未办结的行（“双公示”台账没有上报日期的许可决定、重错码清单没有处理日期的代码）：导入时按
+  起算日期归组存进台账摘要（``pending_rows``），每个起算日期一项，期限按目录里该类事件的规则（许可决定
+  15个自然日，重错码当月）；同一件事已作为事件记下的（文书号或代码相同）不再重复；重新导入后办结的行即消失；
 - 本软件自己的提醒（目录里 ``reminder = true``，如第9项的“确认零存量、零增量”）：专人确认即办结，
   不计入及时率，也不作为指标完成的条件；过了提醒日也永远不算逾期（状态仍是未到期，说法为“待确认”）。
 
@@ -22,6 +25,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from .catalog import EVENT_KINDS, Catalog, Indicator, RuleSpec
+from .errors import CreditCheckError
 from .models import Event, IndicatorEntry, SectionMonth, Status
 from .month import Month
 from .rules import (
@@ -227,16 +231,17 @@ def _quota_events(
 def _monthly_met_by(
     ind: Indicator, entry: IndicatorEntry | None, sm: SectionMonth, reminder: bool
 ) -> tuple[date | datetime | None, str]:
-    """按月材料由什么办结、何时办结：本月日期的佐证材料、本月导入的同类台账、已填的计数；提醒类由确认办结。"""
-    found: list[tuple[datetime, str]] = []
+    """按月材料由什么办结、何时办结：本月日期的佐证材料（办结日期取材料上的日期，没写日期时取附上的那天）、
+    本月导入的同类台账、已填的计数；提醒类由确认办结。"""
+    found: list[tuple[date | datetime, str]] = []
     month = sm.month
     if entry is not None:
         for ev in entry.evidence:
             dated = ev.effective_date or (ev.attached_at.date() if ev.attached_at else None)
             if dated is None or Month.of(dated) != month:
                 continue
-            when = ev.attached_at or datetime.combine(dated, time(0, 0))
-            found.append((when, f"佐证材料 {ev.file_name}"))
+            # 办结日期是材料上的日期（材料的落款、印发、活动日期），不是附上材料的时刻
+            found.append((dated, f"佐证材料 {ev.file_name}"))
         if ind.counts and all(c.key in entry.counts for c in ind.counts):
             when_c = (
                 entry.completed_at
@@ -261,7 +266,7 @@ def _monthly_met_by(
                 found.append((at, f"导入{title}"))
     if not found:
         return None, ""
-    when, what = min(found, key=lambda x: x[0])
+    when, what = min(found, key=lambda x: _sort_key(x[0]))
     return when, what
 
 
@@ -311,6 +316,9 @@ def obligations_for(
             due = compute_due(ev.occurred_at, ev_spec.rule, cal)
             label = EVENT_KINDS.get(ev.kind, ev.kind)
             what = f"{label}：{ev.title}" if ev.title else label
+            subject = ev.fields.get("subject", "") if ev.kind == "licence" else ""
+            if subject and subject not in what:  # 许可决定的名称是文书号：带上行政相对人，一眼认得
+                what += f"（{subject}）"
             # 记下的事件即是实际发生的事：指标标为不适用也照样有期限
             out.append(
                 _make(
@@ -331,9 +339,149 @@ def obligations_for(
                     reminder=ev_spec.reminder,
                 )
             )
+        out.extend(_ledger_obligations(cal, sm, ind, entry, now, horizon))
         for spec in ind.quota_rules:
             out.append(_quota(catalog, cal, sm, ind, spec, records, now, horizon, na_reason))
     return out
+
+
+@dataclass(frozen=True)
+class LedgerOpenSpec:
+    """台账里“尚未办结”的行怎么认：起算日期列、办结日期列、标识列（文书号、代码）、名称列、说法。"""
+
+    start: str
+    done: str
+    key: str
+    name: str
+    what: str
+    verb: str
+
+
+LEDGER_OPEN: dict[str, LedgerOpenSpec] = {
+    "licence": LedgerOpenSpec(
+        "许可决定日期", "上报日期", "行政许可决定文书号", "行政相对人名称", "“双公示”待上报", "决定"
+    ),
+    "code-errors": LedgerOpenSpec("发现日期", "处理日期", "统一社会信用代码", "主体名称", "重错码待清理", "发现"
+    ),
+}
+"""有期限的台账：没有办结日期的行各有一个期限（信用承诺台账没有期限规则，不在其列）。"""
+
+PENDING_DETAIL = 20
+"""台账摘要里每个起算日期最多记下几行的文书号和名称（其余只计行数），免得月度文件随大表膨胀。"""
+
+
+def pending_rows(kind: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """导入的台账里尚未办结的行，按起算日期归组：``[{"date", "count", "rows", "items": [[标识, 名称]]}]``。
+
+    起算日期读不出的行不在其列（台账检查已报为问题）。存进台账摘要的 ``pending``，义务据此算出期限。"""
+    spec = LEDGER_OPEN.get(kind)
+    if spec is None:
+        return []
+    groups: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if str(r.get(spec.done) or "").strip():
+            continue
+        start = str(r.get(spec.start) or "")
+        try:
+            date.fromisoformat(start)
+        except ValueError:
+            continue
+        g = groups.setdefault(start, {"date": start, "count": 0, "rows": [], "items": []})
+        g["count"] += 1
+        if len(g["items"]) < PENDING_DETAIL:
+            g["rows"].append(r.get("_row"))
+            g["items"].append([str(r.get(spec.key) or ""), str(r.get(spec.name) or "")])
+    return [groups[k] for k in sorted(groups)]
+
+
+def _ledger_obligations(
+    cal: WorkCalendar,
+    sm: SectionMonth,
+    ind: Indicator,
+    entry: IndicatorEntry | None,
+    now: datetime,
+    horizon: int,
+) -> list[Obligation]:
+    """本指标台账里尚未办结的行：每个起算日期一项（已作为事件记下的同一件事不重复）。"""
+    kind = ind.ledger or ""
+    summary = sm.ledgers.get(kind) if kind else None
+    spec = LEDGER_OPEN.get(kind)
+    if not summary or spec is None or not summary.get("pending"):
+        return []
+    from .ledger import SPECS, rule_for  # 只在有未办结的行时才加载（启动时首页用不到台账检查）
+
+    if kind not in SPECS:
+        return []
+    lspec = SPECS[kind]
+    ev_spec = ind.rule_for_event(lspec.event) if lspec.event else None
+    rule = ev_spec.rule if ev_spec is not None else rule_for(lspec, None)
+    if rule is None:
+        return []
+    # 同一件事已作为事件记下（许可决定书文号、重错码的代码相同）：期限由事件那一项说，不再重复
+    known = {
+        _norm(v)
+        for ev in (entry.events if entry else ())
+        if ev.kind == lspec.event
+        for v in (ev.title, *ev.fields.values())
+        if v
+    }
+    out: list[Obligation] = []
+    pending = summary.get("pending") if isinstance(summary, dict) else None
+    for g in pending if isinstance(pending, list) else ():
+        # 手工改过或损坏的摘要：读不懂的一组跳过，不让首页因此出错
+        if not isinstance(g, dict):
+            continue
+        try:
+            start = date.fromisoformat(str(g.get("date", "")))
+            count = int(g.get("count", 0))
+            items = [
+                (str(it[0]), str(it[1]))
+                for it in g.get("items") or ()
+                if isinstance(it, (list, tuple)) and len(it) == 2
+            ]
+            rows = list(g.get("rows") or ())
+        except (TypeError, ValueError, OverflowError):
+            continue
+        keep = [(n, it) for n, it in enumerate(items) if _norm(it[0]) not in known]
+        count = min(count, 1_000_000)
+        count -= len(items) - len(keep)
+        if count <= 0:
+            continue
+        row_nos = [str(rows[n]) for n, _ in keep if n < len(rows) and rows[n] is not None]
+        where = f"台账第{'、'.join(row_nos)}行" if row_nos else "台账"
+        if count == 1 and keep:
+            key, name = keep[0][1]
+            what = f"{spec.what}：{name or key}（{'，'.join(x for x in (key if name else '', where) if x)}）"
+        else:
+            what = f"{spec.what}：{count}条（{start.month}月{start.day}日{spec.verb}，{where}）"
+        try:
+            due = compute_due(start, rule, cal)
+        except (ValueError, OverflowError, CreditCheckError):
+            continue
+        out.append(
+            _make(
+                sm,
+                ind,
+                what,
+                str(rule),
+                due.due,
+                due.effective_due,
+                None,
+                due.fallback,
+                now,
+                cal,
+                horizon,
+                kind="ledger",
+            )
+        )
+    return out
+
+
+def _norm(text: str) -> str:
+    """比较文书号、代码用：去掉空格，全角转半角。"""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip()
 
 
 def _quota(

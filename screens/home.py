@@ -324,7 +324,8 @@ class HomeScreen(Screen[None]):
         due = pad(short_due(o.effective_due), 18)
         head_w = 30 if room >= 99 else 24
         head = pad(f"{o.indicator_id:>2}. {ind.short}", head_w)
-        what = pad(o.what + month, room - 18 - head_w - 2)
+        # 往月的事项：月份写在前面，事项长、行尾被截成“..”时也看得见是哪个月的
+        what = pad(month + o.what, room - 18 - head_w - 2)
         colour = _var(level) if level is not None else "primary"
         return f" [${colour}]{escape(due)}[/]{escape(head)} {escape(what)}"
 

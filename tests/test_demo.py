@@ -26,16 +26,17 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     store = Store(target, read_only=True)
     sm = store.load_month("commerce", Month(2026, 11))
     lic = sm.ledgers["licence"]
-    # 演示台账 14 行：1 行未上报、1 行迟报、1 行校验位错、1 行重复文书号
+    # 演示台账 14 行：12 行已上报（其中 1 行迟报、1 行校验位错、1 行重复文书号），2 行尚未上报
+    # （1 行已超过15个自然日、1 行还在期限内，都作为事件记下）
     assert lic["counts"] == {
         "decided": 14,
-        "not_due": 0,
-        "due": 14,
-        "uploaded": 13,
-        "on_time": 12,
-        "compliant": 11,
+        "not_due": 1,
+        "due": 13,
+        "uploaded": 12,
+        "on_time": 11,
+        "compliant": 10,
     }
-    assert lic["rates"]["reported"] == round(13 / 14, 4)
+    assert lic["rates"]["reported"] == round(12 / 13, 4)
     assert store.load_ledger("commerce", Month(2026, 11), "licence")
     # 用户看得见的演示台账文件名是中文（issue 14）
     names = sorted(p.name for p in (target / "台账（演示）").glob("*.xlsx"))
@@ -43,7 +44,14 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     assert not any(n.isascii() or "commerce" in n or "licence" in n for n in names), names
     assert sm.ledgers["commitment"]["rows"] == 6
     titles = [ev.title for _, ev in sm.all_events()]
-    assert "山东某某物流有限公司道路运输经营许可" in titles
+    # 许可决定事件按界面表单记：名称是决定书文号，行政相对人另填；与台账里尚未上报的行是同一件事
+    rows = {r["行政许可决定文书号"]: r for r in store.load_ledger("commerce", Month(2026, 11), "licence") or []}
+    licences = [ev for _, ev in sm.all_events() if ev.kind == "licence"]
+    assert len(licences) == 2
+    for ev in licences:
+        row = rows[ev.title]
+        assert row["行政相对人名称"] == ev.fields["subject"] and row["上报日期"] == ""
+        assert row["许可决定日期"] == ev.occurred_at.date().isoformat() and ev.done_at is None
     assert not any("演示" in t for t in titles)  # 名称像真的，“演示”只写在备注里
     assert sm.review is ReviewState.SUBMITTED
     returned = store.load_month("social", Month(2026, 10))

@@ -102,4 +102,4 @@ def test_demo_never_dates_anything_after_now(now: datetime, catalog, cal, tmp_pa
                     )
     assert seen > 50
     cur = store.load_month("commerce", Month.of(now.date()))
-    assert cur.plans.startswith("部分“双公示”信息临近")
+    assert cur.plans.startswith("本月“双公示”台账中")

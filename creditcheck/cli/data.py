@@ -95,13 +95,10 @@ def demo(ctx: click.Context, data: Path | None, no_tui: bool) -> None:
         "用 creditcheck --data 打开它时总以演示身份（商事登记科）打开，不会修改本机设置。\n",
         encoding="utf-8",
     )
-    make_demo(target, moment, catalog, cal)
-    from ..services.ledgers import import_demo_ledgers
-    from ..services.stores import writing_store
+    from ..services.ledgers import demo_ledger_importer
 
-    import_demo_ledgers(
-        target, writing_store(target, "演示数据", backup_on_open=False), catalog, cal, moment
-    )
+    # 业务科室本月的演示台账在该月提交之前导入（与界面、命令行同一导入路径）
+    make_demo(target, moment, catalog, cal, ledgers=demo_ledger_importer(target, catalog, cal))
     click.echo(f"演示数据已生成：{target}")
     if no_tui:
         click.echo(

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -104,6 +105,10 @@ def record_import(
     meta = ledger_meta(result, path, now)
     store.save_ledger(sm.section_id, sm.month, result.kind, result.rows, meta, actor=actor)
     summary = result.summary(meta["file"], meta["imported_at"])
+    # 尚未办结的行（没有上报日期的许可决定……）按起算日期记进摘要：首页、总览和文档据此算出各自的期限
+    from creditcheck.obligations import pending_rows
+
+    summary["pending"] = pending_rows(result.kind, result.rows)
     sm.ledgers[result.kind] = summary
     return summary
 
@@ -201,40 +206,45 @@ def export_ledgers(
     return Path(path), len(ledgers), sum(len(r) for r in ledgers.values())
 
 
-def import_demo_ledgers(
+def demo_ledger_importer(
     data_dir: Path,
-    store: Store,
     catalog: Catalog,
     cal: WorkCalendar,
-    now: datetime,
-    sections: tuple[str, ...] = ("commerce", "social", "construction"),
-) -> list[Path]:
-    """为几个业务科室本月写演示台账文件并导入（走与界面、命令行相同的导入路径）。返回写出的文件。"""
+    sections: tuple[str, ...] | None = None,
+) -> Callable[[Store, SectionMonth, datetime], list[Path]]:
+    """演示数据用：为业务科室本月写演示台账文件并导入（走与界面、命令行相同的导入路径）。
+
+    返回的函数由 ``storage.demo.make_demo`` 在该月填好、提交之前调用（``(仓库, 月度记录, 导入时间)``），
+    所以提交时记下的内容指纹已含台账，审核时不会提示“内容与提交时不同”。返回写出的文件。"""
+    from creditcheck.demo import LEDGER_SECTIONS
     from exports.demo_ledgers import write_demo_commitment_ledger, write_demo_licence_ledger
 
-    month = Month.of(now.date())
+    wanted = LEDGER_SECTIONS if sections is None else sections
     folder = data_dir / "台账（演示）"
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for n, sid in enumerate(sections):
-        for kind, writer in (
-            ("licence", write_demo_licence_ledger),
-            ("commitment", write_demo_commitment_ledger),
-        ):
+
+    def run(store: Store, sm: SectionMonth, at: datetime) -> list[Path]:
+        if sm.section_id not in wanted:
+            return []
+        folder.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        short = catalog.section_by_id(sm.section_id).short
+        for kind in ("licence", "commitment"):
             # 用户看得见的文件名用中文：商事登记科-双公示（行政许可）台账-2026年12月.xlsx
-            short = catalog.section_by_id(sid).short
             path = folder / (
-                safe_file_name(f"{short}-{spec_for(kind).title}-{month.label}") + ".xlsx"
+                safe_file_name(f"{short}-{spec_for(kind).title}-{sm.month.label}") + ".xlsx"
             )
-            writer(path, month, now.date(), seed=7 + n)
-            result = read_ledger(path, kind, catalog, cal, now)
-            sm = store.load_month(sid, month)
-            if sm.locked:
-                continue
-            record_import(store, sm, result, path, now, check_editable=False)
-            store.save_month(sm)
+            if kind == "licence":
+                write_demo_licence_ledger(path, sm.month, at.date(), section_id=sm.section_id)
+            else:
+                write_demo_commitment_ledger(
+                    path, sm.month, at.date(), seed=11 + wanted.index(sm.section_id)
+                )
+            result = read_ledger(path, kind, catalog, cal, at, month=sm.month)
+            record_import(store, sm, result, path, at)
             written.append(path)
-    return written
+        return written
+
+    return run
 
 
 def write_annotated_copy(src: Path, result: LedgerResult, out: Path) -> Path:
