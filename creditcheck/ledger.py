@@ -417,9 +417,7 @@ _RATE_PARTS = {
 def month_rows_text(rows_in_month: int, rows_other_months: int) -> str:
     """按月导入后行数的说法：“3 行；另有 2 行属于其他月份，已放在一边”。命令行、界面的导入结果和
     逐项自查页的台账摘要都说这一句（同一个导入结果：``rows_in_month`` / ``rows_other_months``）。"""
-    other = (
-        f"；另有 {rows_other_months} 行属于其他月份，已放在一边" if rows_other_months else ""
-    )
+    other = f"；另有 {rows_other_months} 行属于其他月份，已放在一边" if rows_other_months else ""
     return f"{rows_in_month} 行{other}"
 
 

@@ -483,7 +483,9 @@ class SubmissionWriter:
             out.append(self._counts_sentence(ind, entry))
         if ind.ledger:
             out.append(self._ledger_sentence(ind.ledger))
-        if not (ind.ledger and self.sm.ledgers.get(ind.ledger)):
+        if st is Status.NOT_APPLICABLE and not entry.events:
+            pass  # 不适用且没记事件：理由已说明，不再写“本月无……”和配额进度
+        elif not (ind.ledger and self.sm.ledgers.get(ind.ledger)):
             # 导入了台账的，本月的件数以台账为准；逐件跟踪期限的事项在附件的表里，逾期的件数在段末
             out.extend(self._events_sentences(ind, self._kinds(ind, entry), entry))
         late = self._late_items(ind)

@@ -423,7 +423,9 @@ def imported_text(result: LedgerResult, path: Path, where: str = "") -> str:
     lines += [f"注意：{note}" for note in result.notes]
     n = len(result.problems)
     lines.append(
-        f"发现 {n} 个问题，逐条列在本页“台账”一栏。" if n else "没有发现问题；各项比率见本页“台账”一栏。"
+        f"发现 {n} 个问题，逐条列在本页“台账”一栏。"
+        if n
+        else "没有发现问题；各项比率见本页“台账”一栏。"
     )
     lines.append(f"文件：{path}")
     return "\n".join(lines)

@@ -297,7 +297,11 @@ class ChecklistScreen(Screen[None]):
                 if due.fallback:
                     fallback_years.add(due.effective_due.year)
                 when = "本月提醒日" if spec.reminder else "本月截止"
-                mark = "[$foreground-muted]（本软件的提醒，不是方案的期限）[/]" if spec.reminder else ""
+                mark = (
+                    "[$foreground-muted]（本软件的提醒，不是方案的期限）[/]"
+                    if spec.reminder
+                    else ""
+                )
                 lines.append(
                     f"{label}{mark}\n    {when} {short_due(due.effective_due)}{moved}  {state}"
                 )
@@ -640,7 +644,9 @@ class ChecklistScreen(Screen[None]):
         return out
 
     def action_jump(self) -> None:
-        month = self.session.standing()  # 列表里写算出的完成情况（与首页、总览一致），不只是专人标的状态
+        month = (
+            self.session.standing()
+        )  # 列表里写算出的完成情况（与首页、总览一致），不只是专人标的状态
         options = []
         for ind in self.indicators:
             label = month.indicator(ind.id).label

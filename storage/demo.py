@@ -43,7 +43,11 @@ COORDINATOR_PERSON = "孙丽（体系科）"
 _EVIDENCE_FILES: dict[int, list[tuple[str, str, str]]] = {
     # 指标: [(文件名, 文件类型, 材料种类（与目录的“报送材料”同名）)]
     1: [
-        ("信用相关制度文件清单 {m}.docx", "docx", "2019年以来制定出台仍在实施的信用相关制度文件清单"),
+        (
+            "信用相关制度文件清单 {m}.docx",
+            "docx",
+            "2019年以来制定出台仍在实施的信用相关制度文件清单",
+        ),
         ("中心组学习记录 {m}.txt", "txt", "学习情况记录"),
     ],
     2: [("双公示工作台账 {m}.txt", "txt", "台账")],
@@ -196,7 +200,11 @@ def _fill_indicator(
     elif roll < 0.3 and not not_applicable and not open_events:
         done_at = min(t, _at(month.day(20), 16, 0))
     # 材料、计数在确认完成之前记下（确认前半小时，不早于月初）
-    at = t if done_at is None or not is_current else max(done_at - timedelta(minutes=30), _at(month.first_day, 0, 0))
+    at = (
+        t
+        if done_at is None or not is_current
+        else max(done_at - timedelta(minutes=30), _at(month.first_day, 0, 0))
+    )
     if not not_applicable:
         _attach_all(
             sm,
@@ -243,7 +251,7 @@ def _fill_indicator(
     elif done_at is not None:
         checklist.set_status(sm, catalog, iid, Status.DONE, done_at)
     elif roll < 0.8 or sm.entry(iid).evidence or open_events:
-        checklist.set_status(sm, catalog, iid, Status.IN_PROGRESS, t, note="正在整理材料")
+        checklist.set_status(sm, catalog, iid, Status.IN_PROGRESS, t)
 
 
 def _commitment_event(sm: SectionMonth, month: Month, t: datetime, is_current: bool) -> None:
@@ -426,7 +434,16 @@ def _add_events(
     ):
         title, fields, note = _event_spec(kind, sm, month, 1, overdue_start)
         checklist.add_event(
-            sm, catalog, cal, iid, kind, title, _at(overdue_start, 9, 15), t, fields=fields, note=note
+            sm,
+            catalog,
+            cal,
+            iid,
+            kind,
+            title,
+            _at(overdue_start, 9, 15),
+            t,
+            fields=fields,
+            note=note,
         )
     soon = {
         "data-problem": today - timedelta(days=1),
@@ -442,9 +459,7 @@ def _add_events(
     # 不晚于此刻：早上 8:30 之前演示时，改为此刻（仍在同一天）
     occurred = min(_at(max(soon, month.first_day), 8, 30), t)
     title, fields, note = _event_spec(kind, sm, month, 2, occurred.date())
-    checklist.add_event(
-        sm, catalog, cal, iid, kind, title, occurred, t, fields=fields, note=note
-    )
+    checklist.add_event(sm, catalog, cal, iid, kind, title, occurred, t, fields=fields, note=note)
 
 
 def _review_history(

@@ -126,7 +126,9 @@ def test_catalogue_examples_are_data_with_a_generic_default() -> None:
     assert all(e.startswith("如：") for e in examples)
     # 用户目录没写 na_example（旧的目录文件）：通用的一句
     old = "\n".join(ln for ln in builtin_text().splitlines() if not ln.startswith("na_example"))
-    assert all(i.na_placeholder == NA_EXAMPLE_DEFAULT for i in parse_catalog(old, "旧目录").indicators)
+    assert all(
+        i.na_placeholder == NA_EXAMPLE_DEFAULT for i in parse_catalog(old, "旧目录").indicators
+    )
     bad = builtin_text().replace('na_example = "如：本月未作出行政许可决定"', "na_example = 3", 1)
     with pytest.raises(CatalogError, match="na_example"):
         parse_catalog(bad, "catalog.toml")
@@ -231,7 +233,9 @@ async def test_other_items_without_material_still_ask(tmp_path: Path) -> None:
         await press(pilot, "d")
         assert isinstance(app.screen, ConfirmModal) and "还没有佐证材料" in app.screen.body
         await press(pilot, "n")
-        assert 10 not in app.current.sm.entries or app.current.sm.entries[10].status is not Status.DONE
+        assert (
+            10 not in app.current.sm.entries or app.current.sm.entries[10].status is not Status.DONE
+        )
 
 
 # ── 6. 提交确认列出只差确认的项 ──

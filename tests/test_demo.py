@@ -45,7 +45,10 @@ def test_demo_has_ledgers_rates_and_realistic_events(tmp_path: Path) -> None:
     assert sm.ledgers["commitment"]["rows"] == 6
     titles = [ev.title for _, ev in sm.all_events()]
     # 许可决定事件按界面表单记：名称是决定书文号，行政相对人另填；与台账里尚未上报的行是同一件事
-    rows = {r["行政许可决定文书号"]: r for r in store.load_ledger("commerce", Month(2026, 11), "licence") or []}
+    rows = {
+        r["行政许可决定文书号"]: r
+        for r in store.load_ledger("commerce", Month(2026, 11), "licence") or []
+    }
     licences = [ev for _, ev in sm.all_events() if ev.kind == "licence"]
     assert len(licences) == 2
     for ev in licences:

@@ -159,7 +159,12 @@ def test_one_code_per_company_and_one_company_per_decision(demo) -> None:  # typ
     assert decisions
     for no, found in decisions.items():
         assert len(found) == 1, (no, found)  # 一个文书号只有一个企业、一个决定日期
-    letters = [ev.fields["letter_no"] for sm in months for _, ev in sm.all_events() if ev.kind == "objection"]
+    letters = [
+        ev.fields["letter_no"]
+        for sm in months
+        for _, ev in sm.all_events()
+        if ev.kind == "objection"
+    ]
     assert len(letters) == len(set(letters)), letters  # 来函编号各不相同
 
 
@@ -170,7 +175,9 @@ def test_licence_events_and_ledger_rows_say_the_same(demo) -> None:  # type: ign
         rows = ledgers[(sm.section_id, sm.month, "licence")]
         if not rows:
             continue
-        by_no = {r["行政许可决定文书号"]: r for r in rows if not _code_issue(r, "行政许可决定文书号")}
+        by_no = {
+            r["行政许可决定文书号"]: r for r in rows if not _code_issue(r, "行政许可决定文书号")
+        }
         events = [ev for _, ev in sm.all_events() if ev.kind == "licence"]
         for ev in events:
             row = by_no[ev.title]

@@ -70,7 +70,7 @@ def _demo_documents(root: Path) -> dict[str, Path]:
     from creditcheck.catalog import load_builtin
     from creditcheck.month import Month
     from creditcheck.services.documents import export_submission
-    from creditcheck.services.ledgers import import_demo_ledgers
+    from creditcheck.services.ledgers import demo_ledger_importer
     from creditcheck.settings import Settings
     from creditcheck.workcal import load_calendar
     from exports.submission import ledger_workbook_name
@@ -84,12 +84,9 @@ def _demo_documents(root: Path) -> dict[str, Path]:
         data = made.get(case.now)
         if data is None:
             data = made[case.now] = root / f"demo-{case.now:%d}"
-            make_demo(data, case.now, catalog, cal)
-            store = Store(data, actor="演示数据", backup_on_open=False)
-            try:
-                import_demo_ledgers(data, store, catalog, cal, case.now)
-            finally:
-                store.close()
+            make_demo(
+                data, case.now, catalog, cal, ledgers=demo_ledger_importer(data, catalog, cal)
+            )
         month = Month.of(case.now.date())
         folder = root / name
         folder.mkdir()

@@ -150,9 +150,13 @@ def test_row_already_recorded_as_event_is_listed_once(
     )
     store.save_month(sm)
     store.close()
-    obs = obligations_for(catalog, cal, Store(data, read_only=True).load_month("commerce", NOV), now)
+    obs = obligations_for(
+        catalog, cal, Store(data, read_only=True).load_month("commerce", NOV), now
+    )
     titled = [o.what for o in obs if "审批许字〔2026〕7号" in o.what]
-    assert titled == ["行政许可决定：审批许字〔2026〕7号（济南甲乙餐饮有限公司）"]  # 事件那一项；台账的同一行不再重复
+    assert titled == [
+        "行政许可决定：审批许字〔2026〕7号（济南甲乙餐饮有限公司）"
+    ]  # 事件那一项；台账的同一行不再重复
     assert [o.what for o in obs if o.kind == "ledger"] == [
         "“双公示”待上报：山东丙丁物流有限公司（审批许字〔2026〕9号，台账第4行）"
     ]
@@ -185,7 +189,9 @@ async def test_home_lists_unreported_ledger_row_then_under_overdue(
         row = next(n for n, p in enumerate(prompts) if "济南甲乙餐饮有限公司" in p)
         assert row > soon and "12月5日（周六）" in prompts[row], prompts
         assert "2. 双公示工作质量" in prompts[row], prompts[row]
-        assert "（11月）「双公示」待上报：济南甲乙餐饮有限公司" in prompts[row]  # 往月的事项标明月份
+        assert (
+            "（11月）「双公示」待上报：济南甲乙餐饮有限公司" in prompts[row]
+        )  # 往月的事项标明月份
         head = max(n for n, p in enumerate(prompts[:row]) if not p.startswith(" "))
         assert head == soon, prompts  # 在“即将到期”这一组里，不在“已逾期”下
     app.ctx.store.close()
@@ -211,7 +217,9 @@ async def test_home_lists_unreported_ledger_row_then_under_overdue(
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -233,7 +233,9 @@ def import_cmd(
         return
     _print_result(result, str(file))
     verb = "替换" if done.replaced else "导入"
-    click.echo(f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.rows_text}。")
+    click.echo(
+        f"\n已{verb}：{section.short} {month.label} {result.spec.title}，{result.rows_text}。"
+    )
 
 
 @ledger_group.command(name="template")
