@@ -629,6 +629,18 @@ class SubmissionWriter:
         if late:
             where = self._items_attachment
             return [f"本月有{len(late)}项逾期完成，逐项见附件{where}。下步将提前安排，按期报送。"]
+        problems = sum(
+            n
+            for n in (summary.get("problems") for summary in self.sm.ledgers.values() if summary)
+            if isinstance(n, int)
+        )
+        if problems:
+            # 台账检查发现了问题就不能写“暂无需要说明的问题”
+            where = self._items_attachment
+            return [
+                f"本月台账检查发现问题{problems}处，见附件{where}。"
+                "下步将逐条核对修改，上传前逐项核对必填项。"
+            ]
         return ["本月各项工作均按期推进，暂无需要说明的问题。下步将继续按期报送各项材料。"]
 
     # ── 附件 ──

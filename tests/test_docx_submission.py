@@ -260,6 +260,12 @@ def test_nothing_done_month(catalog, cal, tmp_path: Path) -> None:
 def test_plans_default_when_all_on_time(catalog, cal, tmp_path: Path) -> None:
     sm = rich_month(catalog, "commerce", tmp_path / "files")
     sm.entry(2).events = sm.entry(2).events[:1]  # 去掉逾期上报的那件许可决定
+    # 台账检查发现了问题：不能写“暂无需要说明的问题”
+    body = _body(_export(catalog, cal, sm, tmp_path))
+    assert body[body.index("三、存在问题和下步打算") + 1] == (
+        "本月台账检查发现问题3处，见附件1。下步将逐条核对修改，上传前逐项核对必填项。"
+    )
+    sm.ledgers["licence"] = dict(sm.ledgers["licence"], problems=0)
     body = _body(_export(catalog, cal, sm, tmp_path))
     assert (
         body[body.index("三、存在问题和下步打算") + 1]
