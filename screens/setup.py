@@ -23,6 +23,7 @@ from creditcheck.settings import FONT_PROFILES, LAUNCH_MODES, Settings
 
 from .confirm import DiscardGuard
 from .context import AppContext
+from .diskwork import DiskQueue
 from .file_picker import FilePickerModal
 from .forms import form_row
 from .path_input import PathSuggester
@@ -62,6 +63,7 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         super().__init__()
         self.ctx = ctx
         self.first_run = first_run
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         s = self.ctx.settings
@@ -206,6 +208,8 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if self._saving:  # 上一次保存还在做（数据文件夹在网络上时可能要一会儿）
+            return
         sec = self._section()
         person = self.query_one("#person", Input).value.strip()
         phone = self.query_one("#phone", Input).value.strip()
@@ -225,9 +229,6 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
                 f"请填写完整的文件夹路径，如 D:\\信用自查 或 \\\\server\\共享\\信用自查（“{folder_text}”不完整）",
                 "#data-dir",
             )
-        problem = check_writable(folder)
-        if problem:
-            return self._error(problem, "#data-dir")
         try:
             horizon = int(horizon_text)
         except ValueError:
@@ -240,24 +241,46 @@ class SetupScreen(DiscardGuard, Screen[Settings | None]):
         for launch in self.query("#launch").results(OptionList):
             launch_mode = list(LAUNCH_MODES)[launch.highlighted or 0]
         default_dir = self.ctx.default_data_dir
-        same_as_default = (
-            default_dir is not None and folder.resolve() == default_dir.expanduser().resolve()
-        )
-        new = dataclasses.replace(
+        base = dataclasses.replace(
             self.ctx.settings,
             section_id=sec.id,
             person=person,
             phone=phone,
-            data_dir="" if same_as_default else str(folder),
             font_profile=font_key,
             horizon_days=horizon,
             launch_mode=launch_mode,
         )
-        try:
-            self.ctx.save_settings(new)
-        except Exception as e:  # 设置文件夹不可写等：留在本页，内容不丢
-            return self._error(f"设置保存失败：{e}")
-        self.dismiss(new)
+
+        def job() -> tuple[Settings | None, str, str | None]:
+            """后台线程：检查数据文件夹能不能写（可能是网络共享）、保存设置。返回 (设置, 说明, 焦点)。"""
+            problem = check_writable(folder)
+            if problem:
+                return None, problem, "#data-dir"
+            same = (
+                default_dir is not None and folder.resolve() == default_dir.expanduser().resolve()
+            )
+            new = dataclasses.replace(base, data_dir="" if same else str(folder))
+            try:
+                self.ctx.save_settings(new)
+            except Exception as e:  # 设置文件夹不可写等：留在本页，内容不丢
+                return None, f"设置保存失败：{e}", None
+            return new, "", None
+
+        def done(result: tuple[Settings | None, str, str | None]) -> None:
+            self._saving = False
+            new, problem, focus = result
+            if new is None:
+                self._error(problem, focus)
+            else:
+                self.dismiss(new)
+
+        def failed(text: str) -> None:
+            self._saving = False
+            self._error(text)
+
+        self._saving = True
+        self.query_one("#error", Static).update("正在检查数据文件夹并保存设置……")
+        DiskQueue.of(self.app).start(job, done=done, failed=failed)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -172,6 +172,12 @@ async def test_no_data_folder_access_on_the_ui_thread(
         await press(pilot, "u")  # 再提交，留给体系科审核
         await press(pilot, "y")
         assert app.current.sm.review is ReviewState.SUBMITTED
+
+        await press(pilot, "s")  # 设置：保存时检查数据文件夹能不能写（在后台）
+        assert type(app.screen).__name__ == "SetupScreen"
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "SetupScreen"
     main_thread_io.on = False  # 以下是测试自己（关仓库、读回）与入口关窗口后的事
     app.ctx.store.close()
     saved = _stored(data)
