@@ -18,6 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import CellState, Overview
@@ -28,7 +29,7 @@ from creditcheck.services.overview import OverviewService
 from creditcheck.services.workspace import reviewer_name
 
 from ..context import AppContext
-from ..text import cell_safe
+from ..text import AppFooter, cell_safe
 
 STATE_VAR = {
     CellState.DONE: "success",
@@ -217,6 +218,8 @@ class CoordinatorScreen(Screen[None]):
     """
     KIND = ""
     """顶栏上的屏幕名。"""
+    AUTO_FOCUS = ""
+    """不在挂载的同一段处理里自动聚焦（聚焦要把表格的样式再算一遍）：挂好之后在 on_mount 里另行聚焦表格。"""
 
     def __init__(
         self,
@@ -227,6 +230,7 @@ class CoordinatorScreen(Screen[None]):
         on_decided: Callable[[str, Month], None] | None = None,
     ) -> None:
         super().__init__()
+        preset_breakpoints(self)
         self.ctx = ctx
         self.month = month or Month.of(ctx.today)
         """正在看的统计月份。"""
@@ -239,9 +243,23 @@ class CoordinatorScreen(Screen[None]):
         self.overview: Overview | None = None
         self.reading = False
         """正在后台读取。"""
+        self.complete = False
+        """显示之后再挂上的部件（``compose_later``）已经挂好；此前读到的结果不画（挂好后会再读一次）。"""
 
-    def compose_top(self) -> ComposeResult:
+    def compose(self) -> ComposeResult:
+        # 第一次显示只排顶栏、状态行和表格；图例、说明、底栏等在显示之后另行挂上（见 on_mount）：
+        # 屏幕第一次挂载、排样式、排版都在界面线程上一气做完，部件越少这一段越短
         yield Static("", id="topbar", markup=False)
+        yield Static("", id="coord-status")
+        yield from self.compose_body()
+
+    def compose_body(self) -> ComposeResult:  # pragma: no cover - 子类实现
+        """顶栏、状态行下面第一次显示就要有的部分（表格）。"""
+        raise NotImplementedError
+
+    def compose_later(self) -> list[Widget]:
+        """显示之后再挂上的部件（图例、说明、底栏……），按在屏幕上的先后。"""
+        return [AppFooter()]
 
     REFRESH_SECONDS = 120
     """开着总览、审核、排名时多久看一次各科室的文件有没有变化（变了才重读）。"""
@@ -250,6 +268,12 @@ class CoordinatorScreen(Screen[None]):
         # Textual 把屏幕的挂载、第一次显示（样式、排版、画屏）一条接一条处理，中间不让出事件循环，
         # 合起来几十毫秒界面不动；这里让到期的定时器先走，分成几段（读取也在此时开始）
         await _let_timers_run()
+        await self.mount_all(self.compose_later())
+        self.complete = True
+        await _let_timers_run()
+        if self.focused is None:
+            self.query_one(DataTable).focus()
+            await _let_timers_run()
         self.refresh_view()
         self.set_interval(self.REFRESH_SECONDS, self.poll)
 
@@ -310,8 +334,8 @@ class CoordinatorScreen(Screen[None]):
     def _loaded(
         self, month: Month, ov: Overview, before: Overview | None, prepared: Any = None
     ) -> None:
-        if month != self.month or not self.is_attached:
-            return  # 读的时候已经换了月份或离开了本屏幕：这份结果不用了
+        if month != self.month or not self.is_attached or not self.complete:
+            return  # 读的时候已经换了月份或离开了本屏幕（或屏幕还没挂好，挂好后会再读）：这份结果不用了
         self.reading = False
         self._topbar()
         if ov is before:
@@ -341,7 +365,8 @@ class CoordinatorScreen(Screen[None]):
         this = "（本月）" if self.month == Month.of(self.ctx.today) else ""
         self.query_one("#topbar", Static).update(
             f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
-            + (LOADING if self.reading else "")
+            + (LOADING if self.reading else ""),
+            layout=False,  # 顶栏固定一行：换文字不必重排整个屏幕
         )
 
     def render_overview(self, ov: Overview) -> None:  # pragma: no cover - 子类实现
@@ -370,6 +395,29 @@ class CoordinatorScreen(Screen[None]):
     def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
         style = self._theme(var)
         return cell(text, f"bold {style}" if bold else style, justify)
+
+
+def preset_breakpoints(screen: Screen[Any]) -> None:
+    """在屏幕挂载之前就按窗口大小加上 -narrow/-wide、-short/-tall 样式类（与 Textual 在 Resize 时加的相同）。
+
+    否则屏幕第一次显示时先按没有这些类排好样式，紧接着的 Resize 加上类，整个屏幕的样式又重算一遍（十几毫秒，
+    在界面线程上）；预先加好后 Resize 时类没有变化，不再重算。
+    """
+    try:
+        app = screen.app
+    except Exception:  # 没有运行中的 App（单独构造屏幕的测试）：交给 Resize
+        return
+    width, height = app.size
+    classes: dict[str, bool] = {}
+    for dimension, points in (
+        (width, app.HORIZONTAL_BREAKPOINTS or []),
+        (height, app.VERTICAL_BREAKPOINTS or []),
+    ):
+        for _, name in points:
+            classes[name] = False
+        for name in screen._get_breakpoint_classes(dimension, points):
+            classes[name] = True
+    screen.update_classes(classes, update=False)
 
 
 def prepare_styles(app: Any) -> int:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from creditcheck.catalog import EVENT_KINDS, Indicator
@@ -30,16 +31,18 @@ class OverviewScreen(CoordinatorScreen):
     KIND = "各科室总览"
     BINDINGS = [Binding("enter", "open_cell", "查看", show=True)]
 
-    def compose(self) -> ComposeResult:
-        yield from self.compose_top()
-        yield Static("", id="coord-status")
+    def compose_body(self) -> ComposeResult:
         table = MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         # 表的高度先按科室数定好：读完填进数据时版面不变，只重画这张表（不必重排、重画整个屏幕）
         table.styles.height = len(self.ctx.catalog.sections) + 1
         yield table
-        yield Static(LEGEND, classes="coord-legend")
-        yield Plain("", id="cell-detail", classes="coord-legend")
-        yield AppFooter()
+
+    def compose_later(self) -> list[Widget]:
+        return [
+            Static(LEGEND, classes="coord-legend"),
+            Plain("", id="cell-detail", classes="coord-legend"),
+            AppFooter(),
+        ]
 
     def prepare(self, ov: Overview) -> list[tuple[list[Any], str]]:
         """各行的单元格（在后台线程里算好：几百个带样式的文字，放在界面线程上要十几毫秒）。"""

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import Overview, SectionRow
@@ -35,12 +36,11 @@ class ReviewScreen(CoordinatorScreen):
         Binding("enter", "history", "审核记录", show=False),  # 状态行已写明“回车 查看审核记录”
     ]
 
-    def compose(self) -> ComposeResult:
-        yield from self.compose_top()
-        yield Static("", id="coord-status")
+    def compose_body(self) -> ComposeResult:
         yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
-        yield Plain("", id="review-detail", classes="coord-legend")
-        yield AppFooter()
+
+    def compose_later(self) -> list[Widget]:
+        return [Plain("", id="review-detail", classes="coord-legend"), AppFooter()]
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#review", DataTable)
