@@ -29,7 +29,7 @@ from creditcheck.services.overview import OverviewService
 from creditcheck.services.workspace import reviewer_name
 
 from ..context import AppContext
-from ..text import AppFooter, cell_safe
+from ..text import NARROW, AppFooter, cell_safe
 
 STATE_VAR = {
     CellState.DONE: "success",
@@ -182,6 +182,8 @@ _MONTH_GROUP = Binding.Group("上月/下月", compact=True)
 
 LOADING = "（正在读取各科室的记录……）"
 """读取时顶栏上的说明。"""
+LOADING_SHORT = "（正在读取）"
+"""窄屏（如 80 列）时顶栏上的读取说明（不用“……”：终端把它画成两格，rich 只算一格）。"""
 
 
 async def _let_timers_run() -> None:
@@ -289,6 +291,19 @@ class CoordinatorScreen(Screen[None]):
 
     async def on_resize(self) -> None:
         await _let_timers_run()  # 同上：显示后紧接着的按窗口大小重排与前面的处理分开
+        if not self.is_attached:
+            return
+        self._topbar()
+        if self.overview is not None and self.complete and self.narrow != self._drawn_narrow:
+            self.render_overview(self.overview)  # 窄屏与宽屏的列不同：跨过界线时按新宽度重排表格
+
+    @property
+    def narrow(self) -> bool:
+        """窗口窄（如 80 列）：顶栏、表格用紧凑的排布，不必左右滚动。"""
+        return self.app.size.width < NARROW
+
+    _drawn_narrow: bool | None = None
+    """上次画表格时是不是窄屏。"""
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
@@ -363,9 +378,18 @@ class CoordinatorScreen(Screen[None]):
 
     def _topbar(self) -> None:
         this = "（本月）" if self.month == Month.of(self.ctx.today) else ""
+        if not self.narrow:
+            text = (
+                f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
+                + (LOADING if self.reading else "")
+            )
+        else:  # 80 列也放得下一整行；读取时让出“[ 上月 ] 下月”的位置（底栏里也有这两个键）
+            keys = "" if self.reading else "[ 上月 ] 下月  "
+            text = f" 体系科：{self.KIND}  {self.month.label}{this}  {keys}O 总览 R 审核 K 排名" + (
+                LOADING_SHORT if self.reading else ""
+            )
         self.query_one("#topbar", Static).update(
-            f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
-            + (LOADING if self.reading else ""),
+            text,
             layout=False,  # 顶栏固定一行：换文字不必重排整个屏幕
         )
 

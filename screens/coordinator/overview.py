@@ -24,6 +24,11 @@ from ..context import AppContext
 from ..text import AppFooter, Plain, cell_safe, clip, pad, short_dt
 from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, MatrixTable, cell, symbol
 
+TAIL_COLUMNS = (("完成", "done", 5), ("得分", "score", 5), ("排名", "rank", 4), ("审核", "review", 8))
+"""指标之后的几列（标题, 键, 宽度），与 ``OverviewScreen.prepare`` 每行末尾的几格一一对应。"""
+NARROW_DROPS = frozenset({"score", "rank"})
+"""窄屏时不放的列。"""
+
 
 class OverviewScreen(CoordinatorScreen):
     """各科室 × 各指标的矩阵，每格按状态着色；回车查看该科室该指标的记录（只读）。"""
@@ -68,16 +73,16 @@ class OverviewScreen(CoordinatorScreen):
         table.add_column("科室", key="section", width=16)
         for ind in self.ctx.catalog.indicators:
             table.add_column(f"{ind.id:<2}", key=str(ind.id), width=2)
-        for label, key, width in (
-            ("完成", "done", 5),
-            ("得分", "score", 5),
-            ("排名", "rank", 4),
-            ("审核", "review", 8),
-        ):
+        # 窄屏（80 列）不放得分、排名两列（光标在科室或完成一格时下方写着，K 排名里也有），审核一列才看得全
+        self._drawn_narrow = narrow = self.narrow
+        tail = [c for c in TAIL_COLUMNS if not (narrow and c[1] in NARROW_DROPS)]
+        for label, key, width in tail:
             table.add_column(label, key=key, width=width)
+        first = len(self.ctx.catalog.indicators) + 1
+        keep = [i for i, c in enumerate(TAIL_COLUMNS) if c in tail]
         rows = self.prepared if self.prepared is not None else self.prepare(ov)
         for cells, key in rows:
-            table.add_row(*cells, key=key)
+            table.add_row(*cells[:first], *(cells[first + i] for i in keep), key=key)
         table.styles.height = table.row_count + 1
         table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
         late = sum(len(r.overdue) for r in ov.rows)
