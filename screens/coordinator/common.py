@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
@@ -29,6 +28,7 @@ from creditcheck.services.overview import OverviewService
 from creditcheck.services.workspace import reviewer_name
 
 from ..context import AppContext
+from ..firstshow import QuickFirstShow
 from ..text import NARROW, AppFooter, cell_safe
 
 STATE_VAR = {
@@ -196,7 +196,7 @@ async def _let_timers_run() -> None:
     await asyncio.sleep(0)
 
 
-class CoordinatorScreen(Screen[None]):
+class CoordinatorScreen(QuickFirstShow):
     """三个体系科屏幕的共同部分：月份、顶栏、在后台读取总览、切换与返回。"""
 
     BINDINGS = [
@@ -232,7 +232,6 @@ class CoordinatorScreen(Screen[None]):
         on_decided: Callable[[str, Month], None] | None = None,
     ) -> None:
         super().__init__()
-        preset_breakpoints(self)
         self.ctx = ctx
         self.month = month or Month.of(ctx.today)
         """正在看的统计月份。"""
@@ -419,29 +418,6 @@ class CoordinatorScreen(Screen[None]):
     def _styled(self, text: str, var: str, bold: bool = False, justify: str = "left") -> Text:
         style = self._theme(var)
         return cell(text, f"bold {style}" if bold else style, justify)
-
-
-def preset_breakpoints(screen: Screen[Any]) -> None:
-    """在屏幕挂载之前就按窗口大小加上 -narrow/-wide、-short/-tall 样式类（与 Textual 在 Resize 时加的相同）。
-
-    否则屏幕第一次显示时先按没有这些类排好样式，紧接着的 Resize 加上类，整个屏幕的样式又重算一遍（十几毫秒，
-    在界面线程上）；预先加好后 Resize 时类没有变化，不再重算。
-    """
-    try:
-        app = screen.app
-    except Exception:  # 没有运行中的 App（单独构造屏幕的测试）：交给 Resize
-        return
-    width, height = app.size
-    classes: dict[str, bool] = {}
-    for dimension, points in (
-        (width, app.HORIZONTAL_BREAKPOINTS or []),
-        (height, app.VERTICAL_BREAKPOINTS or []),
-    ):
-        for _, name in points:
-            classes[name] = False
-        for name in screen._get_breakpoint_classes(dimension, points):
-            classes[name] = True
-    screen.update_classes(classes, update=False)
 
 
 def prepare_styles(app: Any) -> int:
