@@ -94,6 +94,19 @@ class MatrixTable(DataTable[Any]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         return fast
 
+    _parsed: dict[str, Style] = {}
+    """解析过的单元格样式（“bold #e0443e”之类）。rich 自己的解析缓存在这里几乎次次落空（每格约 0.1 毫秒）。"""
+
+    def _own_style(self, style: str | Style) -> Style:
+        if isinstance(style, Style):
+            return style
+        parsed = self._parsed.get(style)
+        if parsed is None:
+            parsed = self.app.console.get_style(style, default=Style.null())
+            if len(self._parsed) < 256 and not parsed.link:
+                self._parsed[style] = parsed
+        return parsed
+
     def _fast_cell(
         self,
         row_index: int,
@@ -156,7 +169,7 @@ class MatrixTable(DataTable[Any]):
         meta = Style.from_meta({"row": row_index, "column": column_index})
         pre = base_style + component_style
         edge = pre + post_style + meta
-        own = console.get_style(cell.style, default=Style.null()) if cell.style else Style()
+        own = self._own_style(cell.style) if cell.style else Style()
         # rich 按 left/right 对齐时补的空格属于这段文字（带文字自己的样式），不指定对齐时由外层补（不带）
         padded = cell.justify in ("left", "right")
         fill_style = pre + own + post_style + meta if padded else edge
@@ -248,14 +261,13 @@ class CoordinatorScreen(QuickFirstShow):
         """显示之后再挂上的部件（``compose_later``）已经挂好；此前读到的结果不画（挂好后会再读一次）。"""
 
     def compose(self) -> ComposeResult:
-        # 第一次显示只排顶栏、状态行和表格；图例、说明、底栏等在显示之后另行挂上（见 on_mount）：
+        # 第一次显示只排顶栏和状态行；表格，图例、说明、底栏等在显示之后分两次挂上（见 on_mount）：
         # 屏幕第一次挂载、排样式、排版都在界面线程上一气做完，部件越少这一段越短
         yield Static("", id="topbar", markup=False)
         yield Static("", id="coord-status")
-        yield from self.compose_body()
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - 子类实现
-        """顶栏、状态行下面第一次显示就要有的部分（表格）。"""
+        """顶栏、状态行下面的主体（表格），在屏幕第一次显示之后的下一段处理里挂上。"""
         raise NotImplementedError
 
     def compose_later(self) -> list[Widget]:
@@ -268,6 +280,9 @@ class CoordinatorScreen(QuickFirstShow):
     async def on_mount(self) -> None:
         # Textual 把屏幕的挂载、第一次显示（样式、排版、画屏）一条接一条处理，中间不让出事件循环，
         # 合起来几十毫秒界面不动；这里让到期的定时器先走，分成几段（读取也在此时开始）
+        await _let_timers_run()
+        # 表格排样式要十几毫秒（它有十几种部件样式），与屏幕本身、与图例底栏各占一段处理，中间让定时器走
+        await self.mount_all(list(self.compose_body()))
         await _let_timers_run()
         await self.mount_all(self.compose_later())
         self.complete = True

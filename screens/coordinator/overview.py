@@ -85,6 +85,13 @@ class OverviewScreen(CoordinatorScreen):
             table.add_row(*cells[:first], *(cells[first + i] for i in keep), key=key)
         table.styles.height = table.row_count + 1
         table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
+        table.focus()
+        # 状态行与格子说明在表格画好之后的下一段处理里再写（它们要重排版面）：表格先出来，两段之间定时器照走
+        self.call_after_refresh(self._describe_overview, ov)
+
+    def _describe_overview(self, ov: Overview) -> None:
+        if ov is not self.overview:
+            return  # 期间又换上了另一份总览（换月、刷新）：由那一份来写
         late = sum(len(r.overdue) for r in ov.rows)
         done, total = ov.totals
         self.query_one("#coord-status", Static).update(
@@ -92,7 +99,6 @@ class OverviewScreen(CoordinatorScreen):
             f"平均得分 {ov.average_score:.1f}   逾期事项 {late} 项   （方向键选格，回车查看）"
         )
         self._describe_cell()
-        table.focus()
 
     def _cell_at(self) -> tuple[SectionRow, Indicator | None] | None:
         if self.overview is None:
