@@ -496,3 +496,18 @@ async def test_120_columns_keep_the_wide_layout(ctx):
         await _until_true(pilot, lambda: "得分" not in _screen_lines(app)[table.region.y])
         await pilot.resize_terminal(*SIZE)
         await _until_true(pilot, lambda: "得分" in _screen_lines(app)[table.region.y])
+
+
+async def test_review_comment_column_follows_the_window_width(ctx):
+    app = CoordinatorHarness(ctx, ReviewScreen)
+    async with app.run_test(size=(99, 30)) as pilot:
+        await _shown(pilot)
+        table = app.screen.query_one("#review", DataTable)
+        assert table.max_scroll_x == 0
+        wide = table.columns[table.ordered_columns[-1].key].width
+        await pilot.resize_terminal(80, 24)
+        await _until_true(
+            pilot, lambda: table.columns[table.ordered_columns[-1].key].width < wide
+        )
+        assert table.max_scroll_x == 0
+        assert "意见或理由" in _screen_lines(app)[table.region.y]

@@ -308,16 +308,20 @@ class CoordinatorScreen(QuickFirstShow):
         if not self.is_attached:
             return
         self._topbar()
-        if self.overview is not None and self.complete and self.narrow != self._drawn_narrow:
-            self.render_overview(self.overview)  # 窄屏与宽屏的列不同：跨过界线时按新宽度重排表格
+        if self.overview is not None and self.complete and self.layout_key() != self._drawn_for:
+            self.render_overview(self.overview)  # 表格的列按窗口宽度定：宽度变了按新宽度重排表格
 
     @property
     def narrow(self) -> bool:
         """窗口窄（如 80 列）：顶栏、表格用紧凑的排布，不必左右滚动。"""
         return self.app.size.width < NARROW
 
-    _drawn_narrow: bool | None = None
-    """上次画表格时是不是窄屏。"""
+    def layout_key(self) -> object:
+        """决定表格怎么排的窗口参数（默认：窄还是宽）；变了就重排表格。"""
+        return self.narrow
+
+    _drawn_for: object = None
+    """上次画表格时的 ``layout_key()``。"""
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""

@@ -74,7 +74,7 @@ class OverviewScreen(CoordinatorScreen):
         for ind in self.ctx.catalog.indicators:
             table.add_column(f"{ind.id:<2}", key=str(ind.id), width=2)
         # 窄屏（80 列）不放得分、排名两列（光标在科室或完成一格时下方写着，K 排名里也有），审核一列才看得全
-        self._drawn_narrow = narrow = self.narrow
+        self._drawn_for = narrow = self.narrow
         tail = [c for c in TAIL_COLUMNS if not (narrow and c[1] in NARROW_DROPS)]
         for label, key, width in tail:
             table.add_column(label, key=key, width=width)

@@ -42,6 +42,9 @@ class ReviewScreen(CoordinatorScreen):
     def compose_later(self) -> list[Widget]:
         return [Plain("", id="review-detail", classes="coord-legend"), AppFooter()]
 
+    def layout_key(self) -> object:
+        return self.app.size.width  # 意见一列占剩下的宽度：宽度一变就重排
+
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#review", DataTable)
         keep = table.cursor_row
@@ -58,7 +61,7 @@ class ReviewScreen(CoordinatorScreen):
         # 意见一列占剩下的宽度（最多 40）：80 列时整张表不必左右滚动，意见全文在下方说明里
         used = sum(w + 2 * table.cell_padding for _, _, w in columns) + 2 + 2  # 表格外边距、竖滚动条
         comment = max(8, min(40, self.app.size.width - used - 2 * table.cell_padding))
-        self._drawn_narrow = self.narrow
+        self._drawn_for = self.layout_key()
         title = "最近意见或理由" if comment >= 14 else "意见或理由"
         for label, key, width in [*columns, (title, "comment", comment)]:
             table.add_column(label, key=key, width=width)
