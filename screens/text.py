@@ -140,6 +140,12 @@ NARROW = 100
 class AppFooter(Footer):
     """底栏：窗口窄时用紧凑排布（按键之间少留空），80 列也放得下常用按键。"""
 
+    def __init__(self, *, eager: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.eager = eager
+        """第一次组合时就排出按键（默认）。为 False 时照 Textual 原来的做法：先空着，画好后再排，
+        按键部件的挂载与样式另占一段处理（体系科各页在读取共享文件夹时要让界面一直能动，宁可多画一次）。"""
+
     def compose(self) -> ComposeResult:
         # Textual 的底栏第一次组合时是空的，等屏幕第一次画好后才排出按键、再画一遍（启动时、打开体系科各页时
         # 多出几十毫秒，底栏还闪一下）。这里第一次就按屏幕当时的按键排好；之后按键没变就不重排（见
@@ -148,7 +154,7 @@ class AppFooter(Footer):
         self.set_reactive(Footer.compact, narrow)
         self.set_class(narrow, "-compact", update=False)
         screen = self.screen
-        if self.app.app_focus and not self._bindings_ready:
+        if self.eager and self.app.app_focus and not self._bindings_ready:
             self.set_reactive(Footer._bindings_ready, True)
             self._shown = self._shown_bindings(screen)
         yield from super().compose()

@@ -46,7 +46,7 @@ class OverviewScreen(CoordinatorScreen):
         return [
             Static(LEGEND, classes="coord-legend"),
             Plain("", id="cell-detail", classes="coord-legend"),
-            AppFooter(),
+            AppFooter(eager=False),
         ]
 
     def prepare(self, ov: Overview) -> list[tuple[list[Any], str]]:
