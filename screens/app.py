@@ -120,7 +120,7 @@ class CreditCheckApp(KeyActions, App[None]):
     def start(self) -> None:
         from .home import HomeScreen
 
-        self.push_screen(HomeScreen(self.ctx))
+        self.push_screen(HomeScreen(self.ctx))  # 首页是 QuickFirstShow：第一次显示时不重复排样式
 
     def apply_settings(self, new: Settings, then: Callable[[bool], None]) -> None:
         """在后台换上新设置（数据文件夹或科室变了就重新打开数据）；做完调用 ``then(文件夹变了没有)``。"""

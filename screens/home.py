@@ -11,7 +11,6 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -21,6 +20,7 @@ from creditcheck.rules import Level
 
 from .app import CreditCheckApp
 from .context import AppContext
+from .firstshow import QuickFirstShow
 from .messages import MonthLoading, MonthSaved
 from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
 
@@ -37,7 +37,7 @@ REVIEW_VAR = {
 }
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(QuickFirstShow):  # 第一次显示少排一遍样式（screens/firstshow.py）
     """首页。"""
 
     app = getters.app(CreditCheckApp)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rich.cells import cell_len
+from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
 from creditcheck.models import Status
@@ -139,8 +140,26 @@ NARROW = 100
 class AppFooter(Footer):
     """底栏：窗口窄时用紧凑排布（按键之间少留空），80 列也放得下常用按键。"""
 
+    def __init__(self, *, eager: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.eager = eager
+        """第一次组合时就排出按键（默认）。为 False 时照 Textual 原来的做法：先空着，画好后再排，
+        按键部件的挂载与样式另占一段处理（体系科各页在读取共享文件夹时要让界面一直能动，宁可多画一次）。"""
+
+    def compose(self) -> ComposeResult:
+        # Textual 的底栏第一次组合时是空的，等屏幕第一次画好后才排出按键、再画一遍（启动时、打开体系科各页时
+        # 多出几十毫秒，底栏还闪一下）。这里第一次就按屏幕当时的按键排好；之后按键没变就不重排（见
+        # bindings_changed）。紧凑与否也在排出按键之前定好：之后再改要把每个按键的样式重算一遍。
+        narrow = self.app.size.width < NARROW
+        self.set_reactive(Footer.compact, narrow)
+        self.set_class(narrow, "-compact", update=False)
+        screen = self.screen
+        if self.eager and self.app.app_focus and not self._bindings_ready:
+            self.set_reactive(Footer._bindings_ready, True)
+            self._shown = self._shown_bindings(screen)
+        yield from super().compose()
+
     def on_mount(self) -> None:
-        # 在排出按键之前就定好紧凑与否：之后再改要把每个按键的样式重算一遍（启动时几十毫秒）
         self.compact = self.app.size.width < NARROW
 
     def on_resize(self) -> None:
@@ -149,13 +168,17 @@ class AppFooter(Footer):
     _shown: tuple[Any, ...] | None = None
     """上次排出的按键（键、显示、说明、动作、可用、提示、分组）。"""
 
-    def bindings_changed(self, screen: Any) -> None:
-        # 焦点每换一次 Textual 都重排一遍底栏（每次几十毫秒，全在界面线程上）；按键没变时不重排
-        shown = tuple(
+    @staticmethod
+    def _shown_bindings(screen: Any) -> tuple[Any, ...]:
+        return tuple(
             (b.key, b.key_display, b.description, b.action, enabled, tip, b.group)
             for _node, b, enabled, tip in screen.active_bindings.values()
             if b.show
         )
+
+    def bindings_changed(self, screen: Any) -> None:
+        # 焦点每换一次 Textual 都重排一遍底栏（每次几十毫秒，全在界面线程上）；按键没变时不重排
+        shown = self._shown_bindings(screen)
         if shown == self._shown and self._bindings_ready:
             return
         if screen.app.app_focus and self.is_attached and screen is self.screen:

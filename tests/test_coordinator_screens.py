@@ -424,3 +424,90 @@ async def test_in_the_real_app_keys_and_own_month_reload(catalog, tmp_path):
         assert isinstance(app.screen, RankingScreen)
     assert _load(tmp_path / "data", "system").review is ReviewState.APPROVED
     assert _load(tmp_path / "data", "commerce").last_return_comment == "请补充第6项材料"
+
+
+# ───────────── 80 列的窗口 ─────────────
+
+
+def _screen_lines(app) -> list[str]:
+    """屏幕上实际画出的各行文字（合成后的结果，被挤出窗口的部分不在里面）。"""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def _shown(pilot) -> None:
+    await settle(pilot)
+    screen = pilot.app.screen
+    await _until_true(pilot, lambda: screen.overview is not None and not screen.reading)
+
+
+async def _until_true(pilot, cond) -> None:
+    import time
+
+    end = time.monotonic() + 30
+    while not cond():
+        assert time.monotonic() < end, "30 秒内没有等到条件成立"
+        await pilot.pause()
+        await settle(pilot)
+
+
+@pytest.mark.parametrize(
+    ("screen_cls", "table_id", "last_header"),
+    [(OverviewScreen, "#matrix", "审核"), (ReviewScreen, "#review", "意见或理由")],
+)
+async def test_80_columns_title_and_columns_fit(ctx, screen_cls, table_id, last_header):
+    app = CoordinatorHarness(ctx, screen_cls)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _shown(pilot)
+        lines = _screen_lines(app)
+        top = lines[0].rstrip()
+        assert top.endswith("O 总览 R 审核 K 排名"), top
+        assert "上月" in top and "2026年11月（本月）" in top
+        table = app.screen.query_one(table_id, DataTable)
+        # 整张表放得下：不必左右滚动，最后一列（审核 / 意见）的标题整个画在屏幕上
+        assert table.max_scroll_x == 0
+        header = lines[table.region.y]
+        assert last_header in header, header
+        # 审核一列的文字（如“审核通过”“已提交”）也整个看得见
+        states = {r.review.value for r in screen_rows(app)}
+        body = "\n".join(lines[table.region.y + 1 : table.region.bottom])
+        for state in states:
+            assert state in body, (state, body)
+        if screen_cls is OverviewScreen:
+            assert "得分" not in header and "排名" not in header  # 窄屏收起的两列
+
+
+def screen_rows(app):
+    return app.screen.overview.rows
+
+
+async def test_120_columns_keep_the_wide_layout(ctx):
+    app = CoordinatorHarness(ctx, OverviewScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await _shown(pilot)
+        lines = _screen_lines(app)
+        assert lines[0].rstrip().endswith("[ 上月  ] 下月   O 总览  R 审核  K 排名")
+        table = app.screen.query_one("#matrix", DataTable)
+        header = lines[table.region.y]
+        for label in ("完成", "得分", "排名", "审核"):
+            assert label in header
+        assert table.max_scroll_x == 0
+        # 窗口变窄再变宽：列跟着变，光标所在的格子的说明照旧
+        await pilot.resize_terminal(80, 24)
+        await _until_true(pilot, lambda: "得分" not in _screen_lines(app)[table.region.y])
+        await pilot.resize_terminal(*SIZE)
+        await _until_true(pilot, lambda: "得分" in _screen_lines(app)[table.region.y])
+
+
+async def test_review_comment_column_follows_the_window_width(ctx):
+    app = CoordinatorHarness(ctx, ReviewScreen)
+    async with app.run_test(size=(99, 30)) as pilot:
+        await _shown(pilot)
+        table = app.screen.query_one("#review", DataTable)
+        assert table.max_scroll_x == 0
+        wide = table.columns[table.ordered_columns[-1].key].width
+        await pilot.resize_terminal(80, 24)
+        await _until_true(
+            pilot, lambda: table.columns[table.ordered_columns[-1].key].width < wide
+        )
+        assert table.max_scroll_x == 0
+        assert "意见或理由" in _screen_lines(app)[table.region.y]

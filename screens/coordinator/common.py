@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import CellState, Overview
@@ -28,7 +28,8 @@ from creditcheck.services.overview import OverviewService
 from creditcheck.services.workspace import reviewer_name
 
 from ..context import AppContext
-from ..text import cell_safe
+from ..firstshow import QuickFirstShow
+from ..text import NARROW, AppFooter, cell_safe
 
 STATE_VAR = {
     CellState.DONE: "success",
@@ -93,6 +94,19 @@ class MatrixTable(DataTable[Any]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         return fast
 
+    _parsed: dict[str, Style] = {}
+    """解析过的单元格样式（“bold #e0443e”之类）。rich 自己的解析缓存在这里几乎次次落空（每格约 0.1 毫秒）。"""
+
+    def _own_style(self, style: str | Style) -> Style:
+        if isinstance(style, Style):
+            return style
+        parsed = self._parsed.get(style)
+        if parsed is None:
+            parsed = self.app.console.get_style(style, default=Style.null())
+            if len(self._parsed) < 256 and not parsed.link:
+                self._parsed[style] = parsed
+        return parsed
+
     def _fast_cell(
         self,
         row_index: int,
@@ -155,7 +169,7 @@ class MatrixTable(DataTable[Any]):
         meta = Style.from_meta({"row": row_index, "column": column_index})
         pre = base_style + component_style
         edge = pre + post_style + meta
-        own = console.get_style(cell.style, default=Style.null()) if cell.style else Style()
+        own = self._own_style(cell.style) if cell.style else Style()
         # rich 按 left/right 对齐时补的空格属于这段文字（带文字自己的样式），不指定对齐时由外层补（不带）
         padded = cell.justify in ("left", "right")
         fill_style = pre + own + post_style + meta if padded else edge
@@ -181,6 +195,8 @@ _MONTH_GROUP = Binding.Group("上月/下月", compact=True)
 
 LOADING = "（正在读取各科室的记录……）"
 """读取时顶栏上的说明。"""
+LOADING_SHORT = "（正在读取）"
+"""窄屏（如 80 列）时顶栏上的读取说明（不用“……”：终端把它画成两格，rich 只算一格）。"""
 
 
 async def _let_timers_run() -> None:
@@ -193,7 +209,7 @@ async def _let_timers_run() -> None:
     await asyncio.sleep(0)
 
 
-class CoordinatorScreen(Screen[None]):
+class CoordinatorScreen(QuickFirstShow):
     """三个体系科屏幕的共同部分：月份、顶栏、在后台读取总览、切换与返回。"""
 
     BINDINGS = [
@@ -217,6 +233,8 @@ class CoordinatorScreen(Screen[None]):
     """
     KIND = ""
     """顶栏上的屏幕名。"""
+    AUTO_FOCUS = ""
+    """不在挂载的同一段处理里自动聚焦（聚焦要把表格的样式再算一遍）：挂好之后在 on_mount 里另行聚焦表格。"""
 
     def __init__(
         self,
@@ -239,9 +257,22 @@ class CoordinatorScreen(Screen[None]):
         self.overview: Overview | None = None
         self.reading = False
         """正在后台读取。"""
+        self.complete = False
+        """显示之后再挂上的部件（``compose_later``）已经挂好；此前读到的结果不画（挂好后会再读一次）。"""
 
-    def compose_top(self) -> ComposeResult:
+    def compose(self) -> ComposeResult:
+        # 第一次显示只排顶栏和状态行；表格，图例、说明、底栏等在显示之后分两次挂上（见 on_mount）：
+        # 屏幕第一次挂载、排样式、排版都在界面线程上一气做完，部件越少这一段越短
         yield Static("", id="topbar", markup=False)
+        yield Static("", id="coord-status")
+
+    def compose_body(self) -> ComposeResult:  # pragma: no cover - 子类实现
+        """顶栏、状态行下面的主体（表格），在屏幕第一次显示之后的下一段处理里挂上。"""
+        raise NotImplementedError
+
+    def compose_later(self) -> list[Widget]:
+        """显示之后再挂上的部件（图例、说明、底栏……），按在屏幕上的先后。"""
+        return [AppFooter(eager=False)]
 
     REFRESH_SECONDS = 120
     """开着总览、审核、排名时多久看一次各科室的文件有没有变化（变了才重读）。"""
@@ -250,6 +281,15 @@ class CoordinatorScreen(Screen[None]):
         # Textual 把屏幕的挂载、第一次显示（样式、排版、画屏）一条接一条处理，中间不让出事件循环，
         # 合起来几十毫秒界面不动；这里让到期的定时器先走，分成几段（读取也在此时开始）
         await _let_timers_run()
+        # 表格排样式要十几毫秒（它有十几种部件样式），与屏幕本身、与图例底栏各占一段处理，中间让定时器走
+        await self.mount_all(list(self.compose_body()))
+        await _let_timers_run()
+        await self.mount_all(self.compose_later())
+        self.complete = True
+        await _let_timers_run()
+        if self.focused is None:
+            self.query_one(DataTable).focus()
+            await _let_timers_run()
         self.refresh_view()
         self.set_interval(self.REFRESH_SECONDS, self.poll)
 
@@ -265,6 +305,23 @@ class CoordinatorScreen(Screen[None]):
 
     async def on_resize(self) -> None:
         await _let_timers_run()  # 同上：显示后紧接着的按窗口大小重排与前面的处理分开
+        if not self.is_attached:
+            return
+        self._topbar()
+        if self.overview is not None and self.complete and self.layout_key() != self._drawn_for:
+            self.render_overview(self.overview)  # 表格的列按窗口宽度定：宽度变了按新宽度重排表格
+
+    @property
+    def narrow(self) -> bool:
+        """窗口窄（如 80 列）：顶栏、表格用紧凑的排布，不必左右滚动。"""
+        return self.app.size.width < NARROW
+
+    def layout_key(self) -> object:
+        """决定表格怎么排的窗口参数（默认：窄还是宽）；变了就重排表格。"""
+        return self.narrow
+
+    _drawn_for: object = None
+    """上次画表格时的 ``layout_key()``。"""
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
@@ -310,8 +367,8 @@ class CoordinatorScreen(Screen[None]):
     def _loaded(
         self, month: Month, ov: Overview, before: Overview | None, prepared: Any = None
     ) -> None:
-        if month != self.month or not self.is_attached:
-            return  # 读的时候已经换了月份或离开了本屏幕：这份结果不用了
+        if month != self.month or not self.is_attached or not self.complete:
+            return  # 读的时候已经换了月份或离开了本屏幕（或屏幕还没挂好，挂好后会再读）：这份结果不用了
         self.reading = False
         self._topbar()
         if ov is before:
@@ -339,9 +396,19 @@ class CoordinatorScreen(Screen[None]):
 
     def _topbar(self) -> None:
         this = "（本月）" if self.month == Month.of(self.ctx.today) else ""
+        if not self.narrow:
+            text = (
+                f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
+                + (LOADING if self.reading else "")
+            )
+        else:  # 80 列也放得下一整行；读取时让出“[ 上月 ] 下月”的位置（底栏里也有这两个键）
+            keys = "" if self.reading else "[ 上月 ] 下月  "
+            text = f" 体系科：{self.KIND}  {self.month.label}{this}  {keys}O 总览 R 审核 K 排名" + (
+                LOADING_SHORT if self.reading else ""
+            )
         self.query_one("#topbar", Static).update(
-            f" 体系科：{self.KIND}   {self.month.label}{this}   [ 上月  ] 下月   O 总览  R 审核  K 排名"
-            + (LOADING if self.reading else "")
+            text,
+            layout=False,  # 顶栏固定一行：换文字不必重排整个屏幕
         )
 
     def render_overview(self, ov: Overview) -> None:  # pragma: no cover - 子类实现

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from creditcheck.catalog import EVENT_KINDS, Indicator
@@ -23,6 +24,11 @@ from ..context import AppContext
 from ..text import AppFooter, Plain, cell_safe, clip, pad, short_dt
 from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, MatrixTable, cell, symbol
 
+TAIL_COLUMNS = (("完成", "done", 5), ("得分", "score", 5), ("排名", "rank", 4), ("审核", "review", 8))
+"""指标之后的几列（标题, 键, 宽度），与 ``OverviewScreen.prepare`` 每行末尾的几格一一对应。"""
+NARROW_DROPS = frozenset({"score", "rank"})
+"""窄屏时不放的列。"""
+
 
 class OverviewScreen(CoordinatorScreen):
     """各科室 × 各指标的矩阵，每格按状态着色；回车查看该科室该指标的记录（只读）。"""
@@ -30,16 +36,18 @@ class OverviewScreen(CoordinatorScreen):
     KIND = "各科室总览"
     BINDINGS = [Binding("enter", "open_cell", "查看", show=True)]
 
-    def compose(self) -> ComposeResult:
-        yield from self.compose_top()
-        yield Static("", id="coord-status")
+    def compose_body(self) -> ComposeResult:
         table = MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         # 表的高度先按科室数定好：读完填进数据时版面不变，只重画这张表（不必重排、重画整个屏幕）
         table.styles.height = len(self.ctx.catalog.sections) + 1
         yield table
-        yield Static(LEGEND, classes="coord-legend")
-        yield Plain("", id="cell-detail", classes="coord-legend")
-        yield AppFooter()
+
+    def compose_later(self) -> list[Widget]:
+        return [
+            Static(LEGEND, classes="coord-legend"),
+            Plain("", id="cell-detail", classes="coord-legend"),
+            AppFooter(eager=False),
+        ]
 
     def prepare(self, ov: Overview) -> list[tuple[list[Any], str]]:
         """各行的单元格（在后台线程里算好：几百个带样式的文字，放在界面线程上要十几毫秒）。"""
@@ -65,18 +73,25 @@ class OverviewScreen(CoordinatorScreen):
         table.add_column("科室", key="section", width=16)
         for ind in self.ctx.catalog.indicators:
             table.add_column(f"{ind.id:<2}", key=str(ind.id), width=2)
-        for label, key, width in (
-            ("完成", "done", 5),
-            ("得分", "score", 5),
-            ("排名", "rank", 4),
-            ("审核", "review", 8),
-        ):
+        # 窄屏（80 列）不放得分、排名两列（光标在科室或完成一格时下方写着，K 排名里也有），审核一列才看得全
+        self._drawn_for = narrow = self.narrow
+        tail = [c for c in TAIL_COLUMNS if not (narrow and c[1] in NARROW_DROPS)]
+        for label, key, width in tail:
             table.add_column(label, key=key, width=width)
+        first = len(self.ctx.catalog.indicators) + 1
+        keep = [i for i, c in enumerate(TAIL_COLUMNS) if c in tail]
         rows = self.prepared if self.prepared is not None else self.prepare(ov)
         for cells, key in rows:
-            table.add_row(*cells, key=key)
+            table.add_row(*cells[:first], *(cells[first + i] for i in keep), key=key)
         table.styles.height = table.row_count + 1
         table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
+        table.focus()
+        # 状态行与格子说明在表格画好之后的下一段处理里再写（它们要重排版面）：表格先出来，两段之间定时器照走
+        self.call_after_refresh(self._describe_overview, ov)
+
+    def _describe_overview(self, ov: Overview) -> None:
+        if ov is not self.overview:
+            return  # 期间又换上了另一份总览（换月、刷新）：由那一份来写
         late = sum(len(r.overdue) for r in ov.rows)
         done, total = ov.totals
         self.query_one("#coord-status", Static).update(
@@ -84,7 +99,6 @@ class OverviewScreen(CoordinatorScreen):
             f"平均得分 {ov.average_score:.1f}   逾期事项 {late} 项   （方向键选格，回车查看）"
         )
         self._describe_cell()
-        table.focus()
 
     def _cell_at(self) -> tuple[SectionRow, Indicator | None] | None:
         if self.overview is None:

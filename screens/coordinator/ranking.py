@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import DataTable, Sparkline, Static
 
 from creditcheck.coordination import Overview
@@ -29,18 +30,21 @@ class RankingScreen(CoordinatorScreen):
     RankingScreen .trend-text { width: 1fr; color: $text-muted; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield from self.compose_top()
-        yield Static("", id="coord-status")
+    def compose_body(self) -> ComposeResult:
         yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="trend-title")
-        with VerticalScroll(id="trends"):
-            for n in range(len(self.ctx.catalog.sections)):
-                with Horizontal(classes="trend-row", id=f"trend-{n}"):
-                    yield Static("", classes="trend-name", markup=False)
-                    yield Sparkline([])
-                    yield Static("", classes="trend-text", markup=False)
-        yield AppFooter()
+
+    def compose_later(self) -> list[Widget]:
+        rows = [
+            Horizontal(
+                Static("", classes="trend-name", markup=False),
+                Sparkline([]),
+                Static("", classes="trend-text", markup=False),
+                classes="trend-row",
+                id=f"trend-{n}",
+            )
+            for n in range(len(self.ctx.catalog.sections))
+        ]
+        return [Static("", id="trend-title"), VerticalScroll(*rows, id="trends"), AppFooter(eager=False)]
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#ranking", DataTable)

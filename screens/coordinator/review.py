@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from creditcheck.coordination import Overview, SectionRow
@@ -35,27 +36,34 @@ class ReviewScreen(CoordinatorScreen):
         Binding("enter", "history", "审核记录", show=False),  # 状态行已写明“回车 查看审核记录”
     ]
 
-    def compose(self) -> ComposeResult:
-        yield from self.compose_top()
-        yield Static("", id="coord-status")
+    def compose_body(self) -> ComposeResult:
         yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
-        yield Plain("", id="review-detail", classes="coord-legend")
-        yield AppFooter()
+
+    def compose_later(self) -> list[Widget]:
+        return [Plain("", id="review-detail", classes="coord-legend"), AppFooter(eager=False)]
+
+    def layout_key(self) -> object:
+        return self.app.size.width  # 意见一列占剩下的宽度：宽度一变就重排
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#review", DataTable)
         keep = table.cursor_row
         first = table.row_count == 0
         table.clear(columns=True)
-        for label, key, width in (
+        columns = [
             ("科室", "section", 18),
             ("审核状态", "state", 8),
             ("提交时间", "at", 11),
             ("完成", "done", 5),
             ("得分", "score", 5),
             ("逾期", "late", 4),
-            ("最近意见或理由", "comment", 40),
-        ):
+        ]
+        # 意见一列占剩下的宽度（最多 40）：80 列时整张表不必左右滚动，意见全文在下方说明里
+        used = sum(w + 2 * table.cell_padding for _, _, w in columns) + 2 + 2  # 表格外边距、竖滚动条
+        comment = max(8, min(40, self.app.size.width - used - 2 * table.cell_padding))
+        self._drawn_for = self.layout_key()
+        title = "最近意见或理由" if comment >= 14 else "意见或理由"
+        for label, key, width in [*columns, (title, "comment", comment)]:
             table.add_column(label, key=key, width=width)
         for r in ov.rows:
             table.add_row(

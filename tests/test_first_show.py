@@ -1,0 +1,55 @@
+"""屏幕第一次显示：首页画好的那一刻底栏已排好按键（不再空着画一遍、再重排一遍）；断点样式类构造时就加好。"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_support import configured, make_ctx, settle
+from textual.widgets._footer import FooterKey
+
+from screens.app import CreditCheckApp
+from screens.home import HomeScreen
+from screens.text import AppFooter
+from storage import Store
+
+
+async def test_home_footer_has_its_keys_when_first_painted(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    store = Store(tmp_path / "data", section_id="commerce", actor="张三", defer_lock=True)
+    seen: list[list[str]] = []
+    app: CreditCheckApp
+    rebuilt: list[str] = []
+    recompose = AppFooter.recompose
+
+    async def counted(self: AppFooter) -> None:
+        rebuilt.append(type(self.screen).__name__)
+        await recompose(self)
+
+    monkeypatch.setattr(AppFooter, "recompose", counted)
+
+    def painted() -> None:
+        footer = app.screen.query_one(AppFooter)
+        seen.append([str(k.description) for k in footer.query(FooterKey)])
+
+    app = CreditCheckApp(make_ctx(tmp_path, settings=configured(), store=store), on_first_paint=painted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert len(seen) == 1
+        assert "帮助" in seen[0], seen
+        assert rebuilt == []  # 第一次组合时就排好了按键：底栏不再空着画一遍、再整个重排
+        footer = app.screen.query_one(AppFooter)
+        assert footer.compact  # 80 列：紧凑的底栏，从一开始就是
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
+    store.close()
+
+
+async def test_breakpoint_classes_follow_a_resize(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data", section_id="commerce", actor="张三", defer_lock=True)
+    app = CreditCheckApp(make_ctx(tmp_path, settings=configured(), store=store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert app.screen.has_class("-wide") and app.screen.has_class("-tall")
+        assert not app.screen.has_class("-narrow") and not app.screen.has_class("-short")
+    store.close()
