@@ -506,8 +506,6 @@ async def test_review_comment_column_follows_the_window_width(ctx):
         assert table.max_scroll_x == 0
         wide = table.columns[table.ordered_columns[-1].key].width
         await pilot.resize_terminal(80, 24)
-        await _until_true(
-            pilot, lambda: table.columns[table.ordered_columns[-1].key].width < wide
-        )
+        await _until_true(pilot, lambda: table.columns[table.ordered_columns[-1].key].width < wide)
         assert table.max_scroll_x == 0
         assert "意见或理由" in _screen_lines(app)[table.region.y]

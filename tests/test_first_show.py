@@ -30,7 +30,9 @@ async def test_home_footer_has_its_keys_when_first_painted(tmp_path: Path, monke
         footer = app.screen.query_one(AppFooter)
         seen.append([str(k.description) for k in footer.query(FooterKey)])
 
-    app = CreditCheckApp(make_ctx(tmp_path, settings=configured(), store=store), on_first_paint=painted)
+    app = CreditCheckApp(
+        make_ctx(tmp_path, settings=configured(), store=store), on_first_paint=painted
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

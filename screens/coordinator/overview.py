@@ -24,7 +24,12 @@ from ..context import AppContext
 from ..text import AppFooter, Plain, cell_safe, clip, pad, short_dt
 from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, MatrixTable, cell, symbol
 
-TAIL_COLUMNS = (("完成", "done", 5), ("得分", "score", 5), ("排名", "rank", 4), ("审核", "review", 8))
+TAIL_COLUMNS = (
+    ("完成", "done", 5),
+    ("得分", "score", 5),
+    ("排名", "rank", 4),
+    ("审核", "review", 8),
+)
 """指标之后的几列（标题, 键, 宽度），与 ``OverviewScreen.prepare`` 每行末尾的几格一一对应。"""
 NARROW_DROPS = frozenset({"score", "rank"})
 """窄屏时不放的列。"""

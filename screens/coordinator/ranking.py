@@ -44,7 +44,11 @@ class RankingScreen(CoordinatorScreen):
             )
             for n in range(len(self.ctx.catalog.sections))
         ]
-        return [Static("", id="trend-title"), VerticalScroll(*rows, id="trends"), AppFooter(eager=False)]
+        return [
+            Static("", id="trend-title"),
+            VerticalScroll(*rows, id="trends"),
+            AppFooter(eager=False),
+        ]
 
     def render_overview(self, ov: Overview) -> None:
         table = self.query_one("#ranking", DataTable)

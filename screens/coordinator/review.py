@@ -59,7 +59,9 @@ class ReviewScreen(CoordinatorScreen):
             ("逾期", "late", 4),
         ]
         # 意见一列占剩下的宽度（最多 40）：80 列时整张表不必左右滚动，意见全文在下方说明里
-        used = sum(w + 2 * table.cell_padding for _, _, w in columns) + 2 + 2  # 表格外边距、竖滚动条
+        used = (
+            sum(w + 2 * table.cell_padding for _, _, w in columns) + 2 + 2
+        )  # 表格外边距、竖滚动条
         comment = max(8, min(40, self.app.size.width - used - 2 * table.cell_padding))
         self._drawn_for = self.layout_key()
         title = "最近意见或理由" if comment >= 14 else "意见或理由"
