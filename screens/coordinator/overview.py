@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rich.cells import cell_len
@@ -22,7 +23,16 @@ from creditcheck.workcal import WorkCalendar
 
 from ..context import AppContext
 from ..text import AppFooter, Plain, cell_safe, clip, pad, short_dt
-from .common import LEGEND, REVIEW_VAR, STATE_VAR, CoordinatorScreen, MatrixTable, cell, symbol
+from .common import (
+    LEGEND,
+    REVIEW_VAR,
+    STATE_VAR,
+    CoordinatorScreen,
+    MatrixTable,
+    _let_timers_run,
+    cell,
+    symbol,
+)
 
 TAIL_COLUMNS = (
     ("完成", "done", 5),
@@ -86,13 +96,51 @@ class OverviewScreen(CoordinatorScreen):
         first = len(self.ctx.catalog.indicators) + 1
         keep = [i for i, c in enumerate(TAIL_COLUMNS) if c in tail]
         rows = self.prepared if self.prepared is not None else self.prepare(ov)
-        for cells, key in rows:
-            table.add_row(*cells[:first], *(cells[first + i] for i in keep), key=key)
-        table.styles.height = table.row_count + 1
-        table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
+        table.styles.height = len(rows) + 1
         table.focus()
+        cells = [([*c[:first], *(c[first + i] for i in keep)], key) for c, key in rows]
+        self.run_worker(self._fill(table, cells, cursor, ov), group="overview-fill", exclusive=True)
+
+    FILL_ROWS = 4
+    """分段填表时每段的行数。"""
+
+    async def _fill(
+        self,
+        table: DataTable[Any],
+        rows: list[tuple[list[Any], str]],
+        cursor: Coordinate,
+        ov: Overview,
+    ) -> None:
+        """把各行分几段放进表格，每段放好后等这一段画出来、让到期的定时器先走，再放下一段。
+
+        一次放进整张表时，放行、量尺寸、整表第一次画出是接连不断的一大段处理（几十毫秒界面不动）；
+        分段后每段只画新放的几行（已画过的格子按内容取缓存，见 ``MatrixTable``）。表格的高度已按行数定好，
+        分段放行不会重排版面。换月、刷新时新一次填表取代这一次（同组、互斥）。
+        """
+        step = self.FILL_ROWS
+        for start in range(0, len(rows), step):
+            if start:
+                await self._painted()
+            for cells, key in rows[start : start + step]:
+                table.add_row(*cells, key=key)
+        table.cursor_coordinate = cursor if cursor.row < table.row_count else Coordinate(0, 1)
         # 状态行与格子说明在表格画好之后的下一段处理里再写（它们要重排版面）：表格先出来，两段之间定时器照走
         self.call_after_refresh(self._describe_overview, ov)
+
+    async def _painted(self) -> None:
+        """等到屏幕下一次画好（最多等 0.2 秒：屏幕不在最前面时不画），再让到期的定时器先走。"""
+        done = asyncio.get_running_loop().create_future()
+
+        def painted() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.call_after_refresh(painted)
+        try:
+            await asyncio.wait_for(done, 0.2)
+        except asyncio.TimeoutError:
+            pass
+        await _let_timers_run()
 
     def _describe_overview(self, ov: Overview) -> None:
         if ov is not self.overview:
