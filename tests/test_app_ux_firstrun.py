@@ -104,14 +104,11 @@ async def test_palette_finds_by_pinyin(tmp_path: Path, query: str) -> None:
             cl = palette.query_one(CommandList)
             return [str(getattr(o.prompt, "plain", o.prompt)) for o in cl.options]
 
-        import asyncio
-
         for _ in range(200):  # 面板在后台查找：等到列表里出现结果（条件，不是时长）
             names = await found()
             if any(expected in n for n in names):
                 break
             await pilot.pause()
-            await asyncio.sleep(0)
         names = await found()
         assert any(expected in n for n in names), names
         assert not any("没有找到" in n for n in names), names
