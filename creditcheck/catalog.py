@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from .errors import CreditCheckError
 from .month import Month
 from .oserrors import os_reason
+from .records import dataclass
 from .rules import DeadlineRule, RuleKind
 
 if sys.version_info >= (3, 11):

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from .catalog import Catalog, Indicator
 from .models import SectionMonth, Status
 from .obligations import Obligation, ObligationState, obligations_for, timeliness
+from .records import dataclass
 from .rules import DEFAULT_HORIZON
 from .workcal import WorkCalendar
 

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from .completion import CellState, IndicatorStanding, Score, assess, scoring_rul
 from .models import ReviewRecord, ReviewState, SectionMonth
 from .month import Month
 from .obligations import Obligation
+from .records import dataclass
 from .review import effective_state, merge_histories
 from .workcal import WorkCalendar
 

@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from .records import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

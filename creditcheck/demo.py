@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .creditcode import ALPHABET, check_char
 from .month import Month
+from .records import dataclass
 
 
 def make_code(rng: random.Random, prefix: str = "91370112") -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,6 +23,7 @@ from .creditcode import ALPHABET, check_char, structure_problem, validate
 from .dates import parse_date
 from .errors import CreditCheckError
 from .month import Month
+from .records import dataclass
 from .rules import DeadlineRule, compute_due
 from .workcal import WorkCalendar
 

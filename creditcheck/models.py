@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from typing import Any
 
 from .month import Month
+from .records import dataclass
 
 SCHEMA_VERSION = 1
 

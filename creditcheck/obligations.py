@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -28,6 +28,7 @@ from .catalog import EVENT_KINDS, Catalog, Indicator, RuleSpec
 from .errors import CreditCheckError
 from .models import Event, IndicatorEntry, SectionMonth, Status
 from .month import Month
+from .records import dataclass
 from .rules import (
     DEFAULT_HORIZON,
     DeadlineRule,

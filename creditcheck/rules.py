@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .errors import InputError
 from .month import Month
+from .records import dataclass
 from .workcal import FALLBACK, OFFICIAL, WorkCalendar
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from typing import Any
+
+from .records import dataclass
 
 FONT_PROFILES = {
     "standard": "标准（仿宋_GB2312、楷体_GB2312、黑体、方正小标宋简体）",

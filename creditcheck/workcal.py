@@ -10,12 +10,13 @@ import functools
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import InputError
 from .oserrors import os_reason
+from .records import dataclass
 
 OFFICIAL = "official"
 FALLBACK = "weekday-fallback"

@@ -33,7 +33,6 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ from lxml import etree
 from creditcheck.dates import format_date
 from creditcheck.errors import CreditCheckError
 from creditcheck.oserrors import os_reason
+from creditcheck.records import dataclass
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"

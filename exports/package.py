@@ -34,7 +34,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -44,6 +44,7 @@ from creditcheck.catalog import Catalog
 from creditcheck.errors import CreditCheckError
 from creditcheck.models import Evidence, ReviewState, SectionMonth
 from creditcheck.month import Month
+from creditcheck.records import dataclass
 from creditcheck.review import effective_state, is_decision
 
 SCHEMA = "creditcheck-package"

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from creditcheck.ledger import COUNT_LABELS, RATE_LABELS
 from creditcheck.models import Event, Evidence, IndicatorEntry, SectionMonth, Status
 from creditcheck.month import Month
 from creditcheck.obligations import Obligation, ObligationState, QuotaLine, quota_lines
+from creditcheck.records import dataclass
 from creditcheck.rules import DeadlineRule, Level, RuleKind
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar

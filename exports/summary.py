@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from creditcheck.coordination import Overview, SectionRow, bulletin
 from creditcheck.dates import format_datetime
 from creditcheck.filenames import safe_file_name
 from creditcheck.models import ReviewState
+from creditcheck.records import dataclass
 from creditcheck.rules import RuleKind
 
 DEFAULT_BUREAU = "济南市历城区行政审批服务局"

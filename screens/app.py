@@ -16,15 +16,15 @@ from textual.app import App
 from textual.binding import Binding
 
 from creditcheck.month import Month
-from creditcheck.services.months import MonthSession
 
-from . import actions, month_io
+from . import actions
 from .context import AppContext
 from .diskwork import DiskQueue
 from .key_actions import KeyActions
 from .messages import MonthSaved, SettingsSaved
 
 if TYPE_CHECKING:
+    from creditcheck.services.months import MonthSession
     from creditcheck.services.overview import OverviewService
     from creditcheck.settings import Settings
 
@@ -109,6 +109,8 @@ class CreditCheckApp(KeyActions, App[None]):
                 lambda: _warm_imports(self), thread=True, group="warm-imports", exit_on_error=False
             )
         if load and self.session is None and self.wanted is None:
+            from . import month_io  # 读本月（连同完成度、义务的计算）所需的模块：首页画好后才导入
+
             month_io.load(self, Month.of(self.ctx.today))
 
     def _first_run_done(self, settings: Settings | None) -> None:
@@ -124,6 +126,8 @@ class CreditCheckApp(KeyActions, App[None]):
 
     def apply_settings(self, new: Settings, then: Callable[[bool], None]) -> None:
         """在后台换上新设置（数据文件夹或科室变了就重新打开数据）；做完调用 ``then(文件夹变了没有)``。"""
+        from . import month_io
+
         month_io.apply_settings(self, new, then)
 
     async def action_quit(self) -> None:
@@ -148,10 +152,14 @@ class CreditCheckApp(KeyActions, App[None]):
     # ── 月份 ──
     def switch_month(self, month: Month) -> None:
         """换到另一个月份：在后台线程里读取（首页先写“正在读取……”），读好后换上并重画。"""
+        from . import month_io
+
         month_io.load(self, month)
 
     def reload_month(self) -> None:
         """在后台重读本月，读好后重画。"""
+        from . import month_io
+
         month_io.reload(self)
 
     def month_changed(self) -> None:

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from creditcheck.records import dataclass
 from creditcheck.services.workspace import Workspace
 
 

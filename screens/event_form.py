@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time
 
 from textual import on
@@ -21,6 +21,7 @@ from creditcheck.catalog import EVENT_KINDS
 from creditcheck.creditcode import validate as validate_code
 from creditcheck.dates import check_completion, parse_datetime
 from creditcheck.errors import InputError
+from creditcheck.records import dataclass
 
 from .confirm import DiscardGuard
 from .forms import SAVING, focus_next_or_save, form_row, run_commit

@@ -13,7 +13,7 @@ import inspect
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from creditcheck.dates import parse_date
 from creditcheck.errors import CreditCheckError, InputError
 from creditcheck.evidence import EvidenceMissing
 from creditcheck.filenames import clean_path_text
+from creditcheck.records import dataclass
 
 from .confirm import ConfirmModal, DiscardGuard
 from .file_picker import FilePickerModal

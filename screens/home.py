@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import getters, on
 from textual.app import ComposeResult
@@ -15,7 +16,6 @@ from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from creditcheck.models import ReviewState
-from creditcheck.obligations import Obligation, open_obligations
 from creditcheck.rules import Level
 
 from .app import CreditCheckApp
@@ -23,6 +23,9 @@ from .context import AppContext
 from .firstshow import QuickFirstShow
 from .messages import MonthLoading, MonthSaved
 from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
+
+if TYPE_CHECKING:
+    from creditcheck.obligations import Obligation  # 读出本月之后才用到：首页第一次画好之前不导入
 
 REMINDER_HEAD = "提醒（本软件的提醒，不是方案规定的期限，确认即可）"
 """期限面板里本软件自己的提醒一组的标题（提醒永远不算逾期）。"""
@@ -268,6 +271,8 @@ class HomeScreen(QuickFirstShow):  # 第一次显示少排一遍样式（screens
         return out
 
     def _fill_deadlines(self, obligations: list[Obligation]) -> None:
+        from creditcheck.obligations import open_obligations
+
         ol = self.query_one("#deadlines", OptionList)
         ol.clear_options()
         pending = open_obligations(obligations)

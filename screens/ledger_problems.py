@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from creditcheck.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.message import Message
 
 from creditcheck.month import Month
+from creditcheck.records import dataclass
 
 
 @dataclass

@@ -18,12 +18,13 @@ import hashlib
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from creditcheck.oserrors import os_reason
+from creditcheck.records import dataclass
 
 from .atomic import (
     CorruptFileError,

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from creditcheck.catalog import Catalog
 from creditcheck.evidence import MISSING, OK, evidence_state, state_label
 from creditcheck.models import SectionMonth
 from creditcheck.oserrors import os_reason
+from creditcheck.records import dataclass
 
 from . import audit as audit_log
 from .atomic import CorruptFileError, StorageError, read_json

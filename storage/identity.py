@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
+
+from creditcheck.records import dataclass
 
 Clock = Callable[[], datetime]
 """返回“现在”的函数；默认 ``datetime.now``。"""

@@ -22,13 +22,14 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from creditcheck.oserrors import os_reason
+from creditcheck.records import dataclass
 
 from .atomic import StorageError, read_json, write_json_atomic
 

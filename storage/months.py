@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from creditcheck.errors import StaleRecordError
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
+from creditcheck.records import dataclass
 
 from .atomic import AtomicJSONStorage, StorageError
 from .files import DataFiles

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from creditcheck.records import dataclass
 
 from .atomic import StorageError
 

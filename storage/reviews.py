@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
 from creditcheck.oserrors import os_reason
+from creditcheck.records import dataclass
 
 from .atomic import CorruptFileError, StorageError, read_json, write_json_atomic
 from .identity import Clock, Identity

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from ..catalog import Catalog, catalog_for_month, load_catalog
 from ..errors import CreditCheckError
 from ..locations import default_data_dir, settings_path
 from ..month import Month
+from ..records import dataclass
 from ..settings import Settings
 from ..workcal import WorkCalendar, load_calendar
 

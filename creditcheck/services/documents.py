@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from creditcheck.obligations import Obligation
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar
 
+from ..records import dataclass
 from .workspace import catalog_of_month
 
 if TYPE_CHECKING:

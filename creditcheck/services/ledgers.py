@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,8 @@ from creditcheck.ledger import KINDS, LedgerResult, load_ledger_specs, spec_for
 from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 from creditcheck.workcal import WorkCalendar
+
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from storage.store import Store

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,6 +41,8 @@ from exports.package import (
 from storage.atomic import CorruptFileError, StorageError, read_json, write_json_atomic
 from storage.rollback import FolderGuard
 from storage.schema import check_registry
+
+from ..records import dataclass
 
 __all__ = ["Provenance", "import_package", "provenance", "load_registry"]
 

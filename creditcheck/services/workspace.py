@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,8 @@ from creditcheck.catalog import Catalog, Section, catalog_for_month
 from creditcheck.month import Month
 from creditcheck.settings import Settings
 from creditcheck.workcal import WorkCalendar
+
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from storage.store import Store
