@@ -18,11 +18,6 @@ from .oserrors import os_reason
 from .records import dataclass
 from .rules import DeadlineRule, RuleKind
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 ALL_SECTIONS = "各科室"
 
 EVENT_KINDS: dict[str, str] = {
@@ -254,19 +249,37 @@ class Catalog:
 BUILTIN_NAME = "catalog.toml"
 
 
-def builtin_text() -> str:
-    """内置目录的文字。直接读包旁边的文件（importlib.resources 连同 zipfile 要导入几十毫秒，拖慢启动）；
-    包不在普通文件夹里（如打包成 zip）时才经由 importlib.resources。"""
+BUILTIN_JSON = "catalog.json"
+"""内置目录的 JSON 副本：内容与 ``catalog.toml`` 解析出来的完全相同（测试核对；改了 TOML 后运行
+``python -m tools.catalog_json`` 重新生成）。启动时读它，不必加载 TOML 解析器（省十来毫秒）。"""
+
+BUILTIN_ORIGIN = "内置目录 creditcheck/catalog.toml"
+
+
+def _package_text(name: str) -> str:
+    """包里数据文件的文字。直接读包旁边的文件（importlib.resources 连同 zipfile 要导入几十毫秒，拖慢
+    启动）；包不在普通文件夹里（如打包成 zip）时才经由 importlib.resources。"""
     try:
-        return Path(__file__).with_name(BUILTIN_NAME).read_text(encoding="utf-8")
+        return Path(__file__).with_name(name).read_text(encoding="utf-8")
     except OSError:
         from importlib import resources
 
-        return resources.files("creditcheck").joinpath(BUILTIN_NAME).read_text(encoding="utf-8")
+        return resources.files("creditcheck").joinpath(name).read_text(encoding="utf-8")
+
+
+def builtin_text() -> str:
+    """内置目录 ``catalog.toml`` 的文字（用户要改目录时以它为底稿）。"""
+    return _package_text(BUILTIN_NAME)
 
 
 def load_builtin() -> Catalog:
-    return parse_catalog(builtin_text(), "内置目录 creditcheck/catalog.toml")
+    try:
+        import json
+
+        data = json.loads(_package_text(BUILTIN_JSON))
+    except (OSError, ValueError):  # 副本缺了或坏了：照旧解析 TOML
+        return parse_catalog(builtin_text(), BUILTIN_ORIGIN)
+    return catalog_from_data(data, BUILTIN_ORIGIN)
 
 
 def user_catalog_path(data_dir: Path) -> Path:
@@ -308,12 +321,26 @@ def _na_example(ind: dict[str, Any], where: str) -> str:
     return v.strip()
 
 
+def toml_loads(text: str) -> dict[str, Any]:
+    """解析 TOML（Python 3.11 起用标准库 tomllib，更早的用 tomli）；用到时才加载解析器。"""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def parse_catalog(text: str, origin: str) -> Catalog:
     """解析并校验目录；任何问题都以“文件 + 条目 + 问题”的中文消息报出。"""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        data = toml_loads(text)
+    except ValueError as e:  # tomllib.TOMLDecodeError 是 ValueError
         raise CatalogError(f"目录文件 {origin} 格式有误：{e}") from None
+    return catalog_from_data(data, origin)
+
+
+def catalog_from_data(data: dict[str, Any], origin: str) -> Catalog:
+    """校验解析好的目录数据，建成 ``Catalog``。"""
     where = f"目录文件 {origin}"
     version = str(_req(data, "version", where, (str, int, float)))
     try:

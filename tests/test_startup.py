@@ -43,7 +43,12 @@ _PROBE = (
     "tinydb",
     "zipfile",
     "csv",
-)  # 读台账、拼音查找、TinyDB 查询、导入节假日：用到时才加载（首页只读本月的 JSON 文件）
+    "creditcheck.obligations",
+    "creditcheck.completion",
+    "creditcheck.services.months",
+    "tomllib",
+)  # 读台账、拼音查找、TinyDB 查询、导入节假日：用到时才加载（首页只读本月的 JSON 文件）；
+# 本月的完成度与义务在首页画好、读出本月之后才算；内置目录读的是 JSON 副本，不必加载 TOML 解析器
 
 
 def _launch(tmp_path: Path, args: list[str]) -> dict[str, bool]:
