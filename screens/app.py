@@ -21,7 +21,7 @@ from . import actions
 from .context import AppContext
 from .diskwork import DiskQueue
 from .key_actions import KeyActions
-from .messages import MonthSaved, SettingsSaved
+from .messages import MonthSaved, SettingsSaved, ShowsMonth
 
 if TYPE_CHECKING:
     from creditcheck.services.months import MonthSession
@@ -169,9 +169,8 @@ class CreditCheckApp(KeyActions, App[None]):
 
     def on_month_saved(self, message: MonthSaved) -> None:
         """前台屏幕重画（保存它的屏幕自己已画过时不再画）；其余屏幕在回到前台时自行刷新。"""
-        for method in ("refresh_view", "render_page") if message.redraw else ():
-            if (fn := getattr(self.screen, method, None)) is not None:
-                fn()
+        if message.redraw and isinstance(screen := self.screen, ShowsMonth):
+            screen.redraw_month()
 
     def on_settings_saved(self, message: SettingsSaved) -> None:
         self.month_changed()

@@ -40,7 +40,7 @@ from .diskwork import READING, SAVING
 from .event_form import EventInput, EventModal, check_not_future, parse_moment
 from .evidence_form import EvidenceInput, EvidenceModal
 from .ledger_problems import LedgerProblem
-from .messages import MonthSaved
+from .messages import MonthSaved, ShowsMonth
 from .prompt import PromptModal
 from .session import MonthSession
 from .text import (
@@ -74,7 +74,7 @@ STEP_GROUP = Binding.Group("上/下一项", compact=True)
 STATE_VAR = {"ok": "success", "missing": "error", "changed": "warning", "unreadable": "error"}
 
 
-class ChecklistScreen(Screen[None]):
+class ChecklistScreen(Screen[None], ShowsMonth):
     """逐项自查页。"""
 
     app = getters.app(CreditCheckApp)
@@ -192,6 +192,9 @@ class ChecklistScreen(Screen[None]):
         return True
 
     # ── 显示 ──
+    def redraw_month(self) -> None:
+        self.render_page()
+
     def render_page(self) -> None:
         ctx = self.ctx
         sm = self.session.sm

@@ -21,7 +21,7 @@ from creditcheck.rules import Level
 from .app import CreditCheckApp
 from .context import AppContext
 from .firstshow import QuickFirstShow
-from .messages import MonthLoading, MonthSaved
+from .messages import MonthLoading, MonthSaved, ShowsMonth
 from .text import NARROW, AppFooter, Plain, escape, level_markup, pad, short_due
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ REVIEW_VAR = {
 }
 
 
-class HomeScreen(QuickFirstShow):  # 第一次显示少排一遍样式（screens/firstshow.py）
+class HomeScreen(QuickFirstShow, ShowsMonth):  # 第一次显示少排一遍样式（screens/firstshow.py）
     """首页。"""
 
     app = getters.app(CreditCheckApp)
@@ -117,6 +117,9 @@ class HomeScreen(QuickFirstShow):  # 第一次显示少排一遍样式（screens
         return True
 
     # ── 刷新 ──
+    def redraw_month(self) -> None:
+        self.refresh_view()
+
     def refresh_view(self) -> None:
         self._width = self.app.size.width
         session = self.app.session

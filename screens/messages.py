@@ -8,6 +8,14 @@ from creditcheck.month import Month
 from creditcheck.records import dataclass
 
 
+class ShowsMonth:
+    """显示本月记录的屏幕（首页、逐项自查、体系科各页）：本月的记录变了时，前台的这种屏幕由 App 叫它重画。"""
+
+    def redraw_month(self) -> None:
+        """按现在的记录重画整页。"""
+        raise NotImplementedError
+
+
 @dataclass
 class MonthSaved(Message):
     """某个月的记录已保存到磁盘（或换了月份、重读了）；App 据此让前台屏幕重算进度与期限。"""

@@ -29,6 +29,7 @@ from creditcheck.services.workspace import reviewer_name
 
 from ..context import AppContext
 from ..firstshow import QuickFirstShow
+from ..messages import ShowsMonth
 from ..text import NARROW, AppFooter, cell_safe
 
 STATE_VAR = {
@@ -269,7 +270,7 @@ async def _let_timers_run() -> None:
     await asyncio.sleep(0)
 
 
-class CoordinatorScreen(QuickFirstShow):
+class CoordinatorScreen(QuickFirstShow, ShowsMonth):
     """三个体系科屏幕的共同部分：月份、顶栏、在后台读取总览、切换与返回。"""
 
     BINDINGS = [
@@ -382,6 +383,9 @@ class CoordinatorScreen(QuickFirstShow):
 
     _drawn_for: object = None
     """上次画表格时的 ``layout_key()``。"""
+
+    def redraw_month(self) -> None:
+        self.refresh_view()
 
     def refresh_view(self) -> None:
         """在后台线程里读取并画出本月总览；读的时候顶栏写着“正在读取”，按键照常可用。"""
