@@ -17,10 +17,13 @@ from pathlib import Path
 from ..errors import CreditCheckError
 from ..services.stores import open_store
 
-__all__ = ["BENCH_EXIT_ENV", "DEMO_MARKER", "open_store", "run_app"]
+__all__ = ["BENCH_EXIT_ENV", "BENCH_PAINTED_ENV", "DEMO_MARKER", "open_store", "run_app"]
 
 BENCH_EXIT_ENV = "CREDITCHECK_EXIT_AFTER_PAINT"
 """基准测试用：为 1 时首页第一次画好后立即退出。"""
+
+BENCH_PAINTED_ENV = "CREDITCHECK_PAINTED_AT"
+"""基准测试用：一个文件的路径；首页第一次画好的那一刻（``time.time()``）写进这个文件。"""
 
 DEMO_MARKER = "演示数据-请勿存放真实数据.txt"
 """``creditcheck demo`` 在演示数据文件夹里放的说明文件；有它的文件夹总以演示身份打开，不改本机设置。"""
@@ -41,6 +44,10 @@ def run_app(data: Path | None, *, demo: bool | None = None) -> None:
     gc.disable()
 
     def first_paint() -> None:
+        if mark := os.environ.get(BENCH_PAINTED_ENV):
+            import time
+
+            Path(mark).write_text(repr(time.time()), encoding="utf-8")
         if gc_was_enabled:
             gc.freeze()
             gc.enable()
