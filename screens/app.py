@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -20,6 +20,7 @@ from creditcheck.month import Month
 from . import actions
 from .context import AppContext
 from .diskwork import DiskQueue
+from .firstshow import QuickFirstShow
 from .key_actions import KeyActions
 from .messages import MonthSaved, SettingsSaved, ShowsMonth
 
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from creditcheck.services.months import MonthSession
     from creditcheck.services.overview import OverviewService
     from creditcheck.settings import Settings
+
+
+LATER_CSS = Path(__file__).with_name("later.tcss")
+"""首页以外各屏幕的样式（见 ``CreditCheckApp.load_later_css``）。"""
 
 
 def _commands():  # type: ignore[no-untyped-def]
@@ -103,6 +108,7 @@ class CreditCheckApp(KeyActions, App[None]):
         if self.exit_after_paint and load:
             self.exit()  # 基准测试只量到这里：启动到首页第一次画好（本月随后在后台读出）
             return
+        self.call_later(self.load_later_css)
         if self.ctx.is_coordinator:
             # 体系科的几页第一次打开时要导入几十个模块：首页画好后在后台先导入
             self.run_worker(
@@ -118,6 +124,22 @@ class CreditCheckApp(KeyActions, App[None]):
             self.exit()
         else:
             self.apply_settings(settings, lambda _: self.start())
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """打开一个屏幕。首页和体系科各页只用 app.tcss；其余屏幕（对话框、逐项自查……）要 later.tcss。"""
+        if not isinstance(screen, QuickFirstShow):
+            self.load_later_css()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def load_later_css(self) -> None:
+        """加载首页用不到的样式（later.tcss）；已加载时什么也不做。
+
+        启动时只解析 app.tcss（首页要的那一半），首页画好后再加载这一半；在那之前打开别的屏幕
+        （如第一次运行时的设置）时当场加载。这一半只针对别的屏幕上的部件，已画好的首页不必重排样式。
+        """
+        sheet = self.stylesheet
+        if not sheet.has_source(str(LATER_CSS), ""):
+            sheet.read(LATER_CSS)  # 下一次用到样式规则时解析（其余来源用缓存）
 
     def start(self) -> None:
         from .home import HomeScreen

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import errno
 from datetime import date, datetime
+from itertools import groupby
 from typing import Any
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual import events
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
 
 from creditcheck.models import Status
 from creditcheck.rules import Level
@@ -137,36 +140,47 @@ NARROW = 100
 """窗口宽度小于此值（如 80 列）时按“窄屏”排布：底栏紧凑、表格列更窄。"""
 
 
-class AppFooter(Footer):
-    """底栏：窗口窄时用紧凑排布（按键之间少留空），80 列也放得下常用按键。"""
+class AppFooter(Widget, can_focus=False):
+    """底栏：一行写出当前可用的按键（键和说明），点一下等于按下那个键；命令面板（Ctrl+P）在右端。
 
-    def __init__(self, *, eager: bool = True, **kwargs: Any) -> None:
+    样子与 Textual 自带的 Footer 相同（同样的主题变量、分组、紧凑排布），但整条底栏只是一个部件：
+    自带的 Footer 是可滚动的容器，每个按键、每个分组各是一个部件，首页的底栏就有 11 个部件，
+    挂载、排样式、画出来在办公电脑上要四五十毫秒，每个屏幕第一次显示时都要花一遍。
+    窗口窄（如 80 列）时紧凑排布；放不下的按键从右往左省去（命令面板总在），都可以在 F1 帮助里看到。
+    """
+
+    DEFAULT_CSS = """
+    AppFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.eager = eager
-        """第一次组合时就排出按键（默认）。为 False 时照 Textual 原来的做法：先空着，画好后再排，
-        按键部件的挂载与样式另占一段处理（体系科各页在读取共享文件夹时要让界面一直能动，宁可多画一次）。"""
+        self._shown: tuple[Any, ...] | None = None
+        self._spans: list[tuple[int, int, str, bool]] = []
+        """上次画出的按键：(起始列, 结束列, 键, 可用)，点击时据此找键。"""
+        self._drawn: dict[str, tuple[int, int]] = {}
+        """上次画出的每一项：说明（成组的键为键的写法）-> (起始列, 结束列)，列从底栏左端算起。"""
 
-    def compose(self) -> ComposeResult:
-        # Textual 的底栏第一次组合时是空的，等屏幕第一次画好后才排出按键、再画一遍（启动时、打开体系科各页时
-        # 多出几十毫秒，底栏还闪一下）。这里第一次就按屏幕当时的按键排好；之后按键没变就不重排（见
-        # bindings_changed）。紧凑与否也在排出按键之前定好：之后再改要把每个按键的样式重算一遍。
-        narrow = self.app.size.width < NARROW
-        self.set_reactive(Footer.compact, narrow)
-        self.set_class(narrow, "-compact", update=False)
-        screen = self.screen
-        if self.eager and self.app.app_focus and not self._bindings_ready:
-            self.set_reactive(Footer._bindings_ready, True)
-            self._shown = self._shown_bindings(screen)
-        yield from super().compose()
+    def drawn(self) -> dict[str, tuple[int, int]]:
+        """上次画出的每一项在屏幕上的 (左端, 右端) 列：说明（成组的键为键的写法，组名单列）-> 列。"""
+        x = self.region.x
+        return {label: (x + a, x + b) for label, (a, b) in self._drawn.items()}
+
+    @property
+    def compact(self) -> bool:
+        """窄窗口（小于 NARROW 列）时紧凑排布。"""
+        return self.app.size.width < NARROW
 
     def on_mount(self) -> None:
-        self.compact = self.app.size.width < NARROW
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
-    def on_resize(self) -> None:
-        self.compact = self.app.size.width < NARROW
-
-    _shown: tuple[Any, ...] | None = None
-    """上次排出的按键（键、显示、说明、动作、可用、提示、分组）。"""
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     @staticmethod
     def _shown_bindings(screen: Any) -> tuple[Any, ...]:
@@ -177,13 +191,112 @@ class AppFooter(Footer):
         )
 
     def bindings_changed(self, screen: Any) -> None:
-        # 焦点每换一次 Textual 都重排一遍底栏（每次几十毫秒，全在界面线程上）；按键没变时不重排
-        shown = self._shown_bindings(screen)
-        if shown == self._shown and self._bindings_ready:
+        """屏幕的按键变了（换了焦点、某个动作可用与否变了）：按键真的变了才重画。"""
+        if not self.is_attached or screen is not self.screen:
             return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # 这一次会重排（见 Footer.bindings_changed）
-        super().bindings_changed(screen)
+        shown = self._shown_bindings(screen)
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh()
+
+    def entries(self) -> list[tuple[str, str, bool]]:
+        """现在显示的按键：(键的写法, 说明, 可用)；成组的按键各占一项、说明是组名。命令面板在最后。"""
+        return [(display, desc, enabled) for _, display, desc, enabled, _ in self._items()]
+
+    def _items(self) -> list[tuple[str, str, str, bool, str]]:
+        """(键, 键的写法, 说明, 可用, 种类)；种类为 key、group（同组的前几个键）、group-end、palette。"""
+        app, screen = self.app, self.screen
+        active = screen.active_bindings
+        by_action: dict[str, tuple[Any, bool]] = {}
+        for _node, b, enabled, _tip in active.values():
+            if b.show and b.action not in by_action:  # 同一动作的几个键只写第一个（与 Footer 相同）
+                by_action[b.action] = (b, enabled)
+        items: list[tuple[str, str, str, bool, str]] = []
+        for group, members in groupby(by_action.values(), lambda m: m[0].group):
+            ms = list(members)
+            if group is not None and len(ms) > 1:
+                for n, (b, enabled) in enumerate(ms):
+                    kind = "group-end" if n == len(ms) - 1 else "group"
+                    desc = group.description if kind == "group-end" else ""
+                    items.append((b.key, app.get_key_display(b), desc, enabled, kind))
+            else:
+                for b, enabled in ms:
+                    items.append((b.key, app.get_key_display(b), b.description, enabled, "key"))
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, b, enabled, _tip = active[app.COMMAND_PALETTE_BINDING]
+            items.append((b.key, app.get_key_display(b), b.description, enabled, "palette"))
+        return items
+
+    def render(self) -> Content:
+        compact = self.compact
+        key_style = "bold $footer-key-foreground"
+        desc_style = "$footer-description-foreground"
+        pieces: list[tuple[str, str]] = []  # (文字, 样式)
+        spans: list[tuple[int, int, str, bool]] = []
+        drawn: dict[str, tuple[int, int]] = {}
+        width = self.size.width
+        items = self._items()
+        palette = [i for i in items if i[4] == "palette"]
+        right: list[tuple[str, str]] = []
+        right_spans: list[tuple[int, int, str, bool]] = []
+        if palette:
+            key, display, desc, enabled, _ = palette[0]
+            dim = "" if enabled else " dim"
+            text = f"{display} {desc}" + ("" if compact else " ")
+            right = [
+                ("▏", "$foreground 20%"),
+                (display, key_style + dim),
+                (" " + desc, desc_style + dim),
+            ]
+            if not compact:
+                right.append((" ", ""))
+            right_spans.append((width - cell_len(text), width, key, enabled))
+            drawn[desc or display] = (width - cell_len(text), width)
+        room = width - sum(cell_len(t) for t, _ in right)
+        col = 0
+        in_group = False
+        for key, display, desc, enabled, kind in items:
+            if kind == "palette":
+                continue
+            dim = "" if enabled else " dim"
+            if kind == "key":
+                lead = "" if compact else " "
+                parts = [(lead + display, key_style + dim), (" " + desc + " ", desc_style + dim)]
+            else:
+                lead = "" if (compact or in_group) else " "
+                parts = [(lead + display, key_style + dim)]
+                if kind == "group-end":
+                    parts.append((" " + desc + " ", desc_style))
+            in_group = kind == "group"
+            size = sum(cell_len(t) for t, _ in parts)
+            if col + size > room:
+                break  # 放不下的按键省去（都在 F1 帮助里）
+            key_cols = cell_len(parts[0][0])
+            spans.append(
+                (col, col + key_cols + (size - key_cols if kind == "key" else 0), key, enabled)
+            )
+            pieces.extend(parts)
+            drawn[desc if kind == "key" else display] = (
+                col,
+                col + (size if kind == "key" else key_cols),
+            )
+            if kind == "group-end":
+                drawn[desc] = (col + key_cols + 1, col + size - 1)
+            col += size
+        pieces.append((" " * max(0, room - col), ""))
+        pieces.extend(right)
+        self._spans = spans + right_spans
+        self._drawn = drawn
+        return Content.assemble(*((t, s) if s else t for t, s in pieces))
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key, enabled in self._spans:
+            if start <= event.x < end:
+                if enabled:
+                    self.app.simulate_key(key)
+                else:
+                    self.app.bell()
+                return
 
 
 _OS_REASONS = {

@@ -43,14 +43,10 @@ def error_text(app) -> str:  # type: ignore[no-untyped-def]
 
 def footer_keys(app) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
     """底栏每个按键的说明 -> (左端, 右端) 列。"""
-    from textual.widgets._footer import FooterKey, FooterLabel
+    from screens.text import AppFooter
 
-    out: dict[str, tuple[int, int]] = {}
-    for w in app.screen.query(FooterKey):
-        out[w.description or w.key_display] = (w.region.x, w.region.right)
-    for w in app.screen.query(FooterLabel):
-        out[str(w.render())] = (w.region.x, w.region.right)
-    return out
+    footers = app.screen.query(AppFooter)
+    return footers.first().drawn() if footers else {}
 
 
 async def _wait_for_footer(app, pilot, key: str) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
@@ -129,9 +125,9 @@ async def test_footer_shows_ctrl_keys_in_words(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)  # 启动时本月在后台读取
-        from textual.widgets._footer import FooterKey
+        from screens.text import AppFooter
 
-        shown = {w.key_display for w in app.screen.query(FooterKey)}
+        shown = {display for display, _, _ in app.screen.query_one(AppFooter).entries()}
         assert {"Ctrl+S", "F2", "F1", "Ctrl+P"} <= shown, shown
         assert not any(k.startswith("^") for k in shown)
 

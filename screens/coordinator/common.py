@@ -333,7 +333,7 @@ class CoordinatorScreen(QuickFirstShow, ShowsMonth):
 
     def compose_later(self) -> list[Widget]:
         """显示之后再挂上的部件（图例、说明、底栏……），按在屏幕上的先后。"""
-        return [AppFooter(eager=False)]
+        return [AppFooter()]
 
     REFRESH_SECONDS = 120
     """开着总览、审核、排名时多久看一次各科室的文件有没有变化（变了才重读）。"""

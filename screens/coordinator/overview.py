@@ -61,7 +61,7 @@ class OverviewScreen(CoordinatorScreen):
         return [
             Static(LEGEND, classes="coord-legend"),
             Plain("", id="cell-detail", classes="coord-legend"),
-            AppFooter(eager=False),
+            AppFooter(),
         ]
 
     def prepare(self, ov: Overview) -> list[tuple[list[Any], str]]:

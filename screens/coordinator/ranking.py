@@ -47,7 +47,7 @@ class RankingScreen(CoordinatorScreen):
         return [
             Static("", id="trend-title"),
             VerticalScroll(*rows, id="trends"),
-            AppFooter(eager=False),
+            AppFooter(),
         ]
 
     def render_overview(self, ov: Overview) -> None:

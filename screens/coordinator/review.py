@@ -40,7 +40,7 @@ class ReviewScreen(CoordinatorScreen):
         yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
 
     def compose_later(self) -> list[Widget]:
-        return [Plain("", id="review-detail", classes="coord-legend"), AppFooter(eager=False)]
+        return [Plain("", id="review-detail", classes="coord-legend"), AppFooter()]
 
     def layout_key(self) -> object:
         return self.app.size.width  # 意见一列占剩下的宽度：宽度一变就重排
