@@ -47,3 +47,26 @@ async def test_breakpoint_classes_follow_a_resize(tmp_path: Path) -> None:
         assert app.screen.has_class("-wide") and app.screen.has_class("-tall")
         assert not app.screen.has_class("-narrow") and not app.screen.has_class("-short")
     store.close()
+
+
+async def test_later_styles_load_after_home_paints(tmp_path: Path) -> None:
+    """启动时只解析 app.tcss；首页画好之后加载 later.tcss（对话框、逐项自查等的样式）。"""
+    from screens.app import LATER_CSS
+
+    store = Store(tmp_path / "data", section_id="commerce", actor="张三", defer_lock=True)
+    at_paint: list[bool] = []
+    app: CreditCheckApp
+
+    def painted() -> None:
+        at_paint.append(app.stylesheet.has_source(str(LATER_CSS), ""))
+
+    app = CreditCheckApp(
+        make_ctx(tmp_path, settings=configured(), store=store), on_first_paint=painted
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert at_paint == [False]
+        assert app.stylesheet.has_source(str(LATER_CSS), "")
+        rules = {str(r.selector_set) for r in app.stylesheet.rules}
+        assert any(".dialog" in r for r in rules), "later.tcss 的规则已在样式表里"
+    store.close()
