@@ -139,7 +139,8 @@ class CreditCheckApp(KeyActions, App[None]):
         """
         sheet = self.stylesheet
         if not sheet.has_source(str(LATER_CSS), ""):
-            sheet.read(LATER_CSS)  # 下一次用到样式规则时解析（其余来源用缓存）
+            sheet.read(LATER_CSS)
+            sheet.parse()  # 现在就解析（其余来源用缓存），不留到下一次排样式（如按 O 打开总览）时
 
     def start(self) -> None:
         from .home import HomeScreen
