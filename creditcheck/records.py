@@ -9,7 +9,8 @@
 怎样保证与标准库一致：定义类时先用标准库登记字段（``init=False, repr=False, eq=False`` 等，不编译
 任何方法），于是 ``dataclasses.fields``、``asdict``、``replace``、``is_dataclass`` 照常可用；
 第一次用到时，用标准库按原来的参数处理一个同样内容的“影子类”，把它生成的方法原样装到本类上。
-所以生成的代码与标准库逐字相同。冻结（frozen）类的 ``__setattr__``/``__delattr__`` 在定义时
+所以生成的代码与标准库逐字相同。新建对象只用到 ``__init__``：第一次新建时只生成它（影子类关掉
+repr/eq/排序，``__init__`` 的代码与这些参数无关），其余的等第一次打印、比较或哈希时再一起生成。冻结（frozen）类的 ``__setattr__``/``__delattr__`` 在定义时
 就装好（不用编译，行为与标准库相同），对象一建好就不能改字段。
 
 不推迟、直接交给标准库的情况（结果与标准库完全一样）：``slots=True``、``unsafe_hash=True``、
@@ -51,11 +52,7 @@ def materialize(cls: type) -> None:
         if spec is None:
             return  # 另一个线程刚刚做完
         ns, options, doc = spec
-        for base in cls.__mro__[1:]:
-            materialize(base)  # 基类先生成（影子类按标准库核对基类的参数）
-        shadow: Any = dataclasses.dataclass(
-            type(cls)(cls.__name__, cls.__bases__, dict(ns)), **options
-        )
+        shadow = _shadow(cls, ns, options)
         for name in _GENERATED:
             if name in shadow.__dict__ and shadow.__dict__[name] is not ns.get(name, _stub):
                 setattr(cls, name, shadow.__dict__[name])  # 标准库生成的（类里自己写的原样不动）
@@ -64,13 +61,37 @@ def materialize(cls: type) -> None:
         cls.__dataclass_params__ = shadow.__dataclass_params__  # type: ignore[attr-defined]
 
 
+def _materialize_init(cls: type) -> None:
+    """只生成 ``__init__``（新建对象时只用到它；``__repr__``、``__eq__``、排序与 ``__hash__`` 等到
+    第一次用到时由 ``materialize`` 生成）。``__init__`` 的代码只取决于字段、``frozen`` 与 ``kw_only``，
+    所以按原参数、只关掉 repr/eq/排序让标准库处理影子类，得到的 ``__init__`` 与一次全部生成的逐字相同。"""
+    with _LOCK:
+        spec = _PENDING.get(cls)
+        if spec is None or not getattr(cls.__dict__.get("__init__"), "_records_stub", False):
+            return  # 已生成（另一个线程刚做完，或已全部生成）
+        ns, options, _ = spec
+        only = options | {"repr": False, "eq": False, "order": False, "unsafe_hash": False}
+        type.__setattr__(cls, "__init__", _shadow(cls, ns, only).__dict__["__init__"])
+
+
+def _shadow(cls: type, ns: dict[str, Any], options: dict[str, Any]) -> Any:
+    """按 ``options`` 让标准库处理一个与 ``cls`` 同样内容的影子类（基类先全部生成，标准库据此核对参数）。"""
+    for base in cls.__mro__[1:]:
+        materialize(base)
+    return dataclasses.dataclass(type(cls)(cls.__name__, cls.__bases__, dict(ns)), **options)
+
+
 def _stub(cls: type, name: str) -> Callable[..., Any]:
     def stub(self: Any, *args: Any, **kwargs: Any) -> Any:
-        materialize(cls)
+        if name == "__init__":
+            _materialize_init(cls)
+        else:
+            materialize(cls)
         return getattr(cls, name)(self, *args, **kwargs)
 
     stub.__name__ = name
     stub.__qualname__ = f"{cls.__qualname__}.{name}"
+    stub._records_stub = True  # type: ignore[attr-defined]
     return stub
 
 
@@ -117,6 +138,10 @@ def _lazy(cls: type, kw: dict[str, Any]) -> type:
             materialize(b)
         return dataclasses.dataclass(cls, **kw)  # type: ignore[no-any-return]
     doc = cls.__doc__
+    if (
+        doc is None
+    ):  # 不然标准库要用 inspect.signature 给类写说明（首次还要编译 tokenize 的大正则，~3 毫秒）
+        cls.__doc__ = cls.__name__  # 生成方法时换成标准库写的说明
     rest = {k: v for k, v in kw.items() if k not in _OPTIONS}
     dataclasses.dataclass(cls, init=False, repr=False, eq=False, order=False, frozen=False, **rest)
     _PENDING[cls] = (ns, kw, doc)

@@ -188,6 +188,24 @@ def test_project_classes_are_deferred_until_first_use() -> None:
     assert Month not in records._PENDING
 
 
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "默认")
+def test_new_object_generates_only_init_and_it_is_the_standard_librarys(
+    options: dict[str, Any],
+) -> None:
+    """新建对象只生成 __init__（与标准库一次全部生成的逐字相同）；repr、比较、哈希等到第一次用到。"""
+    std, rec = _both(_body(), **options)
+    x = rec(1, "x") if not options.get("kw_only") else rec(a=1, b="x")
+    assert rec in records._PENDING  # 其余方法还没生成
+    assert rec.__init__.__code__.co_code == std.__init__.__code__.co_code
+    assert rec.__init__.__code__.co_names == std.__init__.__code__.co_names
+    assert rec.__init__.__code__.co_varnames == std.__init__.__code__.co_varnames
+    assert rec.__init__.__defaults__ == std.__init__.__defaults__
+    assert rec.__init__.__kwdefaults__ == std.__init__.__kwdefaults__
+    assert x.total == 1
+    assert x == x and re.sub(" at 0x[0-9a-f]+", "", repr(x))  # 第一次比较、打印：其余方法生成
+    assert rec not in records._PENDING
+
+
 def test_mutable_subclass_of_a_mutable_record_is_deferred_too() -> None:
     """如界面的 AppContext 继承应用层的 Workspace：子类也推迟生成，行为与标准库相同。"""
 
