@@ -26,7 +26,7 @@ from screens.checklist import ChecklistScreen
 from screens.confirm import ConfirmModal
 from screens.event_form import EventModal
 from screens.evidence_form import EvidenceModal
-from screens.home import HomeScreen
+from screens.home import HomeScreen, MonthRow, ProgressRow
 from screens.setup import SetupScreen
 from storage.store import Store
 
@@ -38,7 +38,8 @@ def load(tmp_path: Path, section: str = "commerce"):  # type: ignore[no-untyped-
 
 
 def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+    shown = app.screen.query("Static, MonthRow, ProgressRow")  # 首页的月份、进度两行各是一个部件
+    return "\n".join(str(w.render()) for w in shown if w.display)
 
 
 async def test_first_run_saves_settings_and_opens_home(tmp_path: Path) -> None:
@@ -193,8 +194,8 @@ async def test_walk_every_indicator_record_export_and_reopen(tmp_path: Path) -> 
     app2 = make_app(tmp_path, settings=configured())
     async with app2.run_test(size=(120, 36)) as pilot:
         await settle(pilot)  # 启动时本月在后台读取
-        assert "已完成 2/" in str(
-            app2.screen.query_one("#progress-label", Static).render()
+        assert (
+            "已完成 2/" in app2.screen.query_one(ProgressRow).text()
         )  # 第4项：稿件填了上报时间，事件表单顺带标记完成（issue 14）
         app2.open_checklist(2)
         await pilot.pause()
@@ -318,7 +319,7 @@ async def test_submit_month_and_copy_from_previous(tmp_path: Path) -> None:
         await press(pilot, "u")
         assert isinstance(app.screen, ConfirmModal)
         await press(pilot, "y")
-        assert "已提交" in str(app.screen.query_one("#review-state", Static).render())
+        assert "已提交" in app.screen.query_one(MonthRow).text("state")
     app.ctx.store.close()
     sm = load(tmp_path)
     assert sm.review is ReviewState.SUBMITTED

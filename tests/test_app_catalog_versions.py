@@ -12,7 +12,7 @@ from creditcheck.models import SectionMonth, Status
 from creditcheck.month import Month
 from screens.app import CreditCheckApp
 from screens.checklist import ChecklistScreen
-from screens.home import HomeScreen
+from screens.home import HomeScreen, MonthRow
 from screens.session import MonthSession
 
 
@@ -96,7 +96,7 @@ async def test_screens_show_each_months_own_catalogue_when_switching(tmp_path: P
             assert app.current.month == month and isinstance(app.screen, HomeScreen)
             assert app.current.catalog.version == version
             assert ctx.catalog.version == "2026.2"  # 共用的环境不换
-            label = str(app.screen.query_one("#month-label", Static).render())
+            label = app.screen.query_one(MonthRow).text("label")
             assert month.label in label
             await press(pilot, "c")
             shown, title = checklist_state()

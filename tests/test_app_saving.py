@@ -15,6 +15,7 @@ from creditcheck.errors import StaleRecordError
 from creditcheck.month import Month
 from screens.diskwork import BusyNote
 from screens.event_form import EventModal
+from screens.home import MonthRow
 from storage.store import Store
 
 NOV = Month(2026, 11)
@@ -159,12 +160,12 @@ async def test_start_up_read_failure_is_explained_and_t_reads_again(tmp_path: Pa
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert app.session is None
-        label = str(app.screen.query_one("#month-label", Static).render())
+        label = app.screen.query_one(MonthRow).text("label")
         assert "未能读取本月的记录" in label
         assert any("没有权限" in n.message for n in app._notifications)
         await press(pilot, "c")  # 没有月份：说明原因，不出错
         assert any("按 T 重新读取" in n.message for n in app._notifications)
         await press(pilot, "t")
         assert app.session is not None and app.current.month == NOV
-        assert "2026年11月" in str(app.screen.query_one("#month-label", Static).render())
+        assert "2026年11月" in app.screen.query_one(MonthRow).text("label")
     store.close()

@@ -29,7 +29,7 @@ from screens.confirm import ConfirmModal
 from screens.counts_form import CountsModal
 from screens.event_form import EventModal
 from screens.evidence_form import EvidenceModal
-from screens.home import HomeScreen
+from screens.home import HomeScreen, MonthRow
 from screens.prompt import PromptModal
 from storage.store import Store
 
@@ -165,11 +165,11 @@ async def test_home_review_state_visible_at_80_columns(tmp_path: Path) -> None:
         await settle(pilot)  # 启动时本月在后台读取
         assert isinstance(app.screen, HomeScreen)
         # issue 14：80 列时月份行照样写出换月的键（写短），报送状态也完整
-        hint = app.screen.query_one("#month-hint", Static)
-        assert hint.display and hint.region.right <= 80 and "T 本月" in str(hint.render())
-        state = app.screen.query_one("#review-state", Static)
-        assert "退回修改" in str(state.render())
-        assert state.region.right <= 80
+        row = app.screen.query_one(MonthRow)
+        drawn = row.drawn()
+        assert drawn["hint"][2] <= 80 and "T 本月" in drawn["hint"][0], drawn
+        state, _, right = drawn["state"]
+        assert "退回修改" in state and state == row.text("state") and right <= 80, drawn
 
 
 async def test_form_buttons_visible_at_80x24(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from screens.checklist import ChecklistScreen
 from screens.event_form import EventModal
 from screens.evidence_form import EvidenceModal
 from screens.file_picker import FilePickerModal
-from screens.home import HomeScreen
+from screens.home import HomeScreen, MonthRow
 from screens.task import TaskModal
 from screens.text_modal import TextModal
 from storage.store import Store
@@ -51,7 +51,7 @@ def messages(app) -> list[str]:  # type: ignore[no-untyped-def]
 def lines_on_screen(app) -> list[str]:  # type: ignore[no-untyped-def]
     """当前屏幕上每个文字部件实际画出的各行（折行之后）。"""
     out: list[str] = []
-    for w in app.screen.query(Static):
+    for w in app.screen.query("Static, MonthRow, ProgressRow"):  # 首页的月份、进度两行各是一个部件
         if w.region.width and w.region.height:
             out += [s.text.strip() for s in w.render_lines(w.region.reset_offset)]
     return [t for t in out if t]
@@ -87,10 +87,10 @@ async def test_home_header_keeps_phone_and_month_keys(tmp_path: Path, size) -> N
         assert isinstance(app.screen, HomeScreen)
         top = text_of(app, "#topbar")
         assert "0531-88888888" in top and "张三" in top, top
-        hint = app.screen.query_one("#month-hint", Static)
-        assert hint.display and hint.region.width > 0 and hint.region.right <= size[0]
-        assert "T" in str(hint.render()) and "[" in str(hint.render())
-        assert "退回修改" in text_of(app, "#review-state")
+        drawn = app.screen.query_one(MonthRow).drawn()
+        hint, left, right = drawn["hint"]
+        assert right - left > 0 and right <= size[0] and "T" in hint and "[" in hint, drawn
+        assert "退回修改" in drawn["state"][0], drawn
         # 配额的每一项都在同一行里，不在“信易批案例 1/1”中间折断
         quota = app.screen.query_one("#quota", Static)
         drawn = [s.text.strip() for s in quota.render_lines(quota.region.reset_offset)]

@@ -10,11 +10,12 @@ from textual.widgets import Static
 
 from creditcheck.month import Month
 from screens.coordinator import OverviewScreen
+from screens.home import MonthRow
 from screens.messages import MonthLoading
 
 
 def _label(app) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one("#month-label", Static).render())
+    return app.screen.query_one(MonthRow).text("label")
 
 
 async def test_month_switch_loads_in_a_worker_and_counts_every_press(tmp_path: Path) -> None:
