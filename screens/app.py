@@ -126,7 +126,8 @@ class CreditCheckApp(KeyActions, App[None]):
             self.apply_settings(settings, lambda _: self.start())
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        """打开一个屏幕。首页和体系科各页只用 app.tcss；其余屏幕（对话框、逐项自查……）要 later.tcss。"""
+        """打开一个屏幕。首页只用 app.tcss；其余屏幕（对话框、逐项自查……）要 later.tcss，在首页画好之前打开的
+        （如第一次运行时的设置）当场加载。体系科各页（也是 QuickFirstShow）只能从画好的首页打开，那时已加载。"""
         if not isinstance(screen, QuickFirstShow):
             self.load_later_css()
         return super().push_screen(screen, *args, **kwargs)

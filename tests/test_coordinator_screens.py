@@ -29,11 +29,14 @@ from screens.coordinator import (
 from storage import Store
 
 APP_TCSS = Path(__file__).resolve().parent.parent / "screens" / "app.tcss"
+LATER_TCSS = APP_TCSS.with_name("later.tcss")
+CSS = [str(APP_TCSS), str(LATER_TCSS)]
+"""与真正的程序一样：体系科各页在首页画好之后才能打开，那时两份样式表都已加载。"""
 SIZE = (120, 36)
 
 
 class CoordinatorHarness(App[None]):
-    CSS_PATH = str(APP_TCSS)
+    CSS_PATH = CSS
 
     def __init__(self, ctx: AppContext, screen_cls: type) -> None:
         super().__init__()
@@ -322,7 +325,7 @@ async def test_styles_prepared_in_the_background_are_what_the_ui_thread_would_pa
     from screens.coordinator.common import prepare_styles
 
     class Home(App[None]):
-        CSS_PATH = str(APP_TCSS)
+        CSS_PATH = CSS
 
     app = Home()
     async with app.run_test(size=SIZE) as pilot:
