@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from .atomic import CorruptFileError, StorageError
     from .catalogs import archive_user_catalog
     from .identity import Identity
+    from .months import SaveResult
     from .notices import DamagedFileError, FutureSchemaError, Notice, ReadOnlyError
-    from .store import SaveResult, Store
+    from .store import Store
 
 _WHERE = {
     "Store": "store",
-    "SaveResult": "store",
+    "SaveResult": "months",
     "Identity": "identity",
     "archive_user_catalog": "catalogs",
     "StorageError": "atomic",

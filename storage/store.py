@@ -35,6 +35,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -44,22 +45,25 @@ from creditcheck.models import SectionMonth
 from creditcheck.month import Month
 
 from .atomic import AtomicJSONStorage
-from .files import DataFiles
 from .identity import Clock, Identity
 from .layout import REVIEWS_KEY, Layout, safe_id
-from .ledgers import Ledgers
-from .months import MonthRecords, SaveResult
 from .notices import Notice
-from .restore import BackupsAndRestore
-from .reviews import Decisions
 from .session import DEFAULT_STALE_HOURS, Session
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
 
     from .backups import BackupInfo, BackupResult, Backups, RestoreResult, Snapshot
+    from .files import DataFiles
+    from .ledgers import Ledgers
+    from .months import MonthRecords, SaveResult
+    from .restore import BackupsAndRestore
+    from .reviews import Decisions
 
-__all__ = ["REVIEWS_KEY", "SaveResult", "Store", "safe_id"]
+_PARTS = frozenset({"_files", "_decisions", "_months", "_ledgers", "_restore"})
+"""读写各类文件的几个部分：第一次用到时才导入并建好（打开程序、画出首页时用不到，少导入六个模块）。"""
+
+__all__ = ["REVIEWS_KEY", "Store", "safe_id"]
 
 
 class Store:
@@ -96,25 +100,41 @@ class Store:
             lock_wait=lock_wait,
         )
         self._backups_obj: Backups | None = None
-        self._files = DataFiles(self.layout, self._session, self.identity, self.clock, self._area)
-        self._decisions = Decisions(
-            self.layout,
-            self._session,
-            self.identity,
-            self.clock,
-            self._area,
-            self._files.frozen,
-            self.load_month,
-        )
-        self._months = MonthRecords(
-            self.layout, self._session, self.identity, self.clock, self._files, self._decisions
-        )
-        self._ledgers = Ledgers(self.layout, self._session, self.identity, self.clock, self._files)
-        self._restore = BackupsAndRestore(
-            self.layout, self._session, self.identity, self.clock, self._files, self._area
-        )
+        self._parts_lock = threading.Lock()
         self._session.on_acquired = self._backup_on_open
         self._session.start(stale_after_hours, backup_on_open, defer_lock)
+
+    _files: DataFiles
+    _decisions: Decisions
+    _months: MonthRecords
+    _ledgers: Ledgers
+    _restore: BackupsAndRestore
+
+    def __getattr__(self, name: str) -> Any:
+        # 只在普通属性里找不到时才调用：读写文件的几个部分第一次用到时建好（见 _PARTS）
+        if name in _PARTS:
+            self._build_parts()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build_parts(self) -> None:
+        from .files import DataFiles
+        from .ledgers import Ledgers
+        from .months import MonthRecords
+        from .restore import BackupsAndRestore
+        from .reviews import Decisions
+
+        with self._parts_lock:  # 界面线程与后台线程可能同时第一次用到
+            if "_files" in self.__dict__:
+                return
+            args = (self.layout, self._session, self.identity, self.clock)
+            files = DataFiles(*args, self._area)
+            decisions = Decisions(*args, self._area, files.frozen, self.load_month)
+            self._months = MonthRecords(*args, files, decisions)
+            self._ledgers = Ledgers(*args, files)
+            self._restore = BackupsAndRestore(*args, files, self._area)
+            self._decisions = decisions
+            self._files = files  # 最后放：见到它就说明都建好了
 
     def _backup_on_open(self) -> None:
         self.backup("session")
