@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+from .patterns import lazy
+
+_BAD = lazy(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = lazy(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 MAX_STEM = 100
 """文件名主体的最多字符数（NTFS 单个文件名上限 255，留出余量给文件夹路径）。"""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from .errors import InputError
+from .patterns import lazy
 from .records import dataclass
 
-_MONTH_RE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?\s*$")
+_MONTH_RE = lazy(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?\s*$")
 
 
 @dataclass(frozen=True, order=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .oserrors import os_reason
+from .patterns import lazy
 from .records import dataclass
 
 OFFICIAL = "official"
@@ -232,13 +233,13 @@ def parse_csv(text: str, source: str = "用户导入") -> list[DayRule]:
     return rules
 
 
-_SECTION_RE = re.compile(r"[一二三四五六七八九十]+、\s*([^：:\n]{1,12})[：:]")
-_DATE_RE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
-_RANGE_RE = re.compile(
+_SECTION_RE = lazy(r"[一二三四五六七八九十]+、\s*([^：:\n]{1,12})[：:]")
+_DATE_RE = lazy(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_RANGE_RE = lazy(
     r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:[（(][^）)]*[）)])?"
     r"(?:\s*[至到—\-~～]\s*(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:[（(][^）)]*[）)])?)?"
 )
-_TITLE_YEAR_RE = re.compile(r"(\d{4})年(?:部分)?节假日安排")
+_TITLE_YEAR_RE = lazy(r"(\d{4})年(?:部分)?节假日安排")
 
 
 def notice_year(text: str) -> int | None:

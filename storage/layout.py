@@ -22,15 +22,16 @@ from datetime import datetime
 from pathlib import Path
 
 from creditcheck.month import Month
+from creditcheck.patterns import lazy
 
 from .atomic import StorageError
 
-SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-YEAR_FILE = re.compile(r"^(\d{4})\.json$")
+SAFE_ID = lazy(r"^[A-Za-z0-9_-]{1,40}$")
+YEAR_FILE = lazy(r"^(\d{4})\.json$")
 """第1版：一个科室一年一个文件（打开时拆成每月一个文件）。"""
-MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
-LEDGER_FILE = re.compile(r"^ledger-([A-Za-z0-9_-]{1,40})-(\d{4})\.json$")
-REVIEW_FILE = re.compile(r"^[A-Za-z0-9_-]{1,40}-\d{4}-\d{2}\.json$")
+MONTH_FILE = lazy(r"^(\d{4})-(\d{2})\.json$")
+LEDGER_FILE = lazy(r"^ledger-([A-Za-z0-9_-]{1,40})-(\d{4})\.json$")
+REVIEW_FILE = lazy(r"^[A-Za-z0-9_-]{1,40}-\d{4}-\d{2}\.json$")
 REVIEWS_KEY = "reviews"
 """体系科审核文件所在的文件夹名（DATA/reviews），也是它在备份区的名字。"""
 

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import field
 from datetime import datetime
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from creditcheck.models import ReviewRecord, ReviewState, SectionMonth
 from creditcheck.month import Month
 from creditcheck.oserrors import os_reason
+from creditcheck.patterns import lazy
 from creditcheck.records import dataclass
 
 from .atomic import CorruptFileError, StorageError, read_json, write_json_atomic
@@ -48,7 +48,7 @@ FOLDER = "reviews"
 SCHEMA = 1
 KIND = "reviews"
 LOCK_NAME = ".lock"
-FILE_RE = re.compile(r"^([A-Za-z0-9_-]{1,40})-(\d{4})-(\d{2})\.json$")
+FILE_RE = lazy(r"^([A-Za-z0-9_-]{1,40})-(\d{4})-(\d{2})\.json$")
 
 
 def reviews_dir(data_dir: Path) -> Path:
