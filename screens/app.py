@@ -62,8 +62,15 @@ class CreditCheckApp(KeyActions, App[None]):
         *,
         exit_after_paint: bool = False,
         on_first_paint: Callable[[], None] | None = None,
+        style_cache: Path | None = None,
     ) -> None:
         super().__init__()
+        self._style_cache = style_cache
+        """上次解析好的样式规则存在这里（见 screens/stylecache.py）；None 时不用缓存（测试、演示）。"""
+        if style_cache is not None:
+            from . import stylecache
+
+            self.stylesheet = stylecache.cached_stylesheet(self.stylesheet, style_cache)
         from .textwrap_zh import install
 
         install()  # 折行守禁则：行首没有“，。」”，行末没有“（「”
@@ -105,6 +112,10 @@ class CreditCheckApp(KeyActions, App[None]):
         hook, self._on_first_paint = self._on_first_paint, None
         if hook is not None:
             hook()
+        if self._style_cache is not None:
+            from . import stylecache
+
+            stylecache.save(self._style_cache, self.stylesheet)  # 与上次的相同时不写
         if self.exit_after_paint and load:
             self.exit()  # 基准测试只量到这里：启动到首页第一次画好（本月随后在后台读出）
             return

@@ -17,13 +17,23 @@ from pathlib import Path
 from ..errors import CreditCheckError
 from ..services.stores import open_store
 
-__all__ = ["BENCH_EXIT_ENV", "BENCH_PAINTED_ENV", "DEMO_MARKER", "open_store", "run_app"]
+__all__ = [
+    "BENCH_EXIT_ENV",
+    "BENCH_PAINTED_ENV",
+    "BENCH_STOP_ENV",
+    "DEMO_MARKER",
+    "open_store",
+    "run_app",
+]
 
 BENCH_EXIT_ENV = "CREDITCHECK_EXIT_AFTER_PAINT"
 """基准测试用：为 1 时首页第一次画好后立即退出。"""
 
 BENCH_PAINTED_ENV = "CREDITCHECK_PAINTED_AT"
 """基准测试用：一个文件的路径；首页第一次画好的那一刻（``time.time()``）写进这个文件。"""
+
+BENCH_STOP_ENV = "CREDITCHECK_BENCH_STOP_AT_PAINT"
+"""基准测试用（数指令数）：为 1 且设了 ``BENCH_PAINTED_ENV`` 时，写下画好的时刻后立即结束进程。"""
 
 DEMO_MARKER = "演示数据-请勿存放真实数据.txt"
 """``creditcheck demo`` 在演示数据文件夹里放的说明文件；有它的文件夹总以演示身份打开，不改本机设置。"""
@@ -48,6 +58,8 @@ def run_app(data: Path | None, *, demo: bool | None = None) -> None:
             import time
 
             Path(mark).write_text(repr(time.time()), encoding="utf-8")
+            if os.environ.get(BENCH_STOP_ENV) == "1":
+                os._exit(0)  # 只数到画好第一屏为止的指令（与空白程序在同一处停下）
         if gc_was_enabled:
             gc.freeze()
             gc.enable()
@@ -101,7 +113,13 @@ def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], Non
         notice=notice,
     )
     bench = os.environ.get(BENCH_EXIT_ENV) == "1"
-    app = CreditCheckApp(ctx, exit_after_paint=bench, on_first_paint=first_paint)
+    from ..locations import config_dir
+
+    # 解析好的样式存在本机设置文件夹（见 screens/stylecache.py）；演示时不动本机的任何文件
+    style_cache = None if demo else config_dir() / "cache" / "styles.pickle"
+    app = CreditCheckApp(
+        ctx, exit_after_paint=bench, on_first_paint=first_paint, style_cache=style_cache
+    )
     try:
         app.run(headless=bench)
     finally:
