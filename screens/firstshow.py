@@ -43,9 +43,21 @@ class QuickFirstShow(Screen[None]):
         preset_breakpoints(self)
 
     _resumed = False
+    _first_size: Any = None
+    """第一次恢复时窗口的大小（那时已按它排好版）；紧接着的 Resize 还是这个大小时不再重排。"""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # 只改事件，不调用 super()：Textual 按类的继承顺序接着调用 Screen._on_screen_resume
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False  # 刚挂载时已按同样的样式表、同样的类排好
+            self._first_size = self.app.size
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # 屏幕第一次显示时 Textual 先在恢复时按窗口大小排版，紧接着的 Resize 又把本屏和背后的屏幕
+        # 整个重排一遍（体系科总览约十毫秒，在界面线程上）。大小没变时断点样式类已预先加好、版面也已排好：
+        # 这一次不交给 Screen._on_resize。大小变了（中途拉了窗口）照常重排。
+        first, self._first_size = self._first_size, None
+        if first is not None and event.size == first:
+            event.prevent_default()
+            event.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 from app_support import configured, make_ctx, settle
 
 from screens.app import CreditCheckApp
-from screens.home import HomeScreen
+from screens.home import HomeScreen, MonthRow
 from screens.text import AppFooter
 from storage import Store
 
@@ -69,4 +69,42 @@ async def test_later_styles_load_after_home_paints(tmp_path: Path) -> None:
         assert app.stylesheet.has_source(str(LATER_CSS), "")
         rules = {str(r.selector_set) for r in app.stylesheet.rules}
         assert any(".dialog" in r for r in rules), "later.tcss 的规则已在样式表里"
+    store.close()
+
+
+async def test_first_resize_at_the_same_size_does_not_lay_out_again(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """按 O 打开体系科总览：恢复时已按窗口大小排好版，紧接着同样大小的 Resize 不再把总览和背后的首页整个重排
+    （这是按下 O 之后界面线程上最大的一块活）；之后窗口真的变了大小照常重排，各部件按新大小排好。"""
+    from textual.screen import Screen
+
+    from screens.coordinator import OverviewScreen
+
+    resized: list[str] = []
+    real = Screen._screen_resized
+
+    def counting(self, size):  # type: ignore[no-untyped-def]
+        resized.append(type(self).__name__)
+        return real(self, size)
+
+    monkeypatch.setattr(Screen, "_screen_resized", counting)
+    store = Store(tmp_path / "data", section_id="system", actor="李玲", defer_lock=True)
+    app = CreditCheckApp(make_ctx(tmp_path, settings=configured("system", "李玲"), store=store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        resized.clear()
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert "OverviewScreen" not in resized and "HomeScreen" not in resized, resized
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert "OverviewScreen" in resized and "HomeScreen" in resized, resized  # 真的变了大小
+        assert app.screen.size.width == 120
+        await pilot.press("escape")
+        await settle(pilot)
+        assert (
+            app.screen.query_one(MonthRow).region.width == 118
+        )  # 回到首页：按新大小排好（左右各留一格）
     store.close()
