@@ -53,7 +53,7 @@ class QuickFirstShow(Screen[None]):
             event.refresh_styles = False  # 刚挂载时已按同样的样式表、同样的类排好
             self._first_size = self.app.size
 
-    def _on_resize(self, event: events.Resize) -> None:
+    async def _on_resize(self, event: events.Resize) -> None:
         # 屏幕第一次显示时 Textual 先在恢复时按窗口大小排版，紧接着的 Resize 又把本屏和背后的屏幕
         # 整个重排一遍（体系科总览约十毫秒，在界面线程上）。大小没变时断点样式类已预先加好、版面也已排好：
         # 这一次不交给 Screen._on_resize。大小变了（中途拉了窗口）照常重排。
