@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import enum
-import uuid
 from dataclasses import field
 from datetime import date, datetime
 from typing import Any
@@ -36,7 +35,14 @@ class ReviewState(str, enum.Enum):
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex[:12]
+    return _uuid_hex()[:12]
+
+
+def _uuid_hex() -> str:
+    """随机的 uuid4 十六进制。uuid 模块用到时才导入（它连带导入 platform，启动时要 3 毫秒）。"""
+    import uuid
+
+    return uuid.uuid4().hex
 
 
 def _dt(v: str | None) -> datetime | None:
@@ -222,7 +228,7 @@ class ReviewRecord:
     by: str = ""
     comment: str = ""
     seen: int | None = None
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=_uuid_hex)
     fingerprint: str = ""
     """提交和审核通过时所见内容的指纹（``creditcheck.freeze.content_fingerprint``）；旧数据为空。"""
 

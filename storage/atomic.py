@@ -11,7 +11,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -123,6 +122,8 @@ def write_bytes_atomic(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StorageError(f"无法创建数据文件夹：{folder}（{os_reason(e)}）") from None
+    import tempfile  # 用到时才导入（连带 shutil、random 等，启动时要 5 毫秒；首页画好之前不写文件）
+
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
