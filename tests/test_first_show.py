@@ -7,6 +7,7 @@ from pathlib import Path
 from app_support import configured, make_ctx, settle
 
 from screens.app import CreditCheckApp
+from screens.firstshow import QuickFirstShow
 from screens.home import HomeScreen, MonthRow
 from screens.text import AppFooter
 from storage import Store
@@ -34,6 +35,10 @@ async def test_home_footer_has_its_keys_when_first_painted(tmp_path: Path) -> No
         assert footer.compact  # 80 列：紧凑的底栏，从一开始就是
         assert len(list(footer.query("*"))) == 0  # 整条底栏是一个部件（不为每个按键建部件）
         assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
+        # 首页下面 Textual 的空白默认屏幕也是 QuickFirstShow：第一次显示时不重复排样式
+        assert (
+            isinstance(app.screen_stack[0], QuickFirstShow) and app.screen_stack[0].id == "_default"
+        )
     store.close()
 
 
