@@ -65,8 +65,8 @@ class MonthRow(Widget):
         """报送状态（标记文字）。"""
         self.hint = ""
         """换月的按键提示（纯文字）；空时不写。"""
-        self._drawn: dict[str, tuple[int, int]] = {}
-        self._parts: dict[str, Content] = {}
+        self._drawn: dict[str, tuple[str, int, int]] = {}
+        """上次画出的各段：名称 -> (画出的文字, 左端列, 右端列)，列从本行左端算起。"""
 
     def show(
         self, *, label: str | None = None, state: str | None = None, hint: str | None = None
@@ -85,30 +85,25 @@ class MonthRow(Widget):
         """上次画出的各段：label / state / hint -> (画出的文字, 左端列, 右端列)，列为屏幕上的列。
         没画出的段不在其中；放不下时文字是截短了的。"""
         x = self.region.x
-        return {
-            name: (self._parts[name].plain[: b - a], x + a, x + b)
-            for name, (a, b) in self._drawn.items()
-        }
+        return {name: (text, x + a, x + b) for name, (text, a, b) in self._drawn.items()}
 
     def render(self) -> Content:
         width = self.size.width
         label = Content.from_markup(self.label)
         state = Content.from_markup(self.state)
         hint = Content.styled(self.hint, self.get_visual_style("month-row--hint", partial=True))
-        self._parts = {"label": label, "state": state, "hint": hint}
         gap = 2 if self.app.size.width < NARROW else 3
         lw = min(label.cell_length, width)
         hw = min(hint.cell_length, max(0, width - lw - gap))
         sw = max(0, width - lw - gap - hw)  # 报送状态占满中间（放不下时截去末尾）
-        self._drawn = {"label": (0, lw), "state": (lw + gap, lw + gap + min(sw, state.cell_length))}
+        label, state, hint = label.truncate(lw), state.truncate(sw), hint.truncate(hw)
+        self._drawn = {
+            "label": (label.plain, 0, lw),
+            "state": (state.plain, lw + gap, lw + gap + state.cell_length),
+        }
         if hw:
-            self._drawn["hint"] = (width - hw, width)
-        pieces = [
-            label.truncate(lw),
-            Content(" " * gap),
-            state.truncate(sw, pad=True),
-            hint.truncate(hw),
-        ]
+            self._drawn["hint"] = (hint.plain, width - hw, width)
+        pieces = [label, Content(" " * gap), state.pad_right(sw - state.cell_length), hint]
         return Content("").join(pieces).truncate(width)
 
 

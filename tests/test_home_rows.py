@@ -7,6 +7,7 @@ from pathlib import Path
 from app_support import configured, make_app, seed_warnings, settle
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console
 from textual.renderables.bar import Bar as BarRenderable
 
@@ -70,6 +71,7 @@ async def test_rows_fit_every_width(tmp_path: Path) -> None:
             spans = sorted((a, b) for _, a, b in drawn.values())
             assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
             assert all(b <= size[0] for _, _, b in drawn.values()), (size, drawn)
+            assert all(cell_len(t) == b - a for t, a, b in drawn.values()), (size, drawn)
             assert drawn["label"][0] == row.text("label") == "2026年11月（本月）"
             assert ("hint" in drawn) is (size[0] >= 60), (size, drawn)
             if "hint" in drawn:

@@ -72,7 +72,7 @@ def run_app(data: Path | None, *, demo: bool | None = None) -> None:
 
 
 def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], None]) -> None:
-    from ..locations import default_data_dir
+    from ..locations import config_dir, default_data_dir
     from ..settings import Settings
     from .env import load_env, now
 
@@ -113,8 +113,6 @@ def _run_app(data: Path | None, demo: bool | None, first_paint: Callable[[], Non
         notice=notice,
     )
     bench = os.environ.get(BENCH_EXIT_ENV) == "1"
-    from ..locations import config_dir
-
     # 解析好的样式存在本机设置文件夹（见 screens/stylecache.py）；演示时不动本机的任何文件
     style_cache = None if demo else config_dir() / "cache" / "styles.pickle"
     app = CreditCheckApp(
